@@ -1,0 +1,3 @@
+//! The `modelrt` command-line tool (being written).
+
+fn main() {}
