@@ -4,5 +4,9 @@
 //! credentials and parameters against them, prices usage, and speaks the providers' protocols.
 
 pub mod catalog;
+pub mod credentials;
+pub mod params;
+pub mod pricing;
+pub mod secret;
 
 pub use rust_decimal::Decimal;
