@@ -367,7 +367,11 @@ impl ModelInfo {
         self.parameter_rules
             .iter()
             .find(|r| r.name == name)
-            .or_else(|| self.parameter_rules.iter().find(|r| r.use_template == Some(name)))
+            .or_else(|| {
+                self.parameter_rules
+                    .iter()
+                    .find(|r| r.use_template == Some(name))
+            })
     }
 }
 
@@ -435,7 +439,9 @@ impl ProviderInfo {
 
     /// Predefined models of one type, in position order.
     pub fn models_of(&self, model_type: ModelType) -> impl Iterator<Item = &'static ModelInfo> {
-        self.models.iter().filter(move |m| m.model_type == model_type)
+        self.models
+            .iter()
+            .filter(move |m| m.model_type == model_type)
     }
 
     /// The predefined model `id` of `model_type`.
