@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Every check CI runs: formatting, clippy (warnings are errors) and the whole test
+# suite, with llama.cpp's server running for the end-to-end tests. Each step runs even
+# if an earlier one failed, so one report shows all problems; the exit status is
+# non-zero if any step failed.
+#
+#   scripts/test.sh [extra args for cargo test]
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT" || exit 1
+
+failed=()
+step() {
+  local name="$1"
+  shift
+  echo "==> $name: $*" >&2
+  if ! "$@"; then
+    failed+=("$name")
+    echo "==> $name FAILED" >&2
+  fi
+}
+
+step fmt cargo fmt --all --check
+step clippy cargo clippy --workspace --all-targets -- -D warnings
+step test scripts/with-llama-server.sh cargo test --workspace "$@"
+
+if [ "${#failed[@]}" -ne 0 ]; then
+  echo "==> failed steps: ${failed[*]}" >&2
+  exit 1
+fi
+echo "==> all checks passed" >&2
