@@ -1,10 +1,36 @@
 //! The loader: walks a provider tree (core or plugin layout) into a [`Catalog`] and diagnostics.
-//! (Being written; the signature is the contract with the emitter and the CLI.)
+//!
+//! Stages: [`walk`] finds providers and packages, [`core`] and [`plugin`] read each one's files
+//! through [`files`] (YAML via [`yaml`], validated by [`provider`], [`model`] and their helpers),
+//! and [`assemble`] resolves duplicates, orders everything and assigns Rust identifiers.
+
+mod assemble;
+mod collected;
+mod core;
+mod credentials;
+mod extra;
+mod fields;
+mod files;
+mod glob;
+mod idents;
+mod lint;
+mod model;
+mod params;
+mod plugin;
+mod position;
+mod properties;
+mod provider;
+mod report;
+mod templates;
+mod walk;
+pub mod yaml;
 
 use std::path::Path;
 
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostics, Severity};
 use crate::ir::Catalog;
+
+pub use idents::{model_ident, module_ident};
 
 /// Loader settings.
 #[derive(Debug, Clone, Default)]
@@ -28,6 +54,34 @@ pub struct Loaded {
 
 /// Loads the tree under `root`. Never panics; problems become diagnostics.
 pub fn load(root: &Path, options: &LoadOptions) -> Loaded {
-    let _ = (root, options);
-    Loaded::default()
+    let mut files = files::Files::new(root);
+    let found = walk::walk(&mut files);
+    let providers = found
+        .collected
+        .iter()
+        .cloned()
+        .map(|c| assemble::provider(&mut files, c))
+        .collect();
+    let providers = assemble::catalog_order(&mut files, providers, found.positions);
+
+    let mut items = std::mem::take(&mut files.diagnostics);
+    items.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+    if options.strict {
+        for d in &mut items {
+            d.severity = Severity::Error;
+        }
+    }
+    Loaded {
+        catalog: Catalog {
+            providers,
+            inputs: files.inputs.into_iter().collect(),
+        },
+        diagnostics: Diagnostics {
+            items,
+            sources: files.sources,
+            root: files.root,
+        },
+        provider_declarations: found.provider_declarations,
+        model_declarations: found.collected.iter().map(|c| c.declarations).sum(),
+    }
 }

@@ -1,0 +1,173 @@
+//! File access for the loader: reading and parsing YAML, listing folders, and remembering every
+//! input (for `rerun-if-changed`) and every source text (for snippets).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::Diagnostic;
+
+use super::lint;
+use super::report::{Place, Report};
+use super::yaml::{self, Node};
+
+/// Files larger than this are refused rather than parsed.
+const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// What a folder entry is (symlinks followed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryKind {
+    /// A regular file.
+    File,
+    /// A folder.
+    Dir,
+    /// Anything else, or unreadable.
+    Other,
+}
+
+/// A folder entry.
+#[derive(Debug, Clone)]
+pub struct DirEntry {
+    /// File name.
+    pub name: String,
+    /// Full path.
+    pub path: PathBuf,
+    /// Kind.
+    pub kind: EntryKind,
+}
+
+/// The loader's view of the file system under one root.
+pub struct Files {
+    /// The tree root (absolute).
+    pub root: PathBuf,
+    /// Diagnostics so far.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Source texts by relative name.
+    pub sources: BTreeMap<String, String>,
+    /// Every file read and folder listed.
+    pub inputs: BTreeSet<PathBuf>,
+}
+
+impl Files {
+    /// Starts with an absolute version of `root`.
+    pub fn new(root: &Path) -> Self {
+        let root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+        Files {
+            root,
+            diagnostics: Vec::new(),
+            sources: BTreeMap::new(),
+            inputs: BTreeSet::new(),
+        }
+    }
+
+    /// `path` relative to the root, `/`-separated (the root itself is `.`).
+    pub fn rel(&self, path: &Path) -> String {
+        let rel = path.strip_prefix(&self.root).unwrap_or(path);
+        let parts: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        if parts.is_empty() {
+            ".".to_string()
+        } else {
+            parts.join("/")
+        }
+    }
+
+    /// A report about `path`.
+    pub fn report(&mut self, path: &Path) -> Report<'_> {
+        let rel = self.rel(path);
+        Report::new(&rel, &mut self.diagnostics)
+    }
+
+    /// A report about a file given by its relative name.
+    pub fn report_rel(&mut self, rel: &str) -> Report<'_> {
+        Report::new(rel, &mut self.diagnostics)
+    }
+
+    /// Lists a folder, sorted by name; unreadable folders are reported and empty.
+    pub fn list(&mut self, dir: &Path) -> Vec<DirEntry> {
+        self.inputs.insert(dir.to_path_buf());
+        let read = match fs::read_dir(dir) {
+            Ok(read) => read,
+            Err(err) => {
+                self.report(dir)
+                    .error(Place::FILE, "", format!("cannot list folder: {err}"));
+                return Vec::new();
+            }
+        };
+        let mut out: Vec<DirEntry> = read
+            .filter_map(Result::ok)
+            .map(|e| {
+                let path = e.path();
+                let kind = match fs::metadata(&path) {
+                    Ok(m) if m.is_file() => EntryKind::File,
+                    Ok(m) if m.is_dir() => EntryKind::Dir,
+                    _ => EntryKind::Other,
+                };
+                DirEntry {
+                    name: e.file_name().to_string_lossy().into_owned(),
+                    path,
+                    kind,
+                }
+            })
+            .collect();
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        out
+    }
+
+    /// Reads and parses a YAML file, reporting read and syntax errors and YAML 1.1 lints.
+    /// Returns the relative name and the tree.
+    pub fn yaml(&mut self, path: &Path) -> Option<(String, Node)> {
+        let rel = self.rel(path);
+        self.inputs.insert(path.to_path_buf());
+        let text = match self.read_text(path) {
+            Ok(text) => text,
+            Err(message) => {
+                self.report_rel(&rel).error(Place::FILE, "", message);
+                return None;
+            }
+        };
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
+        let parsed = yaml::parse(&text);
+        self.sources.insert(rel.clone(), text);
+        let mut r = self.report_rel(&rel);
+        match parsed {
+            Ok(node) => {
+                lint::yaml11_booleans(&node, "", &mut r);
+                Some((rel, node))
+            }
+            Err(err) => {
+                r.error(
+                    Place {
+                        line: err.line,
+                        column: err.column,
+                    },
+                    "",
+                    format!("invalid YAML: {}", err.message),
+                );
+                None
+            }
+        }
+    }
+
+    fn read_text(&self, path: &Path) -> Result<String, String> {
+        let meta = fs::metadata(path).map_err(|e| format!("cannot read file: {e}"))?;
+        if meta.is_dir() {
+            return Err("expected a file, found a folder".to_string());
+        }
+        if meta.len() > MAX_FILE_BYTES {
+            return Err(format!(
+                "file is too large ({} bytes, at most {MAX_FILE_BYTES})",
+                meta.len()
+            ));
+        }
+        let bytes = fs::read(path).map_err(|e| format!("cannot read file: {e}"))?;
+        String::from_utf8(bytes).map_err(|e| {
+            format!(
+                "file is not valid UTF-8 (at byte {})",
+                e.utf8_error().valid_up_to()
+            )
+        })
+    }
+}
