@@ -5,8 +5,21 @@
 
 pub mod catalog;
 pub mod credentials;
+pub mod embedding;
+pub mod error;
+pub mod http;
+pub mod llm;
+pub mod moderation;
 pub mod params;
 pub mod pricing;
+pub mod protocol;
+pub mod rerank;
 pub mod secret;
+pub mod speech2text;
+pub mod sse;
+pub mod tokens;
+pub mod tts;
+pub mod usage;
 
+pub use error::{Error, ErrorKind, Result};
 pub use rust_decimal::Decimal;

@@ -1,0 +1,407 @@
+//! Sending a request: retries, error mapping, tracing, and streamed bodies.
+
+use std::collections::VecDeque;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::SystemTime;
+
+use futures::Stream;
+use reqwest::header::HeaderMap;
+use serde::de::DeserializeOwned;
+use tracing::Instrument;
+
+use super::client::shared_client;
+use super::request::HttpRequest;
+use super::retry::{backoff, retry_after};
+use super::settings::HttpSettings;
+use crate::error::{Error, ErrorKind, Result};
+use crate::sse::{EventDecoder, Framing, SseEvent};
+
+/// What a provider's error body says, as parsed by its protocol.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProviderErrorBody {
+    /// The human-readable message.
+    pub message: Option<String>,
+    /// The provider's error code or type (e.g. `context_length_exceeded`).
+    pub code: Option<String>,
+    /// A kind the protocol knows better than the status (`None`: decided by [`classify`]).
+    pub kind: Option<ErrorKind>,
+}
+
+/// Parses a provider's error body; given the HTTP status and the body text.
+pub type ErrorBodyParser = fn(status: u16, body: &str) -> ProviderErrorBody;
+
+/// Error codes (and code fragments) providers use, and the kind each means.
+const CODE_KINDS: &[(&str, ErrorKind)] = &[
+    ("context_length_exceeded", ErrorKind::ContextWindowExceeded),
+    ("context_window_exceeded", ErrorKind::ContextWindowExceeded),
+    ("string_above_max_length", ErrorKind::ContextWindowExceeded),
+    ("content_filter", ErrorKind::ContentFiltered),
+    ("content_policy_violation", ErrorKind::ContentFiltered),
+    ("insufficient_quota", ErrorKind::Quota),
+    ("billing_hard_limit_reached", ErrorKind::Quota),
+    ("model_not_found", ErrorKind::ModelNotFound),
+    ("invalid_api_key", ErrorKind::Authorization),
+    ("rate_limit_exceeded", ErrorKind::RateLimit),
+    ("overloaded", ErrorKind::ServerUnavailable),
+];
+
+/// Message fragments (lower case) that identify a kind when a server sends no code
+/// (llama.cpp, vLLM and others).
+const MESSAGE_KINDS: &[(&str, ErrorKind)] = &[
+    ("context length", ErrorKind::ContextWindowExceeded),
+    ("context size", ErrorKind::ContextWindowExceeded),
+    ("context window", ErrorKind::ContextWindowExceeded),
+    ("maximum context", ErrorKind::ContextWindowExceeded),
+    ("too many tokens", ErrorKind::ContextWindowExceeded),
+    ("content management policy", ErrorKind::ContentFiltered),
+    ("insufficient quota", ErrorKind::Quota),
+    ("exceeded your current quota", ErrorKind::Quota),
+];
+
+/// The kind of an HTTP error: the protocol's choice, else the provider's code, else the
+/// message, else the status.
+pub fn classify(status: u16, body: &ProviderErrorBody) -> ErrorKind {
+    if let Some(kind) = body.kind {
+        return kind;
+    }
+    if let Some(code) = body.code.as_deref() {
+        if let Some((_, kind)) = CODE_KINDS.iter().find(|(c, _)| code.contains(c)) {
+            return *kind;
+        }
+    }
+    if let Some(message) = body.message.as_deref() {
+        let message = message.to_ascii_lowercase();
+        if let Some((_, kind)) = MESSAGE_KINDS.iter().find(|(m, _)| message.contains(m)) {
+            return *kind;
+        }
+    }
+    match status {
+        401 | 403 => ErrorKind::Authorization,
+        404 if body
+            .message
+            .as_deref()
+            .is_some_and(|m| m.to_ascii_lowercase().contains("model")) =>
+        {
+            ErrorKind::ModelNotFound
+        }
+        402 => ErrorKind::Quota,
+        408 => ErrorKind::Timeout,
+        409 | 500..=599 => ErrorKind::ServerUnavailable,
+        429 => ErrorKind::RateLimit,
+        _ => ErrorKind::BadRequest,
+    }
+}
+
+/// Decodes a JSON payload; failure is an [`ErrorKind::InvalidResponse`] keeping the payload.
+pub fn decode_json<T: DeserializeOwned>(payload: &[u8]) -> Result<T> {
+    serde_json::from_slice(payload).map_err(|e| {
+        Error::new(
+            ErrorKind::InvalidResponse,
+            format!("cannot decode the response: {e}"),
+        )
+        .with_body(String::from_utf8_lossy(payload).into_owned())
+    })
+}
+
+/// A successful response, read completely.
+#[derive(Debug, Clone)]
+pub struct HttpResponse {
+    /// The status (2xx).
+    pub status: u16,
+    /// The headers.
+    pub headers: HeaderMap,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+/// Decoded events of a streamed response. Dropping it closes the connection.
+pub type EventStream = Pin<Box<dyn Stream<Item = Result<SseEvent>> + Send + 'static>>;
+
+/// Raw chunks of a streamed response (e.g. audio). Dropping it closes the connection.
+pub type ByteStream = Pin<Box<dyn Stream<Item = Result<Vec<u8>>> + Send + 'static>>;
+
+/// Sends requests for one provider call: the shared client, retries with backoff for
+/// retryable errors, a `modelrt.http` tracing span per call (provider, model, method, URL
+/// without query, attempt: never headers or bodies), and errors mapped to the taxonomy with
+/// provider and model set and the request's secrets redacted.
+#[derive(Debug, Clone)]
+pub struct HttpCall {
+    provider: String,
+    model: String,
+    settings: HttpSettings,
+    parse_error: ErrorBodyParser,
+}
+
+impl HttpCall {
+    /// A call to `model` of `provider` whose error bodies `parse_error` understands.
+    pub fn new(
+        provider: impl Into<String>,
+        model: impl Into<String>,
+        settings: HttpSettings,
+        parse_error: ErrorBodyParser,
+    ) -> Self {
+        HttpCall {
+            provider: provider.into(),
+            model: model.into(),
+            settings,
+            parse_error,
+        }
+    }
+
+    /// The provider id.
+    pub fn provider(&self) -> &str {
+        &self.provider
+    }
+
+    /// The model id.
+    pub fn model(&self) -> &str {
+        &self.model
+    }
+
+    /// Sends `request` and reads the whole body (retrying as configured).
+    pub async fn send(&self, request: &HttpRequest) -> Result<HttpResponse> {
+        self.with_retries(request, |client| async move {
+            let response = self.attempt(&client, request).await?;
+            let status = response.status().as_u16();
+            let headers = response.headers().clone();
+            let body = response
+                .bytes()
+                .await
+                .map_err(|e| self.transport_error(e))?;
+            Ok(HttpResponse {
+                status,
+                headers,
+                body: body.to_vec(),
+            })
+        })
+        .await
+    }
+
+    /// Sends `request` and decodes the JSON answer.
+    pub async fn send_json<T: DeserializeOwned>(&self, request: &HttpRequest) -> Result<T> {
+        let response = self.send(request).await?;
+        decode_json(&response.body).map_err(|e| self.finish_error(e, request))
+    }
+
+    /// Sends `request` and returns its body as decoded events. Retries happen only until the
+    /// response headers arrive; once the stream has started, an error ends it (after every
+    /// complete event before it).
+    pub async fn send_events(
+        &self,
+        request: &HttpRequest,
+        framing: Framing,
+    ) -> Result<EventStream> {
+        let response = self
+            .with_retries(request, |client| async move {
+                self.attempt(&client, request).await
+            })
+            .await?;
+        Ok(Box::pin(Events {
+            body: Box::pin(response.bytes_stream()),
+            decoder: EventDecoder::new(framing),
+            ready: VecDeque::new(),
+            scratch: Vec::new(),
+            failure: None,
+            finished: false,
+            call: self.clone(),
+            secrets: request.secrets(),
+        }))
+    }
+
+    /// Sends `request` and returns its body as raw chunks (same retry rule as
+    /// [`HttpCall::send_events`]).
+    pub async fn send_bytes(&self, request: &HttpRequest) -> Result<ByteStream> {
+        use futures::StreamExt;
+        let response = self
+            .with_retries(request, |client| async move {
+                self.attempt(&client, request).await
+            })
+            .await?;
+        let call = self.clone();
+        Ok(Box::pin(response.bytes_stream().map(move |item| {
+            item.map(|bytes| bytes.to_vec())
+                .map_err(|e| call.transport_error(e).in_call(&call.provider, &call.model))
+        })))
+    }
+
+    async fn with_retries<'s, T, F, Fut>(
+        &'s self,
+        request: &'s HttpRequest,
+        mut attempt: F,
+    ) -> Result<T>
+    where
+        F: FnMut(reqwest::Client) -> Fut,
+        Fut: std::future::Future<Output = Result<T>> + 's,
+    {
+        let client = shared_client(&self.settings).map_err(|e| self.finish_error(e, request))?;
+        let span = tracing::info_span!(
+            "modelrt.http",
+            provider = %self.provider,
+            model = %self.model,
+            method = %request.method,
+            url = request.url_for_logs(),
+            attempt = tracing::field::Empty,
+        );
+        async {
+            let mut retry = 0u32;
+            loop {
+                tracing::Span::current().record("attempt", retry + 1);
+                tracing::debug!("sending request");
+                let error = match attempt(client.clone()).await {
+                    Ok(value) => return Ok(value),
+                    Err(error) => self.finish_error(error, request),
+                };
+                let server_delay = error.retry_after();
+                let too_long = server_delay.is_some_and(|d| d > self.settings.max_retry_after);
+                if !error.is_retryable() || retry >= self.settings.max_retries || too_long {
+                    tracing::debug!(kind = %error.kind(), status = ?error.status(), "request failed");
+                    return Err(error);
+                }
+                let delay = backoff(&self.settings, retry, server_delay);
+                tracing::warn!(
+                    kind = %error.kind(),
+                    status = ?error.status(),
+                    delay_ms = delay.as_millis() as u64,
+                    "retrying after a retryable error"
+                );
+                tokio::time::sleep(delay).await;
+                retry += 1;
+            }
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// One attempt up to the response headers; a non-2xx status becomes an error.
+    async fn attempt(
+        &self,
+        client: &reqwest::Client,
+        request: &HttpRequest,
+    ) -> Result<reqwest::Response> {
+        let response = request
+            .to_reqwest(client)
+            .send()
+            .await
+            .map_err(|e| self.transport_error(e))?;
+        if response.status().is_success() {
+            return Ok(response);
+        }
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = match response.bytes().await {
+            Ok(body) => String::from_utf8_lossy(&body).into_owned(),
+            Err(e) => format!("(body unreadable: {})", e.without_url()),
+        };
+        Err(self.status_error(status, &headers, body))
+    }
+
+    fn status_error(&self, status: u16, headers: &HeaderMap, body: String) -> Error {
+        let parsed = (self.parse_error)(status, &body);
+        let kind = classify(status, &parsed);
+        let message = parsed
+            .message
+            .clone()
+            .unwrap_or_else(|| format!("the server answered HTTP {status}"));
+        let mut error = Error::new(kind, message)
+            .with_status(status)
+            .with_headers(
+                headers
+                    .iter()
+                    .filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?))),
+            )
+            .with_body(body);
+        if let Some(code) = parsed.code {
+            error = error.with_code(code);
+        }
+        if let Some(delay) = retry_after(headers, SystemTime::now()) {
+            error = error.with_retry_after(delay);
+        }
+        error
+    }
+
+    /// A transport failure (no HTTP answer, or the body broke off).
+    fn transport_error(&self, error: reqwest::Error) -> Error {
+        let error = error.without_url();
+        let (kind, message) = if error.is_timeout() {
+            (ErrorKind::Timeout, "no answer within the timeout")
+        } else if error.is_connect() {
+            (ErrorKind::Connection, "cannot connect to the server")
+        } else if error.is_body() || error.is_decode() {
+            (
+                ErrorKind::Connection,
+                "the connection broke while reading the response",
+            )
+        } else {
+            (ErrorKind::Connection, "the request failed")
+        };
+        Error::new(kind, message).with_source(error)
+    }
+
+    fn finish_error(&self, error: Error, request: &HttpRequest) -> Error {
+        let secrets = request.secrets();
+        let secrets: Vec<&str> = secrets.iter().map(String::as_str).collect();
+        error.in_call(&self.provider, &self.model).redact(&secrets)
+    }
+}
+
+/// The decoded events of a response body `S`.
+struct Events<S> {
+    body: S,
+    decoder: EventDecoder,
+    ready: VecDeque<SseEvent>,
+    scratch: Vec<SseEvent>,
+    /// An error to report once every event before it was delivered.
+    failure: Option<Error>,
+    finished: bool,
+    call: HttpCall,
+    secrets: Vec<String>,
+}
+
+impl<S> Events<S> {
+    fn fail(&mut self, error: Error) {
+        let secrets: Vec<&str> = self.secrets.iter().map(String::as_str).collect();
+        self.failure = Some(
+            error
+                .in_call(&self.call.provider, &self.call.model)
+                .redact(&secrets),
+        );
+        self.finished = true;
+    }
+}
+
+impl<S, B> Stream for Events<S>
+where
+    S: Stream<Item = reqwest::Result<B>> + Unpin,
+    B: AsRef<[u8]>,
+{
+    type Item = Result<SseEvent>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        loop {
+            if let Some(event) = this.ready.pop_front() {
+                return Poll::Ready(Some(Ok(event)));
+            }
+            if this.finished {
+                return Poll::Ready(this.failure.take().map(Err));
+            }
+            let polled = Pin::new(&mut this.body).poll_next(cx);
+            let mut out = std::mem::take(&mut this.scratch);
+            let result = match polled {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Some(Ok(chunk))) => this.decoder.feed(chunk.as_ref(), &mut out),
+                Poll::Ready(Some(Err(error))) => Err(this.call.transport_error(error)),
+                Poll::Ready(None) => {
+                    this.finished = true;
+                    this.decoder.finish(&mut out)
+                }
+            };
+            this.ready.extend(out.drain(..));
+            this.scratch = out;
+            if let Err(error) = result {
+                this.fail(error);
+            }
+        }
+    }
+}

@@ -1,0 +1,17 @@
+//! HTTP for provider calls: one shared client, retries, error mapping, streamed bodies.
+
+mod call;
+mod client;
+mod request;
+mod retry;
+mod settings;
+
+pub use call::{
+    classify, decode_json, ByteStream, ErrorBodyParser, EventStream, HttpCall, HttpResponse,
+    ProviderErrorBody,
+};
+pub use client::shared_client;
+pub use request::{Body, HttpRequest};
+pub use reqwest::Method;
+pub use retry::{backoff, retry_after};
+pub use settings::HttpSettings;

@@ -1,0 +1,147 @@
+//! A provider request, described once and sent as many times as retries need.
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
+use reqwest::Method;
+use serde::Serialize;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::secret::Secret;
+
+/// A request body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Body {
+    /// No body.
+    Empty,
+    /// Raw bytes with their content type (JSON, multipart built by the caller...).
+    Bytes {
+        /// The `content-type` header value.
+        content_type: String,
+        /// The bytes.
+        bytes: Vec<u8>,
+    },
+}
+
+/// A request: method, URL, headers and body. Header values built from secrets are marked
+/// sensitive, which keeps them out of `Debug` output and lets errors redact them.
+#[derive(Debug, Clone)]
+pub struct HttpRequest {
+    /// The method.
+    pub method: Method,
+    /// The full URL.
+    pub url: String,
+    /// Headers other than `content-type`.
+    pub headers: HeaderMap,
+    /// The body.
+    pub body: Body,
+}
+
+fn header_name(name: &str) -> Result<HeaderName> {
+    HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+        Error::new(
+            ErrorKind::InvalidParams,
+            format!("`{name}` is not a valid header name"),
+        )
+    })
+}
+
+impl HttpRequest {
+    /// A request without body.
+    pub fn new(method: Method, url: impl Into<String>) -> Self {
+        HttpRequest {
+            method,
+            url: url.into(),
+            headers: HeaderMap::new(),
+            body: Body::Empty,
+        }
+    }
+
+    /// A `GET` request.
+    pub fn get(url: impl Into<String>) -> Self {
+        Self::new(Method::GET, url)
+    }
+
+    /// A `POST` request with `body` serialized as JSON.
+    pub fn post_json(url: impl Into<String>, body: &impl Serialize) -> Result<Self> {
+        let bytes = serde_json::to_vec(body).map_err(|e| {
+            Error::new(
+                ErrorKind::InvalidParams,
+                format!("request is not serializable: {e}"),
+            )
+        })?;
+        Ok(HttpRequest {
+            body: Body::Bytes {
+                content_type: "application/json".to_owned(),
+                bytes,
+            },
+            ..Self::new(Method::POST, url)
+        })
+    }
+
+    /// Adds a header with a non-secret value.
+    pub fn header(mut self, name: &str, value: &str) -> Result<Self> {
+        let value = HeaderValue::from_str(value).map_err(|_| {
+            Error::new(
+                ErrorKind::InvalidParams,
+                format!("the value of header `{name}` contains characters a header cannot hold"),
+            )
+        })?;
+        self.headers.append(header_name(name)?, value);
+        Ok(self)
+    }
+
+    /// Adds a header whose value is `prefix` followed by a secret (e.g. `Bearer `).
+    /// The error for an unusable value never contains the secret.
+    pub fn secret_header(mut self, name: &str, prefix: &str, secret: &Secret) -> Result<Self> {
+        let mut value = HeaderValue::from_str(&format!("{prefix}{}", secret.expose()))
+            .map_err(|_| {
+                Error::new(
+                    ErrorKind::InvalidCredentials,
+                    format!("the credential for header `{name}` contains characters a header cannot hold"),
+                )
+            })?;
+        value.set_sensitive(true);
+        self.headers.insert(header_name(name)?, value);
+        Ok(self)
+    }
+
+    /// Adds `Authorization: Bearer <secret>`.
+    pub fn bearer(self, secret: &Secret) -> Result<Self> {
+        self.secret_header(AUTHORIZATION.as_str(), "Bearer ", secret)
+    }
+
+    /// The texts an error must never show: every sensitive header value, and for
+    /// `<scheme> <token>` values the token alone.
+    pub(crate) fn secrets(&self) -> Vec<String> {
+        let mut secrets = Vec::new();
+        for value in self.headers.values().filter(|v| v.is_sensitive()) {
+            if let Ok(text) = value.to_str() {
+                secrets.push(text.to_owned());
+                if let Some((_, token)) = text.split_once(' ') {
+                    secrets.push(token.trim().to_owned());
+                }
+            }
+        }
+        secrets.retain(|s| s.len() >= 4);
+        secrets
+    }
+
+    /// The URL without its query (which may hold a key), for logs and errors.
+    pub(crate) fn url_for_logs(&self) -> &str {
+        self.url.split(['?', '#']).next().unwrap_or_default()
+    }
+
+    pub(crate) fn to_reqwest(&self, client: &reqwest::Client) -> reqwest::RequestBuilder {
+        let builder = client
+            .request(self.method.clone(), &self.url)
+            .headers(self.headers.clone());
+        match &self.body {
+            Body::Empty => builder,
+            Body::Bytes {
+                content_type,
+                bytes,
+            } => builder
+                .header(CONTENT_TYPE, content_type.as_str())
+                .body(bytes.clone()),
+        }
+    }
+}

@@ -1,0 +1,15 @@
+//! Language models: messages, tools, requests, answers and streamed chunks.
+
+mod accumulator;
+mod format;
+mod message;
+mod response;
+mod stream;
+mod tool;
+
+pub use accumulator::StreamAccumulator;
+pub use format::{strip_code_fence, CodeBlockLanguage, FenceStripper, ResponseFormat};
+pub use message::{ContentPart, ImageDetail, MediaSource, Message, Role};
+pub use response::{FinishReason, LlmChunk, LlmRequest, LlmResponse, LlmStream};
+pub use stream::{strip_fence, with_usage, UsageBasis};
+pub use tool::{Tool, ToolCall, ToolCallDelta, ToolChoice};

@@ -1,0 +1,159 @@
+//! What an LLM call asks for and what it returns, whole or streamed.
+
+use std::pin::Pin;
+
+use futures::Stream;
+
+use super::format::ResponseFormat;
+use super::message::{ContentPart, Message};
+use super::tool::{Tool, ToolCall, ToolCallDelta, ToolChoice};
+use crate::error::Result;
+use crate::usage::Usage;
+
+/// An LLM call: the conversation and what the answer may contain. Sampling parameters
+/// (temperature, max tokens...) travel separately as validated params (see
+/// [`crate::protocol::CallContext`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LlmRequest {
+    /// The conversation. Completion-mode models get it flattened into one prompt.
+    pub messages: Vec<Message>,
+    /// Tools the model may call.
+    pub tools: Vec<Tool>,
+    /// Whether and which tool it must call; `None` leaves the provider's default.
+    pub tool_choice: Option<ToolChoice>,
+    /// Sequences that end the answer.
+    pub stop: Vec<String>,
+    /// The answer's shape; `None` reads it from the `response_format` / `json_schema` params.
+    pub response_format: Option<ResponseFormat>,
+    /// An end-user id, for the provider's abuse monitoring.
+    pub user: Option<String>,
+}
+
+impl LlmRequest {
+    /// A request with these messages and nothing else.
+    pub fn new(messages: Vec<Message>) -> Self {
+        LlmRequest {
+            messages,
+            ..LlmRequest::default()
+        }
+    }
+
+    /// Adds tools.
+    pub fn with_tools(mut self, tools: Vec<Tool>) -> Self {
+        self.tools = tools;
+        self
+    }
+
+    /// Sets the tool choice.
+    pub fn with_tool_choice(mut self, choice: ToolChoice) -> Self {
+        self.tool_choice = Some(choice);
+        self
+    }
+
+    /// Sets stop sequences.
+    pub fn with_stop(mut self, stop: Vec<String>) -> Self {
+        self.stop = stop;
+        self
+    }
+
+    /// Sets the response format.
+    pub fn with_response_format(mut self, format: ResponseFormat) -> Self {
+        self.response_format = Some(format);
+        self
+    }
+}
+
+/// Why the model stopped.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum FinishReason {
+    /// A natural end or a stop sequence.
+    Stop,
+    /// The token limit was reached.
+    Length,
+    /// The model called tools.
+    ToolCalls,
+    /// The provider's content filter cut the answer.
+    ContentFilter,
+    /// The model called a function (legacy OpenAI `function_call`).
+    FunctionCall,
+    /// A reason this crate does not know, verbatim.
+    Other(String),
+}
+
+impl FinishReason {
+    /// Parses a wire value tolerantly; an empty string means "not finished" (`None`).
+    pub fn from_wire(value: &str) -> Option<Self> {
+        Some(match value {
+            "" => return None,
+            "stop" | "end_turn" | "stop_sequence" | "eos" => FinishReason::Stop,
+            "length" | "max_tokens" => FinishReason::Length,
+            "tool_calls" | "tool_use" => FinishReason::ToolCalls,
+            "content_filter" => FinishReason::ContentFilter,
+            "function_call" => FinishReason::FunctionCall,
+            other => FinishReason::Other(other.to_owned()),
+        })
+    }
+
+    /// The OpenAI spelling (or the verbatim unknown value).
+    pub fn as_str(&self) -> &str {
+        match self {
+            FinishReason::Stop => "stop",
+            FinishReason::Length => "length",
+            FinishReason::ToolCalls => "tool_calls",
+            FinishReason::ContentFilter => "content_filter",
+            FinishReason::FunctionCall => "function_call",
+            FinishReason::Other(other) => other,
+        }
+    }
+}
+
+/// A complete LLM answer.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LlmResponse {
+    /// The model that answered, as the provider named it.
+    pub model: String,
+    /// The answer text (without reasoning).
+    pub content: String,
+    /// The model's visible reasoning, kept apart from the answer.
+    pub reasoning: Option<String>,
+    /// Tools the model called.
+    pub tool_calls: Vec<ToolCall>,
+    /// Why it stopped, when the provider said.
+    pub finish_reason: Option<FinishReason>,
+    /// Tokens used (estimated when the server reported none).
+    pub usage: Usage,
+}
+
+impl LlmResponse {
+    /// The answer as an assistant message, to continue the conversation.
+    pub fn to_message(&self) -> Message {
+        let text = (!self.content.is_empty()).then(|| self.content.clone());
+        if self.tool_calls.is_empty() {
+            let mut message = Message::assistant(String::new());
+            message.content = text.map(ContentPart::Text).into_iter().collect();
+            message
+        } else {
+            Message::assistant_tool_calls(text, self.tool_calls.clone())
+        }
+    }
+}
+
+/// One piece of a streamed answer.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LlmChunk {
+    /// The model that answers, when this piece names it.
+    pub model: Option<String>,
+    /// The next piece of the answer text (possibly empty).
+    pub content: String,
+    /// The next piece of the reasoning (possibly empty).
+    pub reasoning: String,
+    /// Fragments of tool calls (see [`super::StreamAccumulator`]).
+    pub tool_calls: Vec<ToolCallDelta>,
+    /// Set on the piece that ends the answer.
+    pub finish_reason: Option<FinishReason>,
+    /// Set on the piece that carries usage (usually the last one).
+    pub usage: Option<Usage>,
+}
+
+/// A streamed answer. Dropping it cancels the call (the connection is closed).
+pub type LlmStream = Pin<Box<dyn Stream<Item = Result<LlmChunk>> + Send + 'static>>;

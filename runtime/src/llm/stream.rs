@@ -1,0 +1,132 @@
+//! Adapters every protocol's LLM stream goes through: usage (estimated when the server sends
+//! none, priced always) and code-fence stripping.
+
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use futures::Stream;
+
+use super::format::FenceStripper;
+use super::response::{LlmChunk, LlmStream};
+use crate::catalog::Pricing;
+use crate::error::Result;
+use crate::tokens;
+use crate::usage::Usage;
+
+/// What is needed to estimate and price a call's usage.
+#[derive(Debug, Clone)]
+pub struct UsageBasis {
+    /// The model id, which picks the tokenizer.
+    pub model: String,
+    /// Prompt tokens counted offline (used only when the server reports none).
+    pub prompt_tokens: u64,
+    /// The model's prices, if any.
+    pub pricing: Option<Pricing>,
+}
+
+impl UsageBasis {
+    /// Prices reported usage, or estimates it from the answer's text when there is none.
+    pub fn complete(&self, reported: Option<Usage>, answer: &str) -> Usage {
+        let usage = reported.unwrap_or_else(|| {
+            Usage::estimated(self.prompt_tokens, tokens::count_text(&self.model, answer))
+        });
+        usage.priced(self.pricing.as_ref())
+    }
+}
+
+/// Wraps a stream so that usage is always priced and, when the server sent none, a final chunk
+/// carries usage estimated from the text that was streamed (`estimated = true`).
+/// Errors pass through unchanged and end the stream without an estimate.
+pub fn with_usage(stream: LlmStream, basis: UsageBasis) -> LlmStream {
+    Box::pin(UsageStream {
+        inner: stream,
+        basis,
+        answer: String::new(),
+        saw_usage: false,
+        done: false,
+    })
+}
+
+struct UsageStream {
+    inner: LlmStream,
+    basis: UsageBasis,
+    /// Everything the model produced (text, reasoning, tool arguments), for the estimate.
+    answer: String,
+    saw_usage: bool,
+    done: bool,
+}
+
+impl Stream for UsageStream {
+    type Item = Result<LlmChunk>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        if this.done {
+            return Poll::Ready(None);
+        }
+        match this.inner.as_mut().poll_next(cx) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(Some(Ok(mut chunk))) => {
+                if let Some(usage) = chunk.usage {
+                    this.saw_usage = true;
+                    chunk.usage = Some(this.basis.complete(Some(usage), ""));
+                } else if !this.saw_usage {
+                    this.answer.push_str(&chunk.reasoning);
+                    this.answer.push_str(&chunk.content);
+                    for call in &chunk.tool_calls {
+                        this.answer.push_str(call.name.as_deref().unwrap_or(""));
+                        this.answer.push_str(&call.arguments);
+                    }
+                }
+                Poll::Ready(Some(Ok(chunk)))
+            }
+            Poll::Ready(Some(Err(error))) => {
+                this.done = true;
+                Poll::Ready(Some(Err(error)))
+            }
+            Poll::Ready(None) => {
+                this.done = true;
+                if this.saw_usage {
+                    return Poll::Ready(None);
+                }
+                let usage = this.basis.complete(None, &this.answer);
+                Poll::Ready(Some(Ok(LlmChunk {
+                    usage: Some(usage),
+                    ..LlmChunk::default()
+                })))
+            }
+        }
+    }
+}
+
+/// Wraps a stream so that the answer text loses its code fence (see [`FenceStripper`]).
+pub fn strip_fence(stream: LlmStream) -> LlmStream {
+    use futures::StreamExt;
+    let mut stripper = FenceStripper::default();
+    let mut ended = false;
+    let stream = stream
+        .map(Some)
+        .chain(futures::stream::once(async { None }))
+        .filter_map(move |item| {
+            let out = match item {
+                Some(Ok(mut chunk)) => {
+                    chunk.content = stripper.push(&chunk.content);
+                    Some(Ok(chunk))
+                }
+                Some(Err(error)) => Some(Err(error)),
+                None if !ended => {
+                    ended = true;
+                    let rest = stripper.finish();
+                    (!rest.is_empty()).then(|| {
+                        Ok(LlmChunk {
+                            content: rest,
+                            ..LlmChunk::default()
+                        })
+                    })
+                }
+                None => None,
+            };
+            futures::future::ready(out)
+        });
+    Box::pin(stream)
+}

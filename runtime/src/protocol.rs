@@ -1,0 +1,265 @@
+//! What a protocol implementation receives, and the traits it implements per model type.
+//!
+//! The traits are object safe (boxed futures and streams) so a registry can hold
+//! `&'static dyn LlmProtocol` and friends. A call's context borrows everything; a stream, once
+//! returned, owns what it needs (`'static`) and can outlive the context.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use crate::catalog::{LlmMode, ModelInfo, ModelType, Pricing, ProviderInfo};
+use crate::credentials::ValidatedCredentials;
+use crate::embedding::{EmbeddingRequest, EmbeddingResponse};
+use crate::error::{Error, ErrorKind, Result};
+use crate::http::{ErrorBodyParser, HttpCall, HttpSettings};
+use crate::llm::{LlmRequest, LlmResponse, LlmStream};
+use crate::moderation::{ModerationRequest, ModerationResult};
+use crate::params::ValidatedParams;
+use crate::rerank::{RerankRequest, RerankResponse};
+use crate::secret::Secret;
+use crate::speech2text::{Transcription, TranscriptionRequest};
+use crate::tts::{AudioStream, TtsRequest};
+
+/// A boxed, sendable future (keeps the traits object safe).
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Provider-wide context: for calls that concern no particular model (listing models).
+#[derive(Debug, Clone, Copy)]
+pub struct ProviderContext<'a> {
+    /// The provider's catalog row (its `extra.modelrt` settings included).
+    pub provider: &'static ProviderInfo,
+    /// Validated credentials; read them by variable name, expose secrets only to build a request.
+    pub credentials: &'a ValidatedCredentials,
+    /// Timeouts and retries.
+    pub http: &'a HttpSettings,
+}
+
+/// The model a call is for.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ModelRef<'a> {
+    /// The id sent to the API.
+    pub id: &'a str,
+    /// The catalog row, for predefined models; `None` for customizable and remote models
+    /// (whose properties come from the credentials).
+    pub info: Option<&'static ModelInfo>,
+}
+
+/// Everything one model call needs besides the request itself.
+#[derive(Debug, Clone, Copy)]
+pub struct CallContext<'a> {
+    /// The provider's catalog row.
+    pub provider: &'static ProviderInfo,
+    /// The model.
+    pub model: ModelRef<'a>,
+    /// Validated credentials (provider-wide, or the model's own for customizable models).
+    pub credentials: &'a ValidatedCredentials,
+    /// Validated parameters, by rule name.
+    pub params: &'a ValidatedParams,
+    /// Timeouts and retries.
+    pub http: &'a HttpSettings,
+}
+
+impl<'a> CallContext<'a> {
+    /// The provider-wide part of this context.
+    pub fn provider_context(&self) -> ProviderContext<'a> {
+        ProviderContext {
+            provider: self.provider,
+            credentials: self.credentials,
+            http: self.http,
+        }
+    }
+
+    /// An [`HttpCall`] for this provider and model.
+    pub fn http_call(&self, parse_error: ErrorBodyParser) -> HttpCall {
+        HttpCall::new(self.provider.id, self.model.id, *self.http, parse_error)
+    }
+
+    /// An error of `kind` naming this provider and model.
+    pub fn error(&self, kind: ErrorKind, message: impl Into<String>) -> Error {
+        Error::new(kind, message).in_call(self.provider.id, self.model.id)
+    }
+
+    /// A text credential (`text-input`, `select`, `radio`), when given and not empty.
+    pub fn credential(&self, variable: &str) -> Option<&'a str> {
+        self.credentials.text(variable).filter(|v| !v.is_empty())
+    }
+
+    /// A secret credential, when given and not empty.
+    pub fn secret(&self, variable: &str) -> Option<&'a Secret> {
+        self.credentials.secret(variable).filter(|s| !s.is_empty())
+    }
+
+    /// A numeric text credential (e.g. `context_size`); a malformed value is an error.
+    pub fn credential_number(&self, variable: &str) -> Result<Option<u32>> {
+        self.credential(variable)
+            .map(|text| {
+                text.trim().parse::<u32>().map_err(|_| {
+                    self.error(
+                        ErrorKind::InvalidCredentials,
+                        format!("credential `{variable}` must be a whole number, got `{text}`"),
+                    )
+                })
+            })
+            .transpose()
+    }
+
+    /// The LLM mode: the model's declared mode, else the `mode` credential, else chat.
+    pub fn llm_mode(&self) -> LlmMode {
+        self.model
+            .info
+            .and_then(|info| info.properties.mode)
+            .or_else(|| self.credential("mode").and_then(LlmMode::from_str_opt))
+            .unwrap_or(LlmMode::Chat)
+    }
+
+    /// The context window: the model's declared size, else the `context_size` credential.
+    pub fn context_size(&self) -> Result<Option<u32>> {
+        match self
+            .model
+            .info
+            .and_then(|info| info.properties.context_size)
+        {
+            Some(size) => Ok(Some(size)),
+            None => self.credential_number("context_size"),
+        }
+    }
+
+    /// Texts per embedding request: the model's `max_chunks`, else the `max_chunks`
+    /// credential, else 1.
+    pub fn max_chunks(&self) -> Result<u32> {
+        match self.model.info.and_then(|info| info.properties.max_chunks) {
+            Some(chunks) => Ok(chunks),
+            None => Ok(self.credential_number("max_chunks")?.unwrap_or(1)),
+        }
+    }
+
+    /// The model's prices, when declared.
+    pub fn pricing(&self) -> Option<Pricing> {
+        self.model.info.and_then(|info| info.pricing)
+    }
+}
+
+/// A model the provider's API lists (fetch-from-remote).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteModel {
+    /// The id to call it by.
+    pub id: String,
+    /// Its type, as far as the listing tells.
+    pub model_type: ModelType,
+    /// Its owner, when listed.
+    pub owned_by: Option<String>,
+}
+
+fn unsupported<'a, T: Send + 'a>(what: &str, provider: &str) -> BoxFuture<'a, Result<T>> {
+    let error = Error::new(ErrorKind::Unsupported, format!("{what} is not supported"))
+        .with_provider(provider);
+    Box::pin(async move { Err(error) })
+}
+
+/// A protocol for language models.
+pub trait LlmProtocol: Send + Sync {
+    /// Sends `request` and returns the complete answer.
+    fn invoke<'a>(
+        &'a self,
+        ctx: CallContext<'a>,
+        request: LlmRequest,
+    ) -> BoxFuture<'a, Result<LlmResponse>>;
+
+    /// Sends `request` and returns the answer as it is produced. The future fails if the call
+    /// fails before the answer starts; the stream then yields chunks, ending with one that
+    /// carries usage, or an error.
+    fn stream<'a>(
+        &'a self,
+        ctx: CallContext<'a>,
+        request: LlmRequest,
+    ) -> BoxFuture<'a, Result<LlmStream>>;
+
+    /// Checks the credentials with the cheapest real call the provider allows.
+    fn validate_credentials<'a>(&'a self, ctx: CallContext<'a>) -> BoxFuture<'a, Result<()>>;
+
+    /// The models the provider's API lists (fetch-from-remote).
+    fn remote_models<'a>(
+        &'a self,
+        ctx: ProviderContext<'a>,
+    ) -> BoxFuture<'a, Result<Vec<RemoteModel>>> {
+        unsupported("listing models", ctx.provider.id)
+    }
+
+    /// Tokens in `request`'s prompt, counted offline unless the protocol knows better.
+    fn count_tokens(&self, ctx: CallContext<'_>, request: &LlmRequest) -> u64 {
+        crate::tokens::count_messages(ctx.model.id, &request.messages)
+    }
+}
+
+/// A protocol for text embedding models.
+pub trait TextEmbeddingProtocol: Send + Sync {
+    /// Embeds `request.texts` (batched by the model's `max_chunks`).
+    fn embed<'a>(
+        &'a self,
+        ctx: CallContext<'a>,
+        request: EmbeddingRequest,
+    ) -> BoxFuture<'a, Result<EmbeddingResponse>>;
+
+    /// Checks the credentials with the cheapest real call the provider allows.
+    fn validate_credentials<'a>(&'a self, ctx: CallContext<'a>) -> BoxFuture<'a, Result<()>>;
+
+    /// The models the provider's API lists (fetch-from-remote).
+    fn remote_models<'a>(
+        &'a self,
+        ctx: ProviderContext<'a>,
+    ) -> BoxFuture<'a, Result<Vec<RemoteModel>>> {
+        unsupported("listing models", ctx.provider.id)
+    }
+}
+
+/// A protocol for rerank models.
+pub trait RerankProtocol: Send + Sync {
+    /// Orders `request.documents` by relevance.
+    fn rerank<'a>(
+        &'a self,
+        ctx: CallContext<'a>,
+        request: RerankRequest,
+    ) -> BoxFuture<'a, Result<RerankResponse>>;
+
+    /// Checks the credentials with the cheapest real call the provider allows.
+    fn validate_credentials<'a>(&'a self, ctx: CallContext<'a>) -> BoxFuture<'a, Result<()>>;
+}
+
+/// A protocol for text-to-speech models.
+pub trait TtsProtocol: Send + Sync {
+    /// Synthesizes `request.text`; the future fails if the call fails before audio starts.
+    fn synthesize<'a>(
+        &'a self,
+        ctx: CallContext<'a>,
+        request: TtsRequest,
+    ) -> BoxFuture<'a, Result<AudioStream>>;
+
+    /// Checks the credentials with the cheapest real call the provider allows.
+    fn validate_credentials<'a>(&'a self, ctx: CallContext<'a>) -> BoxFuture<'a, Result<()>>;
+}
+
+/// A protocol for speech-to-text models.
+pub trait Speech2TextProtocol: Send + Sync {
+    /// Transcribes `request.audio`.
+    fn transcribe<'a>(
+        &'a self,
+        ctx: CallContext<'a>,
+        request: TranscriptionRequest,
+    ) -> BoxFuture<'a, Result<Transcription>>;
+
+    /// Checks the credentials with the cheapest real call the provider allows.
+    fn validate_credentials<'a>(&'a self, ctx: CallContext<'a>) -> BoxFuture<'a, Result<()>>;
+}
+
+/// A protocol for moderation models.
+pub trait ModerationProtocol: Send + Sync {
+    /// Checks `request.text`.
+    fn moderate<'a>(
+        &'a self,
+        ctx: CallContext<'a>,
+        request: ModerationRequest,
+    ) -> BoxFuture<'a, Result<ModerationResult>>;
+
+    /// Checks the credentials with the cheapest real call the provider allows.
+    fn validate_credentials<'a>(&'a self, ctx: CallContext<'a>) -> BoxFuture<'a, Result<()>>;
+}
