@@ -1,1 +1,5 @@
-fn main() {}
+//! Generates the provider modules from `providers/` (or `$MODELRT_PROVIDERS_DIR`) into OUT_DIR.
+
+fn main() {
+    modelrt_codegen::build::run();
+}

@@ -1,2 +1,203 @@
 //! The body of modelrt's `build.rs`: load, report, emit, write if changed.
-//! (Being written.)
+//!
+//! Problems in the YAML fail the build through `cargo::error=` lines carrying
+//! `file:line:column: message`, and warnings become `cargo::warning=` lines; nothing here panics
+//! on bad input. The build reads no network and only the tree it is pointed at.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::emit::{callability, emit, Callability, EmitOptions};
+use crate::load::{load, LoadOptions};
+
+/// Environment variable naming another provider tree to build the SDK from.
+pub const PROVIDERS_DIR_VAR: &str = "MODELRT_PROVIDERS_DIR";
+/// Environment variable that makes every warning (and catalog-only providers) an error.
+pub const STRICT_VAR: &str = "MODELRT_STRICT";
+/// File name of the generated source in `OUT_DIR`.
+pub const GENERATED_FILE: &str = "modelrt_generated.rs";
+
+/// What one build run needs to know.
+#[derive(Debug, Clone)]
+pub struct BuildConfig {
+    /// The crate root (`CARGO_MANIFEST_DIR`); relative tree paths are resolved against it.
+    pub manifest_dir: PathBuf,
+    /// Where the generated file goes (`OUT_DIR`).
+    pub out_dir: PathBuf,
+    /// `MODELRT_PROVIDERS_DIR`, when set.
+    pub providers_dir: Option<PathBuf>,
+    /// `MODELRT_STRICT=1`.
+    pub strict: bool,
+}
+
+impl BuildConfig {
+    /// Reads the configuration cargo gives a build script.
+    pub fn from_env() -> Result<Self, String> {
+        let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+        let manifest_dir = var("CARGO_MANIFEST_DIR").ok_or("CARGO_MANIFEST_DIR is not set")?;
+        let out_dir = var("OUT_DIR").ok_or("OUT_DIR is not set")?;
+        let strict =
+            std::env::var(STRICT_VAR).is_ok_and(|v| matches!(v.trim(), "1" | "true" | "yes"));
+        Ok(BuildConfig {
+            manifest_dir: manifest_dir.into(),
+            out_dir: out_dir.into(),
+            providers_dir: var(PROVIDERS_DIR_VAR).map(PathBuf::from),
+            strict,
+        })
+    }
+
+    /// The tree to build from: `MODELRT_PROVIDERS_DIR` (relative to the crate root when
+    /// relative) or `providers/` at the crate root.
+    pub fn tree(&self) -> PathBuf {
+        match &self.providers_dir {
+            Some(dir) => self.manifest_dir.join(dir),
+            None => self.manifest_dir.join("providers"),
+        }
+    }
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The generated file is up to date; `changed` says whether it was rewritten.
+    Generated {
+        /// The generated file.
+        path: PathBuf,
+        /// Whether its content changed (and so it was written).
+        changed: bool,
+    },
+    /// Errors were reported through `cargo::error=`; nothing was written.
+    Failed {
+        /// How many errors.
+        errors: usize,
+    },
+}
+
+/// Entry point for `build.rs`: configuration from the environment, instructions to stdout.
+pub fn run() {
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    let result = match BuildConfig::from_env() {
+        Ok(config) => run_with(&config, &mut out).map(|_| ()),
+        Err(message) => writeln!(out, "cargo::error={message}"),
+    };
+    if let Err(e) = result {
+        // stdout is how we talk to cargo; if it is gone there is no one left to tell.
+        let _ = writeln!(io::stderr(), "modelrt build: cannot write to cargo: {e}");
+    }
+}
+
+/// Runs the generator for `config`, writing cargo instructions to `out`.
+pub fn run_with(config: &BuildConfig, out: &mut dyn Write) -> io::Result<Outcome> {
+    writeln!(out, "cargo::rerun-if-env-changed={PROVIDERS_DIR_VAR}")?;
+    writeln!(out, "cargo::rerun-if-env-changed={STRICT_VAR}")?;
+    let tree = config.tree();
+    writeln!(out, "cargo::rerun-if-changed={}", tree.display())?;
+
+    let loaded = if tree.is_dir() {
+        load(
+            &tree,
+            &LoadOptions {
+                strict: config.strict,
+            },
+        )
+    } else if config.providers_dir.is_some() {
+        let message = format!(
+            "{PROVIDERS_DIR_VAR} points at `{}`, which is not a directory",
+            tree.display()
+        );
+        return fail(out, &[message]);
+    } else {
+        // A checkout without providers/ builds an SDK with no providers.
+        Default::default()
+    };
+    for input in &loaded.catalog.inputs {
+        writeln!(out, "cargo::rerun-if-changed={}", input.display())?;
+    }
+
+    let mut errors = Vec::new();
+    for diagnostic in &loaded.diagnostics.items {
+        let line = diagnostic_line(&tree, diagnostic);
+        match diagnostic.severity {
+            Severity::Error => errors.push(line),
+            Severity::Warning if config.strict => errors.push(line),
+            Severity::Warning => writeln!(out, "cargo::warning={line}")?,
+        }
+    }
+    for provider in &loaded.catalog.providers {
+        if callability(provider) != Callability::CatalogOnly {
+            continue;
+        }
+        let line = format!(
+            "{}: provider `{}` is catalog-only (no `extra.modelrt.protocol` and no Rust beside \
+             its YAML): listed and typed, but not callable",
+            tree.join(&provider.source).display(),
+            provider.id
+        );
+        if config.strict {
+            errors.push(format!("{line} ({STRICT_VAR}=1)"));
+        } else {
+            writeln!(out, "cargo::warning={line}")?;
+        }
+    }
+    if !errors.is_empty() {
+        return fail(out, &errors);
+    }
+
+    let label = match &config.providers_dir {
+        Some(dir) => dir.display().to_string(),
+        None => "providers".to_owned(),
+    };
+    let source = match emit(&loaded.catalog, &EmitOptions { tree_label: label }) {
+        Ok(source) => source,
+        Err(e) => return fail(out, &[format!("{}: {}", tree.display(), e)]),
+    };
+    let path = config.out_dir.join(GENERATED_FILE);
+    let changed = write_if_changed(&path, &source)?;
+    Ok(Outcome::Generated { path, changed })
+}
+
+/// `providers/openai/llm/gpt-4o.yaml:3:5: error: message (at `key`)`, on one line.
+pub fn diagnostic_line(tree: &Path, d: &Diagnostic) -> String {
+    let mut line = tree.join(&d.file).display().to_string();
+    if d.line > 0 {
+        line.push_str(&format!(":{}:{}", d.line, d.column));
+    }
+    line.push_str(&format!(
+        ": {}: {}",
+        d.severity.as_str(),
+        one_line(&d.message)
+    ));
+    if !d.key.is_empty() {
+        line.push_str(&format!(" (at `{}`)", d.key));
+    }
+    line
+}
+
+/// Cargo instructions are single lines: fold any line breaks of a message.
+fn one_line(text: &str) -> String {
+    text.split(['\r', '\n'])
+        .filter(|l| !l.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join(" / ")
+}
+
+fn fail(out: &mut dyn Write, errors: &[String]) -> io::Result<Outcome> {
+    for error in errors {
+        writeln!(out, "cargo::error={error}")?;
+    }
+    Ok(Outcome::Failed {
+        errors: errors.len(),
+    })
+}
+
+/// Writes `content` to `path` unless it already holds exactly that (keeps the mtime, so an
+/// unchanged tree recompiles nothing). Returns whether it wrote.
+pub fn write_if_changed(path: &Path, content: &str) -> io::Result<bool> {
+    if std::fs::read(path).is_ok_and(|old| old == content.as_bytes()) {
+        return Ok(false);
+    }
+    std::fs::write(path, content)?;
+    Ok(true)
+}

@@ -1,10 +1,197 @@
 //! The emitter: turns a [`Catalog`] into the formatted Rust source that `modelrt` includes.
-//! (Being written; the signature is the contract with build.rs.)
+//!
+//! The output is one file: `pub mod providers { pub mod <provider> { .. } .. }` plus the
+//! table of every provider and a root re-export of each provider module. Model metadata is
+//! static data of `modelrt_runtime::catalog` types; code is emitted per provider and per
+//! model type, never per model. The generated code calls a few crate-private helpers in
+//! `modelrt`'s `src/support.rs` (`crate::support::*`).
 
-use crate::ir::Catalog;
+mod callability;
+mod credentials;
+mod docs;
+mod enums;
+mod literals;
+mod models;
+mod names;
+mod params;
+mod tables;
 
-/// Emits the generated module for `catalog` as formatted Rust source.
-pub fn emit(catalog: &Catalog) -> String {
-    let _ = catalog;
-    String::from("// @generated\n")
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::ir::{Catalog, Provider};
+
+pub use callability::{callability, Callability, PROTOCOL_KEY};
+
+/// Root-level names of the `modelrt` crate a provider module must not be re-exported over.
+pub const RESERVED_ROOT_NAMES: &[&str] = &["providers", "registry", "runtime", "support"];
+
+/// Settings of one emission.
+#[derive(Debug, Clone)]
+pub struct EmitOptions {
+    /// How the header names the provider tree (e.g. `providers`).
+    pub tree_label: String,
+}
+
+impl Default for EmitOptions {
+    fn default() -> Self {
+        EmitOptions {
+            tree_label: "providers".to_owned(),
+        }
+    }
+}
+
+/// Why a catalog could not be emitted (the loader validates first, so this means a catalog
+/// that did not come from the loader, or a bug): never a panic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmitError {
+    /// The file the problem concerns, relative to the tree root, if known.
+    pub file: Option<String>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl EmitError {
+    /// An error with no file yet.
+    pub fn new(message: impl Into<String>) -> Self {
+        EmitError {
+            file: None,
+            message: message.into(),
+        }
+    }
+
+    /// Attaches the file, unless one is set.
+    pub fn in_file(mut self, file: &str) -> Self {
+        self.file.get_or_insert_with(|| file.to_owned());
+        self
+    }
+}
+
+impl std::fmt::Display for EmitError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.file {
+            Some(file) => write!(f, "{file}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for EmitError {}
+
+/// Emits the generated module for `catalog` as formatted Rust source, deterministically.
+pub fn emit(catalog: &Catalog, options: &EmitOptions) -> Result<String, EmitError> {
+    let mut modules = Vec::new();
+    let mut rows = Vec::new();
+    let mut reexports = Vec::new();
+    for provider in &catalog.providers {
+        let module = models::checked_ident(&provider.rust_module, &provider.source)?;
+        modules.push(provider_module(provider).map_err(|e| e.in_file(&provider.source))?);
+        rows.push(quote!(&#module::PROVIDER));
+        if !RESERVED_ROOT_NAMES.contains(&provider.rust_module.as_str()) {
+            let doc = docs::doc_attrs(&format!(
+                "The `{}` provider (see [`providers::{module}`]).",
+                provider.id
+            ));
+            reexports.push(quote!(#doc pub use providers::#module;));
+        }
+    }
+    let count = rows.len();
+    let tokens = quote! {
+        /// Every provider of the tree, one module each, named after the provider id.
+        pub mod providers {
+            #(#modules)*
+
+            /// Every provider's catalog row, in position order.
+            pub static ALL: [&::modelrt_runtime::catalog::ProviderInfo; #count] = [#(#rows),*];
+        }
+        #(#reexports)*
+    };
+    let file = syn::parse2::<syn::File>(tokens)
+        .map_err(|e| EmitError::new(format!("generated code does not parse: {e}")))?;
+    Ok(format!(
+        "{}{}",
+        header(catalog, options),
+        prettyplease::unparse(&file)
+    ))
+}
+
+/// `// @generated from providers/ ...` and the list of provider files.
+fn header(catalog: &Catalog, options: &EmitOptions) -> String {
+    let tree = options.tree_label.trim_end_matches('/');
+    let mut out = format!(
+        "// @generated from {tree}/ by modelrt-codegen: {} providers, {} models. Do not edit.\n",
+        catalog.providers.len(),
+        catalog.model_count()
+    );
+    for provider in &catalog.providers {
+        out.push_str(&format!("// @generated from {tree}/{}\n", provider.source));
+    }
+    out.push('\n');
+    out
+}
+
+/// `pub mod <provider> { .. }`: tables, credentials, model enums, params, wire enums.
+fn provider_module(provider: &Provider) -> Result<TokenStream, EmitError> {
+    let module = models::checked_ident(&provider.rust_module, &provider.source)?;
+    let groups = models::group_models(provider);
+
+    // Type names the module defines for itself, so wire enums never take them.
+    let mut reserved: Vec<String> = vec!["Credentials".to_owned(), "PROVIDER".to_owned()];
+    for model_type in &provider.supported_model_types {
+        reserved.push(credentials::model_credentials_name(*model_type));
+    }
+    for group in &groups {
+        reserved.push(group.model_type.variant_name().to_owned());
+        reserved.push(params::params_name(group));
+    }
+    let reserved: Vec<&str> = reserved.iter().map(String::as_str).collect();
+    let mut type_scope = names::Scope::with_reserved(&reserved);
+    let mut enum_set = enums::EnumSet::new(&mut type_scope);
+
+    let tables = tables::provider_tables(provider, &groups)?;
+    let credential_structs = credentials::credential_structs(provider, &mut enum_set);
+    let mut model_enums = Vec::new();
+    let mut params_structs = Vec::new();
+    for group in &groups {
+        model_enums.push(models::model_enum(provider, group)?);
+        params_structs.push(params::params_struct(
+            &provider.label.en_us,
+            group,
+            &mut enum_set,
+        ));
+    }
+    let wire_enums = enum_set.into_enums();
+    let wire_enums = wire_enums.iter().map(enums::wire_enum);
+
+    let mut doc = provider.label.en_us.clone();
+    if let Some(description) = &provider.description {
+        doc.push_str(": ");
+        doc.push_str(&description.en_us);
+    }
+    let callability_doc = match callability(provider) {
+        Callability::Protocol(p) => format!("Callable through the `{p}` protocol."),
+        Callability::RustImpl => {
+            "Callable through the hand-written Rust beside its YAML.".to_owned()
+        }
+        Callability::CatalogOnly => {
+            "Catalog only: listed and typed, but not callable (no protocol and no Rust).".to_owned()
+        }
+    };
+    doc.push_str(&format!(
+        "\n\nProvider `{}`, declared in `{}`. {callability_doc}",
+        provider.id, provider.source
+    ));
+    let module_doc = docs::doc_attrs(&doc);
+    Ok(quote! {
+        #module_doc
+        pub mod #module {
+            use ::modelrt_runtime::catalog;
+
+            #tables
+            #credential_structs
+            #(#model_enums)*
+            #(#params_structs)*
+            #(#wire_enums)*
+        }
+    })
 }

@@ -1,0 +1,428 @@
+//! Typed credential structs: `Credentials` for the provider form, and one
+//! `<Type>ModelCredentials` per model type of a `customizable-model` provider, with the
+//! `__model_type` conditions resolved here so each struct has exactly its fields.
+//!
+//! Construction goes through the runtime's `validate_credentials` (which applies defaults and
+//! checks every rule) and then moves the typed values out with its `take_*` helpers.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::emit::docs::doc_attrs;
+use crate::emit::enums::EnumSet;
+use crate::emit::names::{ident, snake_case, Scope};
+use crate::emit::tables::{MODEL_FORMS, PROVIDER_FORMS};
+use crate::ir::{ConfigurateMethod, CredentialForm, FormType, ModelType, Provider};
+
+/// The pseudo-variable model credential forms are conditioned on.
+pub const MODEL_TYPE_VARIABLE: &str = "__model_type";
+
+/// The Rust type a credential becomes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Kind {
+    Text,
+    Secret,
+    Switch,
+    /// A select/radio: the generated enum's name.
+    Choice(String),
+}
+
+/// One field: a variable, possibly declared by several forms with exclusive conditions.
+#[derive(Debug)]
+struct Field<'a> {
+    name: String,
+    variable: &'a str,
+    kind: Kind,
+    optional: bool,
+    forms: Vec<&'a CredentialForm>,
+}
+
+/// Which forms apply, seen from one struct.
+#[derive(Debug, Clone, Copy)]
+enum Target {
+    /// Provider credentials: no model type is known, `__model_type` never holds.
+    Provider,
+    /// Model credentials of this type.
+    Model(ModelType),
+}
+
+impl Target {
+    /// Whether the `__model_type` conditions of `form` allow it here.
+    fn admits(self, form: &CredentialForm) -> bool {
+        form.show_on
+            .iter()
+            .filter(|c| c.variable == MODEL_TYPE_VARIABLE)
+            .all(|c| matches!(self, Target::Model(t) if t.as_str() == c.value))
+    }
+}
+
+/// Groups the admitted forms by variable (first appearance order) and types each field.
+fn fields<'a>(
+    forms: &'a [CredentialForm],
+    target: Target,
+    struct_prefix: &str,
+    enums: &mut EnumSet<'_>,
+) -> Vec<Field<'a>> {
+    let mut grouped: Vec<(&'a str, Vec<&'a CredentialForm>)> = Vec::new();
+    for form in forms.iter().filter(|f| target.admits(f)) {
+        match grouped.iter_mut().find(|(v, _)| *v == form.variable) {
+            Some((_, list)) => list.push(form),
+            None => grouped.push((&form.variable, vec![form])),
+        }
+    }
+    let mut scope = Scope::default();
+    grouped
+        .into_iter()
+        .map(|(variable, forms)| {
+            let kind = kind_of(variable, &forms, struct_prefix, enums);
+            let conditional = forms
+                .iter()
+                .any(|f| f.show_on.iter().any(|c| c.variable != MODEL_TYPE_VARIABLE));
+            // A value is guaranteed only for one unconditional form that is required or
+            // has a default (the runtime applies defaults to optional fields).
+            let guaranteed = forms.len() == 1
+                && !conditional
+                && forms
+                    .iter()
+                    .all(|f| f.required || f.default.as_deref().is_some_and(|d| !d.is_empty()));
+            Field {
+                name: scope.claim(&snake_case(variable)),
+                variable,
+                kind,
+                optional: !guaranteed,
+                forms,
+            }
+        })
+        .collect()
+}
+
+/// Same widget everywhere -> that type (select/radio options united); mixed widgets -> text.
+fn kind_of(
+    variable: &str,
+    forms: &[&CredentialForm],
+    prefix: &str,
+    enums: &mut EnumSet<'_>,
+) -> Kind {
+    let is_choice =
+        |f: &&&CredentialForm| matches!(f.form_type, FormType::Select | FormType::Radio);
+    if forms.iter().all(|f| is_choice(&f)) {
+        let mut values: Vec<(String, String)> = Vec::new();
+        for option in forms.iter().flat_map(|f| &f.options) {
+            if !values.iter().any(|(v, _)| *v == option.value) {
+                values.push((option.value.clone(), option.label.en_us.clone()));
+            }
+        }
+        let doc = format!("Values of the `{variable}` credential.");
+        return Kind::Choice(enums.request(variable, prefix, &doc, &values));
+    }
+    let first = forms.first().map(|f| f.form_type);
+    if forms.iter().any(|f| Some(f.form_type) != first) {
+        return Kind::Text;
+    }
+    match first {
+        Some(FormType::SecretInput) => Kind::Secret,
+        Some(FormType::Switch) => Kind::Switch,
+        _ => Kind::Text,
+    }
+}
+
+fn field_doc(field: &Field<'_>) -> String {
+    let label = field
+        .forms
+        .first()
+        .map_or(field.variable, |f| f.label.en_us.as_str());
+    let widget = match &field.kind {
+        Kind::Text => "text",
+        Kind::Secret => "secret",
+        Kind::Switch => "switch",
+        Kind::Choice(_) => "choice",
+    };
+    let mut doc = format!("{label} (`{}`, {widget}", field.variable);
+    if let [form] = field.forms.as_slice() {
+        doc.push_str(if form.required {
+            ", required"
+        } else {
+            ", optional"
+        });
+        if let Some(default) = form.default.as_deref().filter(|d| !d.is_empty()) {
+            // Shown verbatim; only real line breaks are spelled out to keep the doc on one line.
+            let shown = default.replace('\n', "\\n").replace('\r', "\\r");
+            doc.push_str(&format!(", default `{shown}`"));
+        }
+    }
+    let conditions: Vec<String> = field
+        .forms
+        .iter()
+        .flat_map(|f| &f.show_on)
+        .filter(|c| c.variable != MODEL_TYPE_VARIABLE)
+        .map(|c| format!("`{} = {}`", c.variable, c.value))
+        .collect();
+    if !conditions.is_empty() {
+        doc.push_str(&format!(", only when {}", conditions.join(" or ")));
+    }
+    doc.push_str(").");
+    doc
+}
+
+/// The struct, its `from_map`, and nothing else.
+fn credential_struct(
+    name: &str,
+    doc: &str,
+    forms_static: &str,
+    model_type: Option<ModelType>,
+    fields: &[Field<'_>],
+) -> TokenStream {
+    let name = ident(name);
+    let struct_doc = doc_attrs(doc);
+    let forms_static = ident(forms_static);
+    let model_type = match model_type {
+        Some(t) => {
+            let v = ident(t.variant_name());
+            quote!(Some(catalog::ModelType::#v))
+        }
+        None => quote!(None),
+    };
+    let declarations = fields.iter().map(|f| {
+        let field = ident(&f.name);
+        let doc_attrs = doc_attrs(&field_doc(f));
+        let ty = match &f.kind {
+            Kind::Text => quote!(String),
+            Kind::Secret => quote!(::modelrt_runtime::secret::Secret),
+            Kind::Switch => quote!(bool),
+            Kind::Choice(e) => {
+                let e = ident(e);
+                quote!(#e)
+            }
+        };
+        let ty = if f.optional { quote!(Option<#ty>) } else { ty };
+        quote!(#doc_attrs pub #field: #ty)
+    });
+    let initialisers = fields.iter().map(|f| {
+        let field = ident(&f.name);
+        let variable = f.variable;
+        let taken = match &f.kind {
+            Kind::Text => quote!(values.take_text(#variable)),
+            Kind::Secret => quote!(values.take_secret(#variable)),
+            Kind::Switch => quote!(values.take_bool(#variable)),
+            Kind::Choice(e) => {
+                let e = ident(e);
+                quote!(crate::support::choice(PROVIDER.id, #variable, values.take_text(#variable), #e::from_wire, #e::WIRE)?)
+            }
+        };
+        if f.optional {
+            quote!(#field: #taken)
+        } else {
+            quote!(#field: crate::support::required(PROVIDER.id, #variable, #taken)?)
+        }
+    });
+    let binding = if fields.is_empty() {
+        quote!(let _values)
+    } else {
+        quote!(let mut values)
+    };
+    quote! {
+        #struct_doc
+        #[derive(Debug, Clone)]
+        pub struct #name { #(#declarations),* }
+
+        impl #name {
+            /// Validates submitted credentials (a string map, as a UI sends them) against the
+            /// form and returns them typed. Defaults are applied; unknown keys are dropped.
+            pub fn from_map<S>(
+                input: &S,
+            ) -> Result<Self, ::modelrt_runtime::credentials::CredentialError>
+            where
+                S: ::modelrt_runtime::credentials::CredentialSource + ?Sized,
+            {
+                #binding = ::modelrt_runtime::credentials::validate_credentials(
+                    PROVIDER.id,
+                    &#forms_static,
+                    #model_type,
+                    input,
+                )?;
+                Ok(Self { #(#initialisers),* })
+            }
+        }
+    }
+}
+
+/// `Credentials` and, for `customizable-model` providers, every `<Type>ModelCredentials`.
+pub fn credential_structs(provider: &Provider, enums: &mut EnumSet<'_>) -> TokenStream {
+    let label = &provider.label.en_us;
+    let provider_fields = fields(
+        &provider.provider_credentials,
+        Target::Provider,
+        "Provider",
+        enums,
+    );
+    let doc = format!(
+        "Provider credentials of {label} (`provider_credential_schema` in `{}`).",
+        provider.source
+    );
+    let mut out = credential_struct("Credentials", &doc, PROVIDER_FORMS, None, &provider_fields);
+    let customizable = provider
+        .configurate_methods
+        .contains(&ConfigurateMethod::CustomizableModel);
+    if let (true, Some(schema)) = (customizable, &provider.model_credential_schema) {
+        for &model_type in &provider.supported_model_types {
+            let prefix = model_type.variant_name();
+            let model_fields = fields(&schema.forms, Target::Model(model_type), prefix, enums);
+            let doc = format!(
+                "Credentials of a custom {} model of {label} (`model_credential_schema` in `{}`, \
+                 forms for `__model_type = {}`).",
+                model_type.as_str(),
+                provider.source,
+                model_type.as_str()
+            );
+            out.extend(credential_struct(
+                &model_credentials_name(model_type),
+                &doc,
+                MODEL_FORMS,
+                Some(model_type),
+                &model_fields,
+            ));
+        }
+    }
+    out
+}
+
+/// `LlmModelCredentials`, `TextEmbeddingModelCredentials`, ...
+pub fn model_credentials_name(model_type: ModelType) -> String {
+    format!("{}ModelCredentials", model_type.variant_name())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{FormOption, I18n, ShowOn};
+
+    fn form(variable: &str, form_type: FormType, show_on: &[(&str, &str)]) -> CredentialForm {
+        CredentialForm {
+            variable: variable.into(),
+            label: I18n {
+                en_us: variable.into(),
+                others: vec![],
+            },
+            form_type,
+            required: true,
+            default: None,
+            options: vec![],
+            placeholder: None,
+            max_length: 0,
+            show_on: show_on
+                .iter()
+                .map(|(v, val)| ShowOn {
+                    variable: (*v).into(),
+                    value: (*val).into(),
+                })
+                .collect(),
+        }
+    }
+
+    fn option(value: &str) -> FormOption {
+        FormOption {
+            value: value.into(),
+            label: I18n {
+                en_us: value.into(),
+                others: vec![],
+            },
+            show_on: vec![],
+        }
+    }
+
+    fn summary(fields: &[Field<'_>]) -> Vec<String> {
+        fields
+            .iter()
+            .map(|f| {
+                format!(
+                    "{}:{:?}:{}",
+                    f.name,
+                    f.kind,
+                    if f.optional { "opt" } else { "req" }
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn model_type_conditions_are_resolved_per_struct() {
+        let forms = vec![
+            form("api_key", FormType::SecretInput, &[]),
+            form(
+                "context_size",
+                FormType::TextInput,
+                &[("__model_type", "llm")],
+            ),
+            form(
+                "context_size",
+                FormType::TextInput,
+                &[("__model_type", "text-embedding")],
+            ),
+            form("mode", FormType::Select, &[("__model_type", "llm")]),
+        ];
+        let mut scope = Scope::default();
+        let mut enums = EnumSet::new(&mut scope);
+        let llm = fields(&forms, Target::Model(ModelType::Llm), "Llm", &mut enums);
+        assert_eq!(
+            summary(&llm),
+            [
+                "api_key:Secret:req",
+                "context_size:Text:req",
+                "mode:Choice(\"Mode\"):req"
+            ]
+        );
+        let rerank = fields(
+            &forms,
+            Target::Model(ModelType::Rerank),
+            "Rerank",
+            &mut enums,
+        );
+        assert_eq!(summary(&rerank), ["api_key:Secret:req"]);
+    }
+
+    #[test]
+    fn optional_conditional_and_defaulted_fields() {
+        let mut with_default = form("verify", FormType::Switch, &[]);
+        with_default.required = false;
+        with_default.default = Some("true".into());
+        let mut optional = form("organization", FormType::TextInput, &[]);
+        optional.required = false;
+        let mut auth = form("auth", FormType::Radio, &[]);
+        auth.options = vec![option("key"), option("token")];
+        let forms = vec![
+            with_default,
+            optional,
+            auth,
+            form("token", FormType::SecretInput, &[("auth", "token")]),
+            form("type", FormType::TextInput, &[]),
+            form("model", FormType::TextInput, &[]),
+        ];
+        let mut scope = Scope::default();
+        let mut enums = EnumSet::new(&mut scope);
+        let got = fields(&forms, Target::Provider, "Provider", &mut enums);
+        assert_eq!(
+            summary(&got),
+            [
+                "verify:Switch:req",
+                "organization:Text:opt",
+                "auth:Choice(\"Auth\"):req",
+                "token:Secret:opt",
+                "type_:Text:req",
+                "model:Text:req"
+            ]
+        );
+        assert!(field_doc(&got[3]).contains("only when `auth = token`"));
+    }
+
+    #[test]
+    fn mixed_widgets_for_one_variable_become_optional_text() {
+        let forms = vec![
+            form("endpoint", FormType::SecretInput, &[("region", "private")]),
+            form("endpoint", FormType::TextInput, &[("region", "public")]),
+        ];
+        let mut scope = Scope::default();
+        let mut enums = EnumSet::new(&mut scope);
+        let got = fields(&forms, Target::Provider, "Provider", &mut enums);
+        assert_eq!(summary(&got), ["endpoint:Text:opt"]);
+    }
+}

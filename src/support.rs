@@ -1,0 +1,63 @@
+//! Helpers the generated provider modules call, kept here so the generated code stays small.
+
+use modelrt_runtime::catalog::ModelInfo;
+use modelrt_runtime::credentials::{CredentialError, CredentialProblem};
+use serde_json::{Map, Value};
+
+/// A value validation guarantees (a required or defaulted field); its absence is reported as
+/// missing rather than trusted.
+pub(crate) fn required<T>(
+    provider: &str,
+    variable: &str,
+    value: Option<T>,
+) -> Result<T, CredentialError> {
+    value.ok_or_else(|| CredentialError {
+        provider: provider.to_owned(),
+        variable: variable.to_owned(),
+        problem: CredentialProblem::Missing,
+    })
+}
+
+/// A validated select/radio value as its generated enum.
+pub(crate) fn choice<E>(
+    provider: &str,
+    variable: &str,
+    value: Option<String>,
+    from_wire: fn(&str) -> Option<E>,
+    allowed: &'static [&'static str],
+) -> Result<Option<E>, CredentialError> {
+    let Some(value) = value else {
+        return Ok(None);
+    };
+    match from_wire(&value) {
+        Some(choice) => Ok(Some(choice)),
+        None => Err(CredentialError {
+            provider: provider.to_owned(),
+            variable: variable.to_owned(),
+            problem: CredentialProblem::NotAnOption {
+                value,
+                allowed: allowed.to_vec(),
+            },
+        }),
+    }
+}
+
+/// Puts a typed parameter into `map` under the wire name `model` declares for it (the first of
+/// `wire_names` when the model declares none, which validation then drops as unknown).
+pub(crate) fn put_param(
+    map: &mut Map<String, Value>,
+    model: &ModelInfo,
+    wire_names: &[&str],
+    value: Option<Value>,
+) {
+    let Some(value) = value else {
+        return;
+    };
+    let name = wire_names
+        .iter()
+        .find(|name| model.parameter_rules.iter().any(|r| r.name == **name))
+        .or(wire_names.first());
+    if let Some(name) = name {
+        map.insert((*name).to_owned(), value);
+    }
+}
