@@ -13,6 +13,7 @@ pub mod moderation;
 pub mod params;
 pub mod pricing;
 pub mod protocol;
+pub mod protocols;
 pub mod rerank;
 pub mod secret;
 pub mod speech2text;

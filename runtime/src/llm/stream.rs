@@ -7,6 +7,7 @@ use std::task::{Context, Poll};
 use futures::Stream;
 
 use super::format::FenceStripper;
+use super::message::Message;
 use super::response::{LlmChunk, LlmStream};
 use crate::catalog::Pricing;
 use crate::error::Result;
@@ -18,17 +19,21 @@ use crate::usage::Usage;
 pub struct UsageBasis {
     /// The model id, which picks the tokenizer.
     pub model: String,
-    /// Prompt tokens counted offline (used only when the server reports none).
-    pub prompt_tokens: u64,
+    /// The prompt, counted offline only when the server reports no usage.
+    pub prompt: Vec<Message>,
     /// The model's prices, if any.
     pub pricing: Option<Pricing>,
 }
 
 impl UsageBasis {
-    /// Prices reported usage, or estimates it from the answer's text when there is none.
+    /// Prices reported usage, or estimates it from the prompt and the answer's text when
+    /// there is none.
     pub fn complete(&self, reported: Option<Usage>, answer: &str) -> Usage {
         let usage = reported.unwrap_or_else(|| {
-            Usage::estimated(self.prompt_tokens, tokens::count_text(&self.model, answer))
+            Usage::estimated(
+                tokens::count_messages(&self.model, &self.prompt),
+                tokens::count_text(&self.model, answer),
+            )
         });
         usage.priced(self.pricing.as_ref())
     }

@@ -1,0 +1,53 @@
+//! Wire protocols shared by several providers, and their lookup by the name a provider
+//! declares under `extra.modelrt.protocol`.
+
+pub mod openai_compatible;
+
+use crate::protocol::{
+    LlmProtocol, ModerationProtocol, RerankProtocol, Speech2TextProtocol, TextEmbeddingProtocol,
+    TtsProtocol,
+};
+
+/// What one protocol implements, per model type. `None` means the protocol has no
+/// implementation for that model type.
+#[derive(Clone, Copy)]
+pub struct ProtocolSet {
+    /// The name under `extra.modelrt.protocol`.
+    pub name: &'static str,
+    /// Language models.
+    pub llm: Option<&'static dyn LlmProtocol>,
+    /// Text embeddings.
+    pub text_embedding: Option<&'static dyn TextEmbeddingProtocol>,
+    /// Reranking.
+    pub rerank: Option<&'static dyn RerankProtocol>,
+    /// Text to speech.
+    pub tts: Option<&'static dyn TtsProtocol>,
+    /// Speech to text.
+    pub speech2text: Option<&'static dyn Speech2TextProtocol>,
+    /// Moderation.
+    pub moderation: Option<&'static dyn ModerationProtocol>,
+}
+
+impl std::fmt::Debug for ProtocolSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProtocolSet")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Every protocol modelrt implements.
+pub static PROTOCOLS: &[ProtocolSet] = &[ProtocolSet {
+    name: openai_compatible::PROTOCOL_NAME,
+    llm: Some(&openai_compatible::OPENAI_COMPATIBLE),
+    text_embedding: Some(&openai_compatible::OPENAI_COMPATIBLE),
+    rerank: Some(&openai_compatible::OPENAI_COMPATIBLE),
+    tts: None,
+    speech2text: None,
+    moderation: None,
+}];
+
+/// The protocol declared as `name`.
+pub fn by_name(name: &str) -> Option<&'static ProtocolSet> {
+    PROTOCOLS.iter().find(|p| p.name == name)
+}

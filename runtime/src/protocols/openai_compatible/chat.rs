@@ -1,0 +1,219 @@
+//! `/chat/completions` and `/completions`, whole and streamed.
+
+use futures::StreamExt;
+use serde_json::json;
+
+use super::config::{Endpoint, LlmSettings};
+use super::decode::{
+    chunk_from_wire, error_value, parse_error_body, response_from_wire, Completion,
+};
+use super::encode::llm_body;
+use crate::catalog::LlmMode;
+use crate::error::{Error, Result};
+use crate::http::{classify, decode_json, HttpCall, HttpRequest};
+use crate::llm::{
+    strip_code_fence, strip_fence, with_usage, LlmChunk, LlmRequest, LlmResponse, LlmStream,
+    Message, ResponseFormat, ToolCallDelta, UsageBasis,
+};
+use crate::params::ValidatedParams;
+use crate::protocol::CallContext;
+
+/// Everything prepared before sending.
+struct Prepared {
+    call: HttpCall,
+    http_request: HttpRequest,
+    settings: LlmSettings,
+    format: Option<ResponseFormat>,
+    basis: UsageBasis,
+}
+
+/// Output tokens asked for by a credential check.
+const PROBE_TOKENS: u32 = 5;
+
+fn path(mode: LlmMode) -> &'static str {
+    match mode {
+        LlmMode::Chat => "chat/completions",
+        LlmMode::Completion => "completions",
+    }
+}
+
+/// How a request is sent.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    Whole,
+    Streamed,
+    /// A credential check: a whole answer of at most a few tokens.
+    Probe,
+}
+
+fn prepare(ctx: &CallContext<'_>, mut request: LlmRequest, shape: Shape) -> Result<Prepared> {
+    let in_call = |e: Error| e.in_call(ctx.provider.id, ctx.model.id);
+    let endpoint = Endpoint::resolve(&ctx.provider_context()).map_err(in_call)?;
+    let settings = LlmSettings::resolve(ctx);
+    let format = match request.response_format.take() {
+        Some(format) => Some(format),
+        None => ResponseFormat::from_params(ctx.params).map_err(in_call)?,
+    };
+    if let Some(ResponseFormat::CodeBlock(language)) = &format {
+        language.apply(&mut request);
+    }
+    let streamed = shape == Shape::Streamed;
+    let mut body =
+        llm_body(&request, format.as_ref(), ctx.params, &settings, streamed).map_err(in_call)?;
+    if shape == Shape::Probe {
+        body[settings.token_limit.as_str()] = json!(PROBE_TOKENS);
+    }
+    let http_request = endpoint
+        .request(HttpRequest::post_json(
+            endpoint.url(path(settings.mode)),
+            &body,
+        )?)
+        .map_err(in_call)?;
+    let basis = UsageBasis {
+        model: settings.wire_model.clone(),
+        prompt: std::mem::take(&mut request.messages),
+        pricing: ctx.pricing(),
+    };
+    Ok(Prepared {
+        call: ctx.http_call(parse_error_body),
+        http_request,
+        settings,
+        format,
+        basis,
+    })
+}
+
+/// An error the server reported inside a 200 body or a stream event.
+fn reported_error(call: &HttpCall, error: &serde_json::Value, raw: &str) -> Error {
+    let parsed = error_value(error);
+    let kind = classify(200, &parsed);
+    let mut err = Error::new(
+        kind,
+        parsed
+            .message
+            .unwrap_or_else(|| "the server reported an error".to_owned()),
+    )
+    .with_body(raw)
+    .in_call(call.provider(), call.model());
+    if let Some(code) = parsed.code {
+        err = err.with_code(code);
+    }
+    err
+}
+
+async fn complete(prepared: Prepared) -> Result<LlmResponse> {
+    let Prepared {
+        call,
+        http_request,
+        settings,
+        format,
+        basis,
+    } = prepared;
+    let answer = call.send(&http_request).await?;
+    let completion: Completion =
+        decode_json(&answer.body).map_err(|e| e.in_call(call.provider(), call.model()))?;
+    if let Some(error) = &completion.error {
+        return Err(reported_error(
+            &call,
+            error,
+            &String::from_utf8_lossy(&answer.body),
+        ));
+    }
+    let (mut response, usage) = response_from_wire(completion);
+    if response.model.is_empty() {
+        response.model = settings.wire_model;
+    }
+    if matches!(format, Some(ResponseFormat::CodeBlock(_))) {
+        response.content = strip_code_fence(&response.content);
+    }
+    let answer_text = usage.is_none().then(|| estimate_text(&response));
+    response.usage = basis.complete(usage, answer_text.as_deref().unwrap_or(""));
+    Ok(response)
+}
+
+fn estimate_text(response: &LlmResponse) -> String {
+    let mut text = response.reasoning.clone().unwrap_or_default();
+    text.push_str(&response.content);
+    for call in &response.tool_calls {
+        text.push_str(&call.name);
+        text.push_str(&call.arguments);
+    }
+    text
+}
+
+/// A whole answer.
+pub async fn invoke(ctx: CallContext<'_>, request: LlmRequest) -> Result<LlmResponse> {
+    complete(prepare(&ctx, request, Shape::Whole)?).await
+}
+
+/// A complete answer replayed as a one-chunk stream (for servers that cannot stream tool calls).
+fn replay(response: LlmResponse) -> LlmStream {
+    let tool_calls = response
+        .tool_calls
+        .into_iter()
+        .enumerate()
+        .map(|(index, call)| ToolCallDelta {
+            index: u32::try_from(index).ok(),
+            id: Some(call.id),
+            name: Some(call.name),
+            arguments: call.arguments,
+        })
+        .collect();
+    let chunk = LlmChunk {
+        model: Some(response.model),
+        content: response.content,
+        reasoning: response.reasoning.unwrap_or_default(),
+        tool_calls,
+        finish_reason: response.finish_reason,
+        usage: Some(response.usage),
+    };
+    Box::pin(futures::stream::once(async move { Ok(chunk) }))
+}
+
+/// A streamed answer.
+pub async fn stream(ctx: CallContext<'_>, request: LlmRequest) -> Result<LlmStream> {
+    let has_tools = !request.tools.is_empty();
+    let settings = LlmSettings::resolve(&ctx);
+    if has_tools && !settings.stream_tool_calls {
+        return Ok(replay(invoke(ctx, request).await?));
+    }
+    let Prepared {
+        call,
+        http_request,
+        settings,
+        format,
+        basis,
+    } = prepare(&ctx, request, Shape::Streamed)?;
+    let events = call
+        .send_events(&http_request, settings.framing.clone())
+        .await?;
+    let chunks = events
+        .take_while(|event| futures::future::ready(!matches!(event, Ok(e) if e.is_done())))
+        .map(move |event| {
+            let event = event?;
+            let completion: Completion = decode_json(event.data.as_bytes())
+                .map_err(|e| e.in_call(call.provider(), call.model()))?;
+            if let Some(error) = &completion.error {
+                return Err(reported_error(&call, error, &event.data));
+            }
+            Ok(chunk_from_wire(completion))
+        });
+    let stream = with_usage(Box::pin(chunks), basis);
+    Ok(match format {
+        Some(ResponseFormat::CodeBlock(_)) => strip_fence(stream),
+        _ => stream,
+    })
+}
+
+/// A minimal real call: a five-token answer to "ping", without the call's parameters.
+pub async fn validate_credentials(ctx: CallContext<'_>) -> Result<()> {
+    let params = ValidatedParams::default();
+    let probe = CallContext {
+        params: &params,
+        ..ctx
+    };
+    let request = LlmRequest::new(vec![Message::user("ping")]);
+    complete(prepare(&probe, request, Shape::Probe)?)
+        .await
+        .map(drop)
+}

@@ -1,0 +1,244 @@
+//! Where and how to call an OpenAI-compatible API, from the provider's `extra.modelrt`
+//! settings and the call's credentials.
+//!
+//! Two kinds of providers use this protocol:
+//! - `openai_api_compatible` (a Dify credential form: `endpoint_url`, optional `api_key`,
+//!   `mode`, `function_calling_type`, `stream_function_calling`, `stream_mode_delimiter`,
+//!   `vision_support`, `stream_include_usage`, `token_param_name`, `user_identity_support`,
+//!   `endpoint_model_name`, `encoding_format`, `rerank_endpoint_url`);
+//! - YAML-only vendors declaring `extra.modelrt.protocol: openai-compatible` with `base_url`,
+//!   `api_key_variable` (the credential holding the key, default `api_key`),
+//!   `base_url_variable` (a credential that may override the base URL, default `endpoint_url`)
+//!   and `headers.<Name>` extra headers.
+//!
+//! The same credential names also work for vendors, so a vendor may expose any of them.
+
+use crate::catalog::{LlmMode, ModelFeature};
+use crate::error::{ErrorKind, Result};
+use crate::http::HttpRequest;
+use crate::protocol::{CallContext, ProviderContext};
+use crate::secret::Secret;
+use crate::sse::Framing;
+
+/// How tools are sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ToolStyle {
+    /// `tools` / `tool_choice` (current API).
+    Tools,
+    /// `functions` / `function_call` (legacy API).
+    Functions,
+    /// The server does not support tools: a request with tools is rejected before sending.
+    Unsupported,
+}
+
+/// The field that carries the output token limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenLimitField {
+    /// `max_tokens`.
+    MaxTokens,
+    /// `max_completion_tokens` (OpenAI reasoning models).
+    MaxCompletionTokens,
+}
+
+impl TokenLimitField {
+    /// The field name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            TokenLimitField::MaxTokens => "max_tokens",
+            TokenLimitField::MaxCompletionTokens => "max_completion_tokens",
+        }
+    }
+}
+
+/// Provider-wide settings: base URL, key and extra headers.
+#[derive(Debug, Clone)]
+pub struct Endpoint<'a> {
+    /// The base URL without trailing slash (e.g. `https://host/v1`).
+    pub base_url: String,
+    /// The API key, when one is configured.
+    pub api_key: Option<&'a Secret>,
+    /// Extra headers from `extra.modelrt.headers.<Name>`.
+    pub headers: Vec<(&'static str, &'static str)>,
+}
+
+/// Whether `model` is an OpenAI reasoning model (which takes `max_completion_tokens`).
+pub fn is_reasoning_model(model: &str) -> bool {
+    let model = model.rsplit('/').next().unwrap_or(model);
+    ["o1", "o3", "o4", "gpt-5"]
+        .iter()
+        .any(|prefix| model == *prefix || model.starts_with(&format!("{prefix}-")))
+}
+
+/// Decodes the backslash escapes Dify's `stream_mode_delimiter` is written with (`\n`, `\r`,
+/// `\t`, `\\`).
+fn unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('r') => out.push('\r'),
+            Some('t') => out.push('\t'),
+            Some(other) => out.push(other),
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+impl<'a> Endpoint<'a> {
+    /// Resolves the endpoint of `ctx`'s provider.
+    pub fn resolve(ctx: &ProviderContext<'a>) -> Result<Self> {
+        let provider = ctx.provider;
+        let text = |variable: &str| {
+            ctx.credentials
+                .text(variable)
+                .filter(|v| !v.trim().is_empty())
+        };
+        let url_variable = provider
+            .extra("base_url_variable")
+            .unwrap_or("endpoint_url");
+        let base_url = text(url_variable)
+            .or_else(|| provider.extra("base_url"))
+            .ok_or_else(|| {
+                crate::error::Error::new(
+                    ErrorKind::InvalidCredentials,
+                    format!("no base URL: set the `{url_variable}` credential"),
+                )
+                .with_provider(provider.id)
+            })?;
+        let base_url = base_url.trim().trim_end_matches('/').to_owned();
+        if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+            return Err(crate::error::Error::new(
+                ErrorKind::InvalidCredentials,
+                format!("the base URL must start with http:// or https://, got `{base_url}`"),
+            )
+            .with_provider(provider.id));
+        }
+        let key_variable = provider.extra("api_key_variable").unwrap_or("api_key");
+        let api_key = ctx
+            .credentials
+            .secret(key_variable)
+            .filter(|s| !s.is_empty());
+        let headers = provider
+            .extra
+            .iter()
+            .filter_map(|(key, value)| Some((key.strip_prefix("headers.")?, *value)))
+            .collect();
+        Ok(Endpoint {
+            base_url,
+            api_key,
+            headers,
+        })
+    }
+
+    /// A request to `path` (relative to the base URL) with the auth and extra headers.
+    pub fn request(&self, request: HttpRequest) -> Result<HttpRequest> {
+        let mut request = request;
+        for (name, value) in &self.headers {
+            request = request.header(name, value)?;
+        }
+        match self.api_key {
+            Some(key) => request.bearer(key),
+            None => Ok(request),
+        }
+    }
+
+    /// The full URL of `path` (e.g. `chat/completions`).
+    pub fn url(&self, path: &str) -> String {
+        format!("{}/{}", self.base_url, path.trim_start_matches('/'))
+    }
+}
+
+/// Per-model settings of an LLM call.
+#[derive(Debug, Clone)]
+pub struct LlmSettings {
+    /// Chat or completion.
+    pub mode: LlmMode,
+    /// The model id sent on the wire (`endpoint_model_name` when set).
+    pub wire_model: String,
+    /// How tools are sent.
+    pub tools: ToolStyle,
+    /// Whether tool calls may be streamed; if not, a streamed call with tools is made
+    /// without streaming and replayed as a stream.
+    pub stream_tool_calls: bool,
+    /// Whether images may be sent.
+    pub vision: bool,
+    /// How streamed bodies are framed.
+    pub framing: Framing,
+    /// Whether to ask for usage in streams (`stream_options.include_usage`).
+    pub stream_usage: bool,
+    /// The output token limit's field.
+    pub token_limit: TokenLimitField,
+    /// Whether the `user` field may be sent.
+    pub send_user: bool,
+}
+
+impl LlmSettings {
+    /// Resolves the settings of `ctx`'s model. Credentials win; otherwise the model's declared
+    /// features decide, and without a catalog row the permissive choice is made.
+    pub fn resolve(ctx: &CallContext<'_>) -> Self {
+        let has = |feature| ctx.model.info.is_none_or(|info| info.has_feature(feature));
+        let tools = match ctx.credential("function_calling_type") {
+            Some("function_call") => ToolStyle::Functions,
+            Some("tool_call") => ToolStyle::Tools,
+            Some(_) => ToolStyle::Unsupported,
+            None => ToolStyle::Tools,
+        };
+        let stream_tool_calls = match ctx.credential("stream_function_calling") {
+            Some(value) => value == "supported",
+            None => ctx.credential("function_calling_type").is_none(),
+        };
+        let vision = match ctx.credential("vision_support") {
+            Some(value) => value == "support",
+            None => has(ModelFeature::Vision),
+        };
+        let framing = match ctx.credential("stream_mode_delimiter").map(unescape) {
+            Some(delimiter) if delimiter != "\n\n" && !delimiter.is_empty() => {
+                Framing::Delimited(delimiter)
+            }
+            _ => Framing::Sse,
+        };
+        let wire_model = ctx
+            .credential("endpoint_model_name")
+            .unwrap_or(ctx.model.id)
+            .to_owned();
+        let token_limit = match ctx.credential("token_param_name") {
+            Some("max_completion_tokens") => TokenLimitField::MaxCompletionTokens,
+            Some("max_tokens") => TokenLimitField::MaxTokens,
+            _ if is_reasoning_model(&wire_model) => TokenLimitField::MaxCompletionTokens,
+            _ => TokenLimitField::MaxTokens,
+        };
+        LlmSettings {
+            mode: ctx.llm_mode(),
+            wire_model,
+            tools,
+            stream_tool_calls,
+            vision,
+            framing,
+            stream_usage: ctx.credential("stream_include_usage") != Some("disabled"),
+            token_limit,
+            send_user: ctx.credential("user_identity_support") != Some("no_support"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reasoning_models_and_delimiters() {
+        assert!(is_reasoning_model("o3-mini"));
+        assert!(is_reasoning_model("gpt-5"));
+        assert!(is_reasoning_model("openai/o1"));
+        assert!(!is_reasoning_model("gpt-4o"));
+        assert!(!is_reasoning_model("o1x"));
+        assert_eq!(unescape(r"\n\n"), "\n\n");
+        assert_eq!(unescape(r"\r\n|"), "\r\n|");
+    }
+}

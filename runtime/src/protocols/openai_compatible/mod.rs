@@ -1,0 +1,113 @@
+//! The OpenAI-compatible protocol: `/chat/completions`, `/completions`, `/embeddings`,
+//! `/rerank` (the Jina/Cohere shape) and `/models`.
+//!
+//! One value, [`OPENAI_COMPATIBLE`], serves every provider that speaks it; what differs between
+//! them (base URL, key, headers, server quirks) comes from the provider's `extra.modelrt`
+//! settings and the call's credentials (see [`config`]).
+
+mod chat;
+pub mod config;
+mod decode;
+mod embedding;
+pub mod encode;
+mod models;
+mod rerank;
+
+pub use decode::parse_error_body;
+
+use crate::embedding::{EmbeddingRequest, EmbeddingResponse};
+use crate::error::Result;
+use crate::llm::{LlmRequest, LlmResponse, LlmStream};
+use crate::protocol::{
+    BoxFuture, CallContext, LlmProtocol, ProviderContext, RemoteModel, RerankProtocol,
+    TextEmbeddingProtocol,
+};
+use crate::rerank::{RerankRequest, RerankResponse};
+
+/// The protocol's name under `extra.modelrt.protocol`.
+pub const PROTOCOL_NAME: &str = "openai-compatible";
+
+/// The OpenAI-compatible protocol (stateless; use [`OPENAI_COMPATIBLE`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OpenAiCompatible;
+
+/// The protocol, for registries that hold `&'static dyn` protocol traits.
+pub static OPENAI_COMPATIBLE: OpenAiCompatible = OpenAiCompatible;
+
+impl LlmProtocol for OpenAiCompatible {
+    fn invoke<'a>(
+        &'a self,
+        ctx: CallContext<'a>,
+        request: LlmRequest,
+    ) -> BoxFuture<'a, Result<LlmResponse>> {
+        Box::pin(chat::invoke(ctx, request))
+    }
+
+    fn stream<'a>(
+        &'a self,
+        ctx: CallContext<'a>,
+        request: LlmRequest,
+    ) -> BoxFuture<'a, Result<LlmStream>> {
+        Box::pin(chat::stream(ctx, request))
+    }
+
+    fn validate_credentials<'a>(&'a self, ctx: CallContext<'a>) -> BoxFuture<'a, Result<()>> {
+        Box::pin(chat::validate_credentials(ctx))
+    }
+
+    fn remote_models<'a>(
+        &'a self,
+        ctx: ProviderContext<'a>,
+    ) -> BoxFuture<'a, Result<Vec<RemoteModel>>> {
+        Box::pin(models::list(ctx, Some(crate::catalog::ModelType::Llm)))
+    }
+}
+
+impl TextEmbeddingProtocol for OpenAiCompatible {
+    fn embed<'a>(
+        &'a self,
+        ctx: CallContext<'a>,
+        request: EmbeddingRequest,
+    ) -> BoxFuture<'a, Result<EmbeddingResponse>> {
+        Box::pin(embedding::embed(ctx, request))
+    }
+
+    fn validate_credentials<'a>(&'a self, ctx: CallContext<'a>) -> BoxFuture<'a, Result<()>> {
+        Box::pin(async move {
+            embedding::embed(ctx, EmbeddingRequest::new(vec!["ping".to_owned()]))
+                .await
+                .map(drop)
+        })
+    }
+
+    fn remote_models<'a>(
+        &'a self,
+        ctx: ProviderContext<'a>,
+    ) -> BoxFuture<'a, Result<Vec<RemoteModel>>> {
+        Box::pin(models::list(
+            ctx,
+            Some(crate::catalog::ModelType::TextEmbedding),
+        ))
+    }
+}
+
+impl RerankProtocol for OpenAiCompatible {
+    fn rerank<'a>(
+        &'a self,
+        ctx: CallContext<'a>,
+        request: RerankRequest,
+    ) -> BoxFuture<'a, Result<RerankResponse>> {
+        Box::pin(rerank::rerank(ctx, request))
+    }
+
+    fn validate_credentials<'a>(&'a self, ctx: CallContext<'a>) -> BoxFuture<'a, Result<()>> {
+        Box::pin(async move {
+            let request = RerankRequest {
+                query: "ping".to_owned(),
+                documents: vec!["pong".to_owned()],
+                ..RerankRequest::default()
+            };
+            rerank::rerank(ctx, request).await.map(drop)
+        })
+    }
+}

@@ -1,0 +1,97 @@
+//! `/rerank`, in the Jina/Cohere shape Dify's OpenAI-compatible provider uses.
+
+use serde::Deserialize;
+use serde_json::json;
+
+use super::config::Endpoint;
+use super::decode::parse_error_body;
+use crate::error::{Error, ErrorKind, Result};
+use crate::http::HttpRequest;
+use crate::protocol::CallContext;
+use crate::rerank::{RerankRequest, RerankResponse, RerankResult};
+use crate::usage::InputUsage;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Reranked {
+    model: Option<String>,
+    results: Option<Vec<Ranked>>,
+    usage: Option<RerankUsage>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Ranked {
+    index: Option<usize>,
+    relevance_score: Option<f64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct RerankUsage {
+    total_tokens: Option<u64>,
+    prompt_tokens: Option<u64>,
+}
+
+/// Ranks the documents; no request is sent when there are none.
+pub async fn rerank(ctx: CallContext<'_>, request: RerankRequest) -> Result<RerankResponse> {
+    let in_call = |e: Error| e.in_call(ctx.provider.id, ctx.model.id);
+    let wire_model = ctx
+        .credential("endpoint_model_name")
+        .unwrap_or(ctx.model.id);
+    if request.documents.is_empty() {
+        return Ok(RerankResponse {
+            model: wire_model.to_owned(),
+            ..RerankResponse::default()
+        });
+    }
+    let endpoint = Endpoint::resolve(&ctx.provider_context()).map_err(in_call)?;
+    let url = match ctx.credential("rerank_endpoint_url") {
+        Some(url) => url.trim().to_owned(),
+        None => endpoint.url("rerank"),
+    };
+    let top_n = request
+        .top_n
+        .unwrap_or_else(|| u32::try_from(request.documents.len()).unwrap_or(u32::MAX));
+    let body = json!({
+        "model": wire_model,
+        "query": request.query,
+        "documents": request.documents,
+        "top_n": top_n,
+    });
+    let http_request = endpoint
+        .request(HttpRequest::post_json(url, &body)?)
+        .map_err(in_call)?;
+    let answer: Reranked = ctx
+        .http_call(parse_error_body)
+        .send_json(&http_request)
+        .await?;
+    let mut results = Vec::new();
+    for ranked in answer.results.unwrap_or_default() {
+        let index = ranked.index.unwrap_or(usize::MAX);
+        let document = request.documents.get(index).ok_or_else(|| {
+            ctx.error(
+                ErrorKind::InvalidResponse,
+                format!(
+                    "result index {index} is outside the {} documents sent",
+                    request.documents.len()
+                ),
+            )
+        })?;
+        results.push(RerankResult {
+            index,
+            score: ranked.relevance_score.unwrap_or(0.0),
+            document: document.clone(),
+        });
+    }
+    let usage = answer
+        .usage
+        .and_then(|u| u.total_tokens.or(u.prompt_tokens))
+        .map(|tokens| InputUsage::new(tokens, false).priced(ctx.pricing().as_ref()));
+    Ok(RerankResponse {
+        model: answer.model.unwrap_or_else(|| wire_model.to_owned()),
+        results,
+        usage,
+    }
+    .finalize(&request))
+}
