@@ -1,0 +1,178 @@
+//! The generated API of the providers under `providers/`, used as an SDK user would.
+
+use std::collections::HashMap;
+use std::str::FromStr;
+
+use modelrt::runtime::catalog::{Callability, ModelType, Price};
+use modelrt::runtime::credentials::CredentialProblem;
+use modelrt::runtime::params::ParamProblem;
+use modelrt::runtime::Decimal;
+use modelrt::{openai, openai_api_compatible, registry};
+
+fn map(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
+#[test]
+fn registry_lists_every_provider_once_in_table_order() {
+    assert!(!registry::PROVIDERS.is_empty());
+    assert_eq!(registry::PROVIDERS.len(), modelrt::providers::ALL.len());
+    for (i, provider) in registry::PROVIDERS.iter().enumerate() {
+        let found = registry::provider(provider.id).expect("listed provider is found");
+        assert!(std::ptr::eq(found, *provider));
+        assert!(
+            registry::PROVIDERS[..i].iter().all(|p| p.id != provider.id),
+            "duplicate provider id {}",
+            provider.id
+        );
+    }
+    assert!(std::ptr::eq(
+        registry::provider("openai").expect("openai is declared"),
+        &openai::PROVIDER
+    ));
+    assert!(registry::provider("no-such-provider").is_none());
+}
+
+#[test]
+fn model_enums_index_their_own_rows() {
+    assert!(!openai::Llm::ALL.is_empty());
+    for &model in openai::Llm::ALL {
+        let info = model.info();
+        assert_eq!(info.model_type, ModelType::Llm);
+        assert_eq!(model.id(), info.id);
+        assert_eq!(openai::Llm::from_id(model.id()), Some(model));
+        assert!(openai::PROVIDER
+            .models
+            .iter()
+            .any(|row| std::ptr::eq(row, info)));
+    }
+    let listed: Vec<&str> = openai::PROVIDER
+        .models_of(ModelType::Llm)
+        .map(|m| m.id)
+        .collect();
+    let enumerated: Vec<&str> = openai::Llm::ALL.iter().map(|m| m.id()).collect();
+    assert_eq!(listed, enumerated, "ALL is in position order");
+    assert_eq!(openai::Llm::from_id("no-such-model"), None);
+}
+
+#[test]
+fn every_price_is_the_exact_declared_decimal() {
+    let check = |price: &Price| {
+        let parsed = Decimal::from_str(price.declared).expect("declared prices parse");
+        assert_eq!(price.value, parsed, "{}", price.declared);
+    };
+    let mut priced = 0;
+    for provider in registry::PROVIDERS {
+        for model in provider.models {
+            if let Some(pricing) = &model.pricing {
+                check(&pricing.input);
+                if let Some(output) = &pricing.output {
+                    check(output);
+                }
+                check(&pricing.unit);
+                priced += 1;
+            }
+        }
+    }
+    assert!(priced > 0);
+}
+
+#[test]
+fn callability_follows_extra_modelrt() {
+    for provider in registry::PROVIDERS {
+        match provider.extra("protocol") {
+            Some(protocol) => assert_eq!(provider.callability, Callability::Protocol(protocol)),
+            None => assert!(matches!(
+                provider.callability,
+                Callability::RustImpl | Callability::CatalogOnly
+            )),
+        }
+    }
+}
+
+#[test]
+fn provider_credentials_are_typed_and_secret() {
+    let creds = openai::Credentials::from_map(&map(&[
+        ("openai_api_key", "sk-test-0123456789"),
+        ("unknown", "dropped"),
+    ]))
+    .expect("valid credentials");
+    assert_eq!(creds.openai_api_key.expose(), "sk-test-0123456789");
+    assert_eq!(creds.openai_organization, None);
+    let shown = format!("{creds:?}");
+    assert!(!shown.contains("0123456789"), "{shown}");
+
+    let err = openai::Credentials::from_map(&map(&[])).expect_err("api key is required");
+    assert_eq!(err.variable, "openai_api_key");
+    assert_eq!(err.problem, CredentialProblem::Missing);
+}
+
+#[test]
+fn model_credentials_resolve_model_type_conditions_and_defaults() {
+    use openai_api_compatible::{
+        AgentThoughtSupport, LlmModelCredentials, Mode, TextEmbeddingModelCredentials,
+    };
+
+    let llm_input = [
+        ("endpoint_url", "http://localhost:8080/v1"),
+        ("mode", "completion"),
+        ("context_size", "8192"),
+        ("max_tokens_to_sample", "1024"),
+        ("stream_mode_delimiter", "\\n\\n"),
+    ];
+    let llm = LlmModelCredentials::from_map(&map(&llm_input)).expect("valid llm credentials");
+    assert_eq!(llm.endpoint_url, "http://localhost:8080/v1");
+    assert_eq!(llm.mode, Mode::Completion);
+    assert_eq!(Mode::from_wire(llm.mode.as_str()), Some(llm.mode));
+    assert_eq!(
+        llm.agent_thought_support,
+        AgentThoughtSupport::NotSupported,
+        "an optional field's declared default applies"
+    );
+
+    let mut bad = llm_input.to_vec();
+    bad[1] = ("mode", "edit");
+    let err = LlmModelCredentials::from_map(&map(&bad)).expect_err("not an option");
+    assert_eq!(err.variable, "mode");
+    assert!(matches!(err.problem, CredentialProblem::NotAnOption { .. }));
+
+    // The llm-only fields do not exist for embeddings, so their absence is no error.
+    let embedding = TextEmbeddingModelCredentials::from_map(&map(&[
+        ("endpoint_url", "http://localhost:8080/v1"),
+        ("context_size", "512"),
+    ]))
+    .expect("valid embedding credentials");
+    assert_eq!(embedding.endpoint_url, "http://localhost:8080/v1");
+}
+
+#[test]
+fn typed_params_go_through_the_runtime_validation() {
+    let model = openai::Llm::ALL
+        .iter()
+        .copied()
+        .find(|m| m.info().parameter_rule("seed").is_some())
+        .expect("an openai model with a seed");
+    let params = openai::LlmParams {
+        seed: Some(42),
+        ..Default::default()
+    };
+    assert_eq!(params.to_json(model)["seed"], 42);
+    let valid = params.validate(model).expect("a seed is valid");
+    assert_eq!(valid.get("seed").and_then(|v| v.as_i64()), Some(42));
+
+    let rule = openai::Llm::ALL
+        .iter()
+        .copied()
+        .find_map(|m| Some((m, m.info().parameter_rule("temperature")?.max?)))
+        .expect("an openai model with a bounded temperature");
+    let params = openai::LlmParams {
+        temperature: Some(rule.1 + 1.0),
+        ..Default::default()
+    };
+    let err = params.validate(rule.0).expect_err("above max");
+    assert_eq!(err.parameter, "temperature");
+    assert!(matches!(err.problem, ParamProblem::AboveMax { .. }));
+}
