@@ -121,9 +121,14 @@ pub fn run_with(config: &BuildConfig, out: &mut dyn Write) -> io::Result<Outcome
         let line = diagnostic_line(&tree, diagnostic);
         match diagnostic.severity {
             Severity::Error => errors.push(line),
-            Severity::Warning if config.strict => errors.push(line),
+            Severity::Warning if config.strict => errors.push(format!("{line} ({STRICT_VAR}=1)")),
             Severity::Warning => writeln!(out, "cargo::warning={line}")?,
         }
+    }
+    if !loaded.diagnostics.items.is_empty() {
+        // Cargo shows one line per instruction; the snippets go to stderr, which
+        // `cargo build -vv` shows.
+        let _ = writeln!(io::stderr(), "{}", loaded.diagnostics.render());
     }
     for provider in &loaded.catalog.providers {
         if callability(provider) != Callability::CatalogOnly {
@@ -158,17 +163,14 @@ pub fn run_with(config: &BuildConfig, out: &mut dyn Write) -> io::Result<Outcome
     Ok(Outcome::Generated { path, changed })
 }
 
-/// `providers/openai/llm/gpt-4o.yaml:3:5: error: message (at `key`)`, on one line.
+/// `/abs/providers/openai/llm/gpt-4o.yaml:3:5: message (at `key`)`, on one line (cargo
+/// prefixes the severity).
 pub fn diagnostic_line(tree: &Path, d: &Diagnostic) -> String {
     let mut line = tree.join(&d.file).display().to_string();
     if d.line > 0 {
         line.push_str(&format!(":{}:{}", d.line, d.column));
     }
-    line.push_str(&format!(
-        ": {}: {}",
-        d.severity.as_str(),
-        one_line(&d.message)
-    ));
+    line.push_str(&format!(": {}", one_line(&d.message)));
     if !d.key.is_empty() {
         line.push_str(&format!(" (at `{}`)", d.key));
     }
