@@ -51,9 +51,17 @@ pub fn form(node: &Node, path: &str, r: &mut Report) -> Option<CredentialForm> {
     let mut f = Fields::open(node, path, r)?;
     let variable = f.required_string("variable", r);
     let label = f.required_i18n("label", r);
-    let form_type = match f.require("type", r) {
+    let form_type = match f.get("type") {
         Some(n) => fields::enumeration(n, &f.path("type"), r, FormType::parse, FORM_TYPES),
-        None => None,
+        None => {
+            // Real trees omit it (the Python runtime's UI fell back to a text box).
+            r.warn(
+                f.place(),
+                &f.path("type"),
+                "missing key `type`; `text-input` is assumed",
+            );
+            Some(FormType::TextInput)
+        }
     };
     let required = f.boolean("required", r).unwrap_or(true);
     let default = f.string("default", r);

@@ -41,6 +41,8 @@ pub fn rule(node: &Node, path: &str, r: &mut Report) -> Option<ParameterRule> {
         .filter_map(|(p, n)| fields::string(n, &p, r))
         .collect();
     let options_given = f.get("options").is_some();
+    // Plugin-era UI condition on other parameters; modelrt validates each rule on its own.
+    f.ignore(&["show_on"]);
     let place = f.place();
     let default_path = f.path("default");
     f.finish(r);
