@@ -128,32 +128,56 @@ impl Diagnostics {
         )
     }
 
-    /// The JSON object `modelrt check --format json` prints.
-    pub fn to_json(&self, providers: usize, models: usize) -> serde_json::Value {
-        let items: Vec<serde_json::Value> = self
-            .items
-            .iter()
-            .map(|d| {
-                serde_json::json!({
-                    "severity": d.severity.as_str(),
-                    "file": d.file,
-                    "line": d.line,
-                    "column": d.column,
-                    "key": d.key,
-                    "message": d.message,
-                })
-            })
-            .collect();
-        serde_json::json!({
-            "summary": {
-                "providers": providers,
-                "models": models,
-                "errors": self.error_count(),
-                "warnings": self.warning_count(),
+    /// The JSON object `modelrt check --format json` prints, keys in this order:
+    /// `{"summary": {"providers", "models", "errors", "warnings"}, "diagnostics": [...]}`.
+    pub fn to_json(&self, providers: usize, models: usize) -> String {
+        let report = JsonReport {
+            summary: JsonSummary {
+                providers,
+                models,
+                errors: self.error_count(),
+                warnings: self.warning_count(),
             },
-            "diagnostics": items,
-        })
+            diagnostics: self
+                .items
+                .iter()
+                .map(|d| JsonDiagnostic {
+                    severity: d.severity.as_str(),
+                    file: &d.file,
+                    line: d.line,
+                    column: d.column,
+                    key: &d.key,
+                    message: &d.message,
+                })
+                .collect(),
+        };
+        // Serialising plain structs of strings and numbers cannot fail.
+        serde_json::to_string(&report).unwrap_or_default()
     }
+}
+
+#[derive(serde::Serialize)]
+struct JsonReport<'a> {
+    summary: JsonSummary,
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct JsonSummary {
+    providers: usize,
+    models: usize,
+    errors: usize,
+    warnings: usize,
+}
+
+#[derive(serde::Serialize)]
+struct JsonDiagnostic<'a> {
+    severity: &'static str,
+    file: &'a str,
+    line: u32,
+    column: u32,
+    key: &'a str,
+    message: &'a str,
 }
 
 /// The byte range of the token starting at 1-based character `column` of `line` (at least one
@@ -216,8 +240,9 @@ mod tests {
         let d = sample();
         assert!(d.has_errors());
         assert_eq!((d.error_count(), d.warning_count()), (1, 1));
-        let json = d.to_json(1, 2);
-        assert_eq!(json["summary"]["models"], 2);
+        let text = d.to_json(1, 2);
+        assert!(text.starts_with(r#"{"summary":{"providers":1,"models":2,"errors":1,"warnings":1},"diagnostics":[{"severity":"error","file":"p/p.yaml","line":2,"column":16,"#), "{text}");
+        let json: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(json["diagnostics"][0]["key"], "label.en_US");
         assert_eq!(json["diagnostics"][1]["severity"], "warning");
     }

@@ -22,14 +22,17 @@ pub fn provider(files: &mut Files, collected: Collected) -> Provider {
     let mut provider = decl.provider;
     let kept = resolve_duplicates(files, models);
 
-    let mut by_type: BTreeMap<ModelType, Vec<Model>> = BTreeMap::new();
-    for model in kept {
-        by_type.entry(model.model_type).or_default().push(model);
+    let mut by_type: BTreeMap<ModelType, Vec<(Model, Place)>> = BTreeMap::new();
+    for (model, place) in kept {
+        by_type
+            .entry(model.model_type)
+            .or_default()
+            .push((model, place));
     }
     for list in &positions {
         let ids: Vec<&str> = by_type
             .get(&list.model_type)
-            .map(|ms| ms.iter().map(|m| m.id.as_str()).collect())
+            .map(|ms| ms.iter().map(|(m, _)| m.id.as_str()).collect())
             .unwrap_or_default();
         position::report_stale(
             &list.entries,
@@ -66,9 +69,9 @@ pub fn provider(files: &mut Files, collected: Collected) -> Provider {
             .filter(|p| p.model_type == t)
             .flat_map(|p| p.entries.iter().cloned())
             .collect();
-        position::sort(&mut group, |m| m.id.as_str(), &list);
+        position::sort(&mut group, |(m, _)| m.id.as_str(), &list);
         assign_idents(files, &mut group);
-        provider.models.extend(group);
+        provider.models.extend(group.into_iter().map(|(m, _)| m));
     }
     provider.rust_files.sort();
     provider
@@ -76,7 +79,7 @@ pub fn provider(files: &mut Files, collected: Collected) -> Provider {
 
 /// Keeps one model per (type, id): non-deprecated, then folder matching its type, then file
 /// stem equal to the id, then first by path. Warns on each file dropped.
-fn resolve_duplicates(files: &mut Files, models: Vec<(Model, Place)>) -> Vec<Model> {
+fn resolve_duplicates(files: &mut Files, models: Vec<(Model, Place)>) -> Vec<(Model, Place)> {
     let mut groups: BTreeMap<(ModelType, String), Vec<(Model, Place)>> = BTreeMap::new();
     let mut order: Vec<(ModelType, String)> = Vec::new();
     for (model, place) in models {
@@ -100,7 +103,7 @@ fn resolve_duplicates(files: &mut Files, models: Vec<(Model, Place)>) -> Vec<Mod
             )
         });
         let mut rest = group.into_iter();
-        let Some((winner, _)) = rest.next() else {
+        let Some((winner, winner_place)) = rest.next() else {
             continue;
         };
         for (dropped, place) in rest {
@@ -116,7 +119,7 @@ fn resolve_duplicates(files: &mut Files, models: Vec<(Model, Place)>) -> Vec<Mod
                 ),
             );
         }
-        kept.push(winner);
+        kept.push((winner, winner_place));
     }
     kept
 }
@@ -137,13 +140,13 @@ fn stem_matches(model: &Model) -> bool {
 }
 
 /// Gives each model its variant name; a second model with the same name is an error and dropped.
-fn assign_idents(files: &mut Files, group: &mut Vec<Model>) {
+fn assign_idents(files: &mut Files, group: &mut Vec<(Model, Place)>) {
     let mut taken: BTreeMap<String, (String, String)> = BTreeMap::new();
-    group.retain_mut(|model| {
+    group.retain_mut(|(model, place)| {
         let ident = model_ident(&model.id);
         if let Some((other_id, other_file)) = taken.get(&ident) {
             files.report_rel(&model.source).error(
-                Place::FILE,
+                *place,
                 "model",
                 format!(
                     "model ids `{other_id}` ({other_file}) and `{}` ({}) both become the Rust \

@@ -1,0 +1,62 @@
+//! Every broken tree under `tests/fixtures/broken/<case>/tree` must produce exactly the
+//! diagnostics listed in `<case>/expected.tsv` (severity, file, line, column, key, message;
+//! tab-separated, one per line). `MODELRT_BLESS=1` rewrites the expectations (review the diff).
+
+use std::fs;
+use std::path::Path;
+
+use modelrt_codegen::{load, LoadOptions};
+
+fn actual(tree: &Path) -> String {
+    let loaded = load(tree, &LoadOptions::default());
+    loaded
+        .diagnostics
+        .items
+        .iter()
+        .map(|d| {
+            format!(
+                "{}\t{}\t{}\t{}\t{}\t{}\n",
+                d.severity.as_str(),
+                d.file,
+                d.line,
+                d.column,
+                d.key,
+                d.message
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn broken_fixtures_produce_their_exact_diagnostics() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/broken");
+    let mut cases: Vec<_> = fs::read_dir(&root)
+        .expect("fixtures/broken exists")
+        .map(|e| e.expect("readable entry").path())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 35, "only {} broken fixtures", cases.len());
+    let bless = std::env::var("MODELRT_BLESS").is_ok_and(|v| v == "1");
+    let mut failures = Vec::new();
+    for case in &cases {
+        let got = actual(&case.join("tree"));
+        let expected_path = case.join("expected.tsv");
+        if bless {
+            fs::write(&expected_path, &got).expect("write expected.tsv");
+            continue;
+        }
+        let expected = fs::read_to_string(&expected_path).unwrap_or_default();
+        assert!(
+            !expected.is_empty(),
+            "{} expects no diagnostic",
+            case.display()
+        );
+        if got != expected {
+            failures.push(format!(
+                "== {}\n-- expected\n{expected}-- got\n{got}",
+                case.display()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
