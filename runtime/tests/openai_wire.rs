@@ -617,7 +617,7 @@ async fn embeddings_are_batched_by_max_chunks_and_ordered_by_index() {
         .await
         .unwrap();
     let requests = server.received_requests().await.unwrap();
-    let inputs: Vec<Value> = requests.iter().map(|r| body(r)).collect();
+    let inputs: Vec<Value> = requests.iter().map(body).collect();
     assert_eq!(
         inputs,
         [
