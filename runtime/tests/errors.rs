@@ -98,9 +98,15 @@ async fn status_matrix() {
         assert_eq!(error.header("x-request-id"), Some("req_abc"));
         assert!(error.body().is_some_and(|b| !b.is_empty()));
         let expected_requests = if kind.is_retryable() { 3 } else { 1 };
-        assert_eq!(requests, expected_requests, "HTTP {status}: retried {requests} times");
+        assert_eq!(
+            requests, expected_requests,
+            "HTTP {status}: retried {requests} times"
+        );
         let shown = error.to_string();
-        assert!(shown.starts_with("openai_api_compatible/gpt-4o-mini: "), "{shown}");
+        assert!(
+            shown.starts_with("openai_api_compatible/gpt-4o-mini: "),
+            "{shown}"
+        );
     }
 }
 
@@ -119,7 +125,11 @@ async fn error_codes_are_kept() {
 #[tokio::test]
 async fn rate_limit_honours_retry_after() {
     let answer = ResponseTemplate::new(429)
-        .set_body_json(openai_error("Rate limit reached for requests", "requests", Some("rate_limit_exceeded")))
+        .set_body_json(openai_error(
+            "Rate limit reached for requests",
+            "requests",
+            Some("rate_limit_exceeded"),
+        ))
         .insert_header("retry-after", "1");
     let started = Instant::now();
     let (error, requests) = fail_with(answer).await;
@@ -127,13 +137,21 @@ async fn rate_limit_honours_retry_after() {
     assert_eq!(error.retry_after(), Some(Duration::from_secs(1)));
     assert_eq!(requests, 3);
     // Two waits of the server's second each, not the 10–40 ms backoff.
-    assert!(started.elapsed() >= Duration::from_secs(2), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() >= Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
 }
 
 #[tokio::test]
 async fn a_retry_after_beyond_the_limit_is_not_waited_for() {
     let answer = ResponseTemplate::new(429)
-        .set_body_json(openai_error("Rate limit reached", "requests", Some("rate_limit_exceeded")))
+        .set_body_json(openai_error(
+            "Rate limit reached",
+            "requests",
+            Some("rate_limit_exceeded"),
+        ))
         .insert_header("retry-after", "3600");
     let started = Instant::now();
     let (error, requests) = fail_with(answer).await;
@@ -157,7 +175,10 @@ async fn success_after_a_retryable_failure() {
         .mount(&server)
         .await;
     let fixture = Fixture::compat(&server.uri(), "m", &[]);
-    let response = OPENAI_COMPATIBLE.invoke(fixture.ctx(), hello()).await.unwrap();
+    let response = OPENAI_COMPATIBLE
+        .invoke(fixture.ctx(), hello())
+        .await
+        .unwrap();
     assert_eq!(response.content, "ok");
     assert_eq!(server.received_requests().await.unwrap().len(), 2);
 }
@@ -168,7 +189,10 @@ async fn connection_refused() {
     let address = listener.local_addr().unwrap();
     drop(listener);
     let fixture = Fixture::compat(&format!("http://{address}"), "m", &[]);
-    let error = OPENAI_COMPATIBLE.invoke(fixture.ctx(), hello()).await.unwrap_err();
+    let error = OPENAI_COMPATIBLE
+        .invoke(fixture.ctx(), hello())
+        .await
+        .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Connection, "{error}");
     assert!(error.is_retryable());
     assert_eq!(error.status(), None);
@@ -196,7 +220,10 @@ async fn resetting_server() -> (String, Arc<AtomicUsize>) {
 async fn connection_reset_is_retried() {
     let (base, connections) = resetting_server().await;
     let fixture = Fixture::compat(&base, "m", &[]);
-    let error = OPENAI_COMPATIBLE.invoke(fixture.ctx(), hello()).await.unwrap_err();
+    let error = OPENAI_COMPATIBLE
+        .invoke(fixture.ctx(), hello())
+        .await
+        .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Connection, "{error}");
     assert_eq!(connections.load(Ordering::SeqCst), 3);
 }
@@ -210,7 +237,10 @@ async fn read_timeout_is_retried() {
         .await;
     let mut fixture = Fixture::compat(&server.uri(), "m", &[]);
     fixture.http.read_timeout = Duration::from_millis(200);
-    let error = OPENAI_COMPATIBLE.invoke(fixture.ctx(), hello()).await.unwrap_err();
+    let error = OPENAI_COMPATIBLE
+        .invoke(fixture.ctx(), hello())
+        .await
+        .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Timeout, "{error}");
     assert_eq!(server.received_requests().await.unwrap().len(), 3);
 }
@@ -235,13 +265,19 @@ fn content_chunk(text: &str) -> String {
 async fn stream_failure(pieces: Vec<Vec<u8>>, reset: bool) -> (Vec<String>, Error) {
     let base = raw_server("HTTP/1.1 200 OK", pieces, reset).await;
     let fixture = Fixture::compat(&base, "m", &[]);
-    let mut stream = OPENAI_COMPATIBLE.stream(fixture.ctx(), hello()).await.unwrap();
+    let mut stream = OPENAI_COMPATIBLE
+        .stream(fixture.ctx(), hello())
+        .await
+        .unwrap();
     let mut texts = Vec::new();
     while let Some(item) = stream.next().await {
         match item {
             Ok(chunk) => texts.push(chunk.content),
             Err(error) => {
-                assert!(stream.next().await.is_none(), "the stream ends after an error");
+                assert!(
+                    stream.next().await.is_none(),
+                    "the stream ends after an error"
+                );
                 return (texts, error);
             }
         }
@@ -253,8 +289,11 @@ async fn stream_failure(pieces: Vec<Vec<u8>>, reset: bool) -> (Vec<String>, Erro
 async fn stream_cut_mid_event_delivers_complete_chunks_first() {
     let complete = sse(&[&content_chunk("Hel"), &content_chunk("lo")]);
     let partial = format!("data: {}", &content_chunk(" world")[..40]);
-    let (texts, error) =
-        stream_failure(vec![complete.into_bytes(), partial.clone().into_bytes()], false).await;
+    let (texts, error) = stream_failure(
+        vec![complete.into_bytes(), partial.clone().into_bytes()],
+        false,
+    )
+    .await;
     assert_eq!(texts, ["Hel", "lo"]);
     assert_eq!(error.kind(), ErrorKind::Connection);
     assert_eq!(error.body(), Some(&partial["data: ".len()..]));
@@ -284,7 +323,10 @@ async fn error_event_inside_a_stream() {
     let body = sse(&[&content_chunk("partial"), error_event]);
     let (texts, error) = stream_failure(vec![body.into_bytes()], false).await;
     assert_eq!(texts, ["partial"]);
-    assert_eq!(error.message(), "The server had an error while processing your request.");
+    assert_eq!(
+        error.message(),
+        "The server had an error while processing your request."
+    );
 }
 
 #[tokio::test]
@@ -328,7 +370,8 @@ async fn counting_raw_server(body: String) -> (String, Arc<AtomicUsize>) {
             counter.fetch_add(1, Ordering::SeqCst);
             let mut buf = [0u8; 8192];
             let _ = socket.read(&mut buf).await;
-            let head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n";
+            let head =
+                "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n";
             let _ = socket.write_all(head.as_bytes()).await;
             let _ = socket.write_all(body.as_bytes()).await;
         }
