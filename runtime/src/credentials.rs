@@ -207,6 +207,14 @@ pub struct CredentialError {
     pub problem: CredentialProblem,
 }
 
+impl From<CredentialError> for crate::error::Error {
+    fn from(error: CredentialError) -> Self {
+        let message = format!("`{}` {}", error.variable, error.problem);
+        crate::error::Error::new(crate::error::ErrorKind::InvalidCredentials, message)
+            .with_provider(error.provider)
+    }
+}
+
 /// Validates submitted credentials against `forms` (SCHEMA.md §4).
 ///
 /// `model_type` is `Some` for model credentials: it becomes the `__model_type` pseudo-variable

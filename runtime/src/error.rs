@@ -36,6 +36,8 @@ pub enum ErrorKind {
     ContentFiltered,
     /// The provider does not know the model (or it is not available to this key).
     ModelNotFound,
+    /// No provider with that id is compiled into this build.
+    ProviderNotFound,
     /// The response could not be decoded; [`Error::body`] keeps the raw payload.
     InvalidResponse,
     /// The credentials are missing or malformed (checked before any request is sent).
@@ -60,6 +62,7 @@ impl ErrorKind {
             ErrorKind::ContextWindowExceeded => "context window exceeded",
             ErrorKind::ContentFiltered => "content filtered",
             ErrorKind::ModelNotFound => "model not found",
+            ErrorKind::ProviderNotFound => "provider not found",
             ErrorKind::InvalidResponse => "invalid response",
             ErrorKind::InvalidCredentials => "invalid credentials",
             ErrorKind::InvalidParams => "invalid parameters",

@@ -193,6 +193,14 @@ pub struct ParamError {
     pub problem: ParamProblem,
 }
 
+impl From<ParamError> for crate::error::Error {
+    fn from(error: ParamError) -> Self {
+        let message = format!("`{}` {}", error.parameter, error.problem);
+        crate::error::Error::new(crate::error::ErrorKind::InvalidParams, message)
+            .in_call(&error.provider, &error.model)
+    }
+}
+
 /// Validates `input` against the rules of a catalogued model.
 pub fn validate_params(
     provider: &str,
