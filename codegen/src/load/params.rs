@@ -13,7 +13,18 @@ const TYPES: &str = "float, int, string, boolean, text";
 pub fn rule(node: &Node, path: &str, r: &mut Report) -> Option<ParameterRule> {
     let mut f = Fields::open(node, path, r)?;
     let name = f.required_string("name", r);
-    let use_template = f.string("use_template", r);
+    let mut use_template = f.string("use_template", r);
+    // Early core-tree files spell `use_template` as `alias`.
+    if let Some(alias) = f.get("alias") {
+        r.warn(
+            alias,
+            &f.path("alias"),
+            "legacy key `alias`; it is read as `use_template`",
+        );
+        if use_template.is_none() {
+            use_template = fields::string(alias, &f.path("alias"), r);
+        }
+    }
     let base = use_template.as_deref().and_then(|t| {
         let found = template(t);
         if found.is_none() {
@@ -196,6 +207,16 @@ mod tests {
         assert!(rule.is_none());
         assert_eq!(out.len(), 2);
         assert!(out[1].message.contains("has no type"));
+    }
+
+    #[test]
+    fn legacy_alias_reads_as_use_template() {
+        let (rule, out) = load("name: max_tokens\nalias: max_tokens\ndefault: 512\n");
+        let rule = rule.unwrap();
+        assert_eq!(rule.use_template.as_deref(), Some("max_tokens"));
+        assert_eq!(rule.param_type, ParameterType::Int);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].key, "parameter_rules[0].alias");
     }
 
     #[test]
