@@ -26,8 +26,6 @@ pub struct Collected {
     pub models: Vec<(Model, Place)>,
     /// Position lists.
     pub positions: Vec<PositionList>,
-    /// Model files found (valid or not).
-    pub declarations: usize,
 }
 
 impl Collected {
@@ -37,7 +35,6 @@ impl Collected {
             decl,
             models: Vec::new(),
             positions: Vec::new(),
-            declarations: 0,
         }
     }
 }

@@ -10,12 +10,35 @@ use super::provider::{provider, type_of_dir};
 use super::report::Place;
 use super::yaml::Node;
 
-/// Loads the provider in folder `dir` (which holds `<name>.yaml`).
-pub fn load_provider(files: &mut Files, dir: &Path, name: &str) -> Option<Collected> {
-    let (rel, root) = files.yaml(&dir.join(format!("{name}.yaml")))?;
-    let mut decl = provider(&root, &rel, dir.to_path_buf(), &mut files.report_rel(&rel))?;
+/// Loads the provider in folder `dir` (which holds `<name>.yaml`). Model files are validated
+/// even when the provider file is unusable, so one run reports every problem. Returns the number
+/// of model files found and the provider, if its declaration is usable.
+pub fn load_provider(files: &mut Files, dir: &Path, name: &str) -> (usize, Option<Collected>) {
+    let decl = files
+        .yaml(&dir.join(format!("{name}.yaml")))
+        .and_then(|(rel, root)| {
+            provider(&root, &rel, dir.to_path_buf(), &mut files.report_rel(&rel))
+        });
+    let mut contents = Contents::default();
+    for entry in files.list(dir) {
+        match entry.kind {
+            EntryKind::File if entry.name.ends_with(".rs") => {
+                files.inputs.insert(entry.path.clone());
+                contents.rust_files.push(entry.path);
+            }
+            EntryKind::Dir => {
+                if let Some(model_type) = type_of_dir(&entry.name) {
+                    load_type_dir(files, &entry.path, model_type, &mut contents);
+                }
+            }
+            _ => {}
+        }
+    }
+    let Some(mut decl) = decl else {
+        return (contents.declarations, None);
+    };
     if decl.provider.id != name {
-        files.report_rel(&rel).warn(
+        files.report_rel(&decl.provider.source.clone()).warn(
             decl.id_place,
             "provider",
             format!(
@@ -27,29 +50,27 @@ pub fn load_provider(files: &mut Files, dir: &Path, name: &str) -> Option<Collec
     }
     // The plugin-era `models:` section means nothing in this layout.
     decl.models.clear();
+    decl.provider.rust_files = contents.rust_files;
     let mut collected = Collected::new(decl);
-    for entry in files.list(dir) {
-        match entry.kind {
-            EntryKind::File if entry.name.ends_with(".rs") => {
-                files.inputs.insert(entry.path.clone());
-                collected.decl.provider.rust_files.push(entry.path);
-            }
-            EntryKind::Dir => {
-                if let Some(model_type) = type_of_dir(&entry.name) {
-                    load_type_dir(files, &entry.path, model_type, &mut collected);
-                }
-            }
-            _ => {}
-        }
-    }
-    Some(collected)
+    collected.models = contents.models;
+    collected.positions = contents.positions;
+    (contents.declarations, Some(collected))
+}
+
+/// What a provider folder holds besides its declaration.
+#[derive(Default)]
+struct Contents {
+    models: Vec<(crate::ir::Model, Place)>,
+    positions: Vec<PositionList>,
+    declarations: usize,
+    rust_files: Vec<std::path::PathBuf>,
 }
 
 fn load_type_dir(
     files: &mut Files,
     dir: &Path,
     model_type: crate::ir::ModelType,
-    collected: &mut Collected,
+    collected: &mut Contents,
 ) {
     for entry in files.list(dir) {
         if !entry.name.ends_with(".yaml") {

@@ -82,6 +82,6 @@ pub fn load(root: &Path, options: &LoadOptions) -> Loaded {
             root: files.root,
         },
         provider_declarations: found.provider_declarations,
-        model_declarations: found.collected.iter().map(|c| c.declarations).sum(),
+        model_declarations: found.model_declarations,
     }
 }

@@ -18,11 +18,23 @@ use super::report::Place;
 /// How deep below a package folder globs look.
 const MAX_DEPTH: usize = 8;
 
+/// What a package yielded.
+#[derive(Default)]
+pub struct Package {
+    /// Provider files the manifest names.
+    pub provider_declarations: usize,
+    /// Model files the providers' globs matched.
+    pub model_declarations: usize,
+    /// The usable providers.
+    pub collected: Vec<Collected>,
+}
+
 /// Loads every provider a package declares.
-pub fn load_package(files: &mut Files, dir: &Path) -> Vec<Collected> {
+pub fn load_package(files: &mut Files, dir: &Path) -> Package {
     let manifest = dir.join("manifest.yaml");
+    let mut package = Package::default();
     let Some((rel, root)) = files.yaml(&manifest) else {
-        return Vec::new();
+        return package;
     };
     let mut r = files.report_rel(&rel);
     let provider_paths: Vec<(String, Place)> = Fields::open(&root, "", &mut r)
@@ -41,11 +53,11 @@ pub fn load_package(files: &mut Files, dir: &Path) -> Vec<Collected> {
             "plugins.models",
             "the manifest declares no model provider (package ignored)",
         );
-        return Vec::new();
+        return package;
     }
     let package_files = list_package(files, dir);
-    let mut out = Vec::new();
     for (path, place) in provider_paths {
+        package.provider_declarations += 1;
         let Some(file) = inside(dir, &path) else {
             files.report_rel(&rel).error(
                 place,
@@ -54,11 +66,11 @@ pub fn load_package(files: &mut Files, dir: &Path) -> Vec<Collected> {
             );
             continue;
         };
-        if let Some(collected) = load_provider(files, dir, &file, &package_files) {
-            out.push(collected);
+        if let Some(collected) = load_provider(files, dir, &file, &package_files, &mut package) {
+            package.collected.push(collected);
         }
     }
-    out
+    package
 }
 
 /// Joins a package-relative path, refusing absolute paths and `..`.
@@ -100,6 +112,7 @@ fn load_provider(
     dir: &Path,
     file: &Path,
     package_files: &[String],
+    package: &mut Package,
 ) -> Option<Collected> {
     let (rel, root) = files.yaml(file)?;
     let decl = provider(&root, &rel, dir.to_path_buf(), &mut files.report_rel(&rel))?;
@@ -112,7 +125,8 @@ fn load_provider(
         collected.decl.provider.rust_files.push(dir.join(name));
     }
     for entry in &globs {
-        load_globs(files, dir, &rel, entry, package_files, &mut collected);
+        package.model_declarations +=
+            load_globs(files, dir, &rel, entry, package_files, &mut collected);
     }
     Some(collected)
 }
@@ -124,10 +138,11 @@ fn load_globs(
     entry: &ModelGlobs,
     package_files: &[String],
     collected: &mut Collected,
-) {
+) -> usize {
     let Some(model_type) = type_of_dir(&entry.type_dir) else {
-        return;
+        return 0;
     };
+    let mut declarations = 0;
     let key = format!("models.{}", entry.type_dir);
     let mut seen: Vec<&str> = Vec::new();
     for (i, (pattern, place)) in entry.predefined.iter().enumerate() {
@@ -151,13 +166,14 @@ fn load_globs(
             if path.rsplit('/').next() == Some("_position.yaml") {
                 load_position(files, &full, model_type, collected);
             } else {
+                declarations += 1;
                 load_model(files, &full, collected);
             }
         }
     }
     if let Some((path, place)) = &entry.position {
         if seen.contains(&path.trim_start_matches("./")) {
-            return;
+            return declarations;
         }
         match inside(dir, path).filter(|p| p.is_file()) {
             Some(full) => load_position(files, &full, model_type, collected),
@@ -168,6 +184,7 @@ fn load_globs(
             ),
         }
     }
+    declarations
 }
 
 fn load_position(
@@ -187,7 +204,6 @@ fn load_position(
 }
 
 fn load_model(files: &mut Files, path: &Path, collected: &mut Collected) {
-    collected.declarations += 1;
     let Some((rel, root)) = files.yaml(path) else {
         return;
     };

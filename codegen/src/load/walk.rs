@@ -17,6 +17,8 @@ pub struct Found {
     pub positions: Option<(String, Vec<Entry>)>,
     /// Provider declaration files found.
     pub provider_declarations: usize,
+    /// Model declaration files found (before duplicate resolution).
+    pub model_declarations: usize,
 }
 
 /// Walks the tree. The root may be a tree of providers and packages, one provider folder, or
@@ -26,6 +28,7 @@ pub fn walk(files: &mut Files) -> Found {
         collected: Vec::new(),
         positions: None,
         provider_declarations: 0,
+        model_declarations: 0,
     };
     let root = files.root.clone();
     if !root.is_dir() {
@@ -71,15 +74,16 @@ pub fn walk(files: &mut Files) -> Found {
 /// Loads `dir` if it is a package or a provider; `false` if it is neither.
 fn visit(files: &mut Files, dir: &Path, name: &str, found: &mut Found) -> bool {
     if dir.join("manifest.yaml").exists() {
-        let collected = plugin::load_package(files, dir);
-        found.provider_declarations += collected.len();
-        found.collected.extend(collected);
+        let package = plugin::load_package(files, dir);
+        found.provider_declarations += package.provider_declarations;
+        found.model_declarations += package.model_declarations;
+        found.collected.extend(package.collected);
         true
     } else if dir.join(format!("{name}.yaml")).exists() {
+        let (models, collected) = core::load_provider(files, dir, name);
         found.provider_declarations += 1;
-        found
-            .collected
-            .extend(core::load_provider(files, dir, name));
+        found.model_declarations += models;
+        found.collected.extend(collected);
         true
     } else {
         false
