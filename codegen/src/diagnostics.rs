@@ -194,9 +194,13 @@ fn token_span(line: &str, column: u32) -> std::ops::Range<usize> {
     let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'');
     let len = match quote {
         Some(q) => rest[1..].find(q).map_or(rest.len(), |i| i + 2),
-        None => rest
-            .find(|c: char| c.is_whitespace() || c == ',' || c == ']' || c == '}')
-            .unwrap_or(rest.len()),
+        None => {
+            let end = rest
+                .find(|c: char| c.is_whitespace() || c == ',' || c == ']' || c == '}')
+                .unwrap_or(rest.len());
+            // A mapping key: point at the key, not its colon.
+            rest[..end].strip_suffix(':').map_or(end, str::len)
+        }
     };
     let len = if len == 0 {
         rest.chars().next().map_or(0, char::len_utf8)
@@ -265,6 +269,8 @@ mod tests {
     fn token_spans() {
         assert_eq!(token_span("a: 'x y'", 4), 3..8);
         assert_eq!(token_span("a: bc, d", 4), 3..5);
+        assert_eq!(token_span("provider: p", 1), 0..8);
+        assert_eq!(token_span("url: https://h/x", 6), 5..16);
         assert_eq!(token_span("a:", 9), 0..2);
         assert_eq!(token_span("é: ü", 4), 4..6);
     }
