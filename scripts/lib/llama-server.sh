@@ -69,10 +69,12 @@ llama_start() {
   LLAMA_LOG="$LLAMA_RUN_DIR/$name.log"
   # One thread: with two threads llama.cpp spins on a barrier and becomes ~10x slower
   # whenever another process (a compiler) holds one of the two cores.
+  # --interrupt_requests false: by default a request that arrives while a stream runs cuts
+  # that stream short (it ends with [DONE] and no finish reason); queue it instead.
   "$LLAMA_VENV/bin/python" -m llama_cpp.server \
     --model "$gguf" --model_alias "$LLAMA_MODEL_ALIAS" \
     --host 127.0.0.1 --port "$port" \
-    --n_ctx 2048 --n_threads 1 --n_threads_batch 1 \
+    --n_ctx 2048 --n_threads 1 --n_threads_batch 1 --interrupt_requests false \
     "$@" >"$LLAMA_LOG" 2>&1 &
   local pid=$!
   LLAMA_PIDS+=("$pid")
