@@ -1,8 +1,8 @@
 //! The loader: walks a provider tree (core or plugin layout) into a [`Catalog`] and diagnostics.
 //!
-//! Stages: [`walk`] finds providers and packages, [`core`] and [`plugin`] read each one's files
-//! through [`files`] (YAML via [`yaml`], validated by [`provider`], [`model`] and their helpers),
-//! and [`assemble`] resolves duplicates, orders everything and assigns Rust identifiers.
+//! Stages: `walk` finds providers and packages, `core` and `plugin` read each one's files
+//! through `files` (YAML via `yaml`, validated by `provider`, `model` and their helpers), and
+//! `assemble` resolves duplicates, orders everything and assigns Rust identifiers.
 
 mod assemble;
 mod collected;
@@ -23,7 +23,7 @@ mod provider;
 mod report;
 mod templates;
 mod walk;
-pub mod yaml;
+mod yaml;
 
 use std::path::Path;
 
