@@ -108,7 +108,11 @@ impl EventDecoder {
                     self.dispatch(out);
                     return Ok(());
                 }
-                let partial = std::mem::take(&mut self.data);
+                let partial = if self.has_data {
+                    std::mem::take(&mut self.data)
+                } else {
+                    String::from_utf8_lossy(line).into_owned()
+                };
                 self.in_event = false;
                 Err(Error::new(
                     ErrorKind::Connection,

@@ -287,3 +287,29 @@ async fn dropping_the_stream_closes_the_connection() {
         .expect("the server saw the connection close");
     assert!(elapsed < Duration::from_secs(10));
 }
+
+#[tokio::test]
+async fn a_json_answer_to_a_stream_request_is_replayed() {
+    let server = wiremock::MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::method("POST"))
+        .respond_with(wiremock::ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "object": "chat.completion", "model": "m",
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": "whole"}, "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": 2, "completion_tokens": 1, "total_tokens": 3}
+        })))
+        .mount(&server)
+        .await;
+    let fixture = Fixture::compat(&server.uri(), "m", &[]);
+    let stream = OPENAI_COMPATIBLE
+        .stream(fixture.ctx(), LlmRequest::new(vec![Message::user("hi")]))
+        .await
+        .unwrap();
+    let mut acc = StreamAccumulator::new();
+    for chunk in stream.collect::<Vec<_>>().await {
+        acc.push(&chunk.unwrap());
+    }
+    let response = acc.finish();
+    assert_eq!(response.content, "whole");
+    assert_eq!(response.finish_reason, Some(FinishReason::Stop));
+    assert_eq!(response.usage.total_tokens, 3);
+}

@@ -186,7 +186,8 @@ impl HttpCall {
 
     /// Sends `request` and returns its body as decoded events. Retries happen only until the
     /// response headers arrive; once the stream has started, an error ends it (after every
-    /// complete event before it).
+    /// complete event before it). A JSON answer (from a server that ignored the request to
+    /// stream) becomes one event whose data is the whole body.
     pub async fn send_events(
         &self,
         request: &HttpRequest,
@@ -197,6 +198,22 @@ impl HttpCall {
                 self.attempt(&client, request).await
             })
             .await?;
+        let is_json = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json"));
+        if is_json {
+            let body = response
+                .bytes()
+                .await
+                .map_err(|e| self.finish_error(self.transport_error(e), request))?;
+            let event = SseEvent {
+                event: None,
+                data: String::from_utf8_lossy(&body).into_owned(),
+            };
+            return Ok(Box::pin(futures::stream::once(async move { Ok(event) })));
+        }
         Ok(Box::pin(Events {
             body: Box::pin(response.bytes_stream()),
             decoder: EventDecoder::new(framing),
