@@ -77,7 +77,7 @@ fn yaml_byte() -> impl Strategy<Value = u8> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 200, failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn arbitrary_bytes_as_any_file(bytes in proptest::collection::vec(any::<u8>(), 0..512), which in 0usize..4) {
