@@ -1,6 +1,9 @@
 //! Wire protocols shared by several providers, and their lookup by the name a provider
 //! declares under `extra.modelrt.protocol`.
 
+pub mod anthropic;
+mod llm_events;
+pub mod ollama;
 pub mod openai_compatible;
 
 use crate::protocol::{
@@ -37,15 +40,35 @@ impl std::fmt::Debug for ProtocolSet {
 }
 
 /// Every protocol modelrt implements.
-pub static PROTOCOLS: &[ProtocolSet] = &[ProtocolSet {
-    name: openai_compatible::PROTOCOL_NAME,
-    llm: Some(&openai_compatible::OPENAI_COMPATIBLE),
-    text_embedding: Some(&openai_compatible::OPENAI_COMPATIBLE),
-    rerank: Some(&openai_compatible::OPENAI_COMPATIBLE),
-    tts: None,
-    speech2text: None,
-    moderation: None,
-}];
+pub static PROTOCOLS: &[ProtocolSet] = &[
+    ProtocolSet {
+        name: openai_compatible::PROTOCOL_NAME,
+        llm: Some(&openai_compatible::OPENAI_COMPATIBLE),
+        text_embedding: Some(&openai_compatible::OPENAI_COMPATIBLE),
+        rerank: Some(&openai_compatible::OPENAI_COMPATIBLE),
+        tts: None,
+        speech2text: None,
+        moderation: None,
+    },
+    ProtocolSet {
+        name: anthropic::PROTOCOL_NAME,
+        llm: Some(&anthropic::ANTHROPIC),
+        text_embedding: None,
+        rerank: None,
+        tts: None,
+        speech2text: None,
+        moderation: None,
+    },
+    ProtocolSet {
+        name: ollama::PROTOCOL_NAME,
+        llm: Some(&ollama::OLLAMA),
+        text_embedding: Some(&ollama::OLLAMA),
+        rerank: None,
+        tts: None,
+        speech2text: None,
+        moderation: None,
+    },
+];
 
 /// The protocol declared as `name`.
 pub fn by_name(name: &str) -> Option<&'static ProtocolSet> {

@@ -1,0 +1,68 @@
+//! Turning a protocol's decoded stream events into LLM chunks, for protocols whose events
+//! are stateful (usage split over events) and whose streams end with an explicit marker, so
+//! that a stream cut before the marker is an error rather than a silently short answer.
+
+use futures::StreamExt;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::http::{EventStream, HttpCall};
+use crate::llm::{LlmChunk, LlmStream};
+
+/// Decodes one protocol's stream events.
+pub(crate) trait ChunkDecoder: Send + 'static {
+    /// Decodes one event's payload; `None` for events that carry nothing for the caller.
+    fn decode(&mut self, data: &str) -> Result<Option<LlmChunk>>;
+
+    /// Whether the end-of-answer marker was seen.
+    fn is_complete(&self) -> bool;
+}
+
+struct State<D> {
+    events: EventStream,
+    decoder: D,
+    call: HttpCall,
+    end_marker: &'static str,
+    finished: bool,
+}
+
+/// The chunks of `events`. Every chunk decoded before a failure reaches the caller, then the
+/// error ends the stream; events after the end marker are ignored; a stream that ends before
+/// the marker ends with an [`ErrorKind::Connection`] error naming `end_marker`.
+pub(crate) fn chunk_stream<D: ChunkDecoder>(
+    events: EventStream,
+    decoder: D,
+    call: HttpCall,
+    end_marker: &'static str,
+) -> LlmStream {
+    let state = State {
+        events,
+        decoder,
+        call,
+        end_marker,
+        finished: false,
+    };
+    Box::pin(futures::stream::unfold(state, |mut state| async move {
+        if state.finished {
+            return None;
+        }
+        loop {
+            let failure = match state.events.next().await {
+                Some(Ok(event)) => match state.decoder.decode(&event.data) {
+                    Ok(Some(chunk)) => return Some((Ok(chunk), state)),
+                    Ok(None) if state.decoder.is_complete() => return None,
+                    Ok(None) => continue,
+                    Err(error) => error,
+                },
+                Some(Err(error)) => error,
+                None if state.decoder.is_complete() => return None,
+                None => Error::new(
+                    ErrorKind::Connection,
+                    format!("the stream ended before {}", state.end_marker),
+                ),
+            };
+            state.finished = true;
+            let error = failure.in_call(state.call.provider(), state.call.model());
+            return Some((Err(error), state));
+        }
+    }))
+}
