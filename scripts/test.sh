@@ -18,12 +18,16 @@ step() {
   if ! "$@"; then
     failed+=("$name")
     echo "==> $name FAILED" >&2
+    return 1
   fi
 }
 
 step fmt cargo fmt --all --check
 step clippy cargo clippy --workspace --all-targets -- -D warnings
-step test scripts/with-llama-server.sh cargo test --workspace "$@"
+# Compile the tests before starting the servers, so they only run while tests do.
+if step build cargo test --workspace --no-run "$@"; then
+  step test scripts/with-llama-server.sh cargo test --workspace "$@"
+fi
 
 if [ "${#failed[@]}" -ne 0 ]; then
   echo "==> failed steps: ${failed[*]}" >&2
