@@ -2,6 +2,7 @@
 //! declares under `extra.modelrt.protocol`.
 
 pub mod anthropic;
+pub mod cohere;
 mod llm_events;
 pub mod ollama;
 pub mod openai_compatible;
@@ -64,6 +65,15 @@ pub static PROTOCOLS: &[ProtocolSet] = &[
         llm: Some(&ollama::OLLAMA),
         text_embedding: Some(&ollama::OLLAMA),
         rerank: None,
+        tts: None,
+        speech2text: None,
+        moderation: None,
+    },
+    ProtocolSet {
+        name: cohere::PROTOCOL_NAME,
+        llm: None,
+        text_embedding: Some(&cohere::COHERE),
+        rerank: Some(&cohere::COHERE),
         tts: None,
         speech2text: None,
         moderation: None,

@@ -1,0 +1,72 @@
+//! `POST /v2/rerank`.
+
+use serde::Deserialize;
+use serde_json::json;
+
+use super::request;
+use crate::error::{ErrorKind, Result};
+use crate::protocol::CallContext;
+use crate::protocols::openai_compatible::parse_error_body;
+use crate::rerank::{RerankRequest, RerankResponse, RerankResult};
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Reranked {
+    results: Vec<Ranked>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Ranked {
+    index: Option<usize>,
+    relevance_score: Option<f64>,
+}
+
+/// Ranks the documents; no request is sent when there are none. Cohere bills rerank in
+/// searches, not tokens, so the usage is `None`.
+pub async fn rerank(ctx: CallContext<'_>, request: RerankRequest) -> Result<RerankResponse> {
+    if request.documents.is_empty() {
+        return Ok(RerankResponse {
+            model: ctx.model.id.to_owned(),
+            ..RerankResponse::default()
+        });
+    }
+    let top_n = request
+        .top_n
+        .unwrap_or_else(|| u32::try_from(request.documents.len()).unwrap_or(u32::MAX));
+    let body = json!({
+        "model": ctx.model.id,
+        "query": request.query,
+        "documents": request.documents,
+        "top_n": top_n,
+    });
+    let http_request = request::post(&ctx, "v2/rerank", &body)?;
+    let answer: Reranked = ctx
+        .http_call(parse_error_body)
+        .send_json(&http_request)
+        .await?;
+    let mut results = Vec::with_capacity(answer.results.len());
+    for ranked in answer.results {
+        let index = ranked.index.unwrap_or(usize::MAX);
+        let document = request.documents.get(index).ok_or_else(|| {
+            ctx.error(
+                ErrorKind::InvalidResponse,
+                format!(
+                    "result index {index} is outside the {} documents sent",
+                    request.documents.len()
+                ),
+            )
+        })?;
+        results.push(RerankResult {
+            index,
+            score: ranked.relevance_score.unwrap_or(0.0),
+            document: document.clone(),
+        });
+    }
+    Ok(RerankResponse {
+        model: ctx.model.id.to_owned(),
+        results,
+        usage: None,
+    }
+    .finalize(&request))
+}
