@@ -47,9 +47,9 @@ pub static PROTOCOLS: &[ProtocolSet] = &[
         llm: Some(&openai_compatible::OPENAI_COMPATIBLE),
         text_embedding: Some(&openai_compatible::OPENAI_COMPATIBLE),
         rerank: Some(&openai_compatible::OPENAI_COMPATIBLE),
-        tts: None,
-        speech2text: None,
-        moderation: None,
+        tts: Some(&openai_compatible::OPENAI_COMPATIBLE),
+        speech2text: Some(&openai_compatible::OPENAI_COMPATIBLE),
+        moderation: Some(&openai_compatible::OPENAI_COMPATIBLE),
     },
     ProtocolSet {
         name: anthropic::PROTOCOL_NAME,

@@ -11,18 +11,25 @@ mod decode;
 mod embedding;
 pub mod encode;
 mod models;
+mod moderation;
 mod rerank;
+mod speech2text;
+mod tts;
 
 pub use decode::parse_error_body;
 
 use crate::embedding::{EmbeddingRequest, EmbeddingResponse};
 use crate::error::Result;
 use crate::llm::{LlmRequest, LlmResponse, LlmStream};
+use crate::moderation::{ModerationRequest, ModerationResult};
 use crate::protocol::{
     BoxFuture, CallContext, LlmProtocol, ProviderContext, RemoteModel, RerankProtocol,
     TextEmbeddingProtocol,
 };
+use crate::protocol::{ModerationProtocol, Speech2TextProtocol, TtsProtocol};
 use crate::rerank::{RerankRequest, RerankResponse};
+use crate::speech2text::{Transcription, TranscriptionRequest};
+use crate::tts::{AudioStream, TtsRequest};
 
 /// The protocol's name under `extra.modelrt.protocol`.
 pub const PROTOCOL_NAME: &str = "openai-compatible";
@@ -108,6 +115,63 @@ impl RerankProtocol for OpenAiCompatible {
                 ..RerankRequest::default()
             };
             rerank::rerank(ctx, request).await.map(drop)
+        })
+    }
+}
+
+impl TtsProtocol for OpenAiCompatible {
+    fn synthesize<'a>(
+        &'a self,
+        ctx: CallContext<'a>,
+        request: TtsRequest,
+    ) -> BoxFuture<'a, Result<AudioStream>> {
+        Box::pin(tts::synthesize(ctx, request))
+    }
+
+    /// Speaks one word and reads the audio to the end.
+    fn validate_credentials<'a>(&'a self, ctx: CallContext<'a>) -> BoxFuture<'a, Result<()>> {
+        Box::pin(async move {
+            use futures::TryStreamExt;
+            let request = TtsRequest {
+                text: "ping".to_owned(),
+                ..TtsRequest::default()
+            };
+            let audio = tts::synthesize(ctx, request).await?;
+            audio.try_for_each(|_| async { Ok(()) }).await
+        })
+    }
+}
+
+impl Speech2TextProtocol for OpenAiCompatible {
+    fn transcribe<'a>(
+        &'a self,
+        ctx: CallContext<'a>,
+        request: TranscriptionRequest,
+    ) -> BoxFuture<'a, Result<Transcription>> {
+        Box::pin(speech2text::transcribe(ctx, request))
+    }
+
+    fn validate_credentials<'a>(&'a self, ctx: CallContext<'a>) -> BoxFuture<'a, Result<()>> {
+        Box::pin(speech2text::validate_credentials(ctx))
+    }
+}
+
+impl ModerationProtocol for OpenAiCompatible {
+    fn moderate<'a>(
+        &'a self,
+        ctx: CallContext<'a>,
+        request: ModerationRequest,
+    ) -> BoxFuture<'a, Result<ModerationResult>> {
+        Box::pin(moderation::moderate(ctx, request))
+    }
+
+    /// Checks one word (moderation calls are free).
+    fn validate_credentials<'a>(&'a self, ctx: CallContext<'a>) -> BoxFuture<'a, Result<()>> {
+        Box::pin(async move {
+            let request = ModerationRequest {
+                text: "ping".to_owned(),
+            };
+            moderation::moderate(ctx, request).await.map(drop)
         })
     }
 }
