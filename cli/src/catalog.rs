@@ -1,0 +1,186 @@
+//! `modelrt providers` and `modelrt models`: the static catalog, as tables or JSON.
+
+use modelrt::registry::{find_provider, PROVIDERS};
+use modelrt::runtime::catalog::{Callability, ModelInfo, ModelType, ProviderInfo};
+use serde_json::{json, Value};
+
+use crate::failure::Failure;
+use crate::json;
+use crate::style::{print_table, OutputArgs};
+use crate::target::parse_model_type;
+
+/// Arguments of `providers`.
+#[derive(Debug, clap::Args)]
+pub struct ProvidersArgs {
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Arguments of `models`.
+#[derive(Debug, clap::Args)]
+pub struct ModelsArgs {
+    /// Only this provider's models.
+    #[arg(long, short)]
+    pub provider: Option<String>,
+    /// Only models of this type (llm, text-embedding, rerank, speech2text, tts, moderation...).
+    #[arg(long = "type", short = 't', value_parser = parse_model_type)]
+    pub model_type: Option<ModelType>,
+    /// Include deprecated models.
+    #[arg(long)]
+    pub all: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+fn joined<T: std::fmt::Display>(items: &[T]) -> String {
+    let texts: Vec<String> = items.iter().map(ToString::to_string).collect();
+    texts.join(", ")
+}
+
+fn callability(provider: &ProviderInfo) -> String {
+    match provider.callability {
+        Callability::Protocol(name) => name.to_owned(),
+        Callability::RustImpl => "rust".to_owned(),
+        Callability::CatalogOnly => "catalog only".to_owned(),
+    }
+}
+
+/// Runs `providers`.
+pub fn providers(args: &ProvidersArgs) -> Result<(), Failure> {
+    if args.output.json {
+        let list: Vec<Value> = PROVIDERS.iter().map(|p| provider_json(p)).collect();
+        out!("{}", Value::Array(list));
+        return Ok(());
+    }
+    let rows: Vec<Vec<String>> = PROVIDERS
+        .iter()
+        .map(|p| {
+            vec![
+                p.id.to_owned(),
+                p.label.en_us.to_owned(),
+                joined(p.supported_model_types),
+                joined(p.configurate_methods),
+                callability(p),
+            ]
+        })
+        .collect();
+    print_table(
+        &["ID", "LABEL", "MODEL TYPES", "CONFIGURATION", "PROTOCOL"],
+        &rows,
+    );
+    Ok(())
+}
+
+fn provider_json(p: &ProviderInfo) -> Value {
+    let variables = |forms: &[modelrt::runtime::catalog::CredentialForm]| -> Vec<&str> {
+        forms.iter().map(|f| f.variable).collect()
+    };
+    json!({
+        "provider": p.id,
+        "label": p.label.en_us,
+        "description": p.description.map(|d| d.en_us),
+        "model_types": p.supported_model_types.iter().map(|t| t.as_str()).collect::<Vec<_>>(),
+        "configurate_methods": p.configurate_methods.iter().map(|m| m.as_str()).collect::<Vec<_>>(),
+        "protocol": match p.callability {
+            Callability::Protocol(name) => Some(name),
+            _ => None,
+        },
+        "callable": !matches!(p.callability, Callability::CatalogOnly),
+        "provider_credentials": variables(p.provider_credentials),
+        "model_credentials": p.model_credential_schema.map(|s| variables(s.forms)),
+        "models": p.models.len(),
+        "help_url": p.help.map(|h| h.url.en_us),
+    })
+}
+
+/// Runs `models`.
+pub fn models(args: &ModelsArgs) -> Result<(), Failure> {
+    let providers: Vec<&'static ProviderInfo> = match &args.provider {
+        Some(id) => vec![find_provider(id)?],
+        None => PROVIDERS.to_vec(),
+    };
+    let selected: Vec<(&ProviderInfo, &ModelInfo)> = providers
+        .iter()
+        .flat_map(|p| p.models.iter().map(move |m| (*p, m)))
+        .filter(|(_, m)| args.model_type.is_none_or(|t| m.model_type == t))
+        .filter(|(_, m)| args.all || !m.deprecated)
+        .collect();
+    if args.output.json {
+        let list: Vec<Value> = selected.iter().map(|(p, m)| model_json(p, m)).collect();
+        out!("{}", Value::Array(list));
+        return Ok(());
+    }
+    let show_provider = args.provider.is_none();
+    let rows: Vec<Vec<String>> = selected
+        .iter()
+        .map(|(p, m)| {
+            let mut row = Vec::new();
+            if show_provider {
+                row.push(p.id.to_owned());
+            }
+            let (input, output) = prices_per_million(m);
+            row.extend([
+                m.id.to_owned(),
+                m.label.en_us.to_owned(),
+                m.model_type.to_string(),
+                m.properties
+                    .context_size
+                    .map_or_else(|| "-".to_owned(), |c| c.to_string()),
+                input,
+                output,
+                joined(m.features),
+                if m.deprecated { "yes" } else { "" }.to_owned(),
+            ]);
+            row
+        })
+        .collect();
+    let mut headers = Vec::new();
+    if show_provider {
+        headers.push("PROVIDER");
+    }
+    headers.extend([
+        "MODEL",
+        "LABEL",
+        "TYPE",
+        "CONTEXT",
+        "INPUT /1M",
+        "OUTPUT /1M",
+        "FEATURES",
+        "DEPRECATED",
+    ]);
+    print_table(&headers, &rows);
+    if rows.is_empty() {
+        eprintln!("no models match (deprecated models are listed with --all)");
+    }
+    Ok(())
+}
+
+/// Input and output prices per million tokens with currency, or `-`.
+fn prices_per_million(model: &ModelInfo) -> (String, String) {
+    let Some(pricing) = &model.pricing else {
+        return ("-".to_owned(), "-".to_owned());
+    };
+    let show =
+        |price: &modelrt::runtime::catalog::Price| match json::per_million(price, &pricing.unit) {
+            Some(value) => format!("{value} {}", pricing.currency),
+            None => "?".to_owned(),
+        };
+    let output = pricing
+        .output
+        .as_ref()
+        .map_or_else(|| format!("0 {}", pricing.currency), show);
+    (show(&pricing.input), output)
+}
+
+fn model_json(p: &ProviderInfo, m: &ModelInfo) -> Value {
+    json!({
+        "provider": p.id,
+        "model": m.id,
+        "model_type": m.model_type.as_str(),
+        "label": m.label.en_us,
+        "context_size": m.properties.context_size,
+        "features": m.features.iter().map(|f| f.as_str()).collect::<Vec<_>>(),
+        "deprecated": m.deprecated,
+        "pricing": json::pricing(m.pricing.as_ref()),
+    })
+}

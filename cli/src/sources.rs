@@ -1,0 +1,374 @@
+//! Where credentials come from: environment variables, then the credentials file, then the
+//! defaults the provider's form declares for required fields (as a settings UI pre-fills them).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use modelrt::registry::PROVIDERS;
+use modelrt::runtime::catalog::{CredentialForm, FormType, ModelType, ProviderInfo};
+use modelrt::runtime::credentials::MODEL_TYPE_VARIABLE;
+
+use crate::failure::Failure;
+use crate::style::Style;
+
+/// The credential conventions, shown at the end of `modelrt --help`.
+pub const CREDENTIALS_HELP: &str = "\
+Credentials (for credentials, chat, embed, rerank, tts, transcribe, moderate):
+  Each value is looked up, in this order, in:
+  1. the environment variable MODELRT_<PROVIDER>_<VARIABLE>: provider id and form variable
+     upper-cased, every other character than A-Z and 0-9 turned into `_`, e.g.
+     MODELRT_OPENAI_OPENAI_API_KEY, MODELRT_OPENAI_API_COMPATIBLE_ENDPOINT_URL;
+     a name two compiled-in (provider, variable) pairs share is refused as ambiguous;
+  2. the file $XDG_CONFIG_HOME/modelrt/credentials (else ~/.config/modelrt/credentials):
+       [openai]
+       openai_api_key = sk-...
+       [openai_api_compatible/my-model]   # one model's credentials (customizable models)
+       endpoint_url = http://localhost:8000/v1
+     a `[provider/model]` section wins over `[provider]`; keep the file private (chmod 600);
+  3. the default the provider's form declares for a required field.
+  `modelrt schema PROVIDER` lists the variables. Secrets are masked in every output.";
+
+/// Where one credential value came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// An environment variable.
+    Env(String),
+    /// A section of the credentials file.
+    File {
+        /// The file.
+        path: PathBuf,
+        /// The section, e.g. `openai` or `openai_api_compatible/my-model`.
+        section: String,
+    },
+    /// The form's declared default.
+    Default,
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Origin::Env(name) => write!(f, "env {name}"),
+            Origin::File { path, section } => write!(f, "file {} [{section}]", path.display()),
+            Origin::Default => f.write_str("form default"),
+        }
+    }
+}
+
+/// The credential values found for one provider (and model).
+#[derive(Debug, Default)]
+pub struct Gathered {
+    values: BTreeMap<String, String>,
+    origins: BTreeMap<String, Origin>,
+    secrets: Vec<String>,
+}
+
+impl Gathered {
+    /// The values by variable, as `ModelHandle::open` takes them.
+    pub fn values(&self) -> &BTreeMap<String, String> {
+        &self.values
+    }
+
+    /// Where `variable`'s value came from.
+    pub fn origin(&self, variable: &str) -> Option<&Origin> {
+        self.origins.get(variable)
+    }
+
+    /// The raw values of secret fields, to be masked out of any text shown.
+    pub fn secrets(&self) -> &[String] {
+        &self.secrets
+    }
+
+    fn put(&mut self, variable: &str, value: String, origin: Origin) {
+        self.values.insert(variable.to_owned(), value);
+        self.origins.insert(variable.to_owned(), origin);
+    }
+}
+
+/// The environment variable that holds `variable` of `provider`.
+pub fn env_name(provider: &str, variable: &str) -> String {
+    let upper = |text: &str| -> String {
+        text.chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_uppercase()
+                } else {
+                    '_'
+                }
+            })
+            .collect()
+    };
+    format!("MODELRT_{}_{}", upper(provider), upper(variable))
+}
+
+/// Every form of a provider: provider-wide, then the model credential form.
+fn all_forms(provider: &ProviderInfo) -> impl Iterator<Item = &'static CredentialForm> {
+    let model_forms = provider
+        .model_credential_schema
+        .map_or(&[][..], |s| s.forms);
+    provider.provider_credentials.iter().chain(model_forms)
+}
+
+/// The compiled-in `(provider, variable)` pairs other than `(provider, variable)` itself whose
+/// environment variable is also `name`.
+fn env_name_clashes(name: &str, provider: &str, variable: &str) -> Vec<String> {
+    let mut clashes: Vec<String> = PROVIDERS
+        .iter()
+        .flat_map(|p| all_forms(p).map(move |f| (p.id, f.variable)))
+        .filter(|(p, v)| (*p, *v) != (provider, variable) && env_name(p, v) == name)
+        .map(|(p, v)| format!("{p}.{v}"))
+        .collect();
+    clashes.sort();
+    clashes.dedup();
+    clashes
+}
+
+/// Gathers the credentials of `provider`, for `model` (type and id) when one is named.
+pub fn gather(
+    provider: &'static ProviderInfo,
+    model: Option<(ModelType, &str)>,
+) -> Result<Gathered, Failure> {
+    let file = CredentialFile::load()?;
+    let mut gathered = Gathered::default();
+    let mut variables: Vec<&'static str> = all_forms(provider).map(|f| f.variable).collect();
+    variables.dedup();
+    variables.sort_unstable();
+    variables.dedup();
+    let model_section = model.map(|(_, id)| format!("{}/{id}", provider.id));
+    for variable in variables {
+        let name = env_name(provider.id, variable);
+        if let Some(value) = std::env::var(&name).ok().filter(|v| !v.is_empty()) {
+            let clashes = env_name_clashes(&name, provider.id, variable);
+            if !clashes.is_empty() {
+                return Err(Failure::new(
+                    "ambiguous_environment",
+                    format!(
+                        "{name} could mean {}.{variable} or {}; put the value in the credentials \
+                         file instead",
+                        provider.id,
+                        clashes.join(" or ")
+                    ),
+                ));
+            }
+            gathered.put(variable, value, Origin::Env(name));
+            continue;
+        }
+        let sections = model_section
+            .iter()
+            .map(String::as_str)
+            .chain([provider.id]);
+        let from_file = sections.into_iter().find_map(|section| {
+            let value = file.value(section, variable)?;
+            Some((section.to_owned(), value.to_owned()))
+        });
+        if let (Some((section, value)), Some(path)) = (from_file, &file.path) {
+            let origin = Origin::File {
+                path: path.clone(),
+                section,
+            };
+            gathered.put(variable, value, origin);
+            continue;
+        }
+        if let Some(default) = required_default(provider, model.map(|(t, _)| t), variable) {
+            gathered.put(variable, default.to_owned(), Origin::Default);
+        }
+    }
+    gathered.secrets = all_forms(provider)
+        .filter(|f| f.form_type == FormType::SecretInput)
+        .filter_map(|f| gathered.values.get(f.variable).cloned())
+        .collect();
+    Ok(gathered)
+}
+
+/// The default of the first required form declaring `variable` whose `__model_type`
+/// conditions hold for `model_type` (forms with no such condition always qualify).
+fn required_default(
+    provider: &ProviderInfo,
+    model_type: Option<ModelType>,
+    variable: &str,
+) -> Option<&'static str> {
+    all_forms(provider)
+        .filter(|f| f.variable == variable && f.required)
+        .find(|f| {
+            f.show_on
+                .iter()
+                .filter(|c| c.variable == MODEL_TYPE_VARIABLE)
+                .all(|c| model_type.is_some_and(|t| t.as_str() == c.value))
+        })
+        .and_then(|f| f.default)
+        .filter(|d| !d.is_empty())
+}
+
+/// The credentials file: `[section]` headers and `key = value` lines.
+#[derive(Debug, Default)]
+struct CredentialFile {
+    path: Option<PathBuf>,
+    sections: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+impl CredentialFile {
+    /// `$XDG_CONFIG_HOME/modelrt/credentials`, else `~/.config/modelrt/credentials`.
+    fn default_path() -> Option<PathBuf> {
+        let absolute = |var: &str| {
+            std::env::var_os(var)
+                .map(PathBuf::from)
+                .filter(|p| p.is_absolute())
+        };
+        let config =
+            absolute("XDG_CONFIG_HOME").or_else(|| absolute("HOME").map(|h| h.join(".config")))?;
+        Some(config.join("modelrt").join("credentials"))
+    }
+
+    /// Reads the file when it exists (a missing file is simply empty).
+    fn load() -> Result<Self, Failure> {
+        let Some(path) = Self::default_path() else {
+            return Ok(Self::default());
+        };
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
+            Err(e) => {
+                return Err(Failure::new(
+                    "credentials_file",
+                    format!("cannot read {}: {e}", path.display()),
+                ))
+            }
+        };
+        warn_if_shared(&path);
+        let sections = parse(&text).map_err(|(line, problem)| {
+            Failure::new(
+                "credentials_file",
+                format!("{}:{line}: {problem}", path.display()),
+            )
+        })?;
+        Ok(CredentialFile {
+            path: Some(path),
+            sections,
+        })
+    }
+
+    fn value(&self, section: &str, variable: &str) -> Option<&str> {
+        let value = self.sections.get(section)?.get(variable)?;
+        (!value.is_empty()).then_some(value.as_str())
+    }
+}
+
+type Sections = BTreeMap<String, BTreeMap<String, String>>;
+
+/// Parses the file; an error is `(line number, problem)` and never quotes a value.
+fn parse(text: &str) -> Result<Sections, (usize, String)> {
+    let mut sections = Sections::new();
+    let mut current: Option<String> = None;
+    for (index, raw) in text.lines().enumerate() {
+        let line_number = index + 1;
+        let line = raw.trim();
+        if line.is_empty() || line.starts_with('#') || line.starts_with(';') {
+            continue;
+        }
+        if let Some(header) = line.strip_prefix('[') {
+            let Some(name) = header
+                .strip_suffix(']')
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+            else {
+                return Err((
+                    line_number,
+                    "a section header is `[provider]` or `[provider/model]`".into(),
+                ));
+            };
+            sections.entry(name.to_owned()).or_default();
+            current = Some(name.to_owned());
+            continue;
+        }
+        let Some((key, value)) = line.split_once('=') else {
+            return Err((line_number, "expected `key = value`".into()));
+        };
+        let key = key.trim();
+        let Some(section) = &current else {
+            return Err((
+                line_number,
+                format!("`{key}` comes before any `[provider]` section"),
+            ));
+        };
+        if key.is_empty() {
+            return Err((line_number, "a key is missing before `=`".into()));
+        }
+        let value = value.trim();
+        let value = value
+            .strip_prefix('"')
+            .and_then(|v| v.strip_suffix('"'))
+            .unwrap_or(value);
+        sections
+            .entry(section.clone())
+            .or_default()
+            .insert(key.to_owned(), value.to_owned());
+    }
+    Ok(sections)
+}
+
+/// Warns on stderr when the file is readable or writable by group or others.
+#[cfg(unix)]
+fn warn_if_shared(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let Ok(metadata) = std::fs::metadata(path) else {
+        return;
+    };
+    if metadata.permissions().mode() & 0o077 != 0 {
+        let style = Style::stderr();
+        eprintln!(
+            "{}: {} is accessible by group or others; run `chmod 600 {}`",
+            style.yellow("warning"),
+            path.display(),
+            path.display()
+        );
+    }
+}
+
+#[cfg(not(unix))]
+fn warn_if_shared(_path: &Path) {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn env_names_are_upper_case_with_underscores() {
+        assert_eq!(
+            env_name("openai", "openai_api_key"),
+            "MODELRT_OPENAI_OPENAI_API_KEY"
+        );
+        assert_eq!(
+            env_name("openai_api_compatible", "endpoint_url"),
+            "MODELRT_OPENAI_API_COMPATIBLE_ENDPOINT_URL"
+        );
+        assert_eq!(env_name("x-ai", "api.key"), "MODELRT_X_AI_API_KEY");
+    }
+
+    #[test]
+    fn no_two_compiled_in_credentials_share_an_environment_variable() {
+        for provider in PROVIDERS {
+            for form in all_forms(provider) {
+                let name = env_name(provider.id, form.variable);
+                let clashes = env_name_clashes(&name, provider.id, form.variable);
+                assert!(clashes.is_empty(), "{name}: {clashes:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn parses_sections_quotes_and_comments() {
+        let text =
+            "# mine\n[openai]\nopenai_api_key = \"sk- x \"\n\n[p/m-1]\n; note\nurl=http://h/v1\n";
+        let sections = parse(text).unwrap();
+        assert_eq!(sections["openai"]["openai_api_key"], "sk- x ");
+        assert_eq!(sections["p/m-1"]["url"], "http://h/v1");
+    }
+
+    #[test]
+    fn parse_errors_name_the_line_but_not_the_value() {
+        let error = parse("[openai]\nsk-secret-value\n").unwrap_err();
+        assert_eq!(error.0, 2);
+        assert!(!error.1.contains("sk-secret"), "{}", error.1);
+        assert_eq!(parse("k = v\n").unwrap_err().0, 1);
+        assert_eq!(parse("[]\n").unwrap_err().0, 1);
+    }
+}

@@ -1,0 +1,466 @@
+//! The calling subcommands against a local mock server: `chat` (streamed and whole), `embed`,
+//! `rerank`, and the clear failures of model types the protocol does not implement.
+
+mod common;
+
+use common::{Cli, Run, SECRET};
+use serde_json::{json, Value};
+use wiremock::matchers::{body_partial_json, header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+fn sse(events: &[Value]) -> String {
+    let mut body = String::new();
+    for event in events {
+        body.push_str(&format!("data: {event}\n\n"));
+    }
+    body.push_str("data: [DONE]\n\n");
+    body
+}
+
+fn delta(content: &str) -> Value {
+    json!({"id": "c1", "object": "chat.completion.chunk", "model": "m",
+           "choices": [{"index": 0, "delta": {"content": content}, "finish_reason": null}]})
+}
+
+fn stream_body(with_usage: bool) -> String {
+    let mut events = vec![
+        delta("Hel"),
+        delta("lo, "),
+        delta("world"),
+        json!({"id": "c1", "object": "chat.completion.chunk", "model": "m",
+               "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}),
+    ];
+    if with_usage {
+        events.push(
+            json!({"id": "c1", "object": "chat.completion.chunk", "model": "m",
+            "choices": [],
+            "usage": {"prompt_tokens": 10, "completion_tokens": 2, "total_tokens": 12}}),
+        );
+    }
+    sse(&events)
+}
+
+async fn mount_stream(server: &MockServer, with_usage: bool) {
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .and(header("authorization", format!("Bearer {SECRET}").as_str()))
+        .and(body_partial_json(json!({"stream": true})))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("content-type", "text/event-stream")
+                .set_body_string(stream_body(with_usage)),
+        )
+        .mount(server)
+        .await;
+}
+
+/// DeepSeek (a predefined model with prices in RMB) pointed at the mock server.
+fn deepseek(test: &str, server: &MockServer) -> Cli {
+    Cli::new(test).env("MODELRT_DEEPSEEK_API_KEY", SECRET).env(
+        "MODELRT_DEEPSEEK_ENDPOINT_URL",
+        &format!("{}/v1", server.uri()),
+    )
+}
+
+/// The OpenAI-API-compatible provider (customizable models) pointed at the mock server.
+fn compatible(test: &str, server: &MockServer) -> Cli {
+    Cli::new(test)
+        .env("MODELRT_OPENAI_API_COMPATIBLE_API_KEY", SECRET)
+        .env(
+            "MODELRT_OPENAI_API_COMPATIBLE_ENDPOINT_URL",
+            &format!("{}/v1", server.uri()),
+        )
+}
+
+async fn request_bodies(server: &MockServer) -> Vec<Value> {
+    server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .map(|r| serde_json::from_slice(&r.body).unwrap_or(Value::Null))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn streamed_chat_assembles_deltas_and_prints_usage_and_cost() {
+    let server = MockServer::start().await;
+    mount_stream(&server, true).await;
+    let run = deepseek("chat_stream", &server)
+        .run_async(&["chat", "deepseek/deepseek-flash", "Say hello"])
+        .await;
+    run.expect_code(0).expect_no_secret();
+    assert_eq!(run.stdout, "Hello, world\n");
+    // 10 × 2.00 + 2 × 8.00 RMB per million tokens, rounded to 7 places.
+    assert!(
+        run.stderr
+            .contains("usage: 10 prompt + 2 completion = 12 tokens; cost 0.0000360 RMB"),
+        "{}",
+        run.all()
+    );
+    assert!(!run.stderr.contains("estimated"), "{}", run.all());
+    let bodies = request_bodies(&server).await;
+    assert_eq!(bodies.len(), 1);
+    assert_eq!(bodies[0]["model"], "deepseek-flash");
+    assert_eq!(bodies[0]["messages"][0]["content"], "Say hello");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn usage_is_marked_estimated_when_the_server_sends_none() {
+    let server = MockServer::start().await;
+    mount_stream(&server, false).await;
+    let run = compatible("chat_estimated", &server)
+        .run_async(&["chat", "openai_api_compatible/my-model", "Say hello"])
+        .await;
+    run.expect_code(0).expect_no_secret();
+    assert_eq!(run.stdout, "Hello, world\n");
+    assert!(run.stderr.contains("(estimated"), "{}", run.all());
+    assert!(
+        run.stderr.contains("cost unknown (no prices declared)"),
+        "{}",
+        run.all()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chat_json_stdin_system_and_params() {
+    let server = MockServer::start().await;
+    mount_stream(&server, true).await;
+    let run = deepseek("chat_json", &server)
+        .run_async_with_stdin(
+            &[
+                "chat",
+                "deepseek/deepseek-flash",
+                "--json",
+                "--system",
+                "Be brief",
+                "--param",
+                "max_tokens=32",
+            ],
+            Some("from stdin"),
+        )
+        .await;
+    run.expect_code(0).expect_no_secret();
+    let value = run.json();
+    let mut keys: Vec<&String> = value.as_object().unwrap().keys().collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        [
+            "content",
+            "finish_reason",
+            "model",
+            "provider",
+            "reasoning",
+            "response_model",
+            "tool_calls",
+            "usage"
+        ]
+    );
+    assert_eq!(value["provider"], "deepseek");
+    assert_eq!(value["model"], "deepseek-flash");
+    assert_eq!(value["content"], "Hello, world");
+    assert_eq!(value["finish_reason"], "stop");
+    assert_eq!(
+        value["usage"],
+        json!({"prompt_tokens": 10, "completion_tokens": 2, "total_tokens": 12,
+               "estimated": false,
+               "cost": {"input": "0.0000200", "output": "0.0000160", "total": "0.0000360",
+                        "currency": "RMB"}})
+    );
+    let bodies = request_bodies(&server).await;
+    let messages = &bodies[0]["messages"];
+    assert_eq!(
+        messages[0],
+        json!({"role": "system", "content": "Be brief"})
+    );
+    assert_eq!(
+        messages[1],
+        json!({"role": "user", "content": "from stdin"})
+    );
+    assert_eq!(bodies[0]["max_tokens"], 32);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_stream_waits_for_the_whole_answer() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "id": "c2", "object": "chat.completion", "model": "m",
+            "choices": [{"index": 0, "finish_reason": "stop",
+                         "message": {"role": "assistant", "content": "Whole answer"}}],
+            "usage": {"prompt_tokens": 5, "completion_tokens": 2, "total_tokens": 7}
+        })))
+        .mount(&server)
+        .await;
+    let run = compatible("chat_whole", &server)
+        .run_async(&[
+            "chat",
+            "openai_api_compatible/my-model",
+            "hi",
+            "--no-stream",
+        ])
+        .await;
+    run.expect_code(0).expect_no_secret();
+    assert_eq!(run.stdout, "Whole answer\n");
+    assert!(
+        run.stderr
+            .contains("usage: 5 prompt + 2 completion = 7 tokens"),
+        "{}",
+        run.all()
+    );
+    let bodies = request_bodies(&server).await;
+    assert_ne!(bodies[0]["stream"], true);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invalid_params_fail_before_sending() {
+    let server = MockServer::start().await;
+    mount_stream(&server, true).await;
+    let run = deepseek("chat_bad_param", &server)
+        .run_async(&[
+            "chat",
+            "deepseek/deepseek-flash",
+            "hi",
+            "--param",
+            "temperature=\"hot\"",
+        ])
+        .await;
+    run.expect_code(1).expect_no_secret();
+    assert!(
+        run.stderr
+            .starts_with("error: deepseek/deepseek-flash: invalid parameters: `temperature`"),
+        "{}",
+        run.all()
+    );
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.all());
+    assert!(request_bodies(&server).await.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn provider_errors_exit_one_without_the_secret() {
+    let server = MockServer::start().await;
+    // A server that echoes the key it was given, as some do.
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(json!({
+            "error": {"message": format!("Incorrect API key provided: {SECRET}"),
+                      "type": "invalid_request_error", "code": "invalid_api_key"}
+        })))
+        .mount(&server)
+        .await;
+    let cli = deepseek("chat_401", &server);
+    for args in [
+        &["chat", "deepseek/deepseek-flash", "hi"][..],
+        &["chat", "deepseek/deepseek-flash", "hi", "--json"],
+        &["credentials", "validate", "deepseek"],
+        &["credentials", "validate", "deepseek", "--json"],
+    ] {
+        let run = cli.run_async(args).await;
+        run.expect_code(1).expect_no_secret();
+        assert!(run.stderr.contains("authorization failed"), "{}", run.all());
+    }
+    let json = cli
+        .run_async(&["chat", "deepseek/deepseek-flash", "hi", "--json"])
+        .await;
+    assert_eq!(json.json()["error"]["kind"], "authorization");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn embed_prints_dimensions_or_json() {
+    let server = MockServer::start().await;
+    // One vector per input text: [length of the text, 0.5, -0.25]; 2 tokens per text.
+    Mock::given(method("POST"))
+        .and(path("/v1/embeddings"))
+        .respond_with(|request: &wiremock::Request| {
+            let body: Value = serde_json::from_slice(&request.body).unwrap_or_default();
+            let texts: Vec<String> = match &body["input"] {
+                Value::String(text) => vec![text.clone()],
+                Value::Array(items) => items
+                    .iter()
+                    .map(|t| t.as_str().unwrap_or("").to_owned())
+                    .collect(),
+                _ => Vec::new(),
+            };
+            let data: Vec<Value> = texts
+                .iter()
+                .enumerate()
+                .map(|(i, t)| {
+                    json!({"object": "embedding", "index": i,
+                                     "embedding": [t.len() as f64, 0.5, -0.25]})
+                })
+                .collect();
+            let tokens = 2 * texts.len();
+            ResponseTemplate::new(200).set_body_json(json!({
+                "object": "list", "model": "emb", "data": data,
+                "usage": {"prompt_tokens": tokens, "total_tokens": tokens}
+            }))
+        })
+        .mount(&server)
+        .await;
+    let cli = compatible("embed", &server);
+    let run = cli
+        .run_async(&["embed", "openai_api_compatible/emb", "first", "second"])
+        .await;
+    run.expect_code(0).expect_no_secret();
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "#0  3 dimensions  [5.000000, 0.500000, -0.250000]",
+            "#1  3 dimensions  [6.000000, 0.500000, -0.250000]"
+        ]
+    );
+    assert!(run.stderr.contains("usage: 4 tokens"), "{}", run.all());
+    let run = cli
+        .run_async_with_stdin(
+            &["embed", "openai_api_compatible/emb", "--json"],
+            Some("first\n\nsecond\n"),
+        )
+        .await;
+    run.expect_code(0);
+    let value = run.json();
+    // Blank stdin lines are skipped.
+    assert_eq!(
+        value["embeddings"],
+        json!([[5.0, 0.5, -0.25], [6.0, 0.5, -0.25]])
+    );
+    assert_eq!(value["usage"]["tokens"], 4);
+    assert_eq!(value["usage"]["estimated"], false);
+    assert_eq!(value["usage"]["cost"], Value::Null);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rerank_orders_documents() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/rerank"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "model": "rr",
+            "results": [
+                {"index": 0, "relevance_score": 0.1},
+                {"index": 1, "relevance_score": 0.9}
+            ]
+        })))
+        .mount(&server)
+        .await;
+    let cli = compatible("rerank", &server);
+    let run = cli
+        .run_async(&[
+            "rerank",
+            "openai_api_compatible/rr",
+            "--query",
+            "capital of France",
+            "Berlin is in Germany",
+            "Paris is in France",
+        ])
+        .await;
+    run.expect_code(0).expect_no_secret();
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines[0], "RANK  INDEX  SCORE   DOCUMENT");
+    assert_eq!(lines[1], "1     1      0.9000  Paris is in France");
+    assert_eq!(lines[2], "2     0      0.1000  Berlin is in Germany");
+    let run = cli
+        .run_async(&[
+            "rerank",
+            "openai_api_compatible/rr",
+            "-q",
+            "capital of France",
+            "Berlin is in Germany",
+            "Paris is in France",
+            "--top-n",
+            "1",
+            "--json",
+        ])
+        .await;
+    run.expect_code(0);
+    assert_eq!(
+        run.json()["results"],
+        json!([{"index": 1, "score": 0.9, "document": "Paris is in France"}])
+    );
+}
+
+fn expect_unsupported(run: &Run, needle: &str) {
+    run.expect_code(1).expect_no_secret();
+    assert!(run.stderr.starts_with("error: "), "{}", run.all());
+    assert!(run.stderr.contains(needle), "{}", run.all());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn model_types_without_an_implementation_fail_clearly() {
+    let server = MockServer::start().await;
+    let cli = compatible("unsupported", &server);
+    let out = cli.home().join("speech.mp3");
+    let run = cli
+        .run_async(&[
+            "tts",
+            "openai_api_compatible/voice",
+            "hello",
+            "--output",
+            out.to_str().unwrap(),
+        ])
+        .await;
+    expect_unsupported(&run, "unsupported");
+    assert!(!out.exists(), "no file is left behind");
+
+    let audio = cli.home().join("clip.wav");
+    std::fs::write(&audio, b"RIFF").unwrap();
+    let run = cli
+        .run_async(&[
+            "transcribe",
+            "openai_api_compatible/whisper",
+            audio.to_str().unwrap(),
+        ])
+        .await;
+    expect_unsupported(&run, "unsupported");
+    let run = cli
+        .run_async(&[
+            "transcribe",
+            "openai_api_compatible/whisper",
+            "/no/such/file.wav",
+        ])
+        .await;
+    expect_unsupported(&run, "cannot read /no/such/file.wav");
+
+    // Moderation is not among the provider's model types at all.
+    let run = cli
+        .run_async(&[
+            "moderate",
+            "openai_api_compatible/mod",
+            "some text",
+            "--json",
+        ])
+        .await;
+    expect_unsupported(&run, "model type `moderation`");
+    assert_eq!(run.json()["error"]["kind"], "unsupported");
+    assert!(request_bodies(&server).await.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn missing_credentials_name_the_variable() {
+    let server = MockServer::start().await;
+    let run = Cli::new("missing_endpoint")
+        .env("MODELRT_OPENAI_API_COMPATIBLE_API_KEY", SECRET)
+        .run_async(&["chat", "openai_api_compatible/my-model", "hi"])
+        .await;
+    run.expect_code(1).expect_no_secret();
+    assert_eq!(
+        run.stderr.trim_end(),
+        "error: openai_api_compatible: invalid credentials: `endpoint_url` is required but \
+         missing or empty"
+    );
+    let run = Cli::new("missing_key")
+        .env(
+            "MODELRT_DEEPSEEK_ENDPOINT_URL",
+            &format!("{}/v1", server.uri()),
+        )
+        .run_async(&["chat", "deepseek/deepseek-flash", "hi"])
+        .await;
+    run.expect_code(1);
+    assert!(
+        run.stderr.contains("`api_key` is required"),
+        "{}",
+        run.all()
+    );
+    assert!(request_bodies(&server).await.is_empty());
+}
