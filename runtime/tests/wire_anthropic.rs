@@ -720,3 +720,53 @@ fn registered_under_its_name() {
     assert!(set.llm.is_some());
     assert!(set.text_embedding.is_none());
 }
+
+#[tokio::test]
+async fn a_key_echoed_by_the_server_is_redacted_and_a_v1_base_url_works() {
+    let server = MockServer::start().await;
+    answer_with(
+        &server,
+        ResponseTemplate::new(401).set_body_json(error_body(
+            "authentication_error",
+            &format!("invalid x-api-key {API_KEY}"),
+        )),
+    )
+    .await;
+    let fx = anthropic(&format!("{}/v1/", server.uri()));
+    let error = ANTHROPIC
+        .invoke(fx.ctx(), LlmRequest::new(vec![Message::user("Hi")]))
+        .await
+        .expect_err("rejected");
+    assert_eq!(error.kind(), ErrorKind::Authorization);
+    assert_eq!(error.message(), "invalid x-api-key [REDACTED]");
+    assert_no_key(&error);
+    assert_eq!(only_request(&server).await.url.path(), "/v1/messages");
+}
+
+#[tokio::test]
+async fn an_empty_tool_result_has_no_empty_text_block() {
+    let server = MockServer::start().await;
+    let content = json!([{"type": "text", "text": "done"}]);
+    answer_with(
+        &server,
+        ResponseTemplate::new(200).set_body_json(message(content, "end_turn", usage(1, 1))),
+    )
+    .await;
+    let fx = anthropic(&server.uri());
+    let call = ToolCall {
+        id: "toolu_9".into(),
+        name: "noop".into(),
+        arguments: "{}".into(),
+    };
+    let request = LlmRequest::new(vec![
+        Message::user("Run noop"),
+        Message::assistant_tool_calls(None, vec![call]),
+        Message::tool("toolu_9", ""),
+    ]);
+    ANTHROPIC.invoke(fx.ctx(), request).await.expect("answer");
+    let sent = body(&only_request(&server).await);
+    assert_eq!(
+        sent["messages"][2],
+        json!({"role": "user", "content": [{"type": "tool_result", "tool_use_id": "toolu_9"}]})
+    );
+}

@@ -298,6 +298,24 @@ mod tests {
     }
 
     #[test]
+    fn truncated_or_odd_events_never_panic() {
+        let samples = [
+            r#"{"type":"message_start","message":{"model":"m","usage":{"input_tokens":3}}}"#,
+            r#"{"type":"content_block_start","index":1,"content_block":{"type":"tool_use","id":"t","name":"f","input":{"a":1}}}"#,
+            r#"{"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":"{}"}}"#,
+            r#"{"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"output_tokens":2}}"#,
+            r#"{"type":"error","error":{"type":"api_error","message":"x"}}"#,
+            r#"{"type":"content_block_delta","index":-1,"delta":"text"}"#,
+            r#"{"type":"content_block_start","content_block":null}"#,
+        ];
+        for sample in samples {
+            for end in (0..=sample.len()).filter(|&e| sample.is_char_boundary(e)) {
+                let _ = StreamDecoder::new().decode(&sample[..end]);
+            }
+        }
+    }
+
+    #[test]
     fn malformed_event_is_an_error() {
         let mut decoder = StreamDecoder::new();
         assert_eq!(

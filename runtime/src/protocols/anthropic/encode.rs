@@ -128,9 +128,15 @@ fn message_blocks(message: &Message) -> Result<(&'static str, Vec<Value>)> {
             let content = message
                 .content
                 .iter()
+                .filter(|part| !part.as_text().is_some_and(str::is_empty))
                 .map(part_to_wire)
                 .collect::<Result<Vec<_>>>()?;
-            blocks.push(json!({"type": "tool_result", "tool_use_id": id, "content": content}));
+            let mut block = json!({"type": "tool_result", "tool_use_id": id});
+            // The API rejects empty text blocks; a result without content may omit it.
+            if !content.is_empty() {
+                block["content"] = Value::Array(content);
+            }
+            blocks.push(block);
             Ok(("user", blocks))
         }
         Role::User | Role::Assistant => {

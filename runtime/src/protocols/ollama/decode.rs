@@ -144,3 +144,32 @@ impl crate::protocols::llm_events::ChunkDecoder for RecordDecoder {
         self.done
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocols::llm_events::ChunkDecoder;
+
+    #[test]
+    fn truncated_or_odd_records_never_panic() {
+        let samples = [
+            r#"{"model":"m","message":{"content":"hé","tool_calls":[{"function":{"name":"f","arguments":{"a":[1]}}}]},"done":false}"#,
+            r#"{"done":true,"done_reason":"length","prompt_eval_count":1,"eval_count":2}"#,
+            r#"{"error":{"nested":true}}"#,
+            r#"{"message":{"tool_calls":[{"function":null}]},"done":true}"#,
+            r#"{"message":"text","done":"yes"}"#,
+        ];
+        for sample in samples {
+            for end in (0..=sample.len()).filter(|&e| sample.is_char_boundary(e)) {
+                let _ = RecordDecoder::new().decode(&sample[..end]);
+            }
+        }
+        let mut decoder = RecordDecoder::new();
+        let chunk = decoder
+            .decode(r#"{"done":true,"done_reason":"length","eval_count":2}"#)
+            .unwrap()
+            .unwrap();
+        assert_eq!(chunk.finish_reason, Some(FinishReason::Length));
+        assert!(decoder.is_complete());
+    }
+}

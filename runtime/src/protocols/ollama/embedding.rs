@@ -29,7 +29,7 @@ async fn embed_batch(
     body.insert("model".into(), json!(ctx.model.id));
     body.insert("input".into(), json!(texts));
     if let Some(keep_alive) = ctx.params.get("keep_alive") {
-        body.insert("keep_alive".into(), keep_alive.to_json());
+        body.insert("keep_alive".into(), super::encode::keep_alive(keep_alive));
     }
     let request = endpoint.request(HttpRequest::post_json(
         endpoint.url("api/embed"),

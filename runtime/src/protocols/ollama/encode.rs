@@ -163,7 +163,7 @@ fn format_to_wire(format: Option<&ResponseFormat>, params: &ValidatedParams) -> 
 
 /// `keep_alive`: a duration string (`5m`), or a number of seconds (`0`, `-1`), which the
 /// server only takes as a number.
-fn keep_alive(value: &ParamValue) -> Value {
+pub fn keep_alive(value: &ParamValue) -> Value {
     match value {
         ParamValue::Str(text) => match text.trim().parse::<i64>() {
             Ok(seconds) => json!(seconds),
