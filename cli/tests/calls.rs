@@ -3,9 +3,9 @@
 
 mod common;
 
-use common::{Cli, Run, SECRET};
+use common::{Cli, SECRET};
 use serde_json::{json, Value};
-use wiremock::matchers::{body_partial_json, header, method, path};
+use wiremock::matchers::{body_partial_json, header, method, path, path_regex};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn sse(events: &[Value]) -> String {
@@ -380,50 +380,213 @@ async fn rerank_orders_documents() {
     );
 }
 
-fn expect_unsupported(run: &Run, needle: &str) {
-    run.expect_code(1).expect_no_secret();
-    assert!(run.stderr.starts_with("error: "), "{}", run.all());
-    assert!(run.stderr.contains(needle), "{}", run.all());
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tts_writes_the_audio_file() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/audio/speech"))
+        .and(body_partial_json(
+            json!({"voice": "alloy", "input": "hello"}),
+        ))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("content-type", "audio/mpeg")
+                .set_body_bytes(b"ID3-fake-audio".to_vec()),
+        )
+        .mount(&server)
+        .await;
+    let cli = compatible("tts", &server);
+    let out = cli.home().join("hello.mp3");
+    let out_text = out.to_str().unwrap();
+    let run = cli
+        .run_async(&[
+            "tts",
+            "openai_api_compatible/voice",
+            "hello",
+            "--voice",
+            "alloy",
+            "--format",
+            "mp3",
+            "-o",
+            out_text,
+        ])
+        .await;
+    run.expect_code(0).expect_no_secret();
+    assert_eq!(run.stdout, format!("wrote 14 bytes to {out_text}\n"));
+    assert_eq!(std::fs::read(&out).unwrap(), b"ID3-fake-audio");
+    let json_out = cli.home().join("again.mp3");
+    let run = cli
+        .run_async(&[
+            "tts",
+            "openai_api_compatible/voice",
+            "hello",
+            "--voice",
+            "alloy",
+            "--json",
+            "-o",
+            json_out.to_str().unwrap(),
+        ])
+        .await;
+    run.expect_code(0);
+    assert_eq!(
+        run.json(),
+        json!({"file": json_out.to_str().unwrap(), "bytes": 14})
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn model_types_without_an_implementation_fail_clearly() {
+async fn a_failed_tts_call_leaves_no_file() {
     let server = MockServer::start().await;
-    let cli = compatible("unsupported", &server);
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(400).set_body_json(json!({
+            "error": {"message": "voice not available", "type": "invalid_request_error"}
+        })))
+        .mount(&server)
+        .await;
+    let cli = compatible("tts_fail", &server);
     let out = cli.home().join("speech.mp3");
     let run = cli
         .run_async(&[
             "tts",
             "openai_api_compatible/voice",
             "hello",
+            "--voice",
+            "nobody",
             "--output",
             out.to_str().unwrap(),
         ])
         .await;
-    expect_unsupported(&run, "unsupported");
-    assert!(!out.exists(), "no file is left behind");
+    run.expect_code(1).expect_no_secret();
+    assert!(run.stderr.contains("bad request"), "{}", run.all());
+    let left: Vec<_> = std::fs::read_dir(cli.home())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert!(!out.exists(), "{left:?}");
+    assert!(
+        !left
+            .iter()
+            .any(|name| name.to_string_lossy().contains("speech")),
+        "{left:?}"
+    );
+}
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn transcribe_prints_the_text() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/audio/transcriptions"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"text": "hello there"})))
+        .mount(&server)
+        .await;
+    let cli = compatible("transcribe", &server);
     let audio = cli.home().join("clip.wav");
-    std::fs::write(&audio, b"RIFF").unwrap();
+    std::fs::write(&audio, b"RIFF-fake-wave").unwrap();
+    let audio = audio.to_str().unwrap();
     let run = cli
         .run_async(&[
             "transcribe",
-            "openai_api_compatible/whisper",
-            audio.to_str().unwrap(),
+            "openai_api_compatible/stt",
+            audio,
+            "--language",
+            "en",
         ])
         .await;
-    expect_unsupported(&run, "unsupported");
+    run.expect_code(0).expect_no_secret();
+    assert_eq!(run.stdout, "hello there\n");
+    let run = cli
+        .run_async(&["transcribe", "openai_api_compatible/stt", audio, "--json"])
+        .await;
+    assert_eq!(
+        run.json(),
+        json!({"text": "hello there", "language": null, "duration_seconds": null})
+    );
+    let request = &server.received_requests().await.unwrap()[0];
+    let body = String::from_utf8_lossy(&request.body);
+    assert!(body.contains("RIFF-fake-wave"), "{body}");
+    assert!(body.contains("filename=\"clip.wav\""), "{body}");
     let run = cli
         .run_async(&[
             "transcribe",
-            "openai_api_compatible/whisper",
+            "openai_api_compatible/stt",
             "/no/such/file.wav",
         ])
         .await;
-    expect_unsupported(&run, "cannot read /no/such/file.wav");
+    run.expect_code(1);
+    assert!(
+        run.stderr
+            .starts_with("error: cannot read /no/such/file.wav"),
+        "{}",
+        run.all()
+    );
+}
 
-    // Moderation is not among the provider's model types at all.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn moderate_reports_the_verdict() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        // The API base is given with /v1 (whether the runtime appends the declared
+        // `base_url_variable_suffix` or not, the path ends the same way).
+        .and(path_regex("/v1/moderations$"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "id": "mod", "model": "omni",
+            "results": [{"flagged": true,
+                         "categories": {"hate": true, "violence": false},
+                         "category_scores": {"hate": 0.9, "violence": 0.01}}]
+        })))
+        .mount(&server)
+        .await;
+    let cli = Cli::new("moderate")
+        .env("MODELRT_OPENAI_OPENAI_API_KEY", SECRET)
+        .env(
+            "MODELRT_OPENAI_OPENAI_API_BASE",
+            &format!("{}/v1", server.uri()),
+        );
     let run = cli
+        .run_async(&["moderate", "openai/omni-moderation-latest", "some text"])
+        .await;
+    // A flagged text is a result, not a failure.
+    run.expect_code(0).expect_no_secret();
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines[0], "flagged: yes");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("hate") && l.contains("yes") && l.contains("0.9000")),
+        "{}",
+        run.stdout
+    );
+    let run = cli
+        .run_async(&["moderate", "openai/omni-moderation-latest", "--json"])
+        .await;
+    // No text given and stdin is empty.
+    run.expect_code(1);
+    let run = cli
+        .run_async_with_stdin(
+            &["moderate", "openai/omni-moderation-latest", "--json"],
+            Some("some text"),
+        )
+        .await;
+    run.expect_code(0);
+    let value = run.json();
+    assert_eq!(value["flagged"], true);
+    let hate = value["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "hate")
+        .unwrap();
+    assert_eq!(
+        hate,
+        &json!({"name": "hate", "flagged": true, "score": 0.9})
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn model_types_a_provider_does_not_serve_fail_clearly() {
+    let server = MockServer::start().await;
+    let run = compatible("unsupported", &server)
         .run_async(&[
             "moderate",
             "openai_api_compatible/mod",
@@ -431,7 +594,13 @@ async fn model_types_without_an_implementation_fail_clearly() {
             "--json",
         ])
         .await;
-    expect_unsupported(&run, "model type `moderation`");
+    run.expect_code(1).expect_no_secret();
+    assert!(
+        run.stderr
+            .starts_with("error: openai_api_compatible: unsupported: model type `moderation`"),
+        "{}",
+        run.all()
+    );
     assert_eq!(run.json()["error"]["kind"], "unsupported");
     assert!(request_bodies(&server).await.is_empty());
 }
