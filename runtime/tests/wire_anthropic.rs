@@ -170,6 +170,7 @@ async fn request_is_exactly_the_documented_shape() {
             ContentPart::text("What is on these?"),
             ContentPart::image_base64("image/png", "iVBORw0KGgo=", None),
             ContentPart::image_url("https://example.com/cat.jpg", None),
+            ContentPart::image_url("data:image/webp;base64,UklGRg==", None),
             ContentPart::Document {
                 source: MediaSource::Base64 {
                     mime_type: "application/pdf".into(),
@@ -215,6 +216,7 @@ async fn request_is_exactly_the_documented_shape() {
                     {"type": "text", "text": "What is on these?"},
                     {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": "iVBORw0KGgo="}},
                     {"type": "image", "source": {"type": "url", "url": "https://example.com/cat.jpg"}},
+                    {"type": "image", "source": {"type": "base64", "media_type": "image/webp", "data": "UklGRg=="}},
                     {"type": "document", "source": {"type": "base64", "media_type": "application/pdf", "data": "JVBERi0xLjQ="}, "title": "report.pdf"},
                     {"type": "document", "source": {"type": "url", "url": "https://example.com/a.pdf"}}
                 ]},

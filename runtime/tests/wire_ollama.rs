@@ -146,6 +146,7 @@ async fn chat_request_is_exactly_the_documented_shape() {
         Message::user_parts(vec![
             ContentPart::text("What is in this picture?"),
             ContentPart::image_base64("image/png", "iVBORw0KGgoAAAANSUhEUg", None),
+            ContentPart::image_url("data:image/jpeg;base64,/9j/4AAQ", None),
         ]),
         Message::assistant_tool_calls(None, vec![call]),
         Message::tool("call_0", "11 degrees celsius"),
@@ -184,7 +185,7 @@ async fn chat_request_is_exactly_the_documented_shape() {
             "model": "llama3.2",
             "messages": [
                 {"role": "system", "content": "Be brief."},
-                {"role": "user", "content": "What is in this picture?", "images": ["iVBORw0KGgoAAAANSUhEUg"]},
+                {"role": "user", "content": "What is in this picture?", "images": ["iVBORw0KGgoAAAANSUhEUg", "/9j/4AAQ"]},
                 {"role": "assistant", "content": "", "tool_calls": [{"function": {"name": "get_weather", "arguments": {"city": "Toronto"}}}]},
                 {"role": "tool", "content": "11 degrees celsius", "tool_name": "get_weather"}
             ],

@@ -4,6 +4,7 @@
 pub mod anthropic;
 pub mod cohere;
 mod llm_events;
+mod media;
 pub mod ollama;
 pub mod openai_compatible;
 

@@ -6,6 +6,7 @@ use serde_json::{json, Map, Value};
 use crate::error::{Error, ErrorKind, Result};
 use crate::llm::{ContentPart, LlmRequest, MediaSource, Message, ResponseFormat, Role, ToolChoice};
 use crate::params::ValidatedParams;
+use crate::protocols::media::inline_data;
 
 /// Output tokens when neither the call nor the model says (the API requires a value).
 pub const DEFAULT_MAX_TOKENS: i64 = 4096;
@@ -67,13 +68,13 @@ impl Thinking {
     }
 }
 
-/// A media block's `source`.
+/// A media block's `source`: inline data (a `data:` URL too) as base64, else the URL.
 fn source_to_wire(source: &MediaSource) -> Value {
-    match source {
-        MediaSource::Url(url) => json!({"type": "url", "url": url}),
-        MediaSource::Base64 { mime_type, data } => {
+    match inline_data(source) {
+        Some((mime_type, data)) => {
             json!({"type": "base64", "media_type": mime_type, "data": data})
         }
+        None => json!({"type": "url", "url": source.to_url()}),
     }
 }
 

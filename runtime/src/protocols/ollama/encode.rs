@@ -6,8 +6,9 @@
 use serde_json::{json, Map, Value};
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::llm::{ContentPart, LlmRequest, MediaSource, Message, ResponseFormat, Role};
+use crate::llm::{ContentPart, LlmRequest, Message, ResponseFormat, Role};
 use crate::params::{ParamValue, ValidatedParams};
+use crate::protocols::media::inline_data;
 use crate::protocols::openai_compatible::encode::completion_prompt;
 
 /// Parameters that are model options (Ollama's `options` object), by their own name.
@@ -74,9 +75,9 @@ fn images(message: &Message, capabilities: Capabilities) -> Result<Vec<String>> 
                         "this model does not accept images (vision_support is off)",
                     ));
                 }
-                match source {
-                    MediaSource::Base64 { data, .. } => images.push(data.clone()),
-                    MediaSource::Url(_) => {
+                match inline_data(source) {
+                    Some((_, data)) => images.push(data.to_owned()),
+                    None => {
                         return Err(unsupported(
                             "Ollama takes images inline (base64), not by URL",
                         ))
