@@ -240,3 +240,131 @@ fn show_on_json(conditions: &[ShowOn]) -> Value {
         .collect();
     Value::Array(list)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use modelrt::runtime::catalog::FormOption;
+
+    const fn text(en_us: &'static str) -> I18n {
+        I18n { en_us, others: &[] }
+    }
+
+    const fn form(
+        variable: &'static str,
+        form_type: FormType,
+        required: bool,
+        default: Option<&'static str>,
+        show_on: &'static [ShowOn],
+    ) -> CredentialForm {
+        CredentialForm {
+            variable,
+            label: text(variable),
+            form_type,
+            required,
+            default,
+            options: &[],
+            placeholder: None,
+            max_length: 0,
+            show_on,
+        }
+    }
+
+    static FORMS: &[CredentialForm] = &[
+        CredentialForm {
+            options: &[
+                FormOption {
+                    value: "cloud",
+                    label: text("Cloud"),
+                    show_on: &[],
+                },
+                FormOption {
+                    value: "self",
+                    label: text("Self-hosted"),
+                    show_on: &[ShowOn {
+                        variable: MODEL_TYPE_VARIABLE,
+                        value: "llm",
+                    }],
+                },
+            ],
+            ..form("deployment", FormType::Radio, true, Some("cloud"), &[])
+        },
+        CredentialForm {
+            max_length: 64,
+            ..form("token", FormType::SecretInput, true, None, &[])
+        },
+        form(
+            "host",
+            FormType::TextInput,
+            true,
+            None,
+            &[ShowOn {
+                variable: "deployment",
+                value: "self",
+            }],
+        ),
+        form(
+            "region",
+            FormType::TextInput,
+            false,
+            Some("eu"),
+            &[ShowOn {
+                variable: "deployment",
+                value: "cloud",
+            }],
+        ),
+        form(
+            "verify_tls",
+            FormType::Switch,
+            false,
+            Some("true"),
+            &[ShowOn {
+                variable: MODEL_TYPE_VARIABLE,
+                value: "llm",
+            }],
+        ),
+    ];
+
+    #[test]
+    fn fields_map_to_json_schema_keywords() {
+        let schema = Value::Object(form_schema(FORMS, Some("llm")));
+        let properties = &schema["properties"];
+        assert_eq!(properties["deployment"]["enum"], json!(["cloud", "self"]));
+        assert_eq!(properties["deployment"]["default"], "cloud");
+        assert_eq!(
+            properties["deployment"]["x-option-show-on"]["self"],
+            json!([{"variable": "__model_type", "value": "llm"}])
+        );
+        assert_eq!(properties["token"]["writeOnly"], true);
+        assert_eq!(properties["token"]["maxLength"], 64);
+        assert_eq!(properties["verify_tls"]["type"], "boolean");
+        assert_eq!(properties["verify_tls"]["default"], true);
+        assert_eq!(schema["required"], json!(["deployment", "token"]));
+        assert_eq!(
+            schema["x-field-order"],
+            json!(["deployment", "token", "host", "region", "verify_tls"])
+        );
+    }
+
+    #[test]
+    fn conditions_on_other_fields_become_if_then() {
+        let schema = Value::Object(form_schema(FORMS, Some("text-embedding")));
+        // The `__model_type` condition for another type drops the field.
+        assert!(schema["properties"].get("verify_tls").is_none());
+        assert_eq!(
+            schema["properties"]["host"]["x-show-on"],
+            json!([{"variable": "deployment", "value": "self"}])
+        );
+        assert_eq!(
+            schema["allOf"][0]["if"],
+            json!({"properties": {"deployment": {"const": "self"}}, "required": ["deployment"]})
+        );
+        assert_eq!(schema["allOf"][0]["then"]["required"], json!(["host"]));
+        // `cloud` is the default, so a form without `deployment` satisfies the condition.
+        assert_eq!(
+            schema["allOf"][1]["if"],
+            json!({"properties": {"deployment": {"const": "cloud"}}, "required": []})
+        );
+        assert!(schema["allOf"][1]["then"].get("required").is_none());
+    }
+}
