@@ -26,7 +26,8 @@ step fmt cargo fmt --all --check
 step clippy cargo clippy --workspace --all-targets -- -D warnings
 # Compile the tests before starting the servers, so they only run while tests do.
 if step build cargo test --workspace --no-run "$@"; then
-  step test scripts/with-llama-server.sh cargo test --workspace "$@"
+  # --no-fail-fast: every test binary runs and prints its summary, even after a failure.
+  step test scripts/with-llama-server.sh cargo test --workspace --no-fail-fast "$@"
 fi
 
 if [ "${#failed[@]}" -ne 0 ]; then
