@@ -1,13 +1,15 @@
 //! `modelrt providers` and `modelrt models`: the static catalog, as tables or JSON.
 
-use modelrt::registry::{find_provider, PROVIDERS};
+use modelrt::registry::{find_provider, remote_models, PROVIDERS};
 use modelrt::runtime::catalog::{Callability, ModelInfo, ModelType, ProviderInfo};
 use serde_json::{json, Value};
 
 use crate::failure::Failure;
 use crate::json;
+use crate::sources::gather;
+use crate::spinner::Spinner;
 use crate::style::{print_table, OutputArgs};
-use crate::target::parse_model_type;
+use crate::target::{block_on, parse_model_type};
 
 /// Arguments of `providers`.
 #[derive(Debug, clap::Args)]
@@ -28,6 +30,10 @@ pub struct ModelsArgs {
     /// Include deprecated models.
     #[arg(long)]
     pub all: bool,
+    /// List what the provider's API serves now (fetch-from-remote providers; uses the
+    /// provider's credentials, --type defaults to llm).
+    #[arg(long, requires = "provider", conflicts_with = "all")]
+    pub remote: bool,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -95,6 +101,11 @@ fn provider_json(p: &ProviderInfo) -> Value {
 
 /// Runs `models`.
 pub fn models(args: &ModelsArgs) -> Result<(), Failure> {
+    if args.remote {
+        if let Some(id) = &args.provider {
+            return remote(find_provider(id)?, args);
+        }
+    }
     let providers: Vec<&'static ProviderInfo> = match &args.provider {
         Some(id) => vec![find_provider(id)?],
         None => PROVIDERS.to_vec(),
@@ -183,4 +194,46 @@ fn model_json(p: &ProviderInfo, m: &ModelInfo) -> Value {
         "deprecated": m.deprecated,
         "pricing": json::pricing(m.pricing.as_ref()),
     })
+}
+
+/// Runs `models --remote`: the provider's own listing, marked where the catalog knows a model.
+fn remote(provider: &'static ProviderInfo, args: &ModelsArgs) -> Result<(), Failure> {
+    let model_type = args.model_type.unwrap_or(ModelType::Llm);
+    let credentials = gather(provider, None)?;
+    let listed = block_on(async {
+        let _spinner = Spinner::start("listing models");
+        remote_models(provider.id, model_type, credentials.values())
+            .await
+            .map_err(|e| Failure::from_runtime(&e, credentials.secrets()))
+    })?;
+    let predefined = |id: &str| provider.model(model_type, id).is_some();
+    if args.output.json {
+        let list: Vec<Value> = listed
+            .iter()
+            .map(|m| {
+                json!({
+                    "provider": provider.id,
+                    "model": m.id,
+                    "model_type": m.model_type.as_str(),
+                    "owned_by": m.owned_by,
+                    "predefined": predefined(&m.id),
+                })
+            })
+            .collect();
+        out!("{}", Value::Array(list));
+        return Ok(());
+    }
+    let rows: Vec<Vec<String>> = listed
+        .iter()
+        .map(|m| {
+            vec![
+                m.id.clone(),
+                m.model_type.to_string(),
+                m.owned_by.clone().unwrap_or_default(),
+                if predefined(&m.id) { "yes" } else { "" }.to_owned(),
+            ]
+        })
+        .collect();
+    print_table(&["MODEL", "TYPE", "OWNED BY", "PREDEFINED"], &rows);
+    Ok(())
 }

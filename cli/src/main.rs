@@ -50,7 +50,9 @@ enum Command {
     #[command(after_help = "Example:\n  modelrt providers --json")]
     Providers(catalog::ProvidersArgs),
     /// List the predefined models (deprecated ones only with --all).
-    #[command(after_help = "Example:\n  modelrt models --provider openai --type llm")]
+    #[command(
+        after_help = "Examples:\n  modelrt models --provider openai --type llm\n  modelrt models --provider deepseek --remote --json"
+    )]
     Models(catalog::ModelsArgs),
     /// Check credentials: their form, then with a real call to the provider.
     #[command(subcommand)]

@@ -633,3 +633,40 @@ async fn missing_credentials_name_the_variable() {
     );
     assert!(request_bodies(&server).await.is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn remote_models_are_listed_with_the_provider_credentials() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/models"))
+        .and(header("authorization", format!("Bearer {SECRET}").as_str()))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "object": "list",
+            "data": [{"id": "deepseek-flash", "object": "model", "owned_by": "deepseek"},
+                     {"id": "deepseek-next", "object": "model", "owned_by": "deepseek"}]
+        })))
+        .mount(&server)
+        .await;
+    let cli = deepseek("remote_models", &server);
+    let run = cli
+        .run_async(&["models", "--provider", "deepseek", "--remote", "--json"])
+        .await;
+    run.expect_code(0).expect_no_secret();
+    assert_eq!(
+        run.json(),
+        json!([
+            {"provider": "deepseek", "model": "deepseek-flash", "model_type": "llm",
+             "owned_by": "deepseek", "predefined": true},
+            {"provider": "deepseek", "model": "deepseek-next", "model_type": "llm",
+             "owned_by": "deepseek", "predefined": false}
+        ])
+    );
+    let run = cli
+        .run_async(&["models", "--provider", "deepseek", "--remote"])
+        .await;
+    run.expect_code(0);
+    assert!(run.stdout.starts_with("MODEL"), "{}", run.all());
+    assert!(run.stdout.contains("deepseek-next"), "{}", run.all());
+    // --remote needs a provider: a usage error.
+    assert_eq!(cli.run_async(&["models", "--remote"]).await.code, Some(2));
+}
