@@ -14,7 +14,7 @@ use modelrt::runtime::tts::TtsRequest;
 use serde_json::{json, Value};
 
 use crate::failure::Failure;
-use crate::json;
+use crate::render;
 use crate::spinner::Spinner;
 use crate::style::{print_table, OutputArgs, Style};
 use crate::target::{block_on, open, parse_param, parse_target, text_or_stdin, Target};
@@ -106,7 +106,7 @@ pub fn embed(args: &EmbedArgs) -> Result<(), Failure> {
             "provider": opened.handle.provider().id,
             "model": opened.handle.id(),
             "embeddings": response.embeddings,
-            "usage": json::input_usage(&response.usage),
+            "usage": render::input_usage(&response.usage),
         });
         out!("{value}");
         return Ok(());
@@ -122,7 +122,7 @@ pub fn embed(args: &EmbedArgs) -> Result<(), Failure> {
     }
     eprintln!(
         "{}",
-        Style::stderr().dim(&json::input_usage_line(&response.usage))
+        Style::stderr().dim(&render::input_usage_line(&response.usage))
     );
     Ok(())
 }
@@ -176,7 +176,7 @@ pub fn rerank(args: &RerankArgs) -> Result<(), Failure> {
             "provider": opened.handle.provider().id,
             "model": opened.handle.id(),
             "results": results,
-            "usage": response.usage.as_ref().map(json::input_usage),
+            "usage": response.usage.as_ref().map(render::input_usage),
         });
         out!("{value}");
         return Ok(());
@@ -197,7 +197,7 @@ pub fn rerank(args: &RerankArgs) -> Result<(), Failure> {
         .collect();
     print_table(&["RANK", "INDEX", "SCORE", "DOCUMENT"], &rows);
     if let Some(usage) = &response.usage {
-        eprintln!("{}", Style::stderr().dim(&json::input_usage_line(usage)));
+        eprintln!("{}", Style::stderr().dim(&render::input_usage_line(usage)));
     }
     Ok(())
 }

@@ -5,7 +5,7 @@ use modelrt::runtime::catalog::{Callability, ModelInfo, ModelType, ProviderInfo}
 use serde_json::{json, Value};
 
 use crate::failure::Failure;
-use crate::json;
+use crate::render;
 use crate::sources::gather;
 use crate::spinner::Spinner;
 use crate::style::{print_table, OutputArgs};
@@ -171,11 +171,13 @@ fn prices_per_million(model: &ModelInfo) -> (String, String) {
     let Some(pricing) = &model.pricing else {
         return ("-".to_owned(), "-".to_owned());
     };
-    let show =
-        |price: &modelrt::runtime::catalog::Price| match json::per_million(price, &pricing.unit) {
-            Some(value) => format!("{value} {}", pricing.currency),
-            None => "?".to_owned(),
-        };
+    let show = |price: &modelrt::runtime::catalog::Price| match render::per_million(
+        price,
+        &pricing.unit,
+    ) {
+        Some(value) => format!("{value} {}", pricing.currency),
+        None => "?".to_owned(),
+    };
     let output = pricing
         .output
         .as_ref()
@@ -192,7 +194,7 @@ fn model_json(p: &ProviderInfo, m: &ModelInfo) -> Value {
         "context_size": m.properties.context_size,
         "features": m.features.iter().map(|f| f.as_str()).collect::<Vec<_>>(),
         "deprecated": m.deprecated,
-        "pricing": json::pricing(m.pricing.as_ref()),
+        "pricing": render::pricing(m.pricing.as_ref()),
     })
 }
 

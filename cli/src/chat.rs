@@ -8,7 +8,7 @@ use modelrt::runtime::llm::{LlmRequest, LlmResponse, Message, StreamAccumulator}
 use serde_json::{json, Value};
 
 use crate::failure::Failure;
-use crate::json;
+use crate::render;
 use crate::spinner::Spinner;
 use crate::style::{OutputArgs, Style};
 use crate::target::{block_on, open, parse_param, parse_target, text_or_stdin, Opened, Target};
@@ -142,7 +142,7 @@ fn finish_text(response: &LlmResponse) -> Result<(), Failure> {
             );
         }
     }
-    eprintln!("{}", style.dim(&json::usage_line(&response.usage)));
+    eprintln!("{}", style.dim(&render::usage_line(&response.usage)));
     Ok(())
 }
 
@@ -160,6 +160,6 @@ fn response_json(opened: &Opened, response: &LlmResponse) -> Value {
         "reasoning": response.reasoning,
         "tool_calls": calls,
         "finish_reason": response.finish_reason.as_ref().map(|r| r.as_str()),
-        "usage": json::usage(&response.usage),
+        "usage": render::usage(&response.usage),
     })
 }

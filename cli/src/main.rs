@@ -22,7 +22,7 @@ mod chat;
 mod check;
 mod credentials_cmd;
 mod failure;
-mod json;
+mod render;
 mod schema;
 mod sources;
 mod spinner;

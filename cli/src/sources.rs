@@ -130,7 +130,6 @@ pub fn gather(
     let file = CredentialFile::load()?;
     let mut gathered = Gathered::default();
     let mut variables: Vec<&'static str> = all_forms(provider).map(|f| f.variable).collect();
-    variables.dedup();
     variables.sort_unstable();
     variables.dedup();
     let model_section = model.map(|(_, id)| format!("{}/{id}", provider.id));

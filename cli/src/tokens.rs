@@ -7,7 +7,7 @@ use modelrt::runtime::pricing::cost;
 use serde_json::json;
 
 use crate::failure::Failure;
-use crate::json;
+use crate::render;
 use crate::style::OutputArgs;
 use crate::target::{parse_target, text_or_stdin, Target};
 
@@ -75,13 +75,13 @@ pub fn run(args: &Args) -> Result<(), Failure> {
             "provider": provider.id,
             "model": model_id,
             "tokens": tokens,
-            "input_cost": json::cost(input_cost.as_ref()),
+            "input_cost": render::cost(input_cost.as_ref()),
         });
         out!("{value}");
     } else {
         out!(
             "{tokens} tokens; as input: {}",
-            json::cost_text(input_cost.as_ref())
+            render::cost_text(input_cost.as_ref())
         );
     }
     Ok(())
