@@ -7,10 +7,21 @@
 
 #![warn(missing_docs)]
 
-pub use modelrt_macros::provider;
+// Generated code names this crate `::modelrt`, here as in any crate that includes providers.
+extern crate self as modelrt;
+
+pub use modelrt_macros::{include_providers, provider};
 pub use modelrt_runtime as runtime;
 
 pub mod registry;
+pub mod sdk;
 mod support;
+
+/// Items the generated code calls; not part of the API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::support::*;
+    pub use serde_json;
+}
 
 include!(concat!(env!("OUT_DIR"), "/modelrt_generated.rs"));

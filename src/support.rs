@@ -1,4 +1,5 @@
 //! Helpers the generated provider modules call, kept here so the generated code stays small.
+//! Public only for generated code (as `modelrt::__private`); not part of the API.
 
 use modelrt_runtime::catalog::ModelInfo;
 use modelrt_runtime::credentials::{CredentialError, CredentialProblem};
@@ -6,11 +7,7 @@ use serde_json::{Map, Value};
 
 /// A value validation guarantees (a required or defaulted field); its absence is reported as
 /// missing rather than trusted.
-pub(crate) fn required<T>(
-    provider: &str,
-    variable: &str,
-    value: Option<T>,
-) -> Result<T, CredentialError> {
+pub fn required<T>(provider: &str, variable: &str, value: Option<T>) -> Result<T, CredentialError> {
     value.ok_or_else(|| CredentialError {
         provider: provider.to_owned(),
         variable: variable.to_owned(),
@@ -19,7 +16,7 @@ pub(crate) fn required<T>(
 }
 
 /// A validated select/radio value as its generated enum.
-pub(crate) fn choice<E>(
+pub fn choice<E>(
     provider: &str,
     variable: &str,
     value: Option<String>,
@@ -44,7 +41,7 @@ pub(crate) fn choice<E>(
 
 /// Puts a typed parameter into `map` under the wire name `model` declares for it (the first of
 /// `wire_names` when the model declares none, which validation then drops as unknown).
-pub(crate) fn put_param(
+pub fn put_param(
     map: &mut Map<String, Value>,
     model: &ModelInfo,
     wire_names: &[&str],

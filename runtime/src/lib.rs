@@ -3,6 +3,7 @@
 //! Generated code (from provider YAML) fills the [`catalog`] tables; this crate validates
 //! credentials and parameters against them, prices usage, and speaks the providers' protocols.
 
+pub mod capability;
 pub mod catalog;
 pub mod credentials;
 pub mod embedding;
@@ -15,6 +16,7 @@ pub mod pricing;
 pub mod protocol;
 pub mod protocols;
 pub mod rerank;
+pub mod rust_impl;
 pub mod secret;
 pub mod speech2text;
 pub mod sse;

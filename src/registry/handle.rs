@@ -17,6 +17,7 @@ use modelrt_runtime::params::{validate_against_rules, ValidatedParams};
 use modelrt_runtime::protocol::{CallContext, ModelRef, ProviderContext, RemoteModel};
 use modelrt_runtime::protocols::{self, ProtocolSet};
 use modelrt_runtime::rerank::{RerankRequest, RerankResponse};
+use modelrt_runtime::rust_impl::RustImplementation;
 use modelrt_runtime::speech2text::{Transcription, TranscriptionRequest};
 use modelrt_runtime::tts::{AudioStream, TtsRequest};
 use modelrt_runtime::{Error, ErrorKind, Result};
@@ -53,6 +54,14 @@ pub fn find_provider(id: &str) -> Result<&'static ProviderInfo> {
     })
 }
 
+/// The hand-written implementation of a `RustImpl` provider compiled into this crate.
+fn implementation_of(provider: &'static ProviderInfo) -> Option<&'static RustImplementation> {
+    crate::providers::IMPLEMENTATIONS
+        .iter()
+        .copied()
+        .find(|i| i.protocols.name == provider.id)
+}
+
 /// The protocol implementations a provider is callable through.
 fn protocols_of(provider: &'static ProviderInfo) -> Result<&'static ProtocolSet> {
     let unsupported = |message: String| {
@@ -71,10 +80,14 @@ fn protocols_of(provider: &'static ProviderInfo) -> Result<&'static ProtocolSet>
              implementation sits beside it",
             provider.source
         )),
-        Callability::RustImpl => unsupported(format!(
-            "the Rust implementation beside {} is not wired into the dynamic registry",
-            provider.source
-        )),
+        Callability::RustImpl => match implementation_of(provider) {
+            Some(implementation) => Ok(&implementation.protocols),
+            None => unsupported(format!(
+                "the Rust implementation beside {} is compiled into another crate: open it \
+                 through that crate's typed `Client`",
+                provider.source
+            )),
+        },
     }
 }
 
@@ -106,6 +119,38 @@ impl ModelHandle {
         model_id: &str,
         credentials: &S,
     ) -> Result<Self> {
+        let implementation = match provider.callability {
+            Callability::RustImpl => implementation_of(provider),
+            _ => None,
+        };
+        Self::open_resolved(provider, implementation, model_type, model_id, credentials)
+    }
+
+    /// [`ModelHandle::open_at`] for a provider implemented in Rust, with its implementation at
+    /// hand (generated as `<provider>::IMPLEMENTATION`, in whichever crate included it).
+    pub fn open_implemented<S: CredentialSource + ?Sized>(
+        implementation: &'static RustImplementation,
+        provider: &'static ProviderInfo,
+        model_type: ModelType,
+        model_id: &str,
+        credentials: &S,
+    ) -> Result<Self> {
+        Self::open_resolved(
+            provider,
+            Some(implementation),
+            model_type,
+            model_id,
+            credentials,
+        )
+    }
+
+    fn open_resolved<S: CredentialSource + ?Sized>(
+        provider: &'static ProviderInfo,
+        implementation: Option<&'static RustImplementation>,
+        model_type: ModelType,
+        model_id: &str,
+        credentials: &S,
+    ) -> Result<Self> {
         if !provider.supported_model_types.contains(&model_type) {
             let declared: Vec<&str> = provider
                 .supported_model_types
@@ -122,7 +167,10 @@ impl ModelHandle {
             )
             .with_provider(provider.id));
         }
-        let protocols = protocols_of(provider)?;
+        let protocols = match implementation {
+            Some(implementation) => &implementation.protocols,
+            None => protocols_of(provider)?,
+        };
         let info = provider.model(model_type, model_id);
         let (forms, scope) = match info {
             Some(_) => (provider.provider_credentials, None),
@@ -137,9 +185,11 @@ impl ModelHandle {
             },
         };
         let credentials = validate_credentials(provider.id, forms, scope, credentials)?;
-        let custom_rules = match info {
-            Some(_) => Vec::new(),
-            None => rules_for(model_type, &credentials),
+        let hook = implementation.and_then(|i| i.customizable_model);
+        let custom_rules = match (info, scope, hook) {
+            (Some(_), _, _) => Vec::new(),
+            (None, Some(_), Some(hook)) => hook.model_schema(model_type, model_id, &credentials),
+            (None, _, _) => rules_for(model_type, &credentials),
         };
         let mut handle = ModelHandle {
             provider,
@@ -372,7 +422,14 @@ pub async fn remote_models_with<S: CredentialSource + ?Sized>(
         )
         .with_provider(provider.id));
     }
-    let protocols = protocols_of(provider)?;
+    let implementation = match provider.callability {
+        Callability::RustImpl => implementation_of(provider),
+        _ => None,
+    };
+    let protocols = match implementation {
+        Some(implementation) => &implementation.protocols,
+        None => protocols_of(provider)?,
+    };
     let credentials = validate_credentials(
         provider.id,
         provider.provider_credentials,
@@ -394,6 +451,9 @@ pub async fn remote_models_with<S: CredentialSource + ?Sized>(
         )
         .with_provider(provider.id))
     };
+    if let Some(hook) = implementation.and_then(|i| i.remote_models) {
+        return hook.remote_models(ctx, model_type).await;
+    }
     match model_type {
         ModelType::Llm => match protocols.llm {
             Some(llm) => llm.remote_models(ctx).await,

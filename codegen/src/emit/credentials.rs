@@ -187,7 +187,7 @@ fn credential_struct(
         let doc_attrs = doc_attrs(&field_doc(f));
         let ty = match &f.kind {
             Kind::Text => quote!(String),
-            Kind::Secret => quote!(::modelrt_runtime::secret::Secret),
+            Kind::Secret => quote!(::modelrt::runtime::secret::Secret),
             Kind::Switch => quote!(bool),
             Kind::Choice(e) => {
                 let e = ident(e);
@@ -206,14 +206,29 @@ fn credential_struct(
             Kind::Switch => quote!(values.take_bool(#variable)),
             Kind::Choice(e) => {
                 let e = ident(e);
-                quote!(crate::support::choice(PROVIDER.id, #variable, values.take_text(#variable), #e::from_wire, #e::WIRE)?)
+                quote!(::modelrt::__private::choice(PROVIDER.id, #variable, values.take_text(#variable), #e::from_wire, #e::WIRE)?)
             }
         };
         if f.optional {
             quote!(#field: #taken)
         } else {
-            quote!(#field: crate::support::required(PROVIDER.id, #variable, #taken)?)
+            quote!(#field: ::modelrt::__private::required(PROVIDER.id, #variable, #taken)?)
         }
+    });
+    let values = fields.iter().map(|f| {
+        let field = ident(&f.name);
+        let variable = f.variable;
+        let value = match (&f.kind, f.optional) {
+            (Kind::Text, false) => quote!(Some(self.#field.as_str())),
+            (Kind::Text, true) => quote!(self.#field.as_deref()),
+            (Kind::Secret, false) => quote!(Some(self.#field.expose())),
+            (Kind::Secret, true) => quote!(self.#field.as_ref().map(|s| s.expose())),
+            (Kind::Switch, false) => quote!(Some(if self.#field { "true" } else { "false" })),
+            (Kind::Switch, true) => quote!(self.#field.map(|b| if b { "true" } else { "false" })),
+            (Kind::Choice(_), false) => quote!(Some(self.#field.as_str())),
+            (Kind::Choice(_), true) => quote!(self.#field.map(|c| c.as_str())),
+        };
+        quote!(#variable => #value,)
     });
     let binding = if fields.is_empty() {
         quote!(let _values)
@@ -230,17 +245,28 @@ fn credential_struct(
             /// form and returns them typed. Defaults are applied; unknown keys are dropped.
             pub fn from_map<S>(
                 input: &S,
-            ) -> Result<Self, ::modelrt_runtime::credentials::CredentialError>
+            ) -> Result<Self, ::modelrt::runtime::credentials::CredentialError>
             where
-                S: ::modelrt_runtime::credentials::CredentialSource + ?Sized,
+                S: ::modelrt::runtime::credentials::CredentialSource + ?Sized,
             {
-                #binding = ::modelrt_runtime::credentials::validate_credentials(
+                #binding = ::modelrt::runtime::credentials::validate_credentials(
                     PROVIDER.id,
                     &#forms_static,
                     #model_type,
                     input,
                 )?;
                 Ok(Self { #(#initialisers),* })
+            }
+        }
+
+        /// The typed values read back by variable name, so a typed client is validated
+        /// exactly as a submitted form.
+        impl ::modelrt::runtime::credentials::CredentialSource for #name {
+            fn value(&self, variable: &str) -> Option<&str> {
+                match variable {
+                    #(#values)*
+                    _ => None,
+                }
             }
         }
     }

@@ -52,7 +52,7 @@ pub fn price(declared: &str) -> Result<TokenStream, EmitError> {
     Ok(quote! {
         catalog::Price {
             declared: #declared,
-            value: ::modelrt_runtime::Decimal::from_parts(#lo, #mid, #hi, #negative, #scale),
+            value: ::modelrt::runtime::Decimal::from_parts(#lo, #mid, #hi, #negative, #scale),
         }
     })
 }

@@ -3,8 +3,9 @@
 //! The output is one file: `pub mod providers { pub mod <provider> { .. } .. }` plus the
 //! table of every provider and a root re-export of each provider module. Model metadata is
 //! static data of `modelrt_runtime::catalog` types; code is emitted per provider and per
-//! model type, never per model. The generated code calls a few crate-private helpers in
-//! `modelrt`'s `src/support.rs` (`crate::support::*`).
+//! model type, never per model. The generated code names everything by absolute paths
+//! (`::modelrt::runtime::..` and the hidden helpers `::modelrt::__private::..`), so it can be
+//! included into any crate that depends on `modelrt` (`modelrt::include_providers!`).
 
 mod callability;
 mod credentials;
@@ -14,7 +15,9 @@ mod literals;
 mod models;
 mod names;
 mod params;
+mod sdk;
 mod tables;
+mod wiring;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -24,7 +27,14 @@ use crate::ir::{Catalog, Provider};
 pub use callability::{callability, Callability, PROTOCOL_KEY};
 
 /// Root-level names of the `modelrt` crate a provider module must not be re-exported over.
-pub const RESERVED_ROOT_NAMES: &[&str] = &["providers", "registry", "runtime", "support"];
+pub const RESERVED_ROOT_NAMES: &[&str] = &[
+    "providers",
+    "registry",
+    "runtime",
+    "sdk",
+    "support",
+    "__private",
+];
 
 /// Settings of one emission.
 #[derive(Debug, Clone)]
@@ -96,13 +106,16 @@ pub fn emit(catalog: &Catalog, options: &EmitOptions) -> Result<String, EmitErro
         }
     }
     let count = rows.len();
+    let implementations = wiring::implementations(&catalog.providers)?;
     let tokens = quote! {
         /// Every provider of the tree, one module each, named after the provider id.
         pub mod providers {
             #(#modules)*
 
             /// Every provider's catalog row, in position order.
-            pub static ALL: [&::modelrt_runtime::catalog::ProviderInfo; #count] = [#(#rows),*];
+            pub static ALL: [&::modelrt::runtime::catalog::ProviderInfo; #count] = [#(#rows),*];
+
+            #implementations
         }
         #(#reexports)*
     };
@@ -137,6 +150,8 @@ fn provider_module(provider: &Provider) -> Result<TokenStream, EmitError> {
 
     // Type names the module defines for itself, so wire enums never take them.
     let mut reserved: Vec<String> = vec!["Credentials".to_owned(), "PROVIDER".to_owned()];
+    reserved.extend(wiring::reserved_names());
+    reserved.extend(sdk::RESERVED_NAMES.iter().map(|n| (*n).to_owned()));
     for model_type in &provider.supported_model_types {
         reserved.push(credentials::model_credentials_name(*model_type));
     }
@@ -160,6 +175,8 @@ fn provider_module(provider: &Provider) -> Result<TokenStream, EmitError> {
             &mut enum_set,
         ));
     }
+    let wiring = wiring::wiring(provider)?;
+    let sdk = sdk::sdk(provider, &groups)?;
     let wire_enums = enum_set.into_enums();
     let wire_enums = wire_enums.iter().map(enums::wire_enum);
 
@@ -185,13 +202,15 @@ fn provider_module(provider: &Provider) -> Result<TokenStream, EmitError> {
     Ok(quote! {
         #module_doc
         pub mod #module {
-            use ::modelrt_runtime::catalog;
+            use ::modelrt::runtime::catalog;
 
             #tables
             #credential_structs
             #(#model_enums)*
             #(#params_structs)*
             #(#wire_enums)*
+            #wiring
+            #sdk
         }
     })
 }

@@ -194,13 +194,13 @@ pub fn params_struct(
         let field = ident(&f.name);
         let wire = &f.wire_names;
         let value = match &f.kind {
-            Kind::Str => quote!(self.#field.as_deref().map(::serde_json::Value::from)),
-            Kind::Choice(_) => quote!(self.#field.map(|v| ::serde_json::Value::from(v.as_str()))),
+            Kind::Str => quote!(self.#field.as_deref().map(::modelrt::__private::serde_json::Value::from)),
+            Kind::Choice(_) => quote!(self.#field.map(|v| ::modelrt::__private::serde_json::Value::from(v.as_str()))),
             Kind::Int | Kind::Float | Kind::Bool => {
-                quote!(self.#field.map(::serde_json::Value::from))
+                quote!(self.#field.map(::modelrt::__private::serde_json::Value::from))
             }
         };
-        quote!(crate::support::put_param(&mut map, info, &[#(#wire),*], #value);)
+        quote!(::modelrt::__private::put_param(&mut map, info, &[#(#wire),*], #value);)
     });
     let derives = if fields.iter().any(|f| f.kind == Kind::Float) {
         quote!(#[derive(Debug, Clone, Default, PartialEq)])
@@ -210,12 +210,12 @@ pub fn params_struct(
     let body = if fields.is_empty() {
         quote! {
             let _ = model;
-            ::serde_json::Map::new()
+            ::modelrt::__private::serde_json::Map::new()
         }
     } else {
         quote! {
             let info = model.info();
-            let mut map = ::serde_json::Map::new();
+            let mut map = ::modelrt::__private::serde_json::Map::new();
             #(#inserts)*
             map
         }
@@ -228,7 +228,7 @@ pub fn params_struct(
         impl #name {
             /// The set fields as the JSON object `validate_params` takes, each under the wire
             /// name `model` declares for it (the first name when `model` declares none).
-            pub fn to_json(&self, model: #model_enum) -> ::serde_json::Map<String, ::serde_json::Value> {
+            pub fn to_json(&self, model: #model_enum) -> ::modelrt::__private::serde_json::Map<String, ::modelrt::__private::serde_json::Value> {
                 #body
             }
 
@@ -237,8 +237,8 @@ pub fn params_struct(
             pub fn validate(
                 &self,
                 model: #model_enum,
-            ) -> Result<::modelrt_runtime::params::ValidatedParams, ::modelrt_runtime::params::ParamError> {
-                ::modelrt_runtime::params::validate_params(PROVIDER.id, model.info(), &self.to_json(model))
+            ) -> Result<::modelrt::runtime::params::ValidatedParams, ::modelrt::runtime::params::ParamError> {
+                ::modelrt::runtime::params::validate_params(PROVIDER.id, model.info(), &self.to_json(model))
             }
         }
     }

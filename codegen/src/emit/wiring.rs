@@ -1,0 +1,282 @@
+//! The compile-time wiring between a provider's YAML and its hand-written Rust (DESIGN.md,
+//! "Compile-time checks").
+//!
+//! Every provider module gets `pub struct Provider;` and one `<Type>Impl` trait per model type
+//! the runtime has a protocol for, plus `CustomizableModelImpl` and `RemoteModelsImpl` for the
+//! two hooks. `#[modelrt::provider(<id>)] impl Llm { .. }` implements `LlmProtocol` and
+//! `LlmImpl` for `Provider`. The YAML decides which of these traits may be implemented and which
+//! must be:
+//!
+//! - declared (in `supported_model_types` / `configurate_methods`) by a provider with Rust
+//!   beside its YAML: the generated `IMPLEMENTATION` static reads `<Provider as LlmImpl>`, so a
+//!   missing block fails with the trait's `on_unimplemented` message naming the YAML file;
+//! - not declared (or a provider without Rust): the trait has a supertrait nobody implements,
+//!   whose message says what the YAML lacks, so a stray block fails on the user's line.
+//!
+//! The Rust files themselves are compiled into the provider module with `#[path]`.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::emit::callability::{callability, Callability};
+use crate::emit::docs::doc_attrs;
+use crate::emit::names::ident;
+use crate::emit::EmitError;
+use crate::ir::{ConfigurateMethod, ModelType, Provider};
+
+/// One implementable part of a provider: a model type's protocol or a hook.
+struct Part {
+    /// The name the user writes after `impl` (`Llm`, `CustomizableModel`).
+    block: &'static str,
+    /// The runtime trait it implements, as a path under `::modelrt::runtime`.
+    protocol: TokenStream,
+    /// The associated const of the `<block>Impl` trait holding the object.
+    constant: &'static str,
+    /// The YAML key that declares it, and the declared value.
+    yaml_key: &'static str,
+    yaml_value: &'static str,
+    /// Whether the YAML declares it.
+    declared: bool,
+}
+
+/// The model types the runtime has protocol traits for, in `ProtocolSet` field order.
+pub const PROTOCOL_TYPES: [ModelType; 6] = [
+    ModelType::Llm,
+    ModelType::TextEmbedding,
+    ModelType::Rerank,
+    ModelType::Tts,
+    ModelType::Speech2Text,
+    ModelType::Moderation,
+];
+
+/// Names the wiring adds to a provider module (so no wire enum takes them).
+pub fn reserved_names() -> Vec<String> {
+    let mut names = vec![
+        "Provider".to_owned(),
+        "IMPLEMENTATION".to_owned(),
+        "CustomizableModelImpl".to_owned(),
+        "RemoteModelsImpl".to_owned(),
+        "CustomizableModelDeclared".to_owned(),
+        "RemoteModelsDeclared".to_owned(),
+        "NotImplementedInRust".to_owned(),
+    ];
+    for t in PROTOCOL_TYPES {
+        names.push(format!("{}Impl", t.variant_name()));
+        names.push(format!("{}Declared", t.variant_name()));
+    }
+    names
+}
+
+fn parts(provider: &Provider) -> Vec<Part> {
+    let mut parts: Vec<Part> = PROTOCOL_TYPES
+        .iter()
+        .map(|&t| {
+            let name = ident(&format!("{}Protocol", t.variant_name()));
+            Part {
+                block: t.variant_name(),
+                protocol: quote!(protocol::#name),
+                constant: "PROTOCOL",
+                yaml_key: "supported_model_types",
+                yaml_value: t.as_str(),
+                declared: provider.supported_model_types.contains(&t),
+            }
+        })
+        .collect();
+    let method = |m: ConfigurateMethod| provider.configurate_methods.contains(&m);
+    parts.push(Part {
+        block: "CustomizableModel",
+        protocol: quote!(rust_impl::CustomizableModelProtocol),
+        constant: "HOOK",
+        yaml_key: "configurate_methods",
+        yaml_value: ConfigurateMethod::CustomizableModel.as_str(),
+        declared: method(ConfigurateMethod::CustomizableModel),
+    });
+    parts.push(Part {
+        block: "RemoteModels",
+        protocol: quote!(rust_impl::RemoteModelsProtocol),
+        constant: "HOOK",
+        yaml_key: "configurate_methods",
+        yaml_value: ConfigurateMethod::FetchFromRemote.as_str(),
+        declared: method(ConfigurateMethod::FetchFromRemote),
+    });
+    parts
+}
+
+/// `Provider`, the `*Impl` traits, the included Rust files and, for providers implemented in
+/// Rust, their `IMPLEMENTATION`.
+pub fn wiring(provider: &Provider) -> Result<TokenStream, EmitError> {
+    let id = &provider.id;
+    let source = &provider.source;
+    let rust = callability(provider) == Callability::RustImpl;
+    let module = &provider.rust_module;
+    let provider_doc = doc_attrs(&format!(
+        "The `{id}` provider as a type: `#[modelrt::provider({module})]` impl blocks attach to it."
+    ));
+    let mut out = quote! {
+        #provider_doc
+        #[derive(Debug, Clone, Copy)]
+        pub struct Provider;
+    };
+    if !rust {
+        let (message, note) = match callability(provider) {
+            Callability::Protocol(p) => (
+                format!(
+                    "provider `{id}` is called through the `{p}` protocol its YAML ({source}) \
+                     declares, so hand-written impl blocks for it are never used"
+                ),
+                format!("remove `extra.modelrt.protocol` from {source} to implement it in Rust"),
+            ),
+            _ => (
+                format!(
+                    "provider `{id}` has no Rust file beside its YAML ({source}), so this impl \
+                     block is never used"
+                ),
+                format!("move the block into a `.rs` file in the folder of {source}"),
+            ),
+        };
+        let label = format!("`{id}` is not implemented in Rust");
+        out.extend(quote! {
+            /// Never implemented: the provider is not implemented in Rust.
+            #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
+            pub trait NotImplementedInRust {}
+        });
+    }
+    let mut fields = Vec::new();
+    let mut hooks = Vec::new();
+    for part in parts(provider) {
+        let block = part.block;
+        let impl_trait = ident(&format!("{block}Impl"));
+        let constant = ident(part.constant);
+        let protocol = &part.protocol;
+        let object = quote!(&'static dyn ::modelrt::runtime::#protocol);
+        let (key, value) = (part.yaml_key, part.yaml_value);
+        let expected = format!("#[modelrt::provider({module})] impl {block}");
+        if rust && part.declared {
+            let message = format!(
+                "provider `{id}` declares `{value}` in {source} ({key}) but has no \
+                 `{expected}` block"
+            );
+            let label = format!("`{value}` is declared in {source}");
+            let note = format!(
+                "add `{expected} {{ .. }}` to a Rust file beside {source}, or remove `{value}` \
+                 from `{key}`"
+            );
+            let doc = doc_attrs(&format!(
+                "Implemented by `{expected}`; {source} declares `{value}` ({key})."
+            ));
+            out.extend(quote! {
+                #doc
+                #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
+                pub trait #impl_trait {
+                    /// The implementation.
+                    const #constant: #object;
+                }
+            });
+        } else if rust {
+            let blocker = ident(&format!("{block}Declared"));
+            let message = format!("provider `{id}` does not declare `{value}` in {source} ({key})");
+            let note = format!(
+                "add `{value}` to `{key}` in {source}, or remove this `impl {block}` block"
+            );
+            let label = format!("not declared in {source}");
+            let doc = doc_attrs(&format!("Never implemented: {message}."));
+            let impl_doc = doc_attrs(&format!("Rejects `{expected}`: {message}."));
+            out.extend(quote! {
+                #doc
+                #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
+                pub trait #blocker {}
+
+                #impl_doc
+                pub trait #impl_trait: #blocker {
+                    /// The implementation.
+                    const #constant: #object;
+                }
+            });
+        } else {
+            let impl_doc = doc_attrs(&format!(
+                "Rejects `{expected}`: `{id}` has no Rust beside its YAML."
+            ));
+            out.extend(quote! {
+                #impl_doc
+                pub trait #impl_trait: NotImplementedInRust {
+                    /// The implementation.
+                    const #constant: #object;
+                }
+            });
+        }
+        let value = if rust && part.declared {
+            quote!(Some(<Provider as #impl_trait>::#constant))
+        } else {
+            quote!(None)
+        };
+        match part.constant {
+            "PROTOCOL" => fields.push(value),
+            _ => hooks.push(value),
+        }
+    }
+    if rust {
+        let files = provider
+            .rust_files
+            .iter()
+            .map(|file| {
+                let stem = file
+                    .file_stem()
+                    .and_then(|s| s.to_str())
+                    .filter(|s| syn::parse_str::<syn::Ident>(s).is_ok())
+                    .ok_or_else(|| {
+                        EmitError::new(format!(
+                            "`{}` beside the provider YAML: its file name must be a Rust \
+                             identifier",
+                            file.display()
+                        ))
+                    })?;
+                let stem = ident(stem);
+                let path = file.display().to_string();
+                Ok(quote!(#[path = #path] mod #stem;))
+            })
+            .collect::<Result<Vec<_>, EmitError>>()?;
+        let [llm, text_embedding, rerank, tts, speech2text, moderation] =
+            <[TokenStream; 6]>::try_from(fields)
+                .map_err(|_| EmitError::new("one protocol per model type"))?;
+        let [customizable_model, remote_models] = <[TokenStream; 2]>::try_from(hooks)
+            .map_err(|_| EmitError::new("two configuration hooks"))?;
+        out.extend(quote! {
+            #(#files)*
+
+            /// The hand-written implementation, as the registry dispatches to it.
+            pub static IMPLEMENTATION: ::modelrt::runtime::rust_impl::RustImplementation =
+                ::modelrt::runtime::rust_impl::RustImplementation {
+                    protocols: ::modelrt::runtime::protocols::ProtocolSet {
+                        name: #id,
+                        llm: #llm,
+                        text_embedding: #text_embedding,
+                        rerank: #rerank,
+                        tts: #tts,
+                        speech2text: #speech2text,
+                        moderation: #moderation,
+                    },
+                    customizable_model: #customizable_model,
+                    remote_models: #remote_models,
+                };
+        });
+    }
+    Ok(out)
+}
+
+/// `pub static IMPLEMENTATIONS` at the `providers` root: every provider implemented in Rust.
+pub fn implementations(providers: &[Provider]) -> Result<TokenStream, EmitError> {
+    let mut rows = Vec::new();
+    for provider in providers {
+        if callability(provider) == Callability::RustImpl {
+            let module =
+                crate::emit::models::checked_ident(&provider.rust_module, &provider.source)?;
+            rows.push(quote!(&#module::IMPLEMENTATION));
+        }
+    }
+    let count = rows.len();
+    Ok(quote! {
+        /// Every provider implemented in hand-written Rust, in position order.
+        pub static IMPLEMENTATIONS: [&::modelrt::runtime::rust_impl::RustImplementation; #count] =
+            [#(#rows),*];
+    })
+}

@@ -1,0 +1,79 @@
+//! `include_providers!("dir")`: the generator run at macro-expansion time.
+
+use std::path::{Path, PathBuf};
+
+use modelrt_codegen::build::diagnostic_line;
+use modelrt_codegen::emit::EmitOptions;
+use modelrt_codegen::{emit, load, LoadOptions, Severity};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// Expands the macro: `invoked_from` is the invoking source file, when the compiler knows it.
+pub fn expand(input: TokenStream, invoked_from: Option<PathBuf>) -> TokenStream {
+    let dir = match syn::parse2::<syn::LitStr>(input) {
+        Ok(dir) => dir,
+        Err(e) => {
+            let message =
+                format!("{e}: expected a directory, e.g. `include_providers!(\"providers\")`");
+            return syn::Error::new(e.span(), message).to_compile_error();
+        }
+    };
+    let tree = resolve(&dir.value(), invoked_from.as_deref());
+    match generate(&tree) {
+        Ok(tokens) => tokens,
+        Err(messages) => {
+            let errors = messages
+                .iter()
+                .map(|m| syn::Error::new(dir.span(), m).to_compile_error());
+            quote!(#(#errors)*)
+        }
+    }
+}
+
+/// `dir` relative to the invoking file's directory, else to the crate root.
+fn resolve(dir: &str, invoked_from: Option<&Path>) -> PathBuf {
+    let base = invoked_from
+        .and_then(Path::parent)
+        .map(Path::to_path_buf)
+        .or_else(|| std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from))
+        .unwrap_or_default();
+    base.join(dir)
+}
+
+/// The generated module, with an `include_bytes!` per input so that editing the tree
+/// recompiles the invoking crate.
+fn generate(tree: &Path) -> Result<TokenStream, Vec<String>> {
+    if !tree.is_dir() {
+        return Err(vec![format!(
+            "`{}` is not a directory of providers",
+            tree.display()
+        )]);
+    }
+    let loaded = load(tree, &LoadOptions { strict: false });
+    let errors: Vec<String> = loaded
+        .diagnostics
+        .items
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| diagnostic_line(tree, d))
+        .collect();
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let label = tree.display().to_string();
+    let source = emit(&loaded.catalog, &EmitOptions { tree_label: label })
+        .map_err(|e| vec![format!("{}: {e}", tree.display())])?;
+    let module: TokenStream = source
+        .parse()
+        .map_err(|e| vec![format!("generated code does not tokenize: {e}")])?;
+    let inputs = loaded
+        .catalog
+        .inputs
+        .iter()
+        .filter(|p| p.is_file())
+        .map(|p| p.display().to_string());
+    Ok(quote! {
+        #module
+        const _: () = { #(let _ = include_bytes!(#inputs);)* };
+    })
+}

@@ -1,0 +1,114 @@
+//! `#[modelrt::provider(<id>)] impl <Block> { .. }`.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned, ToTokens};
+use syn::spanned::Spanned;
+
+/// The blocks a provider can implement: the name after `impl`, the runtime trait, and the
+/// associated const of the generated `<Block>Impl` trait.
+const BLOCKS: &[(&str, &str, &str, &str)] = &[
+    ("Llm", "protocol", "LlmProtocol", "PROTOCOL"),
+    (
+        "TextEmbedding",
+        "protocol",
+        "TextEmbeddingProtocol",
+        "PROTOCOL",
+    ),
+    ("Rerank", "protocol", "RerankProtocol", "PROTOCOL"),
+    ("Tts", "protocol", "TtsProtocol", "PROTOCOL"),
+    ("Speech2Text", "protocol", "Speech2TextProtocol", "PROTOCOL"),
+    ("Moderation", "protocol", "ModerationProtocol", "PROTOCOL"),
+    (
+        "CustomizableModel",
+        "rust_impl",
+        "CustomizableModelProtocol",
+        "HOOK",
+    ),
+    ("RemoteModels", "rust_impl", "RemoteModelsProtocol", "HOOK"),
+];
+
+/// The expansion, or one error plus the block, compiled out so it adds no errors of its own.
+pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
+    match wire(attr, item.clone()) {
+        Ok(tokens) => tokens,
+        Err(error) => {
+            let error = error.to_compile_error();
+            quote!(#error #[cfg(any())] #item)
+        }
+    }
+}
+
+fn wire(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
+    let usage = "expected `#[modelrt::provider(<provider id>)]` on `impl Llm { .. }` (or \
+                 TextEmbedding, Rerank, Tts, Speech2Text, Moderation, CustomizableModel, \
+                 RemoteModels)";
+    let provider: syn::Ident = syn::parse2(attr.clone())
+        .map_err(|_| syn::Error::new(span_of(&attr), format!("{usage}: name the provider")))?;
+    let block: syn::ItemImpl = syn::parse2(item)
+        .map_err(|e| syn::Error::new(e.span(), format!("{usage}: this is not an impl block")))?;
+    if let Some((_, path, _)) = &block.trait_ {
+        return Err(syn::Error::new(
+            path.span(),
+            format!("{usage}: write `impl Llm`, not `impl Trait for Type`"),
+        ));
+    }
+    if !block.generics.params.is_empty() || block.generics.where_clause.is_some() {
+        return Err(syn::Error::new(
+            block.generics.span(),
+            format!("{usage}: the block takes no generics"),
+        ));
+    }
+    let self_ty = &block.self_ty;
+    let name = match &**self_ty {
+        syn::Type::Path(p) if p.qself.is_none() => p.path.get_ident().map(ToString::to_string),
+        _ => None,
+    };
+    let Some(&(name, module, protocol, constant)) = name
+        .as_deref()
+        .and_then(|n| BLOCKS.iter().find(|b| b.0 == n))
+    else {
+        let names: Vec<&str> = BLOCKS.iter().map(|b| b.0).collect();
+        return Err(syn::Error::new(
+            self_ty.span(),
+            format!(
+                "`impl {}` is not a block modelrt knows; expected one of: {}",
+                self_ty.to_token_stream(),
+                names.join(", ")
+            ),
+        ));
+    };
+    let span = self_ty.span();
+    let module = format_ident!("{module}");
+    let protocol = format_ident!("{protocol}", span = span);
+    let impl_trait = format_ident!("{name}Impl", span = span);
+    let constant = format_ident!("{constant}");
+    let alias = format_ident!("__modelrt_provider");
+    let trait_path = quote_spanned!(span=> ::modelrt::runtime::#module::#protocol);
+    let attrs = &block.attrs;
+    let unsafety = &block.unsafety;
+    let items = &block.items;
+    let impl_token = block.impl_token;
+    let provider_path = quote_spanned!(provider.span()=> crate::providers::#provider);
+    Ok(quote! {
+        const _: () = {
+            use #provider_path as #alias;
+
+            #(#attrs)*
+            #unsafety #impl_token #trait_path for #alias::Provider {
+                #(#items)*
+            }
+
+            impl #alias::#impl_trait for #alias::Provider {
+                const #constant: &'static dyn #trait_path = &#alias::Provider;
+            }
+        };
+    })
+}
+
+fn span_of(tokens: &TokenStream) -> Span {
+    tokens
+        .clone()
+        .into_iter()
+        .next()
+        .map_or_else(Span::call_site, |t| t.span())
+}

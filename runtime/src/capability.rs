@@ -1,0 +1,167 @@
+//! Compile-time model capabilities for the typed SDK.
+//!
+//! The generated code gives every predefined model a zero-sized marker type
+//! (`modelrt::<provider>::models::<Model>`) implementing [`Model`] and one trait below per
+//! feature its YAML declares under `features`. The typed SDK bounds capability-specific methods
+//! (tools, image parts, structured output, ...) on these traits, so using a capability a model
+//! does not declare fails to compile with a message naming the missing feature.
+
+/// Type-level model types: the `Kind` of a [`Model`].
+pub mod kind {
+    use crate::catalog::ModelType;
+
+    /// A model type known at compile time.
+    pub trait Kind: Send + Sync + 'static {
+        /// Its run-time value.
+        const MODEL_TYPE: ModelType;
+    }
+
+    macro_rules! kinds {
+        ($($(#[$doc:meta])* $name:ident),+ $(,)?) => {$(
+            $(#[$doc])*
+            #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+            pub enum $name {}
+
+            impl Kind for $name {
+                const MODEL_TYPE: ModelType = ModelType::$name;
+            }
+        )+};
+    }
+
+    kinds! {
+        /// Language models.
+        Llm,
+        /// Text embedding models.
+        TextEmbedding,
+        /// Rerank models.
+        Rerank,
+        /// Text-to-speech models.
+        Tts,
+        /// Speech-to-text models.
+        Speech2Text,
+        /// Moderation models.
+        Moderation,
+    }
+}
+
+/// A model chosen at compile time: the marker type of one predefined model.
+pub trait Model: Copy + Send + Sync + 'static {
+    /// The provider it belongs to (`modelrt::<provider>::Provider`).
+    type Provider: 'static;
+    /// Its model type, as a [`kind`].
+    type Kind: kind::Kind;
+    /// The id sent to the API.
+    const ID: &'static str;
+}
+
+/// How a typed handle's model was chosen: a marker type (capabilities known to the compiler)
+/// or a value of a model enum ([`AnyModel`], capabilities unknown to the compiler).
+pub trait ModelChoice<P>: Copy {
+    /// The model type.
+    type Kind: kind::Kind;
+    /// What the handle is tagged with: the marker type itself, or [`AnyModel`].
+    type Tag: Tag<Provider = P>;
+    /// The id sent to the API.
+    fn model_id(self) -> &'static str;
+}
+
+impl<M: Model> ModelChoice<M::Provider> for M {
+    type Kind = M::Kind;
+    type Tag = M;
+    fn model_id(self) -> &'static str {
+        M::ID
+    }
+}
+
+/// What a typed handle is tagged with: ties it to its provider and, for marker types, to the
+/// model's capabilities.
+pub trait Tag: Send + Sync + 'static {
+    /// The provider (`modelrt::<provider>::Provider`).
+    type Provider: 'static;
+}
+
+impl<M: Model> Tag for M {
+    type Provider = M::Provider;
+}
+
+/// The tag of a handle opened from a model enum value: the model is known only at run time, so
+/// the compiler grants it no capability. Use a marker type from `<provider>::models` to get the
+/// capability-specific methods.
+#[derive(Debug)]
+pub struct AnyModel<P>(std::marker::PhantomData<fn() -> P>);
+
+impl<P: 'static> Tag for AnyModel<P> {
+    type Provider = P;
+}
+
+/// The model calls tools (`tool-call` under `features`).
+#[diagnostic::on_unimplemented(
+    message = "model `{Self}` does not declare the `tool-call` feature",
+    label = "this needs a model with `tool-call` in its YAML `features`",
+    note = "add `- tool-call` to `features` in the model's YAML file (named in the rustdoc of `{Self}`) if the provider supports it, or pick a model that declares it"
+)]
+pub trait ToolCall: Model {}
+
+/// The model calls several tools in one turn (`multi-tool-call` under `features`).
+#[diagnostic::on_unimplemented(
+    message = "model `{Self}` does not declare the `multi-tool-call` feature",
+    label = "this needs a model with `multi-tool-call` in its YAML `features`",
+    note = "add `- multi-tool-call` to `features` in the model's YAML file (named in the rustdoc of `{Self}`) if the provider supports it, or pick a model that declares it"
+)]
+pub trait MultiToolCall: Model {}
+
+/// The model streams tool calls as deltas (`stream-tool-call` under `features`).
+#[diagnostic::on_unimplemented(
+    message = "model `{Self}` does not declare the `stream-tool-call` feature",
+    label = "this needs a model with `stream-tool-call` in its YAML `features`",
+    note = "add `- stream-tool-call` to `features` in the model's YAML file (named in the rustdoc of `{Self}`) if the provider supports it, or pick a model that declares it"
+)]
+pub trait StreamToolCall: Model {}
+
+/// The model accepts images (`vision` under `features`).
+#[diagnostic::on_unimplemented(
+    message = "model `{Self}` does not declare the `vision` feature",
+    label = "this needs a model with `vision` in its YAML `features`",
+    note = "add `- vision` to `features` in the model's YAML file (named in the rustdoc of `{Self}`) if the provider supports it, or pick a model that declares it"
+)]
+pub trait Vision: Model {}
+
+/// The model accepts documents (`document` under `features`).
+#[diagnostic::on_unimplemented(
+    message = "model `{Self}` does not declare the `document` feature",
+    label = "this needs a model with `document` in its YAML `features`",
+    note = "add `- document` to `features` in the model's YAML file (named in the rustdoc of `{Self}`) if the provider supports it, or pick a model that declares it"
+)]
+pub trait Document: Model {}
+
+/// The model accepts audio (`audio` under `features`).
+#[diagnostic::on_unimplemented(
+    message = "model `{Self}` does not declare the `audio` feature",
+    label = "this needs a model with `audio` in its YAML `features`",
+    note = "add `- audio` to `features` in the model's YAML file (named in the rustdoc of `{Self}`) if the provider supports it, or pick a model that declares it"
+)]
+pub trait Audio: Model {}
+
+/// The model accepts video (`video` under `features`).
+#[diagnostic::on_unimplemented(
+    message = "model `{Self}` does not declare the `video` feature",
+    label = "this needs a model with `video` in its YAML `features`",
+    note = "add `- video` to `features` in the model's YAML file (named in the rustdoc of `{Self}`) if the provider supports it, or pick a model that declares it"
+)]
+pub trait Video: Model {}
+
+/// The model follows a JSON schema for its answer (`structured-output` under `features`).
+#[diagnostic::on_unimplemented(
+    message = "model `{Self}` does not declare the `structured-output` feature",
+    label = "this needs a model with `structured-output` in its YAML `features`",
+    note = "add `- structured-output` to `features` in the model's YAML file (named in the rustdoc of `{Self}`) if the provider supports it, or pick a model that declares it"
+)]
+pub trait StructuredOutput: Model {}
+
+/// The model is suited to agent reasoning loops (`agent-thought` under `features`).
+#[diagnostic::on_unimplemented(
+    message = "model `{Self}` does not declare the `agent-thought` feature",
+    label = "this needs a model with `agent-thought` in its YAML `features`",
+    note = "add `- agent-thought` to `features` in the model's YAML file (named in the rustdoc of `{Self}`) if the provider supports it, or pick a model that declares it"
+)]
+pub trait AgentThought: Model {}
