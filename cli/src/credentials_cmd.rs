@@ -4,6 +4,8 @@
 use modelrt::registry::{find_provider, ModelHandle};
 use modelrt::runtime::catalog::{ModelType, ProviderInfo};
 use modelrt::runtime::credentials::validate_credentials;
+use std::collections::BTreeMap;
+
 use serde_json::{json, Map, Value};
 
 use crate::failure::Failure;
@@ -89,8 +91,16 @@ fn validate(args: &ValidateArgs) -> Result<(), Failure> {
     let (model_type, model) = pick_model(provider, args);
     let gathered = gather(provider, model.as_deref().map(|m| (model_type, m)))?;
     let fail = |e: modelrt::runtime::Error| Failure::from_runtime(&e, gathered.secrets());
+    let mut outcome = Outcome {
+        provider,
+        model_type,
+        model: model.as_deref(),
+        masked: BTreeMap::new(),
+        gathered: &gathered,
+        accepted: false,
+    };
     // The provider-wide form alone, when no model is at hand (nothing to call with).
-    let Some(model) = model else {
+    let Some(model) = model.as_deref() else {
         let checked = validate_credentials(
             provider.id,
             provider.provider_credentials,
@@ -98,111 +108,95 @@ fn validate(args: &ValidateArgs) -> Result<(), Failure> {
             gathered.values(),
         )
         .map_err(|e| fail(e.into()))?;
-        report(
-            args,
-            provider,
-            model_type,
-            None,
-            &checked.masked(),
-            &gathered,
-            false,
-        );
-        if args.offline {
-            return Ok(());
+        if !args.offline {
+            return Err(Failure::new(
+                "model_required",
+                format!(
+                    "{} has no predefined `{model_type}` model to check with; pass --model NAME \
+                     (and --type) to check a model's credentials with a real call",
+                    provider.id
+                ),
+            ));
         }
-        return Err(Failure::new(
-            "model_required",
-            format!(
-                "{} has no predefined `{model_type}` model to check with; pass --model NAME \
-                 (and --type) to check a model's credentials with a real call",
-                provider.id
-            ),
-        ));
+        outcome.masked = checked.masked();
+        outcome.print(args.output.json);
+        return Ok(());
     };
     let handle =
-        ModelHandle::open_at(provider, model_type, &model, gathered.values()).map_err(fail)?;
-    let masked = handle.credentials().masked();
-    if args.offline {
-        report(
-            args,
-            provider,
-            model_type,
-            Some(&model),
-            &masked,
-            &gathered,
-            false,
-        );
-        return Ok(());
+        ModelHandle::open_at(provider, model_type, model, gathered.values()).map_err(fail)?;
+    outcome.masked = handle.credentials().masked();
+    if !args.offline {
+        block_on(async {
+            let _spinner = Spinner::start("asking the provider");
+            handle.validate_credentials().await.map_err(fail)
+        })?;
+        outcome.accepted = true;
     }
-    block_on(async {
-        let _spinner = Spinner::start("asking the provider");
-        handle.validate_credentials().await.map_err(fail)
-    })?;
-    report(
-        args,
-        provider,
-        model_type,
-        Some(&model),
-        &masked,
-        &gathered,
-        true,
-    );
+    outcome.print(args.output.json);
     Ok(())
 }
 
-/// Prints the masked values and their sources, and whether the provider accepted them.
-fn report(
-    args: &ValidateArgs,
-    provider: &ProviderInfo,
+/// What a validation found.
+struct Outcome<'a> {
+    provider: &'static ProviderInfo,
     model_type: ModelType,
-    model: Option<&str>,
-    masked: &std::collections::BTreeMap<&'static str, String>,
-    gathered: &Gathered,
+    model: Option<&'a str>,
+    /// The kept values, secrets masked.
+    masked: BTreeMap<&'static str, String>,
+    gathered: &'a Gathered,
+    /// Whether the provider accepted them in a real call.
     accepted: bool,
-) {
-    let source = |variable: &str| {
-        gathered
+}
+
+impl Outcome<'_> {
+    fn source(&self, variable: &str) -> String {
+        self.gathered
             .origin(variable)
             .map_or_else(|| "form default".to_owned(), ToString::to_string)
-    };
-    if args.output.json {
-        let credentials: Map<String, Value> = masked
+    }
+
+    /// Prints the masked values and their sources, and whether the provider accepted them.
+    fn print(&self, json: bool) {
+        let (provider, model_type, masked) = (self.provider, self.model_type, &self.masked);
+        if json {
+            let credentials: Map<String, Value> = masked
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), Value::String(v.clone())))
+                .collect();
+            let sources: Map<String, Value> = masked
+                .keys()
+                .map(|k| ((*k).to_owned(), Value::String(self.source(k))))
+                .collect();
+            let value = json!({
+                "provider": provider.id,
+                "model_type": model_type.as_str(),
+                "model": self.model,
+                "valid": true,
+                "checked_with_provider": self.accepted,
+                "credentials": credentials,
+                "sources": sources,
+            });
+            out!("{value}");
+            return;
+        }
+        let style = Style::stdout();
+        let subject = match self.model {
+            Some(model) => format!("{}/{model} ({model_type})", provider.id),
+            None => provider.id.to_owned(),
+        };
+        out!("{}: the credentials match the form", style.bold(&subject));
+        let rows: Vec<Vec<String>> = masked
             .iter()
-            .map(|(k, v)| ((*k).to_owned(), Value::String(v.clone())))
+            .map(|(k, v)| vec![(*k).to_owned(), v.clone(), self.source(k)])
             .collect();
-        let sources: Map<String, Value> = masked
-            .keys()
-            .map(|k| ((*k).to_owned(), Value::String(source(k))))
-            .collect();
-        let value = json!({
-            "provider": provider.id,
-            "model_type": model_type.as_str(),
-            "model": model,
-            "valid": true,
-            "checked_with_provider": accepted,
-            "credentials": credentials,
-            "sources": sources,
-        });
-        out!("{value}");
-        return;
-    }
-    let style = Style::stdout();
-    let subject = match model {
-        Some(model) => format!("{}/{model} ({model_type})", provider.id),
-        None => provider.id.to_owned(),
-    };
-    out!("{}: the credentials match the form", style.bold(&subject));
-    let rows: Vec<Vec<String>> = masked
-        .iter()
-        .map(|(k, v)| vec![(*k).to_owned(), v.clone(), source(k)])
-        .collect();
-    if !rows.is_empty() {
-        print_table(&["VARIABLE", "VALUE", "SOURCE"], &rows);
-    }
-    if accepted {
-        out!(
-            "{}",
-            style.green("ok: the provider accepted the credentials")
-        );
+        if !rows.is_empty() {
+            print_table(&["VARIABLE", "VALUE", "SOURCE"], &rows);
+        }
+        if self.accepted {
+            out!(
+                "{}",
+                style.green("ok: the provider accepted the credentials")
+            );
+        }
     }
 }

@@ -111,10 +111,20 @@ fn all_forms(provider: &ProviderInfo) -> impl Iterator<Item = &'static Credentia
 /// The compiled-in `(provider, variable)` pairs other than `(provider, variable)` itself whose
 /// environment variable is also `name`.
 fn env_name_clashes(name: &str, provider: &str, variable: &str) -> Vec<String> {
-    let mut clashes: Vec<String> = PROVIDERS
+    let compiled_in = PROVIDERS
         .iter()
-        .flat_map(|p| all_forms(p).map(move |f| (p.id, f.variable)))
-        .filter(|(p, v)| (*p, *v) != (provider, variable) && env_name(p, v) == name)
+        .flat_map(|p| all_forms(p).map(move |f| (p.id, f.variable)));
+    clashes_among(compiled_in, name, (provider, variable))
+}
+
+/// The `pairs` other than `own` whose environment variable is `name`, as `provider.variable`.
+fn clashes_among<'a>(
+    pairs: impl Iterator<Item = (&'a str, &'a str)>,
+    name: &str,
+    own: (&str, &str),
+) -> Vec<String> {
+    let mut clashes: Vec<String> = pairs
+        .filter(|(p, v)| (*p, *v) != own && env_name(p, v) == name)
         .map(|(p, v)| format!("{p}.{v}"))
         .collect();
     clashes.sort();
@@ -351,6 +361,18 @@ mod tests {
                 assert!(clashes.is_empty(), "{name}: {clashes:?}");
             }
         }
+    }
+
+    #[test]
+    fn names_two_pairs_share_are_found() {
+        let pairs = [("a", "b_c"), ("a_b", "c"), ("a", "x")];
+        let name = env_name("a", "b_c");
+        assert_eq!(name, "MODELRT_A_B_C");
+        assert_eq!(
+            clashes_among(pairs.into_iter(), &name, ("a", "b_c")),
+            ["a_b.c"]
+        );
+        assert!(clashes_among(pairs.into_iter(), "MODELRT_A_X", ("a", "x")).is_empty());
     }
 
     #[test]

@@ -167,6 +167,10 @@ fn form_errors_name_the_field_and_a_model_is_needed_to_call() {
     let run = cli.run(&["credentials", "validate", "openai_api_compatible"]);
     run.expect_code(1);
     assert!(run.stderr.contains("pass --model NAME"), "{}", run.all());
+    // With --json, stdout is exactly one object: the error.
+    let run = cli.run(&["credentials", "validate", "openai_api_compatible", "--json"]);
+    run.expect_code(1);
+    assert_eq!(run.json()["error"]["kind"], "model_required");
 }
 
 #[test]
