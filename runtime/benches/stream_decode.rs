@@ -164,10 +164,13 @@ static PROVIDER: ProviderInfo = ProviderInfo {
 
 const KEY: &str = "sk-bench-0000000000000000";
 
-// --- The baseline: what a hand-written client does with reqwest and serde_json. ---
+// --- The baseline: a hand-written client with reqwest and serde_json that decodes the same
+// fields modelrt does (model, content, reasoning, tool-call fragments, finish reason, usage)
+// into owned values and reassembles the answer. ---
 
 #[derive(Deserialize)]
 struct RawChunk {
+    model: Option<String>,
     #[serde(default)]
     choices: Vec<RawChoice>,
     usage: Option<RawUsage>,
@@ -183,11 +186,75 @@ struct RawChoice {
 #[derive(Deserialize)]
 struct RawDelta {
     content: Option<String>,
+    reasoning_content: Option<String>,
+    #[serde(default)]
+    tool_calls: Vec<RawToolCall>,
+}
+
+#[derive(Deserialize)]
+struct RawToolCall {
+    index: usize,
+    id: Option<String>,
+    function: Option<RawFunction>,
+}
+
+#[derive(Deserialize)]
+struct RawFunction {
+    name: Option<String>,
+    arguments: Option<String>,
 }
 
 #[derive(Deserialize)]
 struct RawUsage {
     total_tokens: u64,
+}
+
+/// What the baseline reassembles.
+#[derive(Default)]
+struct RawAnswer {
+    model: Option<String>,
+    content: String,
+    reasoning: String,
+    tool_calls: Vec<(String, String, String)>,
+    finish_reason: Option<String>,
+    total_tokens: u64,
+}
+
+impl RawAnswer {
+    fn push(&mut self, chunk: RawChunk) {
+        if self.model.is_none() {
+            self.model = chunk.model;
+        }
+        if let Some(usage) = chunk.usage {
+            self.total_tokens = usage.total_tokens;
+        }
+        for choice in chunk.choices {
+            if let Some(delta) = choice.delta.or(choice.message) {
+                self.content
+                    .push_str(delta.content.as_deref().unwrap_or(""));
+                self.reasoning
+                    .push_str(delta.reasoning_content.as_deref().unwrap_or(""));
+                for call in delta.tool_calls {
+                    if self.tool_calls.len() <= call.index {
+                        self.tool_calls.resize(call.index + 1, Default::default());
+                    }
+                    let slot = &mut self.tool_calls[call.index];
+                    if let Some(id) = call.id {
+                        slot.0 = id;
+                    }
+                    if let Some(function) = call.function {
+                        if let Some(name) = function.name {
+                            slot.1 = name;
+                        }
+                        slot.2.push_str(function.arguments.as_deref().unwrap_or(""));
+                    }
+                }
+            }
+            if choice.finish_reason.is_some() {
+                self.finish_reason = choice.finish_reason;
+            }
+        }
+    }
 }
 
 fn raw_request(client: &reqwest::Client, url: String, stream: bool) -> reqwest::RequestBuilder {
@@ -210,8 +277,7 @@ async fn raw_stream(client: &reqwest::Client, base: &str) -> (usize, u64) {
         .expect("raw stream");
     let mut body = response.bytes_stream();
     let mut buffer: Vec<u8> = Vec::new();
-    let mut content = String::new();
-    let mut total = 0;
+    let mut answer = RawAnswer::default();
     'read: while let Some(piece) = body.next().await {
         buffer.extend_from_slice(&piece.expect("body"));
         let mut start = 0;
@@ -224,20 +290,11 @@ async fn raw_stream(client: &reqwest::Client, base: &str) -> (usize, u64) {
             if data == b"[DONE]" {
                 break 'read;
             }
-            let chunk: RawChunk = serde_json::from_slice(data).expect("chunk");
-            if let Some(usage) = chunk.usage {
-                total = usage.total_tokens;
-            }
-            for choice in chunk.choices {
-                if let Some(text) = choice.delta.and_then(|d| d.content) {
-                    content.push_str(&text);
-                }
-                let _ = choice.finish_reason;
-            }
+            answer.push(serde_json::from_slice(data).expect("chunk"));
         }
         buffer.drain(..start);
     }
-    (content.len(), total)
+    (answer.content.len(), answer.total_tokens)
 }
 
 async fn raw_small(client: &reqwest::Client, base: &str) -> usize {
@@ -246,13 +303,9 @@ async fn raw_small(client: &reqwest::Client, base: &str) -> usize {
         .await
         .expect("raw call");
     let bytes = response.bytes().await.expect("body");
-    let chunk: RawChunk = serde_json::from_slice(&bytes).expect("answer");
-    chunk
-        .choices
-        .into_iter()
-        .filter_map(|c| c.message.and_then(|m| m.content))
-        .map(|c| c.len())
-        .sum()
+    let mut answer = RawAnswer::default();
+    answer.push(serde_json::from_slice(&bytes).expect("answer"));
+    answer.content.len()
 }
 
 // --- The modelrt path. ---

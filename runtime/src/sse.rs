@@ -126,10 +126,7 @@ impl EventDecoder {
     fn drain_sse_lines(&mut self, out: &mut Vec<SseEvent>) -> Result<()> {
         let mut start = 0;
         let mut i = self.scanned;
-        while let Some(offset) = self.buffer[i..]
-            .iter()
-            .position(|&b| b == b'\n' || b == b'\r')
-        {
+        while let Some(offset) = find_line_end(&self.buffer[i..]) {
             let end = i + offset;
             let terminator_len = if self.buffer[end] == b'\r' {
                 match self.buffer.get(end + 1) {
@@ -236,6 +233,28 @@ impl EventDecoder {
         }
         Ok(())
     }
+}
+
+/// The position of the first `\n` or `\r`. Scans a word (8 bytes) at a time, since lines
+/// in model streams are long (whole JSON chunks) and this runs over every byte received.
+fn find_line_end(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let has_zero_byte = |word: u64| word.wrapping_sub(ONES) & !word & HIGHS != 0;
+    let mut start = 0;
+    for word in bytes.chunks_exact(8) {
+        let word = u64::from_le_bytes(<[u8; 8]>::try_from(word).unwrap_or_default());
+        if has_zero_byte(word ^ (ONES * u64::from(b'\n')))
+            || has_zero_byte(word ^ (ONES * u64::from(b'\r')))
+        {
+            break;
+        }
+        start += 8;
+    }
+    bytes[start..]
+        .iter()
+        .position(|&b| b == b'\n' || b == b'\r')
+        .map(|offset| start + offset)
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {

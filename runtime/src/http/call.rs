@@ -8,6 +8,7 @@ use std::time::SystemTime;
 use futures::Stream;
 use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
+use serde::Deserialize;
 use tracing::Instrument;
 
 use super::client::shared_client;
@@ -94,7 +95,7 @@ pub fn classify(status: u16, body: &ProviderErrorBody) -> ErrorKind {
 }
 
 /// Decodes a JSON payload; failure is an [`ErrorKind::InvalidResponse`] keeping the payload.
-pub fn decode_json<T: DeserializeOwned>(payload: &[u8]) -> Result<T> {
+pub fn decode_json<'a, T: Deserialize<'a>>(payload: &'a [u8]) -> Result<T> {
     serde_json::from_slice(payload).map_err(|e| {
         Error::new(
             ErrorKind::InvalidResponse,

@@ -141,7 +141,7 @@ impl LlmResponse {
 /// One piece of a streamed answer.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LlmChunk {
-    /// The model that answers, when this piece names it.
+    /// The model that answers, on the first piece that names it.
     pub model: Option<String>,
     /// The next piece of the answer text (possibly empty).
     pub content: String,

@@ -187,6 +187,7 @@ pub async fn stream(ctx: CallContext<'_>, request: LlmRequest) -> Result<LlmStre
     let events = call
         .send_events(&http_request, settings.framing.clone())
         .await?;
+    let mut named_model = false;
     let chunks = events
         .take_while(|event| futures::future::ready(!matches!(event, Ok(e) if e.is_done())))
         .map(move |event| {
@@ -196,7 +197,10 @@ pub async fn stream(ctx: CallContext<'_>, request: LlmRequest) -> Result<LlmStre
             if let Some(error) = &completion.error {
                 return Err(reported_error(&call, error, &event.data));
             }
-            Ok(chunk_from_wire(completion))
+            // The model is named once, on the first chunk that carries it.
+            let chunk = chunk_from_wire(completion, !named_model);
+            named_model |= chunk.model.is_some();
+            Ok(chunk)
         });
     let stream = with_usage(Box::pin(chunks), basis);
     Ok(match format {

@@ -1,6 +1,10 @@
 //! Response bodies, decoded tolerantly: unknown fields are ignored, every field may be
 //! missing or `null`, unknown enum values are kept verbatim.
 
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -8,74 +12,160 @@ use crate::http::ProviderErrorBody;
 use crate::llm::{FinishReason, LlmChunk, LlmResponse, ToolCall, ToolCallDelta};
 use crate::usage::Usage;
 
+/// Text borrowed from the payload when it has no escapes (most stream deltas), owned
+/// otherwise. Also accepts what servers put where text belongs: an array of content parts
+/// (their `text`s joined), a JSON object or number (its JSON text, e.g. tool arguments sent as
+/// an object), and `null` (empty).
+#[derive(Debug, Default)]
+pub struct Text<'a>(pub Cow<'a, str>);
+
+impl Text<'_> {
+    fn into_string(self) -> String {
+        self.0.into_owned()
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct TextVisitor<'a>(std::marker::PhantomData<&'a ()>);
+
+        impl<'de: 'a, 'a> Visitor<'de> for TextVisitor<'a> {
+            type Value = Text<'a>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("text")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Owned(v)))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(Text::default())
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(Text::default())
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+                Text::deserialize(d)
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Owned(v.to_string())))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Owned(v.to_string())))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Owned(v.to_string())))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Owned(v.to_string())))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut text = String::new();
+                while let Some(part) = seq.next_element::<Value>()? {
+                    match &part {
+                        Value::String(s) => text.push_str(s),
+                        other => {
+                            if let Some(s) = other.get("text").and_then(Value::as_str) {
+                                text.push_str(s);
+                            }
+                        }
+                    }
+                }
+                Ok(Text(Cow::Owned(text)))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                let value = Value::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(Text(Cow::Owned(value.to_string())))
+            }
+        }
+
+        deserializer.deserialize_any(TextVisitor(std::marker::PhantomData))
+    }
+}
+
 /// A chat or text completion, whole or one streamed chunk.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct Completion {
+pub struct Completion<'a> {
     /// The model that answered.
-    pub model: Option<String>,
+    #[serde(borrow)]
+    pub model: Option<Text<'a>>,
     /// The choices (we ask for one).
-    pub choices: Option<Vec<Choice>>,
+    #[serde(borrow)]
+    pub choices: Option<Vec<Choice<'a>>>,
     /// Usage (last chunk of a stream when `include_usage` was asked).
     pub usage: Option<WireUsage>,
-    /// An error reported inside a stream.
+    /// An error reported inside a stream or a 200 body.
     pub error: Option<Value>,
 }
 
 /// One choice.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct Choice {
+pub struct Choice<'a> {
     /// Its index.
     pub index: Option<u32>,
-    /// The answer (non-streamed chat).
-    pub message: Option<WireMessage>,
-    /// The answer's next piece (streamed chat).
-    pub delta: Option<WireMessage>,
+    /// The answer's next piece (streamed chat: `delta`) or the answer (`message`).
+    #[serde(borrow, alias = "message")]
+    pub delta: Option<WireMessage<'a>>,
     /// The text (completion mode, streamed or not).
-    pub text: Option<String>,
+    #[serde(borrow)]
+    pub text: Option<Text<'a>>,
     /// Why it stopped; `""` and `null` mean not yet.
-    pub finish_reason: Option<String>,
+    #[serde(borrow)]
+    pub finish_reason: Option<Text<'a>>,
 }
 
 /// An assistant message or delta.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct WireMessage {
+pub struct WireMessage<'a> {
     /// Text: a string, or an array of parts.
-    pub content: Option<Value>,
+    #[serde(borrow)]
+    pub content: Option<Text<'a>>,
     /// Reasoning (DeepSeek, vLLM, llama.cpp).
-    pub reasoning_content: Option<String>,
+    #[serde(borrow)]
+    pub reasoning_content: Option<Text<'a>>,
     /// Reasoning (OpenRouter, Ollama).
-    pub reasoning: Option<String>,
+    #[serde(borrow)]
+    pub reasoning: Option<Text<'a>>,
     /// A refusal (OpenAI).
-    pub refusal: Option<String>,
+    #[serde(borrow)]
+    pub refusal: Option<Text<'a>>,
     /// Tool calls or their fragments.
-    pub tool_calls: Option<Vec<WireToolCall>>,
+    #[serde(borrow)]
+    pub tool_calls: Option<Vec<WireToolCall<'a>>>,
     /// A legacy function call.
-    pub function_call: Option<WireFunction>,
+    #[serde(borrow)]
+    pub function_call: Option<WireFunction<'a>>,
 }
 
 /// A tool call or fragment.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct WireToolCall {
+pub struct WireToolCall<'a> {
     /// Position among parallel calls (streams).
     pub index: Option<u32>,
     /// The call id.
-    pub id: Option<String>,
+    #[serde(borrow)]
+    pub id: Option<Text<'a>>,
     /// The function.
-    pub function: Option<WireFunction>,
+    #[serde(borrow)]
+    pub function: Option<WireFunction<'a>>,
 }
 
 /// A function name and arguments.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-pub struct WireFunction {
+pub struct WireFunction<'a> {
     /// The name.
-    pub name: Option<String>,
+    #[serde(borrow)]
+    pub name: Option<Text<'a>>,
     /// The arguments: JSON text, or (some servers) a JSON value.
-    pub arguments: Option<Value>,
+    #[serde(borrow)]
+    pub arguments: Option<Text<'a>>,
 }
 
 /// Token usage.
@@ -127,76 +217,74 @@ impl WireUsage {
     }
 }
 
-/// The text of a `content` value: a string, or the `text` of each part of an array.
-fn content_text(content: Option<&Value>) -> String {
-    match content {
-        Some(Value::String(text)) => text.clone(),
-        Some(Value::Array(parts)) => parts
-            .iter()
-            .filter_map(|part| part.get("text").and_then(Value::as_str))
-            .collect(),
-        _ => String::new(),
-    }
+fn text(value: Option<Text<'_>>) -> String {
+    value.map(Text::into_string).unwrap_or_default()
 }
 
-fn arguments_text(arguments: Option<Value>) -> String {
-    match arguments {
-        Some(Value::String(text)) => text,
-        Some(Value::Null) | None => String::new(),
-        Some(other) => other.to_string(),
-    }
+fn non_empty(value: Option<Text<'_>>) -> Option<String> {
+    value.map(Text::into_string).filter(|s| !s.is_empty())
 }
 
-fn reasoning_of(message: &WireMessage) -> String {
-    message
-        .reasoning_content
-        .clone()
-        .or_else(|| message.reasoning.clone())
-        .unwrap_or_default()
+fn finish_reason(value: Option<Text<'_>>) -> Option<FinishReason> {
+    value.and_then(|v| FinishReason::from_wire(&v.0))
+}
+
+/// The reasoning text, under whichever name the server uses.
+fn reasoning_of(message: &mut WireMessage<'_>) -> String {
+    text(
+        message
+            .reasoning_content
+            .take()
+            .or(message.reasoning.take()),
+    )
 }
 
 /// The first choice (we ask for one; some servers send an empty list in usage chunks).
-fn first_choice(choices: Option<Vec<Choice>>) -> Option<Choice> {
-    choices.and_then(|choices| choices.into_iter().min_by_key(|c| c.index.unwrap_or(0)))
+fn first_choice<'a>(choices: Option<Vec<Choice<'a>>>) -> Option<Choice<'a>> {
+    let mut choices = choices?;
+    let position = (0..choices.len()).min_by_key(|&i| choices[i].index.unwrap_or(0))?;
+    Some(choices.swap_remove(position))
 }
 
-/// One streamed chunk in our terms.
-pub fn chunk_from_wire(completion: Completion) -> LlmChunk {
+/// One streamed chunk in our terms. The model name is copied only when `want_model`.
+pub fn chunk_from_wire(completion: Completion<'_>, want_model: bool) -> LlmChunk {
     let mut chunk = LlmChunk {
-        model: completion.model,
+        model: if want_model {
+            non_empty(completion.model)
+        } else {
+            None
+        },
         usage: completion.usage.map(WireUsage::to_usage),
         ..LlmChunk::default()
     };
     let Some(choice) = first_choice(completion.choices) else {
         return chunk;
     };
-    chunk.finish_reason = choice
-        .finish_reason
-        .as_deref()
-        .and_then(FinishReason::from_wire);
-    if let Some(text) = choice.text {
-        chunk.content = text;
-    }
-    if let Some(delta) = choice.delta.or(choice.message) {
-        chunk
-            .content
-            .push_str(&content_text(delta.content.as_ref()));
-        chunk.reasoning = reasoning_of(&delta);
+    chunk.finish_reason = finish_reason(choice.finish_reason);
+    chunk.content = text(choice.text);
+    if let Some(mut delta) = choice.delta {
+        let content = text(delta.content.take());
+        if chunk.content.is_empty() {
+            chunk.content = content;
+        } else {
+            chunk.content.push_str(&content);
+        }
+        chunk.reasoning = reasoning_of(&mut delta);
         for call in delta.tool_calls.into_iter().flatten() {
             let function = call.function.unwrap_or_default();
             chunk.tool_calls.push(ToolCallDelta {
                 index: call.index,
-                id: call.id,
-                name: function.name,
-                arguments: arguments_text(function.arguments),
+                id: non_empty(call.id),
+                name: non_empty(function.name),
+                arguments: text(function.arguments),
             });
         }
         if let Some(function) = delta.function_call {
             chunk.tool_calls.push(ToolCallDelta {
                 index: Some(0),
                 id: None,
-                name: function.name,
-                arguments: arguments_text(function.arguments),
+                name: non_empty(function.name),
+                arguments: text(function.arguments),
             });
         }
     }
@@ -204,33 +292,23 @@ pub fn chunk_from_wire(completion: Completion) -> LlmChunk {
 }
 
 /// A whole answer in our terms; `usage` is `None` when the server reported none.
-pub fn response_from_wire(completion: Completion) -> (LlmResponse, Option<Usage>) {
+pub fn response_from_wire(completion: Completion<'_>) -> (LlmResponse, Option<Usage>) {
     let usage = completion.usage.map(WireUsage::to_usage);
     let mut response = LlmResponse {
-        model: completion.model.unwrap_or_default(),
+        model: text(completion.model),
         ..LlmResponse::default()
     };
     let Some(choice) = first_choice(completion.choices) else {
         return (response, usage);
     };
-    response.finish_reason = choice
-        .finish_reason
-        .as_deref()
-        .and_then(FinishReason::from_wire);
-    if let Some(text) = choice.text {
-        response.content = text;
-    }
-    if let Some(message) = choice.message.or(choice.delta) {
-        response
-            .content
-            .push_str(&content_text(message.content.as_ref()));
+    response.finish_reason = finish_reason(choice.finish_reason);
+    response.content = text(choice.text);
+    if let Some(mut message) = choice.delta {
+        response.content.push_str(&text(message.content.take()));
         if response.content.is_empty() {
-            if let Some(refusal) = &message.refusal {
-                response.content.clone_from(refusal);
-            }
+            response.content = text(message.refusal.take());
         }
-        let reasoning = reasoning_of(&message);
-        response.reasoning = (!reasoning.is_empty()).then_some(reasoning);
+        response.reasoning = Some(reasoning_of(&mut message)).filter(|r| !r.is_empty());
         let calls = message.tool_calls.into_iter().flatten().map(|call| {
             let function = call.function.unwrap_or_default();
             (call.id, function.name, function.arguments)
@@ -240,12 +318,10 @@ pub fn response_from_wire(completion: Completion) -> (LlmResponse, Option<Usage>
             .chain(legacy)
             .enumerate()
             .map(|(position, (id, name, arguments))| {
-                let arguments = arguments_text(arguments);
+                let arguments = text(arguments);
                 ToolCall {
-                    id: id
-                        .filter(|id| !id.is_empty())
-                        .unwrap_or_else(|| format!("call_{position}")),
-                    name: name.unwrap_or_default(),
+                    id: non_empty(id).unwrap_or_else(|| format!("call_{position}")),
+                    name: text(name),
                     arguments: if arguments.trim().is_empty() {
                         "{}".to_owned()
                     } else {
