@@ -1,6 +1,7 @@
 //! Chat completions, whole and streamed: the same text either way, stop sequences, the token
 //! limit, usage reported or estimated, and a prompt too long for the context.
 
+use modelrt::runtime::catalog::ModelType;
 use modelrt::runtime::llm::FinishReason;
 use modelrt::runtime::ErrorKind;
 
@@ -175,6 +176,35 @@ async fn prompt_longer_than_the_context_is_a_context_window_error() {
     };
     let error = outcome.expect_err("an empty stream is not a successful answer");
     eprintln!("streamed: {error}");
+}
+
+#[tokio::test]
+async fn completion_mode_streams_the_same_text_as_it_answers() {
+    const TEST: &str = "completion_mode_streams_the_same_text_as_it_answers";
+    let Some(servers) = SharedServers::get(TEST) else {
+        return;
+    };
+    let _turn = serial().await;
+    // `mode: completion` sends the conversation as one prompt to /completions.
+    let handle = client::open_in_mode(
+        ModelType::Llm,
+        &servers.base_url,
+        &servers.model,
+        "completion",
+    )
+    .unwrap_or_else(|e| panic!("{TEST}: {e}"))
+    .with_params(&client::params(greedy(24)))
+    .unwrap_or_else(|e| panic!("{TEST}: {e}"))
+    .with_http(client::http());
+    let prompt = "The capital of France is";
+    invoke(&handle, ask(prompt)).await;
+
+    let whole = invoke(&handle, ask(prompt)).await;
+    let (streamed, _) = stream(&handle, ask(prompt)).await;
+    assert!(!whole.content.trim().is_empty(), "{whole:?}");
+    assert_eq!(streamed.content, whole.content);
+    assert_eq!(streamed.finish_reason, whole.finish_reason);
+    assert!(!whole.usage.estimated && streamed.usage.estimated);
 }
 
 /// Asserts `estimate` is within `tolerance` (a fraction) of `actual`.

@@ -27,11 +27,11 @@ pub fn http() -> HttpSettings {
 }
 
 /// An LLM of the server at `base_url`, configured as a customizable model with the
-/// credentials a UI would submit, and `params` (a JSON object) as its call parameters.
-pub fn llm(base_url: &str, model: &str, params: Value) -> ModelHandle {
+/// credentials a UI would submit, and `parameters` (a JSON object) as its call parameters.
+pub fn llm(base_url: &str, model: &str, parameters: Value) -> ModelHandle {
     open(ModelType::Llm, base_url, model)
         .unwrap_or_else(|e| panic!("open {model} at {base_url}: {e}"))
-        .with_params(&object(params))
+        .with_params(&params(parameters))
         .unwrap_or_else(|e| panic!("params for {model}: {e}"))
         .with_http(http())
 }
@@ -40,9 +40,19 @@ pub fn llm(base_url: &str, model: &str, params: Value) -> ModelHandle {
 /// credentials are what a UI submits: every required field, defaults filled in (keys of
 /// other model types' forms are dropped by validation).
 pub fn open(model_type: ModelType, base_url: &str, model: &str) -> Result<ModelHandle, Error> {
+    open_in_mode(model_type, base_url, model, "chat")
+}
+
+/// [`open`] with the `mode` credential (`chat` or `completion`) chosen.
+pub fn open_in_mode(
+    model_type: ModelType,
+    base_url: &str,
+    model: &str,
+    mode: &str,
+) -> Result<ModelHandle, Error> {
     let credentials = [
         ("endpoint_url", base_url),
-        ("mode", "chat"),
+        ("mode", mode),
         // The servers run with a 2048-token context.
         ("context_size", "2048"),
         ("max_tokens_to_sample", "2048"),
@@ -86,7 +96,8 @@ pub async fn stream(handle: &ModelHandle, request: LlmRequest) -> (LlmResponse, 
     (accumulator.finish(), chunks)
 }
 
-fn object(value: Value) -> Map<String, Value> {
+/// `value` (a JSON object) as a parameter map.
+pub fn params(value: Value) -> Map<String, Value> {
     match value {
         Value::Object(map) => map,
         other => panic!("params must be a JSON object, got {other}"),
