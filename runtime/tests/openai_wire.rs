@@ -4,7 +4,10 @@
 mod common;
 
 use common::{params, provider, raw_server, sse, Fixture, API_KEY};
-use modelrt_runtime::catalog::ModelType;
+use modelrt_runtime::catalog::{
+    ConfigurateMethod, I18n, LlmMode, ModelFeature, ModelInfo, ModelProperties, ModelType, Price,
+    Pricing,
+};
 use modelrt_runtime::embedding::EmbeddingRequest;
 use modelrt_runtime::error::ErrorKind;
 use modelrt_runtime::llm::{
@@ -14,6 +17,7 @@ use modelrt_runtime::llm::{
 use modelrt_runtime::protocol::{LlmProtocol, RerankProtocol, TextEmbeddingProtocol};
 use modelrt_runtime::protocols::openai_compatible::OPENAI_COMPATIBLE;
 use modelrt_runtime::rerank::RerankRequest;
+use modelrt_runtime::Decimal;
 use serde_json::{json, Value};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -765,4 +769,82 @@ async fn unknown_fields_and_enum_values_are_tolerated() {
         "no usage in the answer: estimated"
     );
     assert!(response.usage.prompt_tokens > 0 && response.usage.completion_tokens > 0);
+}
+
+static PRICED: ModelInfo = ModelInfo {
+    id: "gpt-4o-mini",
+    label: I18n {
+        en_us: "GPT-4o mini",
+        others: &[],
+    },
+    model_type: ModelType::Llm,
+    features: &[ModelFeature::ToolCall, ModelFeature::Vision],
+    fetch_from: ConfigurateMethod::PredefinedModel,
+    properties: ModelProperties {
+        mode: Some(LlmMode::Chat),
+        context_size: Some(128_000),
+        max_chunks: None,
+        file_upload_limit: None,
+        supported_file_extensions: None,
+        default_voice: None,
+        voices: &[],
+        word_limit: None,
+        audio_type: None,
+        max_workers: None,
+        max_characters_per_chunk: None,
+    },
+    parameter_rules: &[],
+    pricing: Some(Pricing {
+        input: Price {
+            declared: "0.15",
+            value: Decimal::from_parts(15, 0, 0, false, 2),
+        },
+        output: Some(Price {
+            declared: "0.60",
+            value: Decimal::from_parts(60, 0, 0, false, 2),
+        }),
+        unit: Price {
+            declared: "0.000001",
+            value: Decimal::from_parts(1, 0, 0, false, 6),
+        },
+        currency: "USD",
+    }),
+    deprecated: false,
+    source: "test",
+};
+
+#[tokio::test]
+async fn usage_is_priced_exactly_and_organization_is_sent() {
+    let server = MockServer::start().await;
+    let answer = chat_completion(
+        json!({"role": "assistant", "content": "hi"}),
+        "stop",
+        usage(1_000, 2_000),
+    );
+    mock(
+        &server,
+        "/chat/completions",
+        ResponseTemplate::new(200).set_body_json(answer),
+    )
+    .await;
+    let mut fixture = Fixture::compat(
+        &server.uri(),
+        "gpt-4o-mini",
+        &[("openai_organization", "org-123")],
+    );
+    fixture.info = Some(&PRICED);
+    let response = OPENAI_COMPATIBLE
+        .invoke(fixture.ctx(), LlmRequest::new(vec![Message::user("hi")]))
+        .await
+        .unwrap();
+    let cost = response.usage.cost.expect("the model has prices");
+    // 1000 × 0.15 / 1e6 and 2000 × 0.60 / 1e6, exactly.
+    assert_eq!(cost.input.to_string(), "0.0001500");
+    assert_eq!(cost.output.to_string(), "0.0012000");
+    assert_eq!(cost.total.to_string(), "0.0013500");
+    assert_eq!(cost.currency, "USD");
+    assert_eq!(
+        header(&only_request(&server).await, "openai-organization"),
+        Some("org-123")
+    );
 }

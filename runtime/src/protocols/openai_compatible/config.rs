@@ -8,8 +8,9 @@
 //!   `endpoint_model_name`, `encoding_format`, `rerank_endpoint_url`);
 //! - YAML-only vendors declaring `extra.modelrt.protocol: openai-compatible` with `base_url`,
 //!   `api_key_variable` (the credential holding the key, default `api_key`),
-//!   `base_url_variable` (a credential that may override the base URL, default `endpoint_url`)
-//!   and `headers.<Name>` extra headers.
+//!   `base_url_variable` (a credential that may override the base URL, default `endpoint_url`),
+//!   `organization_variable` (a credential sent as `OpenAI-Organization`, default
+//!   `openai_organization`) and `headers.<Name>` extra headers.
 //!
 //! The same credential names also work for vendors, so a vendor may expose any of them.
 
@@ -59,6 +60,8 @@ pub struct Endpoint<'a> {
     pub api_key: Option<&'a Secret>,
     /// Extra headers from `extra.modelrt.headers.<Name>`.
     pub headers: Vec<(&'static str, &'static str)>,
+    /// The OpenAI organization, when the credentials name one.
+    pub organization: Option<&'a str>,
 }
 
 /// Whether `model` is an OpenAI reasoning model (which takes `max_completion_tokens`).
@@ -129,18 +132,25 @@ impl<'a> Endpoint<'a> {
             .iter()
             .filter_map(|(key, value)| Some((key.strip_prefix("headers.")?, *value)))
             .collect();
+        let organization_variable = provider
+            .extra("organization_variable")
+            .unwrap_or("openai_organization");
         Ok(Endpoint {
             base_url,
             api_key,
             headers,
+            organization: text(organization_variable).map(str::trim),
         })
     }
 
-    /// A request to `path` (relative to the base URL) with the auth and extra headers.
+    /// `request` with the auth, organization and extra headers added.
     pub fn request(&self, request: HttpRequest) -> Result<HttpRequest> {
         let mut request = request;
         for (name, value) in &self.headers {
             request = request.header(name, value)?;
+        }
+        if let Some(organization) = self.organization {
+            request = request.header("OpenAI-Organization", organization)?;
         }
         match self.api_key {
             Some(key) => request.bearer(key),
