@@ -1,7 +1,5 @@
 //! `modelrt chat PROVIDER/MODEL [PROMPT]`: streams an answer, then a usage and cost line.
 
-use std::io::Write;
-
 use futures::StreamExt;
 use modelrt::runtime::catalog::ModelType;
 use modelrt::runtime::llm::{LlmRequest, LlmResponse, Message, StreamAccumulator};
@@ -10,7 +8,7 @@ use serde_json::{json, Value};
 use crate::failure::Failure;
 use crate::render;
 use crate::spinner::Spinner;
-use crate::style::{OutputArgs, Style};
+use crate::style::{stdout_text, OutputArgs, Style};
 use crate::target::{block_on, open, parse_param, parse_target, text_or_stdin, Opened, Target};
 
 /// Examples shown by `modelrt chat --help`.
@@ -62,10 +60,8 @@ pub fn run(args: &Args) -> Result<(), Failure> {
             spinner.stop();
             let answer = answer.map_err(|e| opened.fail(&e))?;
             if print_live {
-                print_piece(
-                    &answer.reasoning.clone().unwrap_or_default(),
-                    &answer.content,
-                )?;
+                let reasoning = answer.reasoning.as_deref().unwrap_or_default();
+                LivePrinter::default().piece(reasoning, &answer.content);
             }
             Ok(answer)
         } else {
@@ -75,7 +71,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     if args.output.json {
         out!("{}", response_json(&opened, &response));
     } else {
-        finish_text(&response)?;
+        finish_text(&response);
     }
     Ok(())
 }
@@ -93,6 +89,7 @@ async fn stream(
         .await
         .map_err(|e| opened.fail(&e))?;
     let mut all = StreamAccumulator::new();
+    let mut printer = LivePrinter::default();
     while let Some(chunk) = chunks.next().await {
         spinner.stop();
         let chunk = chunk.map_err(|e| {
@@ -103,32 +100,44 @@ async fn stream(
             opened.fail(&e)
         })?;
         if print_live {
-            print_piece(&chunk.reasoning, &chunk.content)?;
+            printer.piece(&chunk.reasoning, &chunk.content);
         }
         all.push(&chunk);
     }
     Ok(all.finish())
 }
 
-/// Prints reasoning (dim, on stderr) and answer text (stdout) as soon as they arrive.
-fn print_piece(reasoning: &str, content: &str) -> Result<(), Failure> {
-    if !reasoning.is_empty() {
-        eprint!("{}", Style::stderr().dim(reasoning));
+/// Prints a streamed answer as it arrives: reasoning dim on stderr, answer text on stdout,
+/// with a line break on stderr where reasoning gives way to the answer.
+#[derive(Debug, Default)]
+struct LivePrinter {
+    in_reasoning: bool,
+}
+
+impl LivePrinter {
+    fn piece(&mut self, reasoning: &str, content: &str) {
+        if !reasoning.is_empty() {
+            eprint!("{}", Style::stderr().dim(reasoning));
+            self.in_reasoning = true;
+        }
+        if !content.is_empty() {
+            if self.in_reasoning {
+                eprintln!();
+                self.in_reasoning = false;
+            }
+            stdout_text(content);
+        }
     }
-    if !content.is_empty() {
-        let mut stdout = std::io::stdout().lock();
-        stdout
-            .write_all(content.as_bytes())
-            .and_then(|()| stdout.flush())
-            .map_err(|e| Failure::new("output", format!("cannot write the answer: {e}")))?;
-    }
-    Ok(())
 }
 
 /// Ends the text output: a final newline, tool calls, finish reason when notable, usage line.
-fn finish_text(response: &LlmResponse) -> Result<(), Failure> {
+fn finish_text(response: &LlmResponse) {
     if !response.content.is_empty() && !response.content.ends_with('\n') {
         out!();
+    }
+    if response.content.is_empty() && response.reasoning.as_deref().is_some_and(|r| !r.is_empty()) {
+        // Reasoning alone ended without a line break.
+        eprintln!();
     }
     for call in &response.tool_calls {
         out!("tool call {}: {}({})", call.id, call.name, call.arguments);
@@ -143,7 +152,6 @@ fn finish_text(response: &LlmResponse) -> Result<(), Failure> {
         }
     }
     eprintln!("{}", style.dim(&render::usage_line(&response.usage)));
-    Ok(())
 }
 
 fn response_json(opened: &Opened, response: &LlmResponse) -> Value {

@@ -97,11 +97,20 @@ pub fn print_table(headers: &[&str], rows: &[Vec<String>]) {
     }
 }
 
-/// Writes one line to stdout. A closed pipe ends the program with success, as the reader has
-/// all it wanted; other write errors end it with a one-line error.
+/// Writes one line to stdout (see [`stdout_text`]).
 pub fn stdout_line(text: &str) {
+    stdout_text(&format!("{text}\n"));
+}
+
+/// Writes text to stdout at once (flushed, so streamed answers show as they arrive).
+/// A closed pipe ends the program with success, as the reader has all it wanted; other write
+/// errors end it with a one-line error.
+pub fn stdout_text(text: &str) {
     let mut stdout = std::io::stdout().lock();
-    if let Err(error) = writeln!(stdout, "{text}") {
+    let written = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
+    if let Err(error) = written {
         if error.kind() == std::io::ErrorKind::BrokenPipe {
             std::process::exit(0);
         }

@@ -670,3 +670,45 @@ async fn remote_models_are_listed_with_the_provider_credentials() {
     // --remote needs a provider: a usage error.
     assert_eq!(cli.run_async(&["models", "--remote"]).await.code, Some(2));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reasoning_goes_to_stderr_and_the_answer_to_stdout() {
+    let server = MockServer::start().await;
+    let reasoning = |text: &str| {
+        json!({"id": "c3", "object": "chat.completion.chunk", "model": "m",
+               "choices": [{"index": 0, "delta": {"reasoning_content": text},
+                            "finish_reason": null}]})
+    };
+    let body = sse(&[
+        reasoning("Thinking "),
+        reasoning("hard."),
+        delta("Answer"),
+        json!({"id": "c3", "object": "chat.completion.chunk", "model": "m",
+               "choices": [{"index": 0, "delta": {}, "finish_reason": "length"}]}),
+    ]);
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("content-type", "text/event-stream")
+                .set_body_string(body),
+        )
+        .mount(&server)
+        .await;
+    let cli = deepseek("chat_reasoning", &server);
+    let run = cli
+        .run_async(&["chat", "deepseek/deepseek-flash", "hi"])
+        .await;
+    run.expect_code(0);
+    assert_eq!(run.stdout, "Answer\n");
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(lines[0], "Thinking hard.");
+    assert_eq!(lines[1], "finished: length");
+    assert!(lines[2].starts_with("usage: "), "{}", run.all());
+    let run = cli
+        .run_async(&["chat", "deepseek/deepseek-flash", "hi", "--json"])
+        .await;
+    let value = run.json();
+    assert_eq!(value["reasoning"], "Thinking hard.");
+    assert_eq!(value["content"], "Answer");
+    assert_eq!(value["finish_reason"], "length");
+}
