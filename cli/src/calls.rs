@@ -17,7 +17,7 @@ use crate::failure::Failure;
 use crate::render;
 use crate::spinner::Spinner;
 use crate::style::{print_table, OutputArgs, Style};
-use crate::target::{block_on, open, parse_param, parse_target, text_or_stdin, Target};
+use crate::target::{block_on, open, parse_param, parse_target, text_or_stdin, HttpArgs, Target};
 
 /// Examples of `embed`.
 pub const EMBED_EXAMPLES: &str = "\
@@ -79,13 +79,20 @@ pub struct EmbedArgs {
     #[arg(long = "param", short = 'p', value_name = "NAME=VALUE", value_parser = parse_param)]
     pub params: Vec<(String, Value)>,
     #[command(flatten)]
+    pub http: HttpArgs,
+    #[command(flatten)]
     pub output: OutputArgs,
 }
 
 /// Runs `embed`.
 pub fn embed(args: &EmbedArgs) -> Result<(), Failure> {
     let texts = texts_or_stdin_lines(&args.texts, "texts")?;
-    let opened = open(&args.target, ModelType::TextEmbedding, &args.params)?;
+    let opened = open(
+        &args.target,
+        ModelType::TextEmbedding,
+        &args.params,
+        &args.http,
+    )?;
     let request = EmbeddingRequest {
         texts,
         input_type: match args.input_type {
@@ -145,13 +152,15 @@ pub struct RerankArgs {
     #[arg(long)]
     pub score_threshold: Option<f64>,
     #[command(flatten)]
+    pub http: HttpArgs,
+    #[command(flatten)]
     pub output: OutputArgs,
 }
 
 /// Runs `rerank`.
 pub fn rerank(args: &RerankArgs) -> Result<(), Failure> {
     let documents = texts_or_stdin_lines(&args.documents, "documents")?;
-    let opened = open(&args.target, ModelType::Rerank, &[])?;
+    let opened = open(&args.target, ModelType::Rerank, &[], &args.http)?;
     let request = RerankRequest {
         query: args.query.clone(),
         documents,
@@ -220,6 +229,8 @@ pub struct TtsArgs {
     #[arg(long)]
     pub format: Option<String>,
     #[command(flatten)]
+    pub http: HttpArgs,
+    #[command(flatten)]
     pub output: OutputArgs,
 }
 
@@ -227,7 +238,7 @@ pub struct TtsArgs {
 /// a failed call never leaves a truncated file under the requested name.
 pub fn tts(args: &TtsArgs) -> Result<(), Failure> {
     let text = text_or_stdin(args.text.as_deref(), "text")?;
-    let opened = open(&args.target, ModelType::Tts, &[])?;
+    let opened = open(&args.target, ModelType::Tts, &[], &args.http)?;
     let request = TtsRequest {
         text,
         voice: args.voice.clone(),
@@ -285,6 +296,8 @@ pub struct TranscribeArgs {
     #[arg(long)]
     pub prompt: Option<String>,
     #[command(flatten)]
+    pub http: HttpArgs,
+    #[command(flatten)]
     pub output: OutputArgs,
 }
 
@@ -314,7 +327,7 @@ pub fn transcribe(args: &TranscribeArgs) -> Result<(), Failure> {
         .extension()
         .and_then(|e| audio_mime(&e.to_string_lossy()))
         .map(str::to_owned);
-    let opened = open(&args.target, ModelType::Speech2Text, &[])?;
+    let opened = open(&args.target, ModelType::Speech2Text, &[], &args.http)?;
     let request = TranscriptionRequest {
         audio,
         file_name,
@@ -352,13 +365,15 @@ pub struct ModerateArgs {
     /// The text to check; read from stdin when absent.
     pub text: Option<String>,
     #[command(flatten)]
+    pub http: HttpArgs,
+    #[command(flatten)]
     pub output: OutputArgs,
 }
 
 /// Runs `moderate`. A flagged text is a result, not a failure: the exit code stays 0.
 pub fn moderate(args: &ModerateArgs) -> Result<(), Failure> {
     let text = text_or_stdin(args.text.as_deref(), "text")?;
-    let opened = open(&args.target, ModelType::Moderation, &[])?;
+    let opened = open(&args.target, ModelType::Moderation, &[], &args.http)?;
     let result = block_on(async {
         let _spinner = Spinner::start("moderating");
         opened

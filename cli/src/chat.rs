@@ -9,7 +9,9 @@ use crate::failure::Failure;
 use crate::render;
 use crate::spinner::Spinner;
 use crate::style::{stdout_text, OutputArgs, Style};
-use crate::target::{block_on, open, parse_param, parse_target, text_or_stdin, Opened, Target};
+use crate::target::{
+    block_on, open, parse_param, parse_target, text_or_stdin, HttpArgs, Opened, Target,
+};
 
 /// Examples shown by `modelrt chat --help`.
 pub const EXAMPLES: &str = "\
@@ -39,13 +41,15 @@ pub struct Args {
     #[arg(long)]
     pub no_stream: bool,
     #[command(flatten)]
+    pub http: HttpArgs,
+    #[command(flatten)]
     pub output: OutputArgs,
 }
 
 /// Runs `chat`.
 pub fn run(args: &Args) -> Result<(), Failure> {
     let prompt = text_or_stdin(args.prompt.as_deref(), "prompt")?;
-    let opened = open(&args.target, ModelType::Llm, &args.params)?;
+    let opened = open(&args.target, ModelType::Llm, &args.params, &args.http)?;
     let mut messages = Vec::new();
     if let Some(system) = &args.system {
         messages.push(Message::system(system.clone()));

@@ -12,7 +12,7 @@ use crate::failure::Failure;
 use crate::sources::{gather, Gathered};
 use crate::spinner::Spinner;
 use crate::style::{print_table, OutputArgs, Style};
-use crate::target::{block_on, parse_model_type};
+use crate::target::{block_on, parse_model_type, HttpArgs};
 
 /// `modelrt credentials ...`.
 #[derive(Debug, clap::Subcommand)]
@@ -55,6 +55,8 @@ pub struct ValidateArgs {
     /// Check the form only; send nothing.
     #[arg(long)]
     pub offline: bool,
+    #[command(flatten)]
+    pub http: HttpArgs,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -122,8 +124,9 @@ fn validate(args: &ValidateArgs) -> Result<(), Failure> {
         outcome.print(args.output.json);
         return Ok(());
     };
-    let handle =
-        ModelHandle::open_at(provider, model_type, model, gathered.values()).map_err(fail)?;
+    let handle = ModelHandle::open_at(provider, model_type, model, gathered.values())
+        .map_err(fail)?
+        .with_http(args.http.settings());
     outcome.masked = handle.credentials().masked();
     if !args.offline {
         block_on(async {

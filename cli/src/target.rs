@@ -3,9 +3,11 @@
 
 use std::future::Future;
 use std::io::{IsTerminal, Read};
+use std::time::Duration;
 
 use modelrt::registry::{find_provider, ModelHandle};
 use modelrt::runtime::catalog::{ModelType, ProviderInfo};
+use modelrt::runtime::http::HttpSettings;
 use serde_json::{Map, Value};
 
 use crate::failure::Failure;
@@ -82,6 +84,32 @@ pub fn text_or_stdin(given: Option<&str>, what: &str) -> Result<String, Failure>
     Ok(text)
 }
 
+/// Timeouts and retries of the calling subcommands.
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct HttpArgs {
+    /// Longest wait for response bytes, in seconds (default 300).
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub timeout: Option<u64>,
+    /// Retries of connection failures, timeouts, 5xx and rate limits (default 2).
+    #[arg(long, value_name = "N")]
+    pub retries: Option<u32>,
+}
+
+impl HttpArgs {
+    /// The runtime's settings with these overrides.
+    pub fn settings(&self) -> HttpSettings {
+        let mut settings = HttpSettings::default();
+        if let Some(seconds) = self.timeout {
+            settings.read_timeout = Duration::from_secs(seconds);
+            settings.connect_timeout = settings.connect_timeout.min(settings.read_timeout);
+        }
+        if let Some(retries) = self.retries {
+            settings.max_retries = retries;
+        }
+        settings
+    }
+}
+
 /// An opened model with the secrets its error messages must not show.
 #[derive(Debug)]
 pub struct Opened {
@@ -98,11 +126,12 @@ impl Opened {
     }
 }
 
-/// Opens `target` as a `model_type` model with gathered credentials and `params`.
+/// Opens `target` as a `model_type` model with gathered credentials, `params` and `http`.
 pub fn open(
     target: &Target,
     model_type: ModelType,
     params: &[(String, Value)],
+    http: &HttpArgs,
 ) -> Result<Opened, Failure> {
     let provider: &'static ProviderInfo = find_provider(&target.provider)?;
     let credentials = gather(provider, Some((model_type, &target.model)))?;
@@ -110,7 +139,8 @@ pub fn open(
     let handle = ModelHandle::open_at(provider, model_type, &target.model, credentials.values())
         .map_err(fail)?
         .with_params(&params_map(params))
-        .map_err(fail)?;
+        .map_err(fail)?
+        .with_http(http.settings());
     Ok(Opened {
         handle,
         credentials,

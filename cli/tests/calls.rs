@@ -712,3 +712,50 @@ async fn reasoning_goes_to_stderr_and_the_answer_to_stdout() {
     assert_eq!(value["content"], "Answer");
     assert_eq!(value["finish_reason"], "length");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn timeout_and_retries_are_honoured() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(503).set_body_string("overloaded"))
+        .mount(&server)
+        .await;
+    let cli = deepseek("chat_retries", &server);
+    let run = cli
+        .run_async(&["chat", "deepseek/deepseek-flash", "hi", "--retries", "0"])
+        .await;
+    run.expect_code(1).expect_no_secret();
+    assert!(run.stderr.contains("server unavailable"), "{}", run.all());
+    assert_eq!(request_bodies(&server).await.len(), 1);
+
+    let slow = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_string("late")
+                .set_delay(std::time::Duration::from_secs(5)),
+        )
+        .mount(&slow)
+        .await;
+    let started = std::time::Instant::now();
+    let run = deepseek("chat_timeout", &slow)
+        .run_async(&[
+            "chat",
+            "deepseek/deepseek-flash",
+            "hi",
+            "--timeout",
+            "1",
+            "--retries",
+            "0",
+        ])
+        .await;
+    run.expect_code(1);
+    assert!(run.stderr.contains("timeout"), "{}", run.all());
+    assert!(started.elapsed() < std::time::Duration::from_secs(4));
+    assert_eq!(
+        cli.run_async(&["chat", "deepseek/deepseek-flash", "hi", "--timeout", "0"])
+            .await
+            .code,
+        Some(2)
+    );
+}
