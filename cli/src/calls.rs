@@ -261,17 +261,21 @@ pub fn tts(args: &TtsArgs) -> Result<(), Failure> {
         let mut written = 0usize;
         while let Some(bytes) = audio.next().await {
             spinner.stop();
-            let bytes = bytes.map_err(|e| {
-                drop(std::fs::remove_file(&partial));
-                opened.fail(&e)
-            })?;
+            let bytes = bytes.map_err(|e| opened.fail(&e))?;
             file.write_all(&bytes).map_err(io_error)?;
             written += bytes.len();
         }
         file.flush().map_err(io_error)?;
         Ok(written)
+    })
+    .and_then(|written| {
+        std::fs::rename(&partial, path).map_err(io_error)?;
+        Ok(written)
+    })
+    .inspect_err(|_| {
+        // Whatever failed, no partial audio stays behind (it may not exist: ignore that).
+        let _ = std::fs::remove_file(&partial);
     })?;
-    std::fs::rename(&partial, path).map_err(io_error)?;
     if args.output.json {
         let value = json!({"file": path.display().to_string(), "bytes": written});
         out!("{value}");

@@ -17,7 +17,7 @@ use crate::target::{
 pub const EXAMPLES: &str = "\
 Examples:
   modelrt chat openai/gpt-4o \"Write a haiku about Rust\"
-  echo \"Summarize this\" | modelrt chat anthropic/claude-sonnet-4-0 --system \"Be brief\"
+  echo \"Summarize this\" | modelrt chat anthropic/claude-sonnet-5-5 --system \"Be brief\"
   modelrt chat openai_api_compatible/llama3 \"hi\" --param temperature=0.2 --param max_tokens=64
 
 The answer goes to stdout as it arrives; the usage line (tokens, cost) goes to stderr.";

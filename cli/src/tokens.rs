@@ -15,7 +15,7 @@ use crate::target::{parse_target, text_or_stdin, Target};
 pub const EXAMPLES: &str = "\
 Examples:
   modelrt tokens openai/gpt-4o \"How many tokens is this?\"
-  modelrt tokens anthropic/claude-sonnet-4-0 --system \"Be brief\" < prompt.txt --json
+  modelrt tokens anthropic/claude-sonnet-5-5 --system \"Be brief\" < prompt.txt --json
 
 Counts use OpenAI's tokenizers (o200k_base or cl100k_base by model family), plus the chat
 format's per-message overhead; for other vendors' models the count is an estimate.";
