@@ -206,7 +206,7 @@ fn remote(provider: &'static ProviderInfo, args: &ModelsArgs) -> Result<(), Fail
         let _spinner = Spinner::start("listing models");
         remote_models(provider.id, model_type, credentials.values())
             .await
-            .map_err(|e| Failure::from_runtime(&e, credentials.secrets()))
+            .map_err(|e| credentials.fail(&e))
     })?;
     let predefined = |id: &str| provider.model(model_type, id).is_some();
     if args.output.json {

@@ -92,7 +92,7 @@ fn validate(args: &ValidateArgs) -> Result<(), Failure> {
     let provider = find_provider(&args.provider)?;
     let (model_type, model) = pick_model(provider, args);
     let gathered = gather(provider, model.as_deref().map(|m| (model_type, m)))?;
-    let fail = |e: modelrt::runtime::Error| Failure::from_runtime(&e, gathered.secrets());
+    let fail = |e: modelrt::runtime::Error| gathered.fail(&e);
     let mut outcome = Outcome {
         provider,
         model_type,

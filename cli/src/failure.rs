@@ -30,6 +30,12 @@ impl Failure {
         }
     }
 
+    /// Adds what the user can do about it, keeping one line.
+    pub fn with_hint(mut self, hint: &str) -> Self {
+        self.message = format!("{}; {hint}", self.message);
+        self
+    }
+
     /// Prints the failure: `error: ...` on stderr, and with `--json` also
     /// `{"error": {"kind": ..., "message": ...}}` on stdout.
     pub fn report(&self, json: bool) {

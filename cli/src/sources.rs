@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use modelrt::registry::PROVIDERS;
 use modelrt::runtime::catalog::{CredentialForm, FormType, ModelType, ProviderInfo};
 use modelrt::runtime::credentials::MODEL_TYPE_VARIABLE;
+use modelrt::runtime::{Error, ErrorKind};
 
 use crate::failure::Failure;
 use crate::style::Style;
@@ -55,8 +56,11 @@ impl std::fmt::Display for Origin {
 }
 
 /// The credential values found for one provider (and model).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Gathered {
+    provider: &'static ProviderInfo,
+    /// Where the credentials file is (or would be).
+    file_path: Option<PathBuf>,
     values: BTreeMap<String, String>,
     origins: BTreeMap<String, Origin>,
     secrets: Vec<String>,
@@ -73,9 +77,34 @@ impl Gathered {
         self.origins.get(variable)
     }
 
-    /// The raw values of secret fields, to be masked out of any text shown.
-    pub fn secrets(&self) -> &[String] {
-        &self.secrets
+    /// A runtime error as a failure: secrets masked and, when the form rejected a credential,
+    /// where to set it.
+    pub fn fail(&self, error: &Error) -> Failure {
+        let failure = Failure::from_runtime(error, &self.secrets);
+        if error.kind() != ErrorKind::InvalidCredentials {
+            return failure;
+        }
+        // The runtime names the variable in backticks.
+        let named = all_forms(self.provider)
+            .map(|f| f.variable)
+            .find(|v| error.message().contains(&format!("`{v}`")));
+        match named {
+            Some(variable) => failure.with_hint(&self.where_to_set(variable)),
+            None => failure,
+        }
+    }
+
+    /// `set MODELRT_P_V, or `v = ...` under [p] in FILE`.
+    fn where_to_set(&self, variable: &str) -> String {
+        let env = env_name(self.provider.id, variable);
+        match &self.file_path {
+            Some(path) => format!(
+                "set {env}, or `{variable} = ...` under [{}] in {}",
+                self.provider.id,
+                path.display()
+            ),
+            None => format!("set {env}"),
+        }
     }
 
     fn put(&mut self, variable: &str, value: String, origin: Origin) {
@@ -138,7 +167,13 @@ pub fn gather(
     model: Option<(ModelType, &str)>,
 ) -> Result<Gathered, Failure> {
     let file = CredentialFile::load()?;
-    let mut gathered = Gathered::default();
+    let mut gathered = Gathered {
+        provider,
+        file_path: CredentialFile::default_path(),
+        values: BTreeMap::new(),
+        origins: BTreeMap::new(),
+        secrets: Vec::new(),
+    };
     let mut variables: Vec<&'static str> = all_forms(provider).map(|f| f.variable).collect();
     variables.sort_unstable();
     variables.dedup();

@@ -122,7 +122,7 @@ pub struct Opened {
 impl Opened {
     /// A runtime error as a failure with secrets masked.
     pub fn fail(&self, error: &modelrt::runtime::Error) -> Failure {
-        Failure::from_runtime(error, self.credentials.secrets())
+        self.credentials.fail(error)
     }
 }
 
@@ -135,7 +135,7 @@ pub fn open(
 ) -> Result<Opened, Failure> {
     let provider: &'static ProviderInfo = find_provider(&target.provider)?;
     let credentials = gather(provider, Some((model_type, &target.model)))?;
-    let fail = |e: modelrt::runtime::Error| Failure::from_runtime(&e, credentials.secrets());
+    let fail = |e: modelrt::runtime::Error| credentials.fail(&e);
     let handle = ModelHandle::open_at(provider, model_type, &target.model, credentials.values())
         .map_err(fail)?
         .with_params(&params_map(params))

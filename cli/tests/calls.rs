@@ -608,15 +608,19 @@ async fn model_types_a_provider_does_not_serve_fail_clearly() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn missing_credentials_name_the_variable() {
     let server = MockServer::start().await;
-    let run = Cli::new("missing_endpoint")
-        .env("MODELRT_OPENAI_API_COMPATIBLE_API_KEY", SECRET)
+    let cli = Cli::new("missing_endpoint").env("MODELRT_OPENAI_API_COMPATIBLE_API_KEY", SECRET);
+    let run = cli
         .run_async(&["chat", "openai_api_compatible/my-model", "hi"])
         .await;
     run.expect_code(1).expect_no_secret();
+    let config = cli.credentials_file().display().to_string();
     assert_eq!(
         run.stderr.trim_end(),
-        "error: openai_api_compatible: invalid credentials: `endpoint_url` is required but \
-         missing or empty"
+        format!(
+            "error: openai_api_compatible: invalid credentials: `endpoint_url` is required but \
+             missing or empty; set MODELRT_OPENAI_API_COMPATIBLE_ENDPOINT_URL, or \
+             `endpoint_url = ...` under [openai_api_compatible] in {config}"
+        )
     );
     let run = Cli::new("missing_key")
         .env(

@@ -139,7 +139,11 @@ fn form_errors_name_the_field_and_a_model_is_needed_to_call() {
     run.expect_code(1);
     assert_eq!(
         run.stderr.trim_end(),
-        "error: deepseek: invalid credentials: `api_key` is required but missing or empty"
+        format!(
+            "error: deepseek: invalid credentials: `api_key` is required but missing or empty; \
+             set MODELRT_DEEPSEEK_API_KEY, or `api_key = ...` under [deepseek] in {}",
+            cli.credentials_file().display()
+        )
     );
     let cli = Cli::new("validate_select")
         .env(
