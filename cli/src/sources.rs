@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use modelrt::registry::PROVIDERS;
+use modelrt::registry::{did_you_mean, PROVIDERS};
 use modelrt::runtime::catalog::{CredentialForm, FormType, ModelType, ProviderInfo};
 use modelrt::runtime::credentials::MODEL_TYPE_VARIABLE;
 use modelrt::runtime::{Error, ErrorKind};
@@ -177,6 +177,7 @@ pub fn gather(
     let mut variables: Vec<&'static str> = all_forms(provider).map(|f| f.variable).collect();
     variables.sort_unstable();
     variables.dedup();
+    warn_unknown_keys(&file, provider, &variables);
     let model_section = model.map(|(_, id)| format!("{}/{id}", provider.id));
     for variable in variables {
         let name = env_name(provider.id, variable);
@@ -221,6 +222,32 @@ pub fn gather(
         .filter_map(|f| gathered.values.get(f.variable).cloned())
         .collect();
     Ok(gathered)
+}
+
+/// Warns about keys in this provider's sections that are none of its variables (likely typos,
+/// which would otherwise be ignored silently).
+fn warn_unknown_keys(file: &CredentialFile, provider: &ProviderInfo, variables: &[&'static str]) {
+    let Some(path) = &file.path else {
+        return;
+    };
+    let model_prefix = format!("{}/", provider.id);
+    let ours = file
+        .sections
+        .iter()
+        .filter(|(name, _)| *name == provider.id || name.starts_with(&model_prefix));
+    for (section, keys) in ours {
+        for key in keys.keys().filter(|k| !variables.contains(&k.as_str())) {
+            let hint = did_you_mean(key, variables.iter().copied())
+                .map(|close| format!("; did you mean `{close}`?"))
+                .unwrap_or_default();
+            eprintln!(
+                "{}: {}: `{key}` in [{section}] is not a credential of {} (ignored){hint}",
+                Style::stderr().yellow("warning"),
+                path.display(),
+                provider.id
+            );
+        }
+    }
 }
 
 /// The default of the first required form declaring `variable` whose `__model_type`

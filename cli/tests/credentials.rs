@@ -112,7 +112,10 @@ async fn environment_wins_over_the_file_and_shared_files_are_warned_about() {
         &format!("{}/v1", server.uri()),
     );
     cli.write_credentials(
-        &format!("[deepseek]\napi_key = {SECRET}\nendpoint_url = http://127.0.0.1:9/v1\n"),
+        &format!(
+            "[deepseek]\napi_key = {SECRET}\nendpoint_url = http://127.0.0.1:9/v1\napi_kye = x\n\
+             [openai]\nwhatever = y\n"
+        ),
         0o644,
     );
     let run = cli
