@@ -1,5 +1,7 @@
 //! A failure the user can fix: one `error: ...` line on stderr and exit code 1.
 
+use std::io::Write;
+
 use modelrt::runtime::Error;
 
 use crate::style::Style;
@@ -45,7 +47,8 @@ impl Failure {
         eprintln!("{}: {line}", style.red_bold("error"));
         if json {
             let value = serde_json::json!({"error": {"kind": self.kind, "message": line}});
-            out!("{value}");
+            // The exit code already says it failed; a closed stdout changes nothing.
+            let _ = writeln!(std::io::stdout(), "{value}");
         }
     }
 }

@@ -75,13 +75,15 @@ pub fn text_or_stdin(given: Option<&str>, what: &str) -> Result<String, Failure>
     stdin
         .read_to_string(&mut text)
         .map_err(|e| Failure::new("input", format!("cannot read the {what} from stdin: {e}")))?;
-    if text.trim().is_empty() {
+    // `echo text |` ends with a newline nobody means as part of the prompt.
+    let text = text.trim_end();
+    if text.trim_start().is_empty() {
         return Err(Failure::new(
             "input",
             format!("no {what}: give it as an argument or on stdin"),
         ));
     }
-    Ok(text)
+    Ok(text.to_owned())
 }
 
 /// Timeouts and retries of the calling subcommands.

@@ -137,7 +137,7 @@ async fn chat_json_stdin_system_and_params() {
                 "--param",
                 "max_tokens=32",
             ],
-            Some("from stdin"),
+            Some("from stdin\n"),
         )
         .await;
     run.expect_code(0).expect_no_secret();
