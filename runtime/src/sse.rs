@@ -34,7 +34,44 @@ pub enum Framing {
     Delimited(String),
 }
 
-/// An incremental decoder: feed it bytes, collect complete events.
+/// An event borrowed from the decoder's buffer: no copy for the common case of one `data:`
+/// line received within one read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SseEventRef<'a> {
+    /// The `event:` field, when the server named the event type.
+    pub event: Option<&'a str>,
+    /// The data (see [`SseEvent::data`]), not yet checked to be UTF-8.
+    pub data: &'a [u8],
+}
+
+impl SseEventRef<'_> {
+    /// Whether this is the `[DONE]` sentinel OpenAI-style servers send last.
+    pub fn is_done(&self) -> bool {
+        self.data.trim_ascii() == b"[DONE]"
+    }
+
+    /// An owned copy; fails if the data is not UTF-8.
+    pub fn to_event(&self) -> Result<SseEvent> {
+        Ok(SseEvent {
+            event: self.event.map(str::to_owned),
+            data: utf8(self.data)?.to_owned(),
+        })
+    }
+}
+
+/// The data of the event being assembled.
+#[derive(Debug, Default)]
+enum PendingData {
+    /// No `data:` line yet.
+    #[default]
+    None,
+    /// One `data:` line, at this range of the buffer (valid during one `feed`).
+    InBuffer(std::ops::Range<usize>),
+    /// Several lines, or one that must outlive the buffer it was read into.
+    Owned(Vec<u8>),
+}
+
+/// An incremental decoder: feed it bytes, receive complete events.
 #[derive(Debug)]
 pub struct EventDecoder {
     framing: Framing,
@@ -43,8 +80,7 @@ pub struct EventDecoder {
     scanned: usize,
     /// The event being assembled (SSE framing).
     event: Option<String>,
-    data: String,
-    has_data: bool,
+    data: PendingData,
     /// Whether any field of an unfinished SSE event has been seen.
     in_event: bool,
 }
@@ -67,69 +103,101 @@ impl EventDecoder {
             buffer: Vec::new(),
             scanned: 0,
             event: None,
-            data: String::new(),
-            has_data: false,
+            data: PendingData::None,
             in_event: false,
         }
     }
 
     /// Adds bytes and appends every event they complete to `out`.
     pub fn feed(&mut self, bytes: &[u8], out: &mut Vec<SseEvent>) -> Result<()> {
+        self.feed_with(bytes, |event| {
+            out.push(event.to_event()?);
+            Ok(())
+        })
+    }
+
+    /// Ends the stream (see [`EventDecoder::finish_with`]), appending a last event to `out`.
+    pub fn finish(&mut self, out: &mut Vec<SseEvent>) -> Result<()> {
+        self.finish_with(|event| {
+            out.push(event.to_event()?);
+            Ok(())
+        })
+    }
+
+    /// Adds bytes and passes every event they complete to `on_event`, in order. An error
+    /// from `on_event` stops decoding and is returned.
+    pub fn feed_with<F>(&mut self, bytes: &[u8], mut on_event: F) -> Result<()>
+    where
+        F: FnMut(SseEventRef<'_>) -> Result<()>,
+    {
         self.buffer.extend_from_slice(bytes);
-        match self.framing.clone() {
-            Framing::Sse => self.drain_sse_lines(out),
-            Framing::Delimited(delimiter) => self.drain_records(delimiter.as_bytes(), out),
+        let mut buffer = std::mem::take(&mut self.buffer);
+        let consumed = match self.framing.clone() {
+            Framing::Sse => self.sse_lines(&buffer, &mut on_event),
+            Framing::Delimited(delimiter) => {
+                self.records(&buffer, delimiter.as_bytes(), &mut on_event)
+            }
+        };
+        // A pending data line is about to leave the buffer: keep a copy.
+        if let PendingData::InBuffer(range) = &self.data {
+            self.data = PendingData::Owned(buffer[range.clone()].to_vec());
         }
+        let result = consumed.map(|consumed| {
+            buffer.drain(..consumed);
+        });
+        self.buffer = buffer;
+        result
     }
 
     /// Ends the stream. A complete trailing record (delimited framing) or a pending `[DONE]`
     /// is accepted; anything else left over means the stream was cut mid-event: an error of
     /// kind [`ErrorKind::Connection`] keeping the partial payload.
-    pub fn finish(&mut self, out: &mut Vec<SseEvent>) -> Result<()> {
-        match self.framing.clone() {
-            Framing::Delimited(_) => {
-                let rest = std::mem::take(&mut self.buffer);
-                self.scanned = 0;
-                self.push_record(&rest, out)
-            }
-            Framing::Sse => {
-                // A final line without its line end still counts as a line.
-                let leftover = std::mem::take(&mut self.buffer);
-                self.scanned = 0;
-                let line = leftover.strip_suffix(b"\r").unwrap_or(&leftover);
-                let cut_line = !line.is_empty();
-                if !leftover.is_empty() {
-                    self.sse_line(line, out)?;
-                }
-                if !self.in_event && !cut_line {
-                    return Ok(());
-                }
-                if self.has_data && self.data.trim() == "[DONE]" {
-                    self.dispatch(out);
-                    return Ok(());
-                }
-                let partial = if self.has_data {
-                    std::mem::take(&mut self.data)
-                } else {
-                    String::from_utf8_lossy(line).into_owned()
-                };
-                self.in_event = false;
-                Err(Error::new(
-                    ErrorKind::Connection,
-                    "stream ended in the middle of an event",
-                )
-                .with_body(partial))
-            }
+    pub fn finish_with<F>(&mut self, mut on_event: F) -> Result<()>
+    where
+        F: FnMut(SseEventRef<'_>) -> Result<()>,
+    {
+        let leftover = std::mem::take(&mut self.buffer);
+        self.scanned = 0;
+        if let Framing::Delimited(_) = self.framing {
+            return push_record(&leftover, &mut on_event);
         }
+        // A final line without its line end still counts as a line.
+        let line_len = leftover.len() - usize::from(leftover.last() == Some(&b'\r'));
+        let cut_line = line_len > 0;
+        if !leftover.is_empty() {
+            self.sse_line(&leftover, 0..line_len, &mut on_event)?;
+        }
+        if !self.in_event && !cut_line {
+            return Ok(());
+        }
+        let done = match &self.data {
+            PendingData::InBuffer(range) => leftover[range.clone()].trim_ascii() == b"[DONE]",
+            PendingData::Owned(data) => data.trim_ascii() == b"[DONE]",
+            PendingData::None => false,
+        };
+        if done {
+            return self.dispatch(&leftover, &mut on_event);
+        }
+        let partial = match std::mem::take(&mut self.data) {
+            PendingData::InBuffer(range) => &leftover[range],
+            PendingData::Owned(data) => return Err(cut_off(&data)),
+            PendingData::None => &leftover[..line_len],
+        };
+        self.in_event = false;
+        Err(cut_off(partial))
     }
 
-    fn drain_sse_lines(&mut self, out: &mut Vec<SseEvent>) -> Result<()> {
+    /// Handles every complete line of `buffer`; returns how many bytes were consumed.
+    fn sse_lines<F>(&mut self, buffer: &[u8], on_event: &mut F) -> Result<usize>
+    where
+        F: FnMut(SseEventRef<'_>) -> Result<()>,
+    {
         let mut start = 0;
         let mut i = self.scanned;
-        while let Some(offset) = find_line_end(&self.buffer[i..]) {
+        while let Some(offset) = find_line_end(&buffer[i..]) {
             let end = i + offset;
-            let terminator_len = if self.buffer[end] == b'\r' {
-                match self.buffer.get(end + 1) {
+            let terminator_len = if buffer[end] == b'\r' {
+                match buffer.get(end + 1) {
                     Some(b'\n') => 2,
                     Some(_) => 1,
                     // A `\r` at the end of the buffer may be the first half of `\r\n`.
@@ -138,48 +206,67 @@ impl EventDecoder {
             } else {
                 1
             };
-            let line = std::mem::take(&mut self.buffer);
-            let result = self.sse_line(&line[start..end], out);
-            self.buffer = line;
-            result?;
+            self.sse_line(buffer, start..end, on_event)?;
             start = end + terminator_len;
             i = start;
         }
-        self.buffer.drain(..start);
         // Skip what was searched next time, except a trailing `\r` (it may precede `\n`).
-        self.scanned = self.buffer.len() - usize::from(self.buffer.last() == Some(&b'\r'));
-        Ok(())
+        let rest = buffer.len() - start;
+        self.scanned = rest - usize::from(rest > 0 && buffer.last() == Some(&b'\r'));
+        Ok(start)
     }
 
-    fn sse_line(&mut self, line: &[u8], out: &mut Vec<SseEvent>) -> Result<()> {
+    /// Handles the line at `range` of `buffer`.
+    fn sse_line<F>(
+        &mut self,
+        buffer: &[u8],
+        range: std::ops::Range<usize>,
+        on_event: &mut F,
+    ) -> Result<()>
+    where
+        F: FnMut(SseEventRef<'_>) -> Result<()>,
+    {
+        let line = &buffer[range.clone()];
         if line.is_empty() {
-            if self.in_event {
-                self.dispatch(out);
-            }
-            return Ok(());
+            return if self.in_event {
+                self.dispatch(buffer, on_event)
+            } else {
+                Ok(())
+            };
         }
         if line[0] == b':' {
             return Ok(()); // a comment (keep-alive)
         }
-        let line = utf8(line)?;
-        let (field, value) = match line.find(':') {
+        let (field, value) = match line.iter().position(|&b| b == b':') {
             Some(colon) => {
-                let value = &line[colon + 1..];
-                (&line[..colon], value.strip_prefix(' ').unwrap_or(value))
+                let mut value = range.start + colon + 1;
+                if value < range.end && buffer[value] == b' ' {
+                    value += 1;
+                }
+                (&line[..colon], value..range.end)
             }
-            None => (line, ""),
+            None => (line, range.end..range.end),
         };
         match field {
-            "data" => {
-                if self.has_data {
-                    self.data.push('\n');
-                }
-                self.data.push_str(value);
-                self.has_data = true;
+            b"data" => {
+                self.data = match std::mem::take(&mut self.data) {
+                    PendingData::None => PendingData::InBuffer(value),
+                    PendingData::InBuffer(first) => {
+                        let mut data = buffer[first].to_vec();
+                        data.push(b'\n');
+                        data.extend_from_slice(&buffer[value]);
+                        PendingData::Owned(data)
+                    }
+                    PendingData::Owned(mut data) => {
+                        data.push(b'\n');
+                        data.extend_from_slice(&buffer[value]);
+                        PendingData::Owned(data)
+                    }
+                };
                 self.in_event = true;
             }
-            "event" => {
-                self.event = Some(value.to_owned());
+            b"event" => {
+                self.event = Some(utf8(&buffer[value])?.to_owned());
                 self.in_event = true;
             }
             // `id` and `retry` concern reconnection, which a model call never does.
@@ -188,17 +275,30 @@ impl EventDecoder {
         Ok(())
     }
 
-    fn dispatch(&mut self, out: &mut Vec<SseEvent>) {
+    fn dispatch<F>(&mut self, buffer: &[u8], on_event: &mut F) -> Result<()>
+    where
+        F: FnMut(SseEventRef<'_>) -> Result<()>,
+    {
         let event = self.event.take();
-        let data = std::mem::take(&mut self.data);
-        if self.has_data {
-            out.push(SseEvent { event, data });
-        }
-        self.has_data = false;
         self.in_event = false;
+        let data = std::mem::take(&mut self.data);
+        let data: &[u8] = match &data {
+            // An event without data is not delivered (SSE rule).
+            PendingData::None => return Ok(()),
+            PendingData::InBuffer(range) => &buffer[range.clone()],
+            PendingData::Owned(data) => data,
+        };
+        on_event(SseEventRef {
+            event: event.as_deref(),
+            data,
+        })
     }
 
-    fn drain_records(&mut self, delimiter: &[u8], out: &mut Vec<SseEvent>) -> Result<()> {
+    /// Handles every complete record of `buffer`; returns how many bytes were consumed.
+    fn records<F>(&mut self, buffer: &[u8], delimiter: &[u8], on_event: &mut F) -> Result<usize>
+    where
+        F: FnMut(SseEventRef<'_>) -> Result<()>,
+    {
         if delimiter.is_empty() {
             return Err(Error::new(
                 ErrorKind::InvalidParams,
@@ -207,32 +307,43 @@ impl EventDecoder {
         }
         let mut start = 0;
         let mut search_from = self.scanned;
-        while let Some(offset) = find(&self.buffer[search_from..], delimiter) {
+        while let Some(offset) = find(&buffer[search_from..], delimiter) {
             let end = search_from + offset;
-            let record = std::mem::take(&mut self.buffer);
-            let result = self.push_record(&record[start..end], out);
-            self.buffer = record;
-            result?;
+            push_record(&buffer[start..end], on_event)?;
             start = end + delimiter.len();
             search_from = start;
         }
-        self.buffer.drain(..start);
         // The delimiter may straddle the next chunk boundary: re-search its length minus one.
-        self.scanned = self.buffer.len().saturating_sub(delimiter.len() - 1);
-        Ok(())
+        self.scanned = (buffer.len() - start).saturating_sub(delimiter.len() - 1);
+        Ok(start)
     }
+}
 
-    fn push_record(&mut self, record: &[u8], out: &mut Vec<SseEvent>) -> Result<()> {
-        let text = utf8(record)?.trim();
-        let text = text.strip_prefix("data:").map_or(text, str::trim_start);
-        if !text.is_empty() {
-            out.push(SseEvent {
-                event: None,
-                data: text.to_owned(),
-            });
-        }
-        Ok(())
+/// The error for a stream that ended inside an event.
+fn cut_off(partial: &[u8]) -> Error {
+    Error::new(
+        ErrorKind::Connection,
+        "stream ended in the middle of an event",
+    )
+    .with_body(String::from_utf8_lossy(partial).into_owned())
+}
+
+/// Delivers one delimited record: trimmed, without a leading `data:`; blank ones are skipped.
+fn push_record<F>(record: &[u8], on_event: &mut F) -> Result<()>
+where
+    F: FnMut(SseEventRef<'_>) -> Result<()>,
+{
+    let text = record.trim_ascii();
+    let text = text
+        .strip_prefix(b"data:")
+        .map_or(text, <[u8]>::trim_ascii_start);
+    if text.is_empty() {
+        return Ok(());
     }
+    on_event(SseEventRef {
+        event: None,
+        data: text,
+    })
 }
 
 /// The position of the first `\n` or `\r`. Scans a word (8 bytes) at a time, since lines

@@ -16,7 +16,7 @@ use super::request::HttpRequest;
 use super::retry::{backoff, retry_after};
 use super::settings::HttpSettings;
 use crate::error::{Error, ErrorKind, Result};
-use crate::sse::{EventDecoder, Framing, SseEvent};
+use crate::sse::{EventDecoder, Framing, SseEvent, SseEventRef};
 
 /// What a provider's error body says, as parsed by its protocol.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -117,7 +117,21 @@ pub struct HttpResponse {
 }
 
 /// Decoded events of a streamed response. Dropping it closes the connection.
-pub type EventStream = Pin<Box<dyn Stream<Item = Result<SseEvent>> + Send + 'static>>;
+pub type EventStream = ParsedStream<SseEvent>;
+
+/// The items parsed from a streamed response. Dropping it closes the connection.
+pub type ParsedStream<T> = Pin<Box<dyn Stream<Item = Result<T>> + Send + 'static>>;
+
+/// What a stream parser makes of one event.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Parsed<T> {
+    /// An item for the caller.
+    Item(T),
+    /// Nothing (e.g. a keep-alive or an event type the protocol ignores).
+    Skip,
+    /// The end of the answer (e.g. `[DONE]`): the stream ends; later bytes are ignored.
+    End,
+}
 
 /// Raw chunks of a streamed response (e.g. audio). Dropping it closes the connection.
 pub type ByteStream = Pin<Box<dyn Stream<Item = Result<Vec<u8>>> + Send + 'static>>;
@@ -185,15 +199,32 @@ impl HttpCall {
         decode_json(&response.body).map_err(|e| self.finish_error(e, request))
     }
 
-    /// Sends `request` and returns its body as decoded events. Retries happen only until the
-    /// response headers arrive; once the stream has started, an error ends it (after every
-    /// complete event before it). A JSON answer (from a server that ignored the request to
-    /// stream) becomes one event whose data is the whole body.
+    /// Sends `request` and returns its body as decoded events (see
+    /// [`HttpCall::send_events_with`]).
     pub async fn send_events(
         &self,
         request: &HttpRequest,
         framing: Framing,
     ) -> Result<EventStream> {
+        self.send_events_with(request, framing, |event| event.to_event().map(Parsed::Item))
+            .await
+    }
+
+    /// Sends `request` and returns its body as the items `parse` makes of each event, parsed
+    /// straight from the receive buffer (no copy per event). Retries happen only until the
+    /// response headers arrive; once the stream has started, an error ends it, after every
+    /// item parsed before it. A JSON answer (from a server that ignored the request to
+    /// stream) is parsed as one event whose data is the whole body.
+    pub async fn send_events_with<T, F>(
+        &self,
+        request: &HttpRequest,
+        framing: Framing,
+        mut parse: F,
+    ) -> Result<ParsedStream<T>>
+    where
+        T: Send + 'static,
+        F: FnMut(SseEventRef<'_>) -> Result<Parsed<T>> + Send + 'static,
+    {
         let response = self
             .with_retries(request, |client| async move {
                 self.attempt(&client, request).await
@@ -209,17 +240,22 @@ impl HttpCall {
                 .bytes()
                 .await
                 .map_err(|e| self.finish_error(self.transport_error(e), request))?;
-            let event = SseEvent {
+            let parsed = parse(SseEventRef {
                 event: None,
-                data: String::from_utf8_lossy(&body).into_owned(),
+                data: &body,
+            });
+            let item = match parsed {
+                Ok(Parsed::Item(item)) => Some(Ok(item)),
+                Ok(Parsed::Skip | Parsed::End) => None,
+                Err(error) => Some(Err(self.finish_error(error, request))),
             };
-            return Ok(Box::pin(futures::stream::once(async move { Ok(event) })));
+            return Ok(Box::pin(futures::stream::iter(item)));
         }
         Ok(Box::pin(Events {
             body: Box::pin(response.bytes_stream()),
             decoder: EventDecoder::new(framing),
+            parse,
             ready: VecDeque::new(),
-            scratch: Vec::new(),
             failure: None,
             finished: false,
             call: self.clone(),
@@ -363,20 +399,23 @@ impl HttpCall {
     }
 }
 
-/// The decoded events of a response body `S`.
-struct Events<S> {
+/// The items parsed from the events of a response body `S`.
+struct Events<S, F, T> {
     body: S,
     decoder: EventDecoder,
-    ready: VecDeque<SseEvent>,
-    scratch: Vec<SseEvent>,
-    /// An error to report once every event before it was delivered.
+    parse: F,
+    ready: VecDeque<T>,
+    /// An error to report once every item before it was delivered.
     failure: Option<Error>,
     finished: bool,
     call: HttpCall,
     secrets: Vec<String>,
 }
 
-impl<S> Events<S> {
+// Nothing is ever pinned through `Events`: the parser and items are plain values.
+impl<S: Unpin, F, T> Unpin for Events<S, F, T> {}
+
+impl<S, F, T> Events<S, F, T> {
     fn fail(&mut self, error: Error) {
         let secrets: Vec<&str> = self.secrets.iter().map(String::as_str).collect();
         self.failure = Some(
@@ -388,35 +427,54 @@ impl<S> Events<S> {
     }
 }
 
-impl<S, B> Stream for Events<S>
+impl<S, B, F, T> Stream for Events<S, F, T>
 where
     S: Stream<Item = reqwest::Result<B>> + Unpin,
     B: AsRef<[u8]>,
+    F: FnMut(SseEventRef<'_>) -> Result<Parsed<T>>,
 {
-    type Item = Result<SseEvent>;
+    type Item = Result<T>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = &mut *self;
         loop {
-            if let Some(event) = this.ready.pop_front() {
-                return Poll::Ready(Some(Ok(event)));
+            if let Some(item) = this.ready.pop_front() {
+                return Poll::Ready(Some(Ok(item)));
             }
             if this.finished {
                 return Poll::Ready(this.failure.take().map(Err));
             }
             let polled = Pin::new(&mut this.body).poll_next(cx);
-            let mut out = std::mem::take(&mut this.scratch);
+            let Events {
+                decoder,
+                parse,
+                ready,
+                finished,
+                ..
+            } = this;
+            let mut ended = false;
+            let mut deliver = |event: SseEventRef<'_>| {
+                if !ended {
+                    match parse(event)? {
+                        Parsed::Item(item) => ready.push_back(item),
+                        Parsed::Skip => {}
+                        Parsed::End => ended = true,
+                    }
+                }
+                Ok(())
+            };
             let result = match polled {
                 Poll::Pending => return Poll::Pending,
-                Poll::Ready(Some(Ok(chunk))) => this.decoder.feed(chunk.as_ref(), &mut out),
+                Poll::Ready(Some(Ok(chunk))) => decoder.feed_with(chunk.as_ref(), &mut deliver),
                 Poll::Ready(Some(Err(error))) => Err(this.call.transport_error(error)),
                 Poll::Ready(None) => {
-                    this.finished = true;
-                    this.decoder.finish(&mut out)
+                    *finished = true;
+                    decoder.finish_with(&mut deliver)
                 }
             };
-            this.ready.extend(out.drain(..));
-            this.scratch = out;
+            if ended {
+                this.finished = true;
+            }
             if let Err(error) = result {
                 this.fail(error);
             }

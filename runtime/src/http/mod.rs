@@ -8,7 +8,7 @@ mod settings;
 
 pub use call::{
     classify, decode_json, ByteStream, ErrorBodyParser, EventStream, HttpCall, HttpResponse,
-    ProviderErrorBody,
+    Parsed, ParsedStream, ProviderErrorBody,
 };
 pub use client::shared_client;
 pub use request::{Body, HttpRequest};

@@ -1,6 +1,5 @@
 //! `/chat/completions` and `/completions`, whole and streamed.
 
-use futures::StreamExt;
 use serde_json::json;
 
 use super::config::{Endpoint, LlmSettings};
@@ -10,7 +9,7 @@ use super::decode::{
 use super::encode::llm_body;
 use crate::catalog::LlmMode;
 use crate::error::{Error, Result};
-use crate::http::{classify, decode_json, HttpCall, HttpRequest};
+use crate::http::{classify, decode_json, HttpCall, HttpRequest, Parsed};
 use crate::llm::{
     strip_code_fence, strip_fence, with_usage, LlmChunk, LlmRequest, LlmResponse, LlmStream,
     Message, ResponseFormat, ToolCallDelta, UsageBasis,
@@ -84,7 +83,7 @@ fn prepare(ctx: &CallContext<'_>, mut request: LlmRequest, shape: Shape) -> Resu
 }
 
 /// An error the server reported inside a 200 body or a stream event.
-fn reported_error(call: &HttpCall, error: &serde_json::Value, raw: &str) -> Error {
+fn reported_error(error: &serde_json::Value, raw: &str) -> Error {
     let parsed = error_value(error);
     let kind = classify(200, &parsed);
     let mut err = Error::new(
@@ -93,8 +92,7 @@ fn reported_error(call: &HttpCall, error: &serde_json::Value, raw: &str) -> Erro
             .message
             .unwrap_or_else(|| "the server reported an error".to_owned()),
     )
-    .with_body(raw)
-    .in_call(call.provider(), call.model());
+    .with_body(raw);
     if let Some(code) = parsed.code {
         err = err.with_code(code);
     }
@@ -113,11 +111,8 @@ async fn complete(prepared: Prepared) -> Result<LlmResponse> {
     let completion: Completion =
         decode_json(&answer.body).map_err(|e| e.in_call(call.provider(), call.model()))?;
     if let Some(error) = &completion.error {
-        return Err(reported_error(
-            &call,
-            error,
-            &String::from_utf8_lossy(&answer.body),
-        ));
+        let raw = String::from_utf8_lossy(&answer.body);
+        return Err(reported_error(error, &raw).in_call(call.provider(), call.model()));
     }
     let (mut response, usage) = response_from_wire(completion);
     if response.model.is_empty() {
@@ -184,25 +179,26 @@ pub async fn stream(ctx: CallContext<'_>, request: LlmRequest) -> Result<LlmStre
         format,
         basis,
     } = prepare(&ctx, request, Shape::Streamed)?;
-    let events = call
-        .send_events(&http_request, settings.framing.clone())
-        .await?;
+    let (provider, model) = (call.provider().to_owned(), call.model().to_owned());
     let mut named_model = false;
-    let chunks = events
-        .take_while(|event| futures::future::ready(!matches!(event, Ok(e) if e.is_done())))
-        .map(move |event| {
-            let event = event?;
-            let completion: Completion = decode_json(event.data.as_bytes())
-                .map_err(|e| e.in_call(call.provider(), call.model()))?;
+    let chunks = call
+        .send_events_with(&http_request, settings.framing.clone(), move |event| {
+            if event.is_done() {
+                return Ok(Parsed::End);
+            }
+            let completion: Completion =
+                decode_json(event.data).map_err(|e| e.in_call(&provider, &model))?;
             if let Some(error) = &completion.error {
-                return Err(reported_error(&call, error, &event.data));
+                let raw = String::from_utf8_lossy(event.data);
+                return Err(reported_error(error, &raw).in_call(&provider, &model));
             }
             // The model is named once, on the first chunk that carries it.
             let chunk = chunk_from_wire(completion, !named_model);
             named_model |= chunk.model.is_some();
-            Ok(chunk)
-        });
-    let stream = with_usage(Box::pin(chunks), basis);
+            Ok(Parsed::Item(chunk))
+        })
+        .await?;
+    let stream = with_usage(chunks, basis);
     Ok(match format {
         Some(ResponseFormat::CodeBlock(_)) => strip_fence(stream),
         _ => stream,
