@@ -97,10 +97,7 @@ async fn stream(
     while let Some(chunk) = chunks.next().await {
         spinner.stop();
         let chunk = chunk.map_err(|e| {
-            if print_live {
-                // End the partial answer's line so the error starts on its own.
-                out!();
-            }
+            printer.end_line();
             opened.fail(&e)
         })?;
         if print_live {
@@ -116,9 +113,23 @@ async fn stream(
 #[derive(Debug, Default)]
 struct LivePrinter {
     in_reasoning: bool,
+    /// Whether the answer's current line on stdout is unfinished.
+    open_line: bool,
 }
 
 impl LivePrinter {
+    /// Ends an unfinished line, so that an error message starts on its own.
+    fn end_line(&mut self) {
+        if self.open_line {
+            out!();
+            self.open_line = false;
+        }
+        if self.in_reasoning {
+            eprintln!();
+            self.in_reasoning = false;
+        }
+    }
+
     fn piece(&mut self, reasoning: &str, content: &str) {
         if !reasoning.is_empty() {
             eprint!("{}", Style::stderr().dim(reasoning));
@@ -130,6 +141,7 @@ impl LivePrinter {
                 self.in_reasoning = false;
             }
             stdout_text(content);
+            self.open_line = !content.ends_with('\n');
         }
     }
 }

@@ -763,3 +763,25 @@ async fn timeout_and_retries_are_honoured() {
         Some(2)
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_broken_stream_keeps_the_partial_answer_and_fails() {
+    let server = MockServer::start().await;
+    // One delta, then an event that is not JSON.
+    let body = format!("data: {}\n\ndata: {{not json\n\n", delta("Hel"));
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("content-type", "text/event-stream")
+                .set_body_string(body),
+        )
+        .mount(&server)
+        .await;
+    let run = deepseek("chat_cut", &server)
+        .run_async(&["chat", "deepseek/deepseek-flash", "hi", "--retries", "0"])
+        .await;
+    run.expect_code(1).expect_no_secret();
+    assert_eq!(run.stdout, "Hel\n");
+    assert!(run.stderr.starts_with("error: "), "{}", run.all());
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.all());
+}
