@@ -56,6 +56,8 @@ fn model_enums_index_their_own_rows() {
     let enumerated: Vec<&str> = openai::Llm::ALL.iter().map(|m| m.id()).collect();
     assert_eq!(listed, enumerated, "ALL is in position order");
     assert_eq!(openai::Llm::from_id("no-such-model"), None);
+    let first = openai::Llm::ALL[0];
+    assert_eq!(format!("{first:?}"), format!("Llm({:?})", first.id()));
 }
 
 #[test]

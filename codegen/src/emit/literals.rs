@@ -9,9 +9,12 @@ use rust_decimal::Decimal;
 use crate::emit::EmitError;
 use crate::ir::I18n;
 
-/// `I18n { en_us: "..", others: &[("zh_Hans", ".."), ..] }`.
+/// `I18n { en_us: "..", others: &[("zh_Hans", ".."), ..] }`, or `text("..")` for English only.
 pub fn i18n(text: &I18n) -> TokenStream {
     let en = &text.en_us;
+    if text.others.is_empty() {
+        return quote!(::modelrt::__private::text(#en));
+    }
     let others = text
         .others
         .iter()
@@ -49,6 +52,9 @@ pub fn price(declared: &str) -> Result<TokenStream, EmitError> {
     let hi = ((mantissa >> 64) & 0xFFFF_FFFF) as u32;
     let negative = value.is_sign_negative();
     let scale = value.scale();
+    if mid == 0 && hi == 0 && !negative {
+        return Ok(quote!(::modelrt::__private::price(#declared, #lo, #scale)));
+    }
     Ok(quote! {
         catalog::Price {
             declared: #declared,
@@ -72,12 +78,12 @@ mod tests {
     fn price_keeps_exact_parts() {
         let tokens = price("0.000001").unwrap().to_string();
         assert!(
-            tokens.contains("from_parts (1u32 , 0u32 , 0u32 , false , 6u32)"),
+            tokens.contains("price (\"0.000001\" , 1u32 , 6u32)"),
             "{tokens}"
         );
         let tokens = price("12.5").unwrap().to_string();
         assert!(
-            tokens.contains("from_parts (125u32 , 0u32 , 0u32 , false , 1u32)"),
+            tokens.contains("price (\"12.5\" , 125u32 , 1u32)"),
             "{tokens}"
         );
         // A value above 2^32 spreads into the mid word.

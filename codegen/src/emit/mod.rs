@@ -16,6 +16,7 @@ mod models;
 mod names;
 mod params;
 mod sdk;
+mod shared;
 mod tables;
 mod wiring;
 
@@ -93,9 +94,11 @@ pub fn emit(catalog: &Catalog, options: &EmitOptions) -> Result<String, EmitErro
     let mut modules = Vec::new();
     let mut rows = Vec::new();
     let mut reexports = Vec::new();
+    let mut shared = shared::Shared::default();
     for provider in &catalog.providers {
         let module = models::checked_ident(&provider.rust_module, &provider.source)?;
-        modules.push(provider_module(provider).map_err(|e| e.in_file(&provider.source))?);
+        let tokens = provider_module(provider, &mut shared);
+        modules.push(tokens.map_err(|e| e.in_file(&provider.source))?);
         rows.push(quote!(&#module::PROVIDER));
         if !RESERVED_ROOT_NAMES.contains(&provider.rust_module.as_str()) {
             let doc = docs::doc_attrs(&format!(
@@ -107,13 +110,17 @@ pub fn emit(catalog: &Catalog, options: &EmitOptions) -> Result<String, EmitErro
     }
     let count = rows.len();
     let implementations = wiring::implementations(&catalog.providers)?;
+    let shared = shared.statics();
     let tokens = quote! {
         /// Every provider of the tree, one module each, named after the provider id.
         pub mod providers {
+            use ::modelrt::runtime::catalog;
+
             #(#modules)*
+            #shared
 
             /// Every provider's catalog row, in position order.
-            pub static ALL: [&::modelrt::runtime::catalog::ProviderInfo; #count] = [#(#rows),*];
+            pub static ALL: [&catalog::ProviderInfo; #count] = [#(#rows),*];
 
             #implementations
         }
@@ -144,7 +151,10 @@ fn header(catalog: &Catalog, options: &EmitOptions) -> String {
 }
 
 /// `pub mod <provider> { .. }`: tables, credentials, model enums, params, wire enums.
-fn provider_module(provider: &Provider) -> Result<TokenStream, EmitError> {
+fn provider_module(
+    provider: &Provider,
+    shared: &mut shared::Shared,
+) -> Result<TokenStream, EmitError> {
     let module = models::checked_ident(&provider.rust_module, &provider.source)?;
     let groups = models::group_models(provider);
 
@@ -163,7 +173,7 @@ fn provider_module(provider: &Provider) -> Result<TokenStream, EmitError> {
     let mut type_scope = names::Scope::with_reserved(&reserved);
     let mut enum_set = enums::EnumSet::new(&mut type_scope);
 
-    let tables = tables::provider_tables(provider, &groups)?;
+    let tables = tables::provider_tables(provider, &groups, shared)?;
     let credential_structs = credentials::credential_structs(provider, &mut enum_set);
     let mut model_enums = Vec::new();
     let mut params_structs = Vec::new();

@@ -47,6 +47,7 @@ pub fn group_models(provider: &Provider) -> Vec<TypeGroup<'_>> {
 /// The enum of one group and its table-backed methods.
 pub fn model_enum(provider: &Provider, group: &TypeGroup<'_>) -> Result<TokenStream, EmitError> {
     let name = ident(group.model_type.variant_name());
+    let name_str = group.model_type.variant_name();
     let enum_doc_attrs = doc_attrs(&format!(
         "{} models of {}, in position order. Each variant's row is in [`PROVIDER`]`.models`.",
         group.model_type.as_str(),
@@ -81,8 +82,15 @@ pub fn model_enum(provider: &Provider, group: &TypeGroup<'_>) -> Result<TokenStr
     };
     Ok(quote! {
         #enum_doc_attrs
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[derive(Clone, Copy, PartialEq, Eq, Hash)]
         pub enum #name { #(#variants),* }
+
+        // By id, not by variant: a derived `Debug` would be one match arm per model.
+        impl ::core::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.debug_tuple(#name_str).field(&self.id()).finish()
+            }
+        }
 
         #allow
         impl #name {

@@ -7,6 +7,7 @@ use quote::quote;
 use crate::emit::callability::{callability, Callability};
 use crate::emit::literals::{float, i18n, option, price};
 use crate::emit::models::TypeGroup;
+use crate::emit::shared::Shared;
 use crate::emit::EmitError;
 use crate::ir::{
     CredentialForm, DefaultValue, Model, ModelProperties, ParameterRule, Pricing, Provider, ShowOn,
@@ -23,6 +24,7 @@ pub const MODELS: &str = "MODELS";
 pub fn provider_tables(
     provider: &Provider,
     groups: &[TypeGroup],
+    shared: &mut Shared,
 ) -> Result<TokenStream, EmitError> {
     let id = &provider.id;
     let source = &provider.source;
@@ -79,7 +81,7 @@ pub fn provider_tables(
     let model_count = models.len();
     let model_rows = models
         .iter()
-        .map(|m| model_row(m))
+        .map(|m| model_row(m, shared))
         .collect::<Result<Vec<_>, _>>()?;
     let models_ident = crate::emit::names::ident(MODELS);
 
@@ -161,21 +163,31 @@ fn form_row(form: &CredentialForm) -> TokenStream {
     }
 }
 
-fn model_row(model: &Model) -> Result<TokenStream, EmitError> {
+fn model_row(model: &Model, shared: &mut Shared) -> Result<TokenStream, EmitError> {
     let id = &model.id;
     let label = i18n(&model.label);
     let model_type = crate::emit::names::ident(model.model_type.variant_name());
-    let features = model.features.iter().map(|f| {
-        let v = crate::emit::names::ident(f.variant_name());
-        quote!(catalog::ModelFeature::#v)
-    });
+    let features = shared.slice(
+        "FEATURES",
+        quote!(catalog::ModelFeature),
+        format!("{:?}", model.features),
+        || {
+            let features = model.features.iter().map(|f| {
+                let v = crate::emit::names::ident(f.variant_name());
+                quote!(catalog::ModelFeature::#v)
+            });
+            Ok::<_, EmitError>(features.collect())
+        },
+    )?;
     let fetch_from = crate::emit::names::ident(model.fetch_from.variant_name());
     let properties = properties(&model.properties);
-    let rules = model
-        .parameter_rules
-        .iter()
-        .map(rule_row)
-        .collect::<Result<Vec<_>, _>>()
+    let rules = shared
+        .slice(
+            "RULES",
+            quote!(catalog::ParameterRule),
+            format!("{:?}", model.parameter_rules),
+            || model.parameter_rules.iter().map(rule_row).collect(),
+        )
         .map_err(|e| e.in_file(&model.source))?;
     let pricing = match &model.pricing {
         Some(p) => {
@@ -191,10 +203,10 @@ fn model_row(model: &Model) -> Result<TokenStream, EmitError> {
             id: #id,
             label: #label,
             model_type: catalog::ModelType::#model_type,
-            features: &[#(#features),*],
+            features: #features,
             fetch_from: catalog::ConfigurateMethod::#fetch_from,
             properties: #properties,
-            parameter_rules: &[#(#rules),*],
+            parameter_rules: #rules,
             pricing: #pricing,
             deprecated: #deprecated,
             source: #source,
@@ -202,43 +214,51 @@ fn model_row(model: &Model) -> Result<TokenStream, EmitError> {
     })
 }
 
+/// Only the declared keys, the rest from `NO_PROPERTIES`.
 fn properties(p: &ModelProperties) -> TokenStream {
-    let mode = option(p.mode.as_ref(), |m| {
-        let v = crate::emit::names::ident(m.variant_name());
-        quote!(catalog::LlmMode::#v)
-    });
-    let number = |n: &u32| quote!(#n);
-    let text = |s: &String| quote!(#s);
-    let context_size = option(p.context_size.as_ref(), number);
-    let max_chunks = option(p.max_chunks.as_ref(), number);
-    let file_upload_limit = option(p.file_upload_limit.as_ref(), number);
-    let extensions = option(p.supported_file_extensions.as_ref(), text);
-    let default_voice = option(p.default_voice.as_ref(), text);
-    let voices = p.voices.iter().map(|v| {
-        let mode = &v.mode;
-        let name = &v.name;
-        let language = &v.language;
-        quote!(catalog::Voice { mode: #mode, name: #name, language: &[#(#language),*] })
-    });
-    let word_limit = option(p.word_limit.as_ref(), number);
-    let audio_type = option(p.audio_type.as_ref(), text);
-    let max_workers = option(p.max_workers.as_ref(), number);
-    let max_chars = option(p.max_characters_per_chunk.as_ref(), number);
-    quote! {
-        catalog::ModelProperties {
-            mode: #mode,
-            context_size: #context_size,
-            max_chunks: #max_chunks,
-            file_upload_limit: #file_upload_limit,
-            supported_file_extensions: #extensions,
-            default_voice: #default_voice,
-            voices: &[#(#voices),*],
-            word_limit: #word_limit,
-            audio_type: #audio_type,
-            max_workers: #max_workers,
-            max_characters_per_chunk: #max_chars,
+    let mut set = Vec::new();
+    if let Some(mode) = p.mode {
+        let v = crate::emit::names::ident(mode.variant_name());
+        set.push(quote!(mode: Some(catalog::LlmMode::#v)));
+    }
+    let numbers = [
+        ("context_size", p.context_size),
+        ("max_chunks", p.max_chunks),
+        ("file_upload_limit", p.file_upload_limit),
+        ("word_limit", p.word_limit),
+        ("max_workers", p.max_workers),
+        ("max_characters_per_chunk", p.max_characters_per_chunk),
+    ];
+    for (name, value) in numbers {
+        if let Some(n) = value {
+            let name = crate::emit::names::ident(name);
+            set.push(quote!(#name: Some(#n)));
         }
     }
+    let texts = [
+        ("supported_file_extensions", &p.supported_file_extensions),
+        ("default_voice", &p.default_voice),
+        ("audio_type", &p.audio_type),
+    ];
+    for (name, value) in texts {
+        if let Some(s) = value {
+            let name = crate::emit::names::ident(name);
+            set.push(quote!(#name: Some(#s)));
+        }
+    }
+    if !p.voices.is_empty() {
+        let voices = p.voices.iter().map(|v| {
+            let mode = &v.mode;
+            let name = &v.name;
+            let language = &v.language;
+            quote!(catalog::Voice { mode: #mode, name: #name, language: &[#(#language),*] })
+        });
+        set.push(quote!(voices: &[#(#voices),*]));
+    }
+    if set.is_empty() {
+        return quote!(::modelrt::__private::NO_PROPERTIES);
+    }
+    quote!(catalog::ModelProperties { #(#set,)* ..::modelrt::__private::NO_PROPERTIES })
 }
 
 fn rule_row(rule: &ParameterRule) -> Result<TokenStream, EmitError> {
