@@ -785,3 +785,67 @@ async fn a_broken_stream_keeps_the_partial_answer_and_fails() {
     assert!(run.stderr.starts_with("error: "), "{}", run.all());
     assert_eq!(run.stderr.lines().count(), 1, "{}", run.all());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chat_works_through_another_protocol() {
+    let server = MockServer::start().await;
+    let event = |name: &str, data: Value| format!("event: {name}\ndata: {data}\n\n");
+    let body = [
+        event(
+            "message_start",
+            json!({"type": "message_start", "message": {"id": "msg", "type": "message",
+                   "role": "assistant", "model": "claude-sonnet-5-5", "content": [],
+                   "usage": {"input_tokens": 10, "output_tokens": 0}}}),
+        ),
+        event(
+            "content_block_start",
+            json!({"type": "content_block_start", "index": 0,
+                   "content_block": {"type": "text", "text": ""}}),
+        ),
+        event(
+            "content_block_delta",
+            json!({"type": "content_block_delta", "index": 0,
+                   "delta": {"type": "text_delta", "text": "Bon"}}),
+        ),
+        event(
+            "content_block_delta",
+            json!({"type": "content_block_delta", "index": 0,
+                   "delta": {"type": "text_delta", "text": "jour"}}),
+        ),
+        event(
+            "content_block_stop",
+            json!({"type": "content_block_stop", "index": 0}),
+        ),
+        event(
+            "message_delta",
+            json!({"type": "message_delta", "delta": {"stop_reason": "end_turn"},
+                   "usage": {"output_tokens": 2}}),
+        ),
+        event("message_stop", json!({"type": "message_stop"})),
+    ]
+    .concat();
+    Mock::given(method("POST"))
+        .and(path("/v1/messages"))
+        .and(header("x-api-key", SECRET))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("content-type", "text/event-stream")
+                .set_body_string(body),
+        )
+        .mount(&server)
+        .await;
+    let run = Cli::new("chat_anthropic")
+        .env("MODELRT_ANTHROPIC_ANTHROPIC_API_KEY", SECRET)
+        .env("MODELRT_ANTHROPIC_ANTHROPIC_API_URL", &server.uri())
+        .run_async(&["chat", "anthropic/claude-sonnet-5-5", "Say hello in French"])
+        .await;
+    run.expect_code(0).expect_no_secret();
+    assert_eq!(run.stdout, "Bonjour\n");
+    // 10 × 2 + 2 × 10 USD per million tokens.
+    assert!(
+        run.stderr
+            .contains("usage: 10 prompt + 2 completion = 12 tokens; cost 0.0000400 USD"),
+        "{}",
+        run.all()
+    );
+}
