@@ -294,7 +294,7 @@ impl HttpCall {
             provider = %self.provider,
             model = %self.model,
             method = %request.method,
-            url = request.url_for_logs(),
+            url = %request.url_for_logs(),
             attempt = tracing::field::Empty,
         );
         async {

@@ -125,9 +125,17 @@ impl HttpRequest {
         secrets
     }
 
-    /// The URL without its query (which may hold a key), for logs and errors.
-    pub(crate) fn url_for_logs(&self) -> &str {
-        self.url.split(['?', '#']).next().unwrap_or_default()
+    /// The URL without user info and query (either may hold a key), for logs.
+    pub(crate) fn url_for_logs(&self) -> String {
+        let url = self.url.split(['?', '#']).next().unwrap_or_default();
+        let Some((scheme, rest)) = url.split_once("://") else {
+            return url.to_owned();
+        };
+        let authority_end = rest.find('/').unwrap_or(rest.len());
+        match rest[..authority_end].rfind('@') {
+            Some(at) => format!("{scheme}://{}", &rest[at + 1..]),
+            None => url.to_owned(),
+        }
     }
 
     pub(crate) fn to_reqwest(&self, client: &reqwest::Client) -> reqwest::RequestBuilder {
@@ -143,5 +151,21 @@ impl HttpRequest {
                 .header(CONTENT_TYPE, content_type.as_str())
                 .body(bytes.clone()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn logged_urls_lose_user_info_and_query() {
+        let logged = |url: &str| HttpRequest::get(url).url_for_logs();
+        assert_eq!(
+            logged("https://user:pw@host:8080/v1/chat?key=abc"),
+            "https://host:8080/v1/chat"
+        );
+        assert_eq!(logged("http://host/v1/models#x"), "http://host/v1/models");
+        assert_eq!(logged("http://host/a@b"), "http://host/a@b");
     }
 }

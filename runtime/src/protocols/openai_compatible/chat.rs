@@ -45,10 +45,14 @@ enum Shape {
     Probe,
 }
 
-fn prepare(ctx: &CallContext<'_>, mut request: LlmRequest, shape: Shape) -> Result<Prepared> {
+fn prepare(
+    ctx: &CallContext<'_>,
+    settings: LlmSettings,
+    mut request: LlmRequest,
+    shape: Shape,
+) -> Result<Prepared> {
     let in_call = |e: Error| e.in_call(ctx.provider.id, ctx.model.id);
     let endpoint = Endpoint::resolve(&ctx.provider_context()).map_err(in_call)?;
-    let settings = LlmSettings::resolve(ctx);
     let format = match request.response_format.take() {
         Some(format) => Some(format),
         None => ResponseFormat::from_params(ctx.params).map_err(in_call)?,
@@ -138,7 +142,13 @@ fn estimate_text(response: &LlmResponse) -> String {
 
 /// A whole answer.
 pub async fn invoke(ctx: CallContext<'_>, request: LlmRequest) -> Result<LlmResponse> {
-    complete(prepare(&ctx, request, Shape::Whole)?).await
+    complete(prepare(
+        &ctx,
+        LlmSettings::resolve(&ctx),
+        request,
+        Shape::Whole,
+    )?)
+    .await
 }
 
 /// A complete answer replayed as a one-chunk stream (for servers that cannot stream tool calls).
@@ -178,7 +188,7 @@ pub async fn stream(ctx: CallContext<'_>, request: LlmRequest) -> Result<LlmStre
         settings,
         format,
         basis,
-    } = prepare(&ctx, request, Shape::Streamed)?;
+    } = prepare(&ctx, settings, request, Shape::Streamed)?;
     let (provider, model) = (call.provider().to_owned(), call.model().to_owned());
     let mut named_model = false;
     let chunks = call
@@ -213,7 +223,12 @@ pub async fn validate_credentials(ctx: CallContext<'_>) -> Result<()> {
         ..ctx
     };
     let request = LlmRequest::new(vec![Message::user("ping")]);
-    complete(prepare(&probe, request, Shape::Probe)?)
-        .await
-        .map(drop)
+    complete(prepare(
+        &probe,
+        LlmSettings::resolve(&probe),
+        request,
+        Shape::Probe,
+    )?)
+    .await
+    .map(drop)
 }
