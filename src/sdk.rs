@@ -25,6 +25,7 @@ use modelrt_runtime::llm::{
     ContentPart, ImageDetail, LlmRequest, LlmResponse, LlmStream, MediaSource, Message,
     ResponseFormat, Tool, ToolCall as MadeToolCall, ToolChoice,
 };
+use modelrt_runtime::protocol::BoxFuture;
 use modelrt_runtime::rerank::{RerankRequest, RerankResponse};
 use modelrt_runtime::rust_impl::RustImplementation;
 use modelrt_runtime::{Error, ErrorKind, Result};
@@ -130,12 +131,13 @@ impl<M: Tag> LlmModel<M> {
     }
 
     /// Sends the conversation and streams the answer. With tools, the model must declare
-    /// `stream-tool-call`.
-    pub async fn stream<T>(&self, chat: Chat<M, T>) -> Result<LlmStream>
+    /// `stream-tool-call`. (Returns a boxed future that does not capture `T`, so a missing
+    /// capability is reported once, at the call.)
+    pub fn stream<T>(&self, chat: Chat<M, T>) -> BoxFuture<'_, Result<LlmStream>>
     where
-        (M, T): Streamable,
+        T: StreamableWith<M>,
     {
-        self.handle.stream(chat.request).await
+        Box::pin(self.handle.stream(chat.request))
     }
 }
 
@@ -147,12 +149,12 @@ pub enum NoTools {}
 #[derive(Debug)]
 pub enum WithTools {}
 
-/// A model and tool state that can be streamed: always without tools, with tools only when the
-/// model declares `stream-tool-call`.
-pub trait Streamable {}
+/// A tool state a conversation with model `M` can be streamed in: always without tools, with
+/// tools only when the model declares `stream-tool-call`.
+pub trait StreamableWith<M> {}
 
-impl<M> Streamable for (M, NoTools) {}
-impl<M: StreamToolCall> Streamable for (M, WithTools) {}
+impl<M> StreamableWith<M> for NoTools {}
+impl<M: StreamToolCall> StreamableWith<M> for WithTools {}
 
 /// A conversation for model `M`; `T` records whether it offers tools.
 #[derive(Debug)]

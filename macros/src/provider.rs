@@ -82,25 +82,33 @@ fn wire(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
     let protocol = format_ident!("{protocol}", span = span);
     let impl_trait = format_ident!("{name}Impl", span = span);
     let constant = format_ident!("{constant}");
-    let alias = format_ident!("__modelrt_provider");
+    let alias = format_ident!("__modelrt_provider", span = span);
     let trait_path = quote_spanned!(span=> ::modelrt::runtime::#module::#protocol);
     let attrs = &block.attrs;
     let unsafety = &block.unsafety;
     let items = &block.items;
     let impl_token = block.impl_token;
     let provider_path = quote_spanned!(provider.span()=> crate::providers::#provider);
+    // The headers carry the span of the block's name, so rustc reports a missing method or an
+    // undeclared block on `impl Llm` itself.
+    let block = quote_spanned! {span=>
+        #unsafety #impl_token #trait_path for #alias::Provider {
+            #(#items)*
+        }
+    };
+    let check = quote_spanned! {span=>
+        impl #alias::#impl_trait for #alias::Provider {
+            const #constant: &'static dyn #trait_path = &#alias::Provider;
+        }
+    };
     Ok(quote! {
         const _: () = {
             use #provider_path as #alias;
 
             #(#attrs)*
-            #unsafety #impl_token #trait_path for #alias::Provider {
-                #(#items)*
-            }
+            #block
 
-            impl #alias::#impl_trait for #alias::Provider {
-                const #constant: &'static dyn #trait_path = &#alias::Provider;
-            }
+            #check
         };
     })
 }

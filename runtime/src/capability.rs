@@ -1,10 +1,13 @@
 //! Compile-time model capabilities for the typed SDK.
 //!
 //! The generated code gives every predefined model a zero-sized marker type
-//! (`modelrt::<provider>::models::<Model>`) implementing [`Model`] and one trait below per
-//! feature its YAML declares under `features`. The typed SDK bounds capability-specific methods
-//! (tools, image parts, structured output, ...) on these traits, so using a capability a model
-//! does not declare fails to compile with a message naming the missing feature.
+//! (`modelrt::<provider>::models::<Model>`) implementing [`Model`], whose `Features` say which
+//! of the capability traits below it has (those its YAML declares under `features`). The
+//! typed SDK bounds capability-specific methods (tools, image parts, structured output, ...)
+//! on these traits, so using a capability a model does not declare fails to compile with a
+//! message naming the missing feature.
+
+use std::marker::PhantomData;
 
 /// Type-level model types: the `Kind` of a [`Model`].
 pub mod kind {
@@ -50,9 +53,27 @@ pub trait Model: Copy + Send + Sync + 'static {
     type Provider: 'static;
     /// Its model type, as a [`kind`].
     type Kind: kind::Kind;
+    /// Its declared features, as a [`FeatureSet`] of [`Yes`] and [`No`].
+    type Features;
     /// The id sent to the API.
     const ID: &'static str;
 }
+
+/// A feature the model declares.
+#[derive(Debug)]
+pub enum Yes {}
+
+/// A feature the model does not declare.
+#[derive(Debug)]
+pub enum No {}
+
+/// A model's features at the type level, one [`Yes`] or [`No`] per capability trait, in this
+/// order: tool-call, multi-tool-call, stream-tool-call, vision, document, audio, video,
+/// structured-output, agent-thought. Each capability trait has one blanket impl reading its
+/// position, so a marker type costs one associated type, not one impl per feature.
+#[derive(Debug)]
+#[allow(clippy::type_complexity)] // nine type-level flags are the point
+pub struct FeatureSet<A, B, C, D, E, F, G, H, I>(PhantomData<(A, B, C, D, E, F, G, H, I)>);
 
 /// How a typed handle's model was chosen: a marker type (capabilities known to the compiler)
 /// or a value of a model enum ([`AnyModel`], capabilities unknown to the compiler).
@@ -88,7 +109,7 @@ impl<M: Model> Tag for M {
 /// the compiler grants it no capability. Use a marker type from `<provider>::models` to get the
 /// capability-specific methods.
 #[derive(Debug)]
-pub struct AnyModel<P>(std::marker::PhantomData<fn() -> P>);
+pub struct AnyModel<P>(PhantomData<fn() -> P>);
 
 impl<P: 'static> Tag for AnyModel<P> {
     type Provider = P;
@@ -98,7 +119,7 @@ impl<P: 'static> Tag for AnyModel<P> {
 #[diagnostic::on_unimplemented(
     message = "model `{Self}` does not declare the `tool-call` feature",
     label = "this needs a model with `tool-call` in its YAML `features`",
-    note = "add `- tool-call` to `features` in the model's YAML file (named in the rustdoc of `{Self}`) if the provider supports it, or pick a model that declares it"
+    note = "add `- tool-call` to `features` in the model's YAML file (its marker type's rustdoc names the file) if the provider supports it, or pick a model that declares it; a model chosen by enum value (`AnyModel`) has no compile-time capabilities: open it by its marker type from `<provider>::models`"
 )]
 pub trait ToolCall: Model {}
 
@@ -106,7 +127,7 @@ pub trait ToolCall: Model {}
 #[diagnostic::on_unimplemented(
     message = "model `{Self}` does not declare the `multi-tool-call` feature",
     label = "this needs a model with `multi-tool-call` in its YAML `features`",
-    note = "add `- multi-tool-call` to `features` in the model's YAML file (named in the rustdoc of `{Self}`) if the provider supports it, or pick a model that declares it"
+    note = "add `- multi-tool-call` to `features` in the model's YAML file (its marker type's rustdoc names the file) if the provider supports it, or pick a model that declares it; a model chosen by enum value (`AnyModel`) has no compile-time capabilities: open it by its marker type from `<provider>::models`"
 )]
 pub trait MultiToolCall: Model {}
 
@@ -114,7 +135,7 @@ pub trait MultiToolCall: Model {}
 #[diagnostic::on_unimplemented(
     message = "model `{Self}` does not declare the `stream-tool-call` feature",
     label = "this needs a model with `stream-tool-call` in its YAML `features`",
-    note = "add `- stream-tool-call` to `features` in the model's YAML file (named in the rustdoc of `{Self}`) if the provider supports it, or pick a model that declares it"
+    note = "add `- stream-tool-call` to `features` in the model's YAML file (its marker type's rustdoc names the file) if the provider supports it, or pick a model that declares it; a model chosen by enum value (`AnyModel`) has no compile-time capabilities: open it by its marker type from `<provider>::models`"
 )]
 pub trait StreamToolCall: Model {}
 
@@ -122,7 +143,7 @@ pub trait StreamToolCall: Model {}
 #[diagnostic::on_unimplemented(
     message = "model `{Self}` does not declare the `vision` feature",
     label = "this needs a model with `vision` in its YAML `features`",
-    note = "add `- vision` to `features` in the model's YAML file (named in the rustdoc of `{Self}`) if the provider supports it, or pick a model that declares it"
+    note = "add `- vision` to `features` in the model's YAML file (its marker type's rustdoc names the file) if the provider supports it, or pick a model that declares it; a model chosen by enum value (`AnyModel`) has no compile-time capabilities: open it by its marker type from `<provider>::models`"
 )]
 pub trait Vision: Model {}
 
@@ -130,7 +151,7 @@ pub trait Vision: Model {}
 #[diagnostic::on_unimplemented(
     message = "model `{Self}` does not declare the `document` feature",
     label = "this needs a model with `document` in its YAML `features`",
-    note = "add `- document` to `features` in the model's YAML file (named in the rustdoc of `{Self}`) if the provider supports it, or pick a model that declares it"
+    note = "add `- document` to `features` in the model's YAML file (its marker type's rustdoc names the file) if the provider supports it, or pick a model that declares it; a model chosen by enum value (`AnyModel`) has no compile-time capabilities: open it by its marker type from `<provider>::models`"
 )]
 pub trait Document: Model {}
 
@@ -138,7 +159,7 @@ pub trait Document: Model {}
 #[diagnostic::on_unimplemented(
     message = "model `{Self}` does not declare the `audio` feature",
     label = "this needs a model with `audio` in its YAML `features`",
-    note = "add `- audio` to `features` in the model's YAML file (named in the rustdoc of `{Self}`) if the provider supports it, or pick a model that declares it"
+    note = "add `- audio` to `features` in the model's YAML file (its marker type's rustdoc names the file) if the provider supports it, or pick a model that declares it; a model chosen by enum value (`AnyModel`) has no compile-time capabilities: open it by its marker type from `<provider>::models`"
 )]
 pub trait Audio: Model {}
 
@@ -146,7 +167,7 @@ pub trait Audio: Model {}
 #[diagnostic::on_unimplemented(
     message = "model `{Self}` does not declare the `video` feature",
     label = "this needs a model with `video` in its YAML `features`",
-    note = "add `- video` to `features` in the model's YAML file (named in the rustdoc of `{Self}`) if the provider supports it, or pick a model that declares it"
+    note = "add `- video` to `features` in the model's YAML file (its marker type's rustdoc names the file) if the provider supports it, or pick a model that declares it; a model chosen by enum value (`AnyModel`) has no compile-time capabilities: open it by its marker type from `<provider>::models`"
 )]
 pub trait Video: Model {}
 
@@ -154,7 +175,7 @@ pub trait Video: Model {}
 #[diagnostic::on_unimplemented(
     message = "model `{Self}` does not declare the `structured-output` feature",
     label = "this needs a model with `structured-output` in its YAML `features`",
-    note = "add `- structured-output` to `features` in the model's YAML file (named in the rustdoc of `{Self}`) if the provider supports it, or pick a model that declares it"
+    note = "add `- structured-output` to `features` in the model's YAML file (its marker type's rustdoc names the file) if the provider supports it, or pick a model that declares it; a model chosen by enum value (`AnyModel`) has no compile-time capabilities: open it by its marker type from `<provider>::models`"
 )]
 pub trait StructuredOutput: Model {}
 
@@ -162,6 +183,69 @@ pub trait StructuredOutput: Model {}
 #[diagnostic::on_unimplemented(
     message = "model `{Self}` does not declare the `agent-thought` feature",
     label = "this needs a model with `agent-thought` in its YAML `features`",
-    note = "add `- agent-thought` to `features` in the model's YAML file (named in the rustdoc of `{Self}`) if the provider supports it, or pick a model that declares it"
+    note = "add `- agent-thought` to `features` in the model's YAML file (its marker type's rustdoc names the file) if the provider supports it, or pick a model that declares it; a model chosen by enum value (`AnyModel`) has no compile-time capabilities: open it by its marker type from `<provider>::models`"
 )]
 pub trait AgentThought: Model {}
+
+// Reported as the unmet `ToolCall` bound itself (with its message), not as this impl's clause.
+#[diagnostic::do_not_recommend]
+impl<M, B, C, D, E, F, G, H, I> ToolCall for M where
+    M: Model<Features = FeatureSet<Yes, B, C, D, E, F, G, H, I>>
+{
+}
+
+// Reported as the unmet `MultiToolCall` bound itself (with its message), not as this impl's clause.
+#[diagnostic::do_not_recommend]
+impl<M, A, C, D, E, F, G, H, I> MultiToolCall for M where
+    M: Model<Features = FeatureSet<A, Yes, C, D, E, F, G, H, I>>
+{
+}
+
+// Reported as the unmet `StreamToolCall` bound itself (with its message), not as this impl's clause.
+#[diagnostic::do_not_recommend]
+impl<M, A, B, D, E, F, G, H, I> StreamToolCall for M where
+    M: Model<Features = FeatureSet<A, B, Yes, D, E, F, G, H, I>>
+{
+}
+
+// Reported as the unmet `Vision` bound itself (with its message), not as this impl's clause.
+#[diagnostic::do_not_recommend]
+impl<M, A, B, C, E, F, G, H, I> Vision for M where
+    M: Model<Features = FeatureSet<A, B, C, Yes, E, F, G, H, I>>
+{
+}
+
+// Reported as the unmet `Document` bound itself (with its message), not as this impl's clause.
+#[diagnostic::do_not_recommend]
+impl<M, A, B, C, D, F, G, H, I> Document for M where
+    M: Model<Features = FeatureSet<A, B, C, D, Yes, F, G, H, I>>
+{
+}
+
+// Reported as the unmet `Audio` bound itself (with its message), not as this impl's clause.
+#[diagnostic::do_not_recommend]
+impl<M, A, B, C, D, E, G, H, I> Audio for M where
+    M: Model<Features = FeatureSet<A, B, C, D, E, Yes, G, H, I>>
+{
+}
+
+// Reported as the unmet `Video` bound itself (with its message), not as this impl's clause.
+#[diagnostic::do_not_recommend]
+impl<M, A, B, C, D, E, F, H, I> Video for M where
+    M: Model<Features = FeatureSet<A, B, C, D, E, F, Yes, H, I>>
+{
+}
+
+// Reported as the unmet `StructuredOutput` bound itself (with its message), not as this impl's clause.
+#[diagnostic::do_not_recommend]
+impl<M, A, B, C, D, E, F, G, I> StructuredOutput for M where
+    M: Model<Features = FeatureSet<A, B, C, D, E, F, G, Yes, I>>
+{
+}
+
+// Reported as the unmet `AgentThought` bound itself (with its message), not as this impl's clause.
+#[diagnostic::do_not_recommend]
+impl<M, A, B, C, D, E, F, G, H> AgentThought for M where
+    M: Model<Features = FeatureSet<A, B, C, D, E, F, G, H, Yes>>
+{
+}

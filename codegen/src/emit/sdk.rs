@@ -2,8 +2,9 @@
 //! per predefined model in `models` with its capability traits, and the glue that lets model
 //! enums and params structs feed the generic handles of `modelrt::sdk`.
 //!
-//! Compile cost stays flat per model: a marker is a unit struct, one `Model` impl made of
-//! constants, and one empty trait impl per declared feature; no functions, no serde derives.
+//! Compile cost stays flat per model: a marker is a unit struct and one `Model` impl made of
+//! types and a constant (its features are one `FeatureSet<Yes, No, ..>` type that blanket
+//! impls read); no functions, no serde derives.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -20,12 +21,29 @@ use crate::ir::{ModelFeature, ModelType, Provider};
 /// Names the SDK adds to a provider module.
 pub const RESERVED_NAMES: &[&str] = &["Client", "models"];
 
-/// The capability trait of a feature (`modelrt::runtime::capability`), if the SDK checks it.
-fn capability(feature: ModelFeature) -> Option<&'static str> {
-    match feature {
-        ModelFeature::Polling => None,
-        other => Some(other.variant_name()),
-    }
+/// The features of `modelrt::runtime::capability::FeatureSet`, in its parameter order.
+const FEATURE_ORDER: [ModelFeature; 9] = [
+    ModelFeature::ToolCall,
+    ModelFeature::MultiToolCall,
+    ModelFeature::StreamToolCall,
+    ModelFeature::Vision,
+    ModelFeature::Document,
+    ModelFeature::Audio,
+    ModelFeature::Video,
+    ModelFeature::StructuredOutput,
+    ModelFeature::AgentThought,
+];
+
+/// `FeatureSet<Yes, No, ..>` for a model's declared features.
+fn feature_set(features: &[ModelFeature]) -> TokenStream {
+    let flags = FEATURE_ORDER.iter().map(|f| {
+        if features.contains(f) {
+            quote!(Yes)
+        } else {
+            quote!(No)
+        }
+    });
+    quote!(FeatureSet<#(#flags),*>)
 }
 
 /// The handle type and `Client` method of a model type.
@@ -68,14 +86,7 @@ pub fn sdk(provider: &Provider, groups: &[TypeGroup<'_>]) -> Result<TokenStream,
             let marker = checked_ident(&name, &model.source)?;
             let doc = doc_attrs(&model_doc(model)?);
             let id = &model.id;
-            let features = model
-                .features
-                .iter()
-                .filter_map(|f| capability(*f))
-                .map(|c| {
-                    let c = ident(c);
-                    quote!(impl ::modelrt::runtime::capability::#c for #marker {})
-                });
+            let features = feature_set(&model.features);
             markers.push(quote! {
                 #doc
                 #[derive(Debug, Clone, Copy)]
@@ -83,9 +94,9 @@ pub fn sdk(provider: &Provider, groups: &[TypeGroup<'_>]) -> Result<TokenStream,
                 impl ::modelrt::runtime::capability::Model for #marker {
                     type Provider = super::Provider;
                     type Kind = #kind;
+                    type Features = #features;
                     const ID: &'static str = #id;
                 }
-                #(#features)*
             });
         }
         let model_enum = ident(type_name);
@@ -149,6 +160,23 @@ pub fn sdk(provider: &Provider, groups: &[TypeGroup<'_>]) -> Result<TokenStream,
             }
         });
     }
+    // Import only the flags some marker names (an unused import would warn).
+    let all_features = groups
+        .iter()
+        .filter(|g| PROTOCOL_TYPES.contains(&g.model_type))
+        .flat_map(|g| g.models.iter().map(|m| &m.features));
+    let (mut yes, mut no) = (false, false);
+    for features in all_features {
+        let declared = FEATURE_ORDER.iter().filter(|f| features.contains(f)).count();
+        yes |= declared > 0;
+        no |= declared < FEATURE_ORDER.len();
+    }
+    let imports = match (yes, no) {
+        (false, false) => TokenStream::new(),
+        (true, false) => quote!(use ::modelrt::runtime::capability::{FeatureSet, Yes};),
+        (false, true) => quote!(use ::modelrt::runtime::capability::{FeatureSet, No};),
+        (true, true) => quote!(use ::modelrt::runtime::capability::{FeatureSet, No, Yes};),
+    };
     let models_doc = doc_attrs(&format!(
         "One marker type per predefined model of {label}, implementing the capability traits of \
          `modelrt::runtime::capability` its YAML `features` declare."
@@ -159,6 +187,7 @@ pub fn sdk(provider: &Provider, groups: &[TypeGroup<'_>]) -> Result<TokenStream,
     Ok(quote! {
         #models_doc
         pub mod models {
+            #imports
             #(#markers)*
         }
 

@@ -232,7 +232,7 @@ pub fn wiring(provider: &Provider) -> Result<TokenStream, EmitError> {
                     })?;
                 let stem = ident(stem);
                 let path = file.display().to_string();
-                Ok(quote!(#[path = #path] mod #stem;))
+                Ok(quote!(#[path = #path] pub(crate) mod #stem;))
             })
             .collect::<Result<Vec<_>, EmitError>>()?;
         let [llm, text_embedding, rerank, tts, speech2text, moderation] =
