@@ -9,10 +9,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-if ! command -v cargo >/dev/null 2>&1; then
-  echo "error: cargo not found; install a Rust toolchain (1.85 or newer) first" >&2
-  exit 1
-fi
+# Fresh machine: install what is missing (nothing happens when all is there).
+scripts/setup-system.sh
 
 prompt="${1:-Why is the sky blue?}"
 [ "$#" -gt 0 ] && shift

@@ -22,6 +22,9 @@ step() {
   fi
 }
 
+# Fresh machine: install what is missing (nothing happens when all is there).
+scripts/setup-system.sh || exit 1
+
 step fmt cargo fmt --all --check
 step clippy cargo clippy --workspace --all-targets -- -D warnings
 # Compile the tests before starting the servers, so they only run while tests do.

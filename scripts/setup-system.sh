@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Makes sure the system tools the quickstart and the tests need are present, installing the
+# missing ones on Debian/Ubuntu (with sudo when not root): a C/C++ toolchain to build
+# llama.cpp (cmake and ninja come from pip), Python with venv support, CA certificates.
+# Does nothing when everything is there. Rust itself is a prerequisite (rustup).
+set -euo pipefail
+
+missing=()
+command -v cc >/dev/null 2>&1 || missing+=(build-essential)
+command -v c++ >/dev/null 2>&1 || missing+=(build-essential)
+command -v make >/dev/null 2>&1 || missing+=(build-essential)
+command -v python3 >/dev/null 2>&1 || missing+=(python3)
+python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
+[ -f /etc/ssl/certs/ca-certificates.crt ] || missing+=(ca-certificates)
+
+if ! command -v cargo >/dev/null 2>&1; then
+  echo "error: cargo not found; install a Rust toolchain (1.85 or newer, with rustfmt and clippy) with rustup" >&2
+  exit 1
+fi
+[ "${#missing[@]}" -eq 0 ] && exit 0
+
+mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "error: missing system packages (Debian names): ${missing[*]}; install them with your package manager" >&2
+  exit 1
+fi
+as_root=()
+if [ "$(id -u)" -ne 0 ]; then
+  if ! command -v sudo >/dev/null 2>&1; then
+    echo "error: missing ${missing[*]}; run as root: apt-get install ${missing[*]}" >&2
+    exit 1
+  fi
+  as_root=(sudo)
+fi
+echo "==> installing Debian packages: ${missing[*]}" >&2
+"${as_root[@]}" apt-get update -q >&2
+"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive \
+  apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
