@@ -848,3 +848,59 @@ async fn usage_is_priced_exactly_and_organization_is_sent() {
         Some("org-123")
     );
 }
+
+#[tokio::test]
+async fn legacy_function_calling() {
+    let server = MockServer::start().await;
+    let answer = chat_completion(
+        json!({"role": "assistant", "content": null,
+               "function_call": {"name": "get_weather", "arguments": "{\"city\":\"Oslo\"}"}}),
+        "function_call",
+        usage(20, 8),
+    );
+    mock(
+        &server,
+        "/chat/completions",
+        ResponseTemplate::new(200).set_body_json(answer),
+    )
+    .await;
+    let fixture = Fixture::compat(
+        &server.uri(),
+        "m",
+        &[("function_calling_type", "function_call")],
+    );
+    let earlier = ToolCall {
+        id: "call_0".into(),
+        name: "get_weather".into(),
+        arguments: "{\"city\":\"Rome\"}".into(),
+    };
+    let request = LlmRequest::new(vec![
+        Message::user("Weather?"),
+        Message::assistant_tool_calls(None, vec![earlier]),
+        Message::tool("call_0", "sunny"),
+    ])
+    .with_tools(vec![weather_tool()])
+    .with_tool_choice(ToolChoice::Auto);
+    let response = OPENAI_COMPATIBLE
+        .invoke(fixture.ctx(), request)
+        .await
+        .unwrap();
+    assert_eq!(
+        body(&only_request(&server).await),
+        json!({
+            "model": "m",
+            "messages": [
+                {"role": "user", "content": "Weather?"},
+                {"role": "assistant", "content": null,
+                 "function_call": {"name": "get_weather", "arguments": "{\"city\":\"Rome\"}"}},
+                {"role": "function", "content": "sunny", "name": "get_weather"}
+            ],
+            "functions": [{"name": "get_weather", "description": "Current weather in a city",
+                "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}],
+            "function_call": "auto"
+        })
+    );
+    assert_eq!(response.finish_reason, Some(FinishReason::FunctionCall));
+    assert_eq!(response.tool_calls.len(), 1);
+    assert_eq!(response.tool_calls[0].name, "get_weather");
+}

@@ -73,7 +73,16 @@ fn content_to_wire(message: &Message, settings: &LlmSettings) -> Result<Value> {
         .map(Value::Array)
 }
 
-fn message_to_wire(message: &Message, settings: &LlmSettings) -> Result<Value> {
+/// The function name of the call `id` among the conversation's assistant turns.
+fn function_of<'m>(messages: &'m [Message], id: &str) -> Option<&'m str> {
+    messages
+        .iter()
+        .flat_map(|m| &m.tool_calls)
+        .find(|call| call.id == id)
+        .map(|call| call.name.as_str())
+}
+
+fn message_to_wire(message: &Message, all: &[Message], settings: &LlmSettings) -> Result<Value> {
     let mut wire = Map::new();
     let legacy = settings.tools == ToolStyle::Functions;
     let role = match message.role {
@@ -111,7 +120,8 @@ fn message_to_wire(message: &Message, settings: &LlmSettings) -> Result<Value> {
         if legacy {
             // The legacy API names the function instead of the call.
             if message.name.is_none() {
-                wire.insert("name".into(), json!(id));
+                let function = function_of(all, id).unwrap_or(id);
+                wire.insert("name".into(), json!(function));
             }
         } else {
             wire.insert("tool_call_id".into(), json!(id));
@@ -231,7 +241,7 @@ pub fn llm_body(
             let messages = request
                 .messages
                 .iter()
-                .map(|m| message_to_wire(m, settings))
+                .map(|m| message_to_wire(m, &request.messages, settings))
                 .collect::<Result<Vec<_>>>()?;
             body.insert("messages".into(), Value::Array(messages));
             tools_to_wire(request, settings, &mut body)?;
