@@ -15,11 +15,13 @@ step() {
   local name="$1"
   shift
   echo "==> $name: $*" >&2
+  local started=$SECONDS
   if ! "$@"; then
     failed+=("$name")
-    echo "==> $name FAILED" >&2
+    echo "==> $name FAILED after $((SECONDS - started)) s" >&2
     return 1
   fi
+  echo "==> $name passed in $((SECONDS - started)) s" >&2
 }
 
 # Fresh machine: install what is missing (nothing happens when all is there).
