@@ -17,6 +17,13 @@ pub mod registry;
 pub mod sdk;
 mod support;
 
+/// Guides whose code is compiled and run as doc-tests.
+#[doc(hidden)]
+pub mod docs {
+    #[doc = include_str!("../docs/adding-a-provider.md")]
+    pub mod adding_a_provider {}
+}
+
 /// Items the generated code calls; not part of the API.
 #[doc(hidden)]
 pub mod __private {

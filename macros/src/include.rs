@@ -30,14 +30,18 @@ pub fn expand(input: TokenStream, invoked_from: Option<PathBuf>) -> TokenStream 
     }
 }
 
-/// `dir` relative to the invoking file's directory, else to the crate root.
+/// `dir` relative to the invoking file's directory when that is a directory, else relative to
+/// the crate root (`CARGO_MANIFEST_DIR`): doc-tests and other generated sources have no
+/// directory of their own.
 fn resolve(dir: &str, invoked_from: Option<&Path>) -> PathBuf {
-    let base = invoked_from
-        .and_then(Path::parent)
-        .map(Path::to_path_buf)
-        .or_else(|| std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from))
-        .unwrap_or_default();
-    base.join(dir)
+    let beside_file = invoked_from.and_then(Path::parent).map(|d| d.join(dir));
+    match beside_file {
+        Some(path) if path.is_dir() => path,
+        other => match std::env::var_os("CARGO_MANIFEST_DIR") {
+            Some(root) => PathBuf::from(root).join(dir),
+            None => other.unwrap_or_else(|| PathBuf::from(dir)),
+        },
+    }
 }
 
 /// The generated module, with an `include_bytes!` per input so that editing the tree

@@ -20,7 +20,8 @@ pub fn provider(attr: TokenStream, item: TokenStream) -> TokenStream {
     provider::expand(attr.into(), item.into()).into()
 }
 
-/// Compiles the provider tree at a path relative to the invoking source file into
+/// Compiles the provider tree at a path relative to the invoking source file (or, when there
+/// is no such directory, to the crate root) into
 /// `pub mod providers { .. }`, exactly as modelrt's build script does for its own tree.
 /// Problems in the YAML become compile errors naming the file, line and column.
 #[proc_macro]

@@ -29,6 +29,7 @@ pub use callability::{callability, Callability, PROTOCOL_KEY};
 
 /// Root-level names of the `modelrt` crate a provider module must not be re-exported over.
 pub const RESERVED_ROOT_NAMES: &[&str] = &[
+    "docs",
     "providers",
     "registry",
     "runtime",
