@@ -167,15 +167,24 @@ pub fn sdk(provider: &Provider, groups: &[TypeGroup<'_>]) -> Result<TokenStream,
         .flat_map(|g| g.models.iter().map(|m| &m.features));
     let (mut yes, mut no) = (false, false);
     for features in all_features {
-        let declared = FEATURE_ORDER.iter().filter(|f| features.contains(f)).count();
+        let declared = FEATURE_ORDER
+            .iter()
+            .filter(|f| features.contains(f))
+            .count();
         yes |= declared > 0;
         no |= declared < FEATURE_ORDER.len();
     }
     let imports = match (yes, no) {
         (false, false) => TokenStream::new(),
-        (true, false) => quote!(use ::modelrt::runtime::capability::{FeatureSet, Yes};),
-        (false, true) => quote!(use ::modelrt::runtime::capability::{FeatureSet, No};),
-        (true, true) => quote!(use ::modelrt::runtime::capability::{FeatureSet, No, Yes};),
+        (true, false) => quote!(
+            use ::modelrt::runtime::capability::{FeatureSet, Yes};
+        ),
+        (false, true) => quote!(
+            use ::modelrt::runtime::capability::{FeatureSet, No};
+        ),
+        (true, true) => quote!(
+            use ::modelrt::runtime::capability::{FeatureSet, No, Yes};
+        ),
     };
     let models_doc = doc_attrs(&format!(
         "One marker type per predefined model of {label}, implementing the capability traits of \
