@@ -6,11 +6,15 @@
 #      alternating, median of $RUNS each (each switch reruns the build script and rechecks
 #      the crate; dependencies are built once beforehand);
 #   3. `cargo check` after touching one model file, and after changing one.
-# Usage: benches/codegen.sh            (RUNS=5, PROVIDERS=200, MODELS=25 by default)
+# Wall times depend on machine load (printed); CPU times (user+sys of cargo and rustc) less so.
+# Usage: benches/codegen.sh   (RUNS=5 pipeline runs, CHECK_RUNS=3, REBUILD_RUNS=2,
+#                              PROVIDERS=200, MODELS=25; CARGO_TARGET_DIR to reuse a build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 RUNS=${RUNS:-5}
+CHECK_RUNS=${CHECK_RUNS:-3}
+REBUILD_RUNS=${REBUILD_RUNS:-2}
 PROVIDERS=${PROVIDERS:-200}
 MODELS=${MODELS:-25}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/modelrt-codegen-bench.XXXXXX")
@@ -20,15 +24,16 @@ EMPTY=$WORK/empty
 mkdir -p "$EMPTY"
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$PWD/target/bench-codegen}
 
-now() { date +%s.%N; }
-elapsed() { awk -v end="$(now)" -v start="$1" 'BEGIN { printf "%.2f\n", end - start }'; }
 median() { sort -n | awk '{ v[NR] = $1 } END { printf "%.2f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# Prints "wall cpu" seconds of one `cargo check -p modelrt` against tree $1.
 check() {
-    local start
-    start=$(now)
-    MODELRT_PROVIDERS_DIR=$1 cargo check -q -p modelrt 2>/dev/null
-    elapsed "$start"
+    local times=$WORK/time
+    MODELRT_PROVIDERS_DIR=$1 /usr/bin/time -o "$times" -f '%e %U %S' cargo check -q -p modelrt 2>/dev/null ||
+        { echo "cargo check failed for $1" >&2; exit 1; }
+    awk '{ printf "%.2f %.2f\n", $1, $2 + $3 }' "$times"
 }
+# Median of column $1 of the "wall cpu" lines on stdin.
+column_median() { awk -v c="$1" '{ print $c }' | median; }
 
 echo "== machine"
 echo "$(nproc) cores, $(awk '/model name/ { sub(/^[^:]*: /, ""); print; exit }' /proc/cpuinfo)," \
@@ -40,32 +45,33 @@ cargo bench -q -p modelrt-codegen --bench pipeline -- synth "$TREE" "$PROVIDERS"
 echo "== load + validate + generate (release, in process)"
 cargo bench -q -p modelrt-codegen --bench pipeline -- measure "$TREE" "$RUNS"
 
-echo "== cargo check -p modelrt (debug), synthetic vs. empty tree"
+echo "== cargo check -p modelrt (debug, incremental as cargo defaults), synthetic vs. empty tree"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 check "$EMPTY" >/dev/null # dependencies, once
-synthetic=()
-empty=()
-for _ in $(seq "$RUNS"); do
-    synthetic+=("$(check "$TREE")")
-    empty+=("$(check "$EMPTY")")
+synthetic=$WORK/synthetic.times
+empty=$WORK/empty.times
+for _ in $(seq "$CHECK_RUNS"); do
+    check "$TREE" >>"$synthetic"
+    check "$EMPTY" >>"$empty"
 done
-s=$(printf '%s\n' "${synthetic[@]}" | median)
-e=$(printf '%s\n' "${empty[@]}" | median)
-echo "synthetic runs: ${synthetic[*]}"
-echo "empty runs:     ${empty[*]}"
-echo "median synthetic: $s s, median empty: $e s, ratio: $(awk -v s="$s" -v e="$e" 'BEGIN { printf "%.1f", s / e }')"
-size=$(find "$CARGO_TARGET_DIR"/debug/build -name modelrt_generated.rs -newer "$TREE" -printf '%s\n' | sort -n | tail -1)
-echo "generated file: ${size:-?} bytes"
+echo "synthetic (wall cpu): $(paste -sd, "$synthetic")"
+echo "empty     (wall cpu): $(paste -sd, "$empty")"
+sw=$(column_median 1 <"$synthetic"); sc=$(column_median 2 <"$synthetic")
+ew=$(column_median 1 <"$empty"); ec=$(column_median 2 <"$empty")
+echo "median wall: synthetic $sw s, empty $ew s, ratio $(awk -v a="$sw" -v b="$ew" 'BEGIN { printf "%.1f", a / b }')"
+echo "median cpu:  synthetic $sc s, empty $ec s, ratio $(awk -v a="$sc" -v b="$ec" 'BEGIN { printf "%.1f", a / b }')"
 
 echo "== rebuild after one model file changes (synthetic tree)"
 check "$TREE" >/dev/null
 model=$(find "$TREE" -path '*/llm/*' -name '*-chat-00.yaml' | sort | head -1)
-touched=()
-edited=()
-for i in $(seq "$RUNS"); do
+touched=$WORK/touched.times
+edited=$WORK/edited.times
+for i in $(seq "$REBUILD_RUNS"); do
     touch "$model"
-    touched+=("$(check "$TREE")")
+    check "$TREE" >>"$touched"
     sed -i "s/^  input: .*/  input: '0.$((10 + i))'/" "$model"
-    edited+=("$(check "$TREE")")
+    check "$TREE" >>"$edited"
 done
-echo "touch only (content unchanged): ${touched[*]} -> median $(printf '%s\n' "${touched[@]}" | median) s"
-echo "price changed:                  ${edited[*]} -> median $(printf '%s\n' "${edited[@]}" | median) s"
+echo "touch only, content unchanged (wall cpu): $(paste -sd, "$touched") -> median wall $(column_median 1 <"$touched") s"
+echo "price changed                 (wall cpu): $(paste -sd, "$edited") -> median wall $(column_median 1 <"$edited") s"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
