@@ -30,3 +30,52 @@ pub fn callability(provider: &Provider) -> Callability<'_> {
         Callability::CatalogOnly
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::ir::I18n;
+
+    fn provider(extra: &[(&str, &str)], rust_files: &[&str]) -> Provider {
+        Provider {
+            id: "p".into(),
+            rust_module: "p".into(),
+            source: "p/p.yaml".into(),
+            dir: PathBuf::from("/tree/p"),
+            label: I18n {
+                en_us: "P".into(),
+                others: vec![],
+            },
+            description: None,
+            icon_small: None,
+            icon_large: None,
+            background: None,
+            help: None,
+            supported_model_types: vec![],
+            configurate_methods: vec![],
+            provider_credentials: vec![],
+            model_credential_schema: None,
+            models: vec![],
+            extra_modelrt: extra
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+            rust_files: rust_files.iter().map(PathBuf::from).collect(),
+        }
+    }
+
+    #[test]
+    fn protocol_wins_then_rust_then_catalog_only() {
+        let both = provider(&[("protocol", "openai-compatible")], &["/tree/p/llm.rs"]);
+        assert_eq!(
+            callability(&both),
+            Callability::Protocol("openai-compatible")
+        );
+        let rust = provider(&[("base_url", "https://x.invalid")], &["/tree/p/llm.rs"]);
+        assert_eq!(callability(&rust), Callability::RustImpl);
+        let neither = provider(&[("base_url", "https://x.invalid")], &[]);
+        assert_eq!(callability(&neither), Callability::CatalogOnly);
+    }
+}
