@@ -235,6 +235,20 @@ fn credential_struct(
     } else {
         quote!(let mut values)
     };
+    // A struct without fields has nothing to look up (a lone `_` arm would be a lint).
+    let lookup = if fields.is_empty() {
+        quote! {
+            let _ = variable;
+            None
+        }
+    } else {
+        quote! {
+            match variable {
+                #(#values)*
+                _ => None,
+            }
+        }
+    };
     quote! {
         #struct_doc
         #[derive(Debug, Clone)]
@@ -263,10 +277,7 @@ fn credential_struct(
         /// exactly as a submitted form.
         impl ::modelrt::runtime::credentials::CredentialSource for #name {
             fn value(&self, variable: &str) -> Option<&str> {
-                match variable {
-                    #(#values)*
-                    _ => None,
-                }
+                #lookup
             }
         }
     }
