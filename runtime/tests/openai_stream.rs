@@ -313,3 +313,33 @@ async fn a_json_answer_to_a_stream_request_is_replayed() {
     assert_eq!(response.finish_reason, Some(FinishReason::Stop));
     assert_eq!(response.usage.total_tokens, 3);
 }
+
+#[tokio::test]
+async fn a_stream_closed_early_is_an_error_after_its_deltas() {
+    // No finish reason and no [DONE]: the server closed the stream cleanly but early.
+    let body = sse(&[&chunk(r#"{"content":"par"}"#, "null")]);
+    let base = raw_server("HTTP/1.1 200 OK", vec![body.into_bytes()], false).await;
+    let fixture = Fixture::compat(&base, "gpt-4o-mini", &[]);
+    let request = LlmRequest::new(vec![Message::user("hi")]);
+    let items: Vec<_> = OPENAI_COMPATIBLE
+        .stream(fixture.ctx(), request)
+        .await
+        .expect("the stream starts")
+        .collect()
+        .await;
+    assert_eq!(items.len(), 2, "{items:?}");
+    assert_eq!(items[0].as_ref().expect("the delta").content, "par");
+    let error = items[1].as_ref().expect_err("then the error");
+    assert_eq!(error.kind(), modelrt_runtime::ErrorKind::Connection);
+    assert!(
+        error
+            .to_string()
+            .contains("ended before the answer was complete"),
+        "{error}"
+    );
+
+    // A finish reason without [DONE] is a complete answer.
+    let body = sse(&[&chunk(r#"{"content":"ok"}"#, r#""stop""#)]);
+    let (_, response) = run(&body, 100).await;
+    assert_eq!(response.content, "ok");
+}

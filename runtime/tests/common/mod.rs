@@ -53,7 +53,16 @@ pub fn provider(
 
 /// The `openai_api_compatible` provider (everything comes from credentials).
 pub fn compat_provider() -> &'static ProviderInfo {
-    provider("openai_api_compatible", Vec::new())
+    provider(
+        "openai_api_compatible",
+        vec![
+            ("base_url_variable", "endpoint_url"),
+            (
+                "header_variables.OpenAI-Organization",
+                "openai_organization",
+            ),
+        ],
+    )
 }
 
 /// Credentials as Dify's form would validate them: text values, `api_key` a secret.
@@ -104,7 +113,9 @@ pub fn params(input: Value) -> ValidatedParams {
 pub fn fast_http() -> HttpSettings {
     HttpSettings {
         connect_timeout: Duration::from_secs(2),
-        read_timeout: Duration::from_millis(1500),
+        // Generous: on a loaded 2-core CI machine a mock can take over a second to answer,
+        // and a spurious timeout would show up as an unexpected retry.
+        read_timeout: Duration::from_secs(10),
         max_retries: 2,
         initial_backoff: Duration::from_millis(10),
         max_backoff: Duration::from_millis(40),

@@ -1,5 +1,9 @@
 //! `/chat/completions` and `/completions`, whole and streamed.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use futures::StreamExt;
 use serde_json::json;
 
 use super::config::{Endpoint, LlmSettings};
@@ -8,7 +12,7 @@ use super::decode::{
 };
 use super::encode::llm_body;
 use crate::catalog::LlmMode;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::http::{classify, decode_json, HttpCall, HttpRequest, Parsed};
 use crate::llm::{
     strip_code_fence, strip_fence, with_usage, LlmChunk, LlmRequest, LlmResponse, LlmStream,
@@ -190,10 +194,18 @@ pub async fn stream(ctx: CallContext<'_>, request: LlmRequest) -> Result<LlmStre
         basis,
     } = prepare(&ctx, settings, request, Shape::Streamed)?;
     let (provider, model) = (call.provider().to_owned(), call.model().to_owned());
+    let cut_error = Error::new(
+        ErrorKind::Connection,
+        "the stream ended before the answer was complete (no finish reason and no [DONE])",
+    )
+    .in_call(&provider, &model);
+    let saw_done = Arc::new(AtomicBool::new(false));
+    let done_flag = Arc::clone(&saw_done);
     let mut named_model = false;
     let chunks = call
         .send_events_with(&http_request, settings.framing.clone(), move |event| {
             if event.is_done() {
+                done_flag.store(true, Ordering::Relaxed);
                 return Ok(Parsed::End);
             }
             let completion: Completion =
@@ -208,11 +220,33 @@ pub async fn stream(ctx: CallContext<'_>, request: LlmRequest) -> Result<LlmStre
             Ok(Parsed::Item(chunk))
         })
         .await?;
-    let stream = with_usage(chunks, basis);
+    let stream = with_usage(require_end(Box::pin(chunks), saw_done, cut_error), basis);
     Ok(match format {
         Some(ResponseFormat::CodeBlock(_)) => strip_fence(stream),
         _ => stream,
     })
+}
+
+/// `chunks`, ending with `cut_error` when the server closed the stream cleanly but early: no
+/// `[DONE]` and no finish reason, so the answer may be truncated (llama.cpp does this when the
+/// prompt does not fit its context). A stream that already failed gets no second error.
+fn require_end(chunks: LlmStream, saw_done: Arc<AtomicBool>, cut_error: Error) -> LlmStream {
+    let complete = Arc::new(AtomicBool::new(false));
+    let seen = Arc::clone(&complete);
+    let tracked = chunks.inspect(move |item| {
+        let ends = item
+            .as_ref()
+            .map_or(true, |chunk| chunk.finish_reason.is_some());
+        if ends {
+            seen.store(true, Ordering::Relaxed);
+        }
+    });
+    let tail = futures::stream::once(async move {
+        let cut = !saw_done.load(Ordering::Relaxed) && !complete.load(Ordering::Relaxed);
+        cut.then_some(Err(cut_error))
+    })
+    .filter_map(futures::future::ready);
+    Box::pin(tracked.chain(tail))
 }
 
 /// A minimal real call: a five-token answer to "ping", without the call's parameters.

@@ -8,9 +8,10 @@
 //!   `endpoint_model_name`, `encoding_format`, `rerank_endpoint_url`);
 //! - YAML-only vendors declaring `extra.modelrt.protocol: openai-compatible` with `base_url`,
 //!   `api_key_variable` (the credential holding the key, default `api_key`),
-//!   `base_url_variable` (a credential that may override the base URL, default `endpoint_url`),
-//!   `organization_variable` (a credential sent as `OpenAI-Organization`, default
-//!   `openai_organization`) and `headers.<Name>` extra headers.
+//!   `base_url_variable` (a credential that may override the base URL) with
+//!   `base_url_variable_suffix` (appended to that credential's value when missing, for forms
+//!   that ask for a URL without its version path), `headers.<Name>` fixed extra headers and
+//!   `header_variables.<Name>` headers whose value is a credential (docs/provider-extra.md).
 //!
 //! The same credential names also work for vendors, so a vendor may expose any of them.
 
@@ -58,10 +59,9 @@ pub struct Endpoint<'a> {
     pub base_url: String,
     /// The API key, when one is configured.
     pub api_key: Option<&'a Secret>,
-    /// Extra headers from `extra.modelrt.headers.<Name>`.
-    pub headers: Vec<(&'static str, &'static str)>,
-    /// The OpenAI organization, when the credentials name one.
-    pub organization: Option<&'a str>,
+    /// Extra headers: fixed ones from `extra.modelrt.headers.<Name>`, then those whose value
+    /// is a non-empty credential named by `extra.modelrt.header_variables.<Name>`.
+    pub headers: Vec<(&'static str, &'a str)>,
 }
 
 /// Whether `model` is an OpenAI reasoning model (which takes `max_completion_tokens`).
@@ -102,15 +102,29 @@ impl<'a> Endpoint<'a> {
                 .text(variable)
                 .filter(|v| !v.trim().is_empty())
         };
-        let url_variable = provider
-            .extra("base_url_variable")
-            .unwrap_or("endpoint_url");
-        let base_url = text(url_variable)
-            .or_else(|| provider.extra("base_url"))
+        let url_variable = provider.extra("base_url_variable");
+        let from_credential = url_variable.and_then(text).map(|url| {
+            let url = url.trim().trim_end_matches('/');
+            match provider.extra("base_url_variable_suffix") {
+                Some(suffix) if !url.ends_with(suffix.trim_end_matches('/')) => {
+                    format!("{url}{}", suffix.trim_end_matches('/'))
+                }
+                _ => url.to_owned(),
+            }
+        });
+        let base_url = from_credential
+            .or_else(|| provider.extra("base_url").map(str::to_owned))
             .ok_or_else(|| {
+                let hint = match url_variable {
+                    Some(variable) => format!("set the `{variable}` credential"),
+                    None => format!(
+                        "{} declares neither `extra.modelrt.base_url` nor `base_url_variable`",
+                        provider.source
+                    ),
+                };
                 crate::error::Error::new(
                     ErrorKind::InvalidCredentials,
-                    format!("no base URL: set the `{url_variable}` credential"),
+                    format!("no base URL: {hint}"),
                 )
                 .with_provider(provider.id)
             })?;
@@ -127,30 +141,26 @@ impl<'a> Endpoint<'a> {
             .credentials
             .secret(key_variable)
             .filter(|s| !s.is_empty());
-        let headers = provider
+        let fixed = provider
             .extra
             .iter()
-            .filter_map(|(key, value)| Some((key.strip_prefix("headers.")?, *value)))
-            .collect();
-        let organization_variable = provider
-            .extra("organization_variable")
-            .unwrap_or("openai_organization");
+            .filter_map(|(key, value)| Some((key.strip_prefix("headers.")?, *value)));
+        let from_credentials = provider.extra.iter().filter_map(|(key, variable)| {
+            let name = key.strip_prefix("header_variables.")?;
+            Some((name, text(variable)?.trim()))
+        });
         Ok(Endpoint {
             base_url,
             api_key,
-            headers,
-            organization: text(organization_variable).map(str::trim),
+            headers: fixed.chain(from_credentials).collect(),
         })
     }
 
-    /// `request` with the auth, organization and extra headers added.
+    /// `request` with the auth and extra headers added.
     pub fn request(&self, request: HttpRequest) -> Result<HttpRequest> {
         let mut request = request;
         for (name, value) in &self.headers {
             request = request.header(name, value)?;
-        }
-        if let Some(organization) = self.organization {
-            request = request.header("OpenAI-Organization", organization)?;
         }
         match self.api_key {
             Some(key) => request.bearer(key),
