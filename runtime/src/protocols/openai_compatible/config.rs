@@ -230,6 +230,15 @@ impl LlmSettings {
         let token_limit = match ctx.credential("token_param_name") {
             Some("max_completion_tokens") => TokenLimitField::MaxCompletionTokens,
             Some("max_tokens") => TokenLimitField::MaxTokens,
+            // A model whose YAML names the rule `max_completion_tokens` takes that field.
+            _ if ctx.model.info.is_some_and(|info| {
+                info.parameter_rules
+                    .iter()
+                    .any(|rule| rule.name == "max_completion_tokens")
+            }) =>
+            {
+                TokenLimitField::MaxCompletionTokens
+            }
             _ if is_reasoning_model(&wire_model) => TokenLimitField::MaxCompletionTokens,
             _ => TokenLimitField::MaxTokens,
         };
