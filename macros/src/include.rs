@@ -81,3 +81,81 @@ fn generate(tree: &Path) -> Result<TokenStream, Vec<String>> {
         const _: () = { #(let _ = include_bytes!(#inputs);)* };
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A throwaway provider tree holding `files` (relative path, content).
+    fn tree(name: &str, files: &[(&str, &str)]) -> PathBuf {
+        let root =
+            std::env::temp_dir().join(format!("modelrt-include-{name}-{}", std::process::id()));
+        for (path, content) in files {
+            let path = root.join(path);
+            std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
+            std::fs::write(path, content).expect("write");
+        }
+        root
+    }
+
+    fn expand_at(root: &Path) -> String {
+        let literal = format!("{:?}", root.display().to_string());
+        expand(literal.parse().expect("a literal"), None).to_string()
+    }
+
+    #[test]
+    fn yaml_errors_become_compile_errors_naming_the_file() {
+        let root = tree(
+            "broken",
+            &[(
+                "acme/acme.yaml",
+                "provider: acme\nlabel:\n  en_US: Acme\nsupported_model_types:\n  - lmm\n\
+                 configurate_methods:\n  - predefined-model\n",
+            )],
+        );
+        let out = expand_at(&root);
+        let _ = std::fs::remove_dir_all(&root);
+        assert!(out.contains("compile_error"), "{out}");
+        assert!(out.contains("acme.yaml:5:"), "{out}");
+        assert!(out.contains("lmm"), "{out}");
+        assert!(!out.contains("pub mod providers"), "{out}");
+    }
+
+    #[test]
+    fn a_good_tree_becomes_the_providers_module() {
+        let root = tree(
+            "good",
+            &[(
+                "acme/acme.yaml",
+                "provider: acme\nlabel:\n  en_US: Acme\nsupported_model_types:\n  - llm\n\
+                 configurate_methods:\n  - predefined-model\nprovider_credential_schema:\n  \
+                 credential_form_schemas: []\n",
+            )],
+        );
+        let out = expand_at(&root);
+        let _ = std::fs::remove_dir_all(&root);
+        assert!(out.contains("pub mod providers"), "{out}");
+        assert!(out.contains("include_bytes !"), "{out}");
+    }
+
+    #[test]
+    fn bad_input_and_missing_directories_are_errors() {
+        let out = expand("42".parse().expect("tokens"), None).to_string();
+        assert!(out.contains("expected a directory"), "{out}");
+        let out = expand("\"no/such/tree\"".parse().expect("tokens"), None).to_string();
+        assert!(out.contains("is not a directory of providers"), "{out}");
+    }
+
+    #[test]
+    fn paths_resolve_beside_the_invoking_file_then_at_the_crate_root() {
+        let here = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs");
+        assert_eq!(
+            resolve("..", Some(&here)),
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("src/..")
+        );
+        assert_eq!(
+            resolve("no-such-dir", Some(&here)),
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("no-such-dir")
+        );
+    }
+}

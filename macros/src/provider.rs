@@ -120,3 +120,55 @@ fn span_of(tokens: &TokenStream) -> Span {
         .next()
         .map_or_else(Span::call_site, |t| t.span())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn expand_str(attr: &str, item: &str) -> String {
+        let attr: TokenStream = attr.parse().expect("attr tokens");
+        let item: TokenStream = item.parse().expect("item tokens");
+        expand(attr, item).to_string()
+    }
+
+    #[test]
+    fn a_block_becomes_the_protocol_impl_and_the_check() {
+        let out = expand_str("acme", "impl Llm { fn invoke(&self) {} }");
+        assert!(out.contains("use crate :: providers :: acme as __modelrt_provider"));
+        assert!(out.contains(
+            "impl :: modelrt :: runtime :: protocol :: LlmProtocol for __modelrt_provider :: Provider"
+        ));
+        assert!(out.contains("fn invoke (& self) { }"));
+        assert!(
+            out.contains("impl __modelrt_provider :: LlmImpl for __modelrt_provider :: Provider")
+        );
+        let hook = expand_str("acme", "impl RemoteModels {}");
+        assert!(hook.contains("rust_impl :: RemoteModelsProtocol"));
+        assert!(hook.contains("const HOOK"));
+    }
+
+    #[test]
+    fn bad_input_is_one_error_and_the_block_compiled_out() {
+        for (attr, item, message) in [
+            (
+                "acme",
+                "impl Chat {}",
+                "`impl Chat` is not a block modelrt knows",
+            ),
+            ("", "impl Llm {}", "name the provider"),
+            ("\"acme\"", "impl Llm {}", "name the provider"),
+            ("acme", "fn llm() {}", "this is not an impl block"),
+            (
+                "acme",
+                "impl LlmProtocol for Acme {}",
+                "not `impl Trait for Type`",
+            ),
+            ("acme", "impl<T> Llm {}", "the block takes no generics"),
+        ] {
+            let out = expand_str(attr, item);
+            assert_eq!(out.matches("compile_error").count(), 1, "{out}");
+            assert!(out.contains(message), "{out}");
+            assert!(out.contains("# [cfg (any ())]"), "{out}");
+        }
+    }
+}

@@ -280,3 +280,74 @@ pub fn implementations(providers: &[Provider]) -> Result<TokenStream, EmitError>
             [#(#rows),*];
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::ir::I18n;
+
+    fn provider(rust_files: &[&str], extra: &[(&str, &str)]) -> Provider {
+        Provider {
+            id: "acme".into(),
+            rust_module: "acme".into(),
+            source: "acme/acme.yaml".into(),
+            dir: PathBuf::from("/tree/acme"),
+            label: I18n {
+                en_us: "Acme".into(),
+                others: vec![],
+            },
+            description: None,
+            icon_small: None,
+            icon_large: None,
+            background: None,
+            help: None,
+            supported_model_types: vec![ModelType::Llm],
+            configurate_methods: vec![ConfigurateMethod::FetchFromRemote],
+            provider_credentials: vec![],
+            model_credential_schema: None,
+            models: vec![],
+            extra_modelrt: extra
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+            rust_files: rust_files.iter().map(PathBuf::from).collect(),
+        }
+    }
+
+    fn code(provider: &Provider) -> String {
+        wiring(provider).expect("emits").to_string()
+    }
+
+    #[test]
+    fn declared_parts_are_required_and_the_rest_blocked() {
+        let code = code(&provider(&["/tree/acme/llm.rs"], &[]));
+        assert!(code.contains("declares `llm` in acme/acme.yaml (supported_model_types)"));
+        assert!(code.contains("declares `fetch-from-remote` in acme/acme.yaml"));
+        assert!(code.contains("pub trait TtsImpl : TtsDeclared"));
+        assert!(code.contains("does not declare `customizable-model` in acme/acme.yaml"));
+        assert!(code.contains("llm : Some (< Provider as LlmImpl > :: PROTOCOL)"));
+        assert!(code.contains("tts : None"));
+        assert!(code.contains("remote_models : Some (< Provider as RemoteModelsImpl > :: HOOK)"));
+        assert!(code.contains("# [path = \"/tree/acme/llm.rs\"] pub (crate) mod llm ;"));
+    }
+
+    #[test]
+    fn providers_without_rust_reject_every_block() {
+        let code = code(&provider(&[], &[("protocol", "openai-compatible")]));
+        assert!(code.contains("called through the `openai-compatible` protocol"));
+        assert!(code.contains("pub trait LlmImpl : NotImplementedInRust"));
+        assert!(!code.contains("IMPLEMENTATION"));
+    }
+
+    #[test]
+    fn a_rust_file_name_that_is_no_identifier_is_an_error() {
+        let error = wiring(&provider(&["/tree/acme/my-llm.rs"], &[])).unwrap_err();
+        assert!(error.message.contains("my-llm.rs"), "{error}");
+        assert!(
+            error.message.contains("must be a Rust identifier"),
+            "{error}"
+        );
+    }
+}
