@@ -11,6 +11,10 @@
 //! - a model enum value (`Llm::Gpt4o`): the model is known at run time only, so no capability
 //!   is granted ([`AnyModel`]); build an [`LlmRequest`] and call [`ModelHandle::invoke`] on
 //!   [`LlmModel::handle`] for anything beyond text.
+//!
+//! Providers that declare `customizable-model` also get `client.custom_llm(id, credentials)`
+//! (and `custom_text_embedding`, ...), which open a model the user names with its own typed
+//! `<Type>ModelCredentials`; such a model has no catalog row, so it is tagged [`AnyModel`].
 
 use std::marker::PhantomData;
 

@@ -197,3 +197,34 @@ async fn typed_sdk_of_a_protocol_provider_sends_tools_and_images() {
     assert_eq!(answer.content, "a cat");
     assert_eq!(answer.usage.prompt_tokens, 9);
 }
+
+#[tokio::test]
+async fn typed_client_opens_a_custom_model_with_its_own_credentials() {
+    let model = acme_client()
+        .custom_llm(
+            "my-own-echo",
+            acme::LlmModelCredentials {
+                api_key: Secret::new("model-key"),
+            },
+        )
+        .unwrap();
+    // The customizable-model hook gave it acme-echo's rules.
+    let names: Vec<&str> = model
+        .handle()
+        .parameter_rules()
+        .iter()
+        .map(|r| r.name)
+        .collect();
+    assert_eq!(names, ["temperature", "max_tokens"]);
+    assert_eq!(
+        model
+            .handle()
+            .credentials()
+            .secret("api_key")
+            .map(|s| s.expose()),
+        Some("model-key")
+    );
+    let answer = model.invoke(model.chat().user("hi")).await.unwrap();
+    assert_eq!(answer.content, "echo: hi");
+    assert_eq!(answer.model, "my-own-echo");
+}

@@ -10,13 +10,14 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::emit::callability::{callability, Callability};
+use crate::emit::credentials::model_credentials_name;
 use crate::emit::docs::{doc_attrs, model_doc};
 use crate::emit::models::{checked_ident, TypeGroup};
 use crate::emit::names::{ident, Scope};
 use crate::emit::params::params_name;
 use crate::emit::wiring::PROTOCOL_TYPES;
 use crate::emit::EmitError;
-use crate::ir::{ModelFeature, ModelType, Provider};
+use crate::ir::{ConfigurateMethod, ModelFeature, ModelType, Provider};
 
 /// Names the SDK adds to a provider module.
 pub const RESERVED_NAMES: &[&str] = &["Client", "models"];
@@ -55,6 +56,21 @@ fn handle(model_type: ModelType) -> (TokenStream, &'static str) {
         ModelType::Tts => (quote!(::modelrt::registry::ModelHandle), "tts"),
         ModelType::Speech2Text => (quote!(::modelrt::registry::ModelHandle), "speech2text"),
         _ => (quote!(::modelrt::registry::ModelHandle), "moderation"),
+    }
+}
+
+/// `.map(Handle::from_handle)` and `Handle<tag>` for the typed handles; nothing and
+/// `ModelHandle` for the model types that get a plain handle.
+fn wrapping(
+    model_type: ModelType,
+    handle: &TokenStream,
+    tag: TokenStream,
+) -> (TokenStream, TokenStream) {
+    match model_type {
+        ModelType::Llm | ModelType::TextEmbedding | ModelType::Rerank => {
+            (quote!(.map(#handle::from_handle)), quote!(#handle<#tag>))
+        }
+        _ => (TokenStream::new(), handle.clone()),
     }
 }
 
@@ -124,19 +140,7 @@ pub fn sdk(provider: &Provider, groups: &[TypeGroup<'_>]) -> Result<TokenStream,
         let (handle, method) = handle(group.model_type);
         let method = ident(method);
         let variant = ident(type_name);
-        let wrap = if group.model_type == ModelType::Llm
-            || group.model_type == ModelType::TextEmbedding
-            || group.model_type == ModelType::Rerank
-        {
-            quote!(.map(#handle::from_handle))
-        } else {
-            TokenStream::new()
-        };
-        let returns = if wrap.is_empty() {
-            handle
-        } else {
-            quote!(#handle<M::Tag>)
-        };
+        let (wrap, returns) = wrapping(group.model_type, &handle, quote!(M::Tag));
         let doc = doc_attrs(&format!(
             "Opens a {} model: a marker from [`models`] (capabilities checked by the compiler) \
              or a [`{type_name}`] value.",
@@ -154,6 +158,45 @@ pub fn sdk(provider: &Provider, groups: &[TypeGroup<'_>]) -> Result<TokenStream,
                     catalog::ModelType::#variant,
                     model.model_id(),
                     &self.credentials,
+                    self.http,
+                )
+                #wrap
+            }
+        });
+    }
+    let customizable = provider
+        .configurate_methods
+        .contains(&ConfigurateMethod::CustomizableModel)
+        && provider.model_credential_schema.is_some();
+    let custom_types = provider
+        .supported_model_types
+        .iter()
+        .filter(|t| customizable && PROTOCOL_TYPES.contains(t));
+    for &model_type in custom_types {
+        let (handle, method) = handle(model_type);
+        let method = ident(&format!("custom_{method}"));
+        let variant = ident(model_type.variant_name());
+        let credentials = ident(&model_credentials_name(model_type));
+        let tag = quote!(::modelrt::runtime::capability::AnyModel<Provider>);
+        let (wrap, returns) = wrapping(model_type, &handle, tag);
+        let doc = doc_attrs(&format!(
+            "Opens a custom {} model (`customizable-model`): `model` is the id sent to the API, \
+             `credentials` its own form, validated as a settings form would be.",
+            model_type.as_str()
+        ));
+        methods.push(quote! {
+            #doc
+            pub fn #method(
+                &self,
+                model: &str,
+                credentials: #credentials,
+            ) -> ::modelrt::runtime::Result<#returns> {
+                ::modelrt::sdk::open(
+                    &PROVIDER,
+                    #implementation,
+                    catalog::ModelType::#variant,
+                    model,
+                    &credentials,
                     self.http,
                 )
                 #wrap
