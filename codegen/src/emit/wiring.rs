@@ -108,6 +108,18 @@ pub fn wiring(provider: &Provider) -> Result<TokenStream, EmitError> {
     let id = &provider.id;
     let source = &provider.source;
     let rust = callability(provider) == Callability::RustImpl;
+    if let (Callability::Protocol(p), Some(file)) =
+        (callability(provider), provider.rust_files.first())
+    {
+        // Silently leaving the Rust out of the build would hide the user's mistake.
+        return Err(EmitError::new(format!(
+            "`{}` sits beside a provider whose YAML names the `{p}` protocol \
+             (extra.modelrt.protocol), so it would never be used: remove the protocol to \
+             implement the provider in Rust, or move the file away",
+            file.display()
+        ))
+        .in_file(source));
+    }
     let module = &provider.rust_module;
     let provider_doc = doc_attrs(&format!(
         "The `{id}` provider as a type: `#[modelrt::provider({module})]` impl blocks attach to it."
@@ -339,6 +351,18 @@ mod tests {
         assert!(code.contains("called through the `openai-compatible` protocol"));
         assert!(code.contains("pub trait LlmImpl : NotImplementedInRust"));
         assert!(!code.contains("IMPLEMENTATION"));
+    }
+
+    #[test]
+    fn rust_beside_a_protocol_provider_is_an_error() {
+        let both = provider(&["/tree/acme/llm.rs"], &[("protocol", "openai-compatible")]);
+        let error = wiring(&both).unwrap_err();
+        assert_eq!(error.file.as_deref(), Some("acme/acme.yaml"));
+        assert!(error.message.contains("/tree/acme/llm.rs"), "{error}");
+        assert!(
+            error.message.contains("`openai-compatible` protocol"),
+            "{error}"
+        );
     }
 
     #[test]
