@@ -14,7 +14,7 @@ python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
 [ -f /etc/ssl/certs/ca-certificates.crt ] || missing+=(ca-certificates)
 
 if ! command -v cargo >/dev/null 2>&1; then
-  echo "error: cargo not found; install a Rust toolchain (1.85 or newer, with rustfmt and clippy) with rustup" >&2
+  echo "error: cargo not found; install a Rust toolchain (1.88 or newer, with rustfmt and clippy) with rustup" >&2
   exit 1
 fi
 [ "${#missing[@]}" -eq 0 ] && exit 0
