@@ -2,6 +2,9 @@
 //! one family repeat them verbatim) are emitted once, as private statics of the `providers`
 //! module, and every model row points at them. This keeps the generated code proportional to
 //! what is distinct, not to the number of models.
+//!
+//! The names are planned in one pass over every model before any module is emitted, so the
+//! provider modules can then be emitted independently (on several threads) and still agree.
 
 use std::collections::HashMap;
 
@@ -9,95 +12,161 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::emit::names::ident;
+use crate::emit::EmitError;
+use crate::ir::Model;
 
-/// One shared static array.
+/// What a shared array holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// A model's feature list (`FEATURES_n`).
+    Features,
+    /// A model's parameter rules (`RULES_n`).
+    Rules,
+}
+
+impl Kind {
+    fn prefix(self) -> &'static str {
+        match self {
+            Kind::Features => "FEATURES",
+            Kind::Rules => "RULES",
+        }
+    }
+
+    /// A string identifying the content exactly; `None` when there is none (emitted as `&[]`).
+    fn key(self, model: &Model) -> Option<String> {
+        match self {
+            Kind::Features if !model.features.is_empty() => Some(format!("{:?}", model.features)),
+            Kind::Rules if !model.parameter_rules.is_empty() => {
+                Some(format!("{:?}", model.parameter_rules))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// One shared static array: its name and the first model declaring its content.
 #[derive(Debug)]
-struct Entry {
+struct Entry<'a> {
     name: String,
-    element: TokenStream,
-    items: Vec<TokenStream>,
+    kind: Kind,
+    model: &'a Model,
 }
 
 /// The interned arrays, in first-use order (so names are deterministic).
 #[derive(Debug, Default)]
-pub struct Shared {
-    entries: Vec<Entry>,
-    by_key: HashMap<String, usize>,
+pub struct Shared<'a> {
+    entries: Vec<Entry<'a>>,
+    by_key: HashMap<(Kind, String), usize>,
 }
 
-impl Shared {
-    /// A reference to the shared array holding `items` (`&[]` when empty). `key` must identify
-    /// the content exactly; `prefix` names the array kind (`RULES`, `FEATURES`). `items` is
-    /// built only for content not seen before.
-    pub fn slice<E>(
-        &mut self,
-        prefix: &str,
-        element: TokenStream,
-        key: String,
-        items: impl FnOnce() -> Result<Vec<TokenStream>, E>,
-    ) -> Result<TokenStream, E> {
-        let key = format!("{prefix}:{key}");
-        let index = match self.by_key.get(&key) {
-            Some(&index) => index,
-            None => {
-                let items = items()?;
-                if items.is_empty() {
-                    return Ok(quote!(&[]));
+impl<'a> Shared<'a> {
+    /// Names every distinct non-empty feature list and rule list of `models`, in this order.
+    pub fn plan(models: impl IntoIterator<Item = &'a Model>) -> Self {
+        let mut shared = Shared::default();
+        for model in models {
+            for kind in [Kind::Features, Kind::Rules] {
+                let Some(key) = kind.key(model) else { continue };
+                let next = shared.entries.len();
+                if let std::collections::hash_map::Entry::Vacant(slot) =
+                    shared.by_key.entry((kind, key))
+                {
+                    slot.insert(next);
+                    shared.entries.push(Entry {
+                        name: format!("{}_{next}", kind.prefix()),
+                        kind,
+                        model,
+                    });
                 }
-                let name = format!("{prefix}_{}", self.entries.len());
-                self.entries.push(Entry {
-                    name,
-                    element,
-                    items,
-                });
-                self.by_key.insert(key, self.entries.len() - 1);
-                self.entries.len() - 1
             }
-        };
-        Ok(match self.entries.get(index) {
-            Some(entry) => {
-                let name = ident(&entry.name);
-                quote!(&super::#name)
-            }
-            None => quote!(&[]),
-        })
+        }
+        shared
     }
 
-    /// The `static` items, to be placed in the `providers` module.
-    pub fn statics(&self) -> TokenStream {
-        let statics = self.entries.iter().map(|e| {
-            let name = ident(&e.name);
-            let element = &e.element;
-            let len = e.items.len();
-            let items = &e.items;
-            quote!(static #name: [#element; #len] = [#(#items),*];)
-        });
-        quote!(#(#statics)*)
+    /// A reference to the shared array holding `model`'s content of `kind` (`&[]` when empty).
+    pub fn reference(&self, kind: Kind, model: &Model) -> Result<TokenStream, EmitError> {
+        let Some(key) = kind.key(model) else {
+            return Ok(quote!(&[]));
+        };
+        let entry = self
+            .by_key
+            .get(&(kind, key))
+            .and_then(|&index| self.entries.get(index))
+            .ok_or_else(|| {
+                EmitError::new(format!(
+                    "{} of model `{}` were not planned",
+                    kind.prefix(),
+                    model.id
+                ))
+                .in_file(&model.source)
+            })?;
+        let name = ident(&entry.name);
+        Ok(quote!(&super::#name))
+    }
+
+    /// The `static` items, to be placed in the `providers` module. `items` gives the element
+    /// type and the elements of a model's content of a kind.
+    pub fn statics(
+        &self,
+        items: impl Fn(Kind, &Model) -> Result<(TokenStream, Vec<TokenStream>), EmitError>,
+    ) -> Result<TokenStream, EmitError> {
+        let mut statics = Vec::with_capacity(self.entries.len());
+        for entry in &self.entries {
+            let name = ident(&entry.name);
+            let (element, items) =
+                items(entry.kind, entry.model).map_err(|e| e.in_file(&entry.model.source))?;
+            let len = items.len();
+            statics.push(quote!(static #name: [#element; #len] = [#(#items),*];));
+        }
+        Ok(quote!(#(#statics)*))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ir::{ConfigurateMethod, I18n, ModelFeature, ModelProperties, ModelType};
+
+    fn model(id: &str, features: &[ModelFeature]) -> Model {
+        Model {
+            id: id.into(),
+            rust_ident: id.into(),
+            label: I18n {
+                en_us: id.into(),
+                others: vec![],
+            },
+            model_type: ModelType::Llm,
+            features: features.to_vec(),
+            fetch_from: ConfigurateMethod::PredefinedModel,
+            properties: ModelProperties::default(),
+            parameter_rules: vec![],
+            pricing: None,
+            deprecated: false,
+            source: format!("p/llm/{id}.yaml"),
+        }
+    }
 
     #[test]
     fn identical_content_is_emitted_once() {
-        let mut shared = Shared::default();
-        let mut slice = |prefix: &str, key: &str, items: Vec<TokenStream>| {
-            shared
-                .slice(prefix, quote!(u8), key.into(), || Ok::<_, ()>(items))
-                .unwrap()
-                .to_string()
-        };
-        let a = slice("RULES", "k1", vec![quote!(1u8)]);
-        let b = slice("RULES", "k1", vec![quote!(9u8)]);
-        let c = slice("FEATURES", "k1", vec![quote!(2u8)]);
-        let empty = slice("RULES", "k2", Vec::new());
-        assert_eq!(a, b, "the first content under a key wins");
-        assert_eq!(c, "& super :: FEATURES_1");
-        assert_eq!(empty, "& []");
-        let statics = shared.statics().to_string();
+        let a = model("a", &[ModelFeature::ToolCall]);
+        let b = model("b", &[ModelFeature::ToolCall]);
+        let c = model("c", &[ModelFeature::Vision]);
+        let none = model("none", &[]);
+        let shared = Shared::plan([&a, &none, &b, &c]);
+        let reference = |m: &Model| shared.reference(Kind::Features, m).unwrap().to_string();
+        assert_eq!(reference(&a), reference(&b));
+        assert_eq!(reference(&c), "& super :: FEATURES_1");
+        assert_eq!(reference(&none), "& []");
+        let statics = shared
+            .statics(|_, m| {
+                let id = &m.id;
+                Ok((quote!(&str), vec![quote!(#id)]))
+            })
+            .unwrap()
+            .to_string();
         assert_eq!(statics.matches("static").count(), 2, "{statics}");
-        assert!(!statics.contains("9u8"), "{statics}");
+        assert!(
+            statics.contains("\"a\"") && !statics.contains("\"b\""),
+            "{statics}"
+        );
     }
 }

@@ -7,7 +7,7 @@ use quote::quote;
 use crate::emit::callability::{callability, Callability};
 use crate::emit::literals::{float, i18n, option, price};
 use crate::emit::models::TypeGroup;
-use crate::emit::shared::Shared;
+use crate::emit::shared::{Kind, Shared};
 use crate::emit::EmitError;
 use crate::ir::{
     CredentialForm, DefaultValue, Model, ModelProperties, ParameterRule, Pricing, Provider, ShowOn,
@@ -24,7 +24,7 @@ pub const MODELS: &str = "MODELS";
 pub fn provider_tables(
     provider: &Provider,
     groups: &[TypeGroup],
-    shared: &mut Shared,
+    shared: &Shared<'_>,
 ) -> Result<TokenStream, EmitError> {
     let id = &provider.id;
     let source = &provider.source;
@@ -163,32 +163,14 @@ fn form_row(form: &CredentialForm) -> TokenStream {
     }
 }
 
-fn model_row(model: &Model, shared: &mut Shared) -> Result<TokenStream, EmitError> {
+fn model_row(model: &Model, shared: &Shared<'_>) -> Result<TokenStream, EmitError> {
     let id = &model.id;
     let label = i18n(&model.label);
     let model_type = crate::emit::names::ident(model.model_type.variant_name());
-    let features = shared.slice(
-        "FEATURES",
-        quote!(catalog::ModelFeature),
-        format!("{:?}", model.features),
-        || {
-            let features = model.features.iter().map(|f| {
-                let v = crate::emit::names::ident(f.variant_name());
-                quote!(catalog::ModelFeature::#v)
-            });
-            Ok::<_, EmitError>(features.collect())
-        },
-    )?;
+    let features = shared.reference(Kind::Features, model)?;
     let fetch_from = crate::emit::names::ident(model.fetch_from.variant_name());
     let properties = properties(&model.properties);
-    let rules = shared
-        .slice(
-            "RULES",
-            quote!(catalog::ParameterRule),
-            format!("{:?}", model.parameter_rules),
-            || model.parameter_rules.iter().map(rule_row).collect(),
-        )
-        .map_err(|e| e.in_file(&model.source))?;
+    let rules = shared.reference(Kind::Rules, model)?;
     let pricing = match &model.pricing {
         Some(p) => {
             let p = pricing(p).map_err(|e| e.in_file(&model.source))?;
@@ -259,6 +241,30 @@ fn properties(p: &ModelProperties) -> TokenStream {
         return quote!(::modelrt::__private::NO_PROPERTIES);
     }
     quote!(catalog::ModelProperties { #(#set,)* ..::modelrt::__private::NO_PROPERTIES })
+}
+
+/// The element type and elements of a shared array (see [`Shared::statics`]).
+pub fn shared_items(
+    kind: Kind,
+    model: &Model,
+) -> Result<(TokenStream, Vec<TokenStream>), EmitError> {
+    Ok(match kind {
+        Kind::Features => {
+            let features = model.features.iter().map(|f| {
+                let v = crate::emit::names::ident(f.variant_name());
+                quote!(catalog::ModelFeature::#v)
+            });
+            (quote!(catalog::ModelFeature), features.collect())
+        }
+        Kind::Rules => (
+            quote!(catalog::ParameterRule),
+            model
+                .parameter_rules
+                .iter()
+                .map(rule_row)
+                .collect::<Result<_, _>>()?,
+        ),
+    })
 }
 
 fn rule_row(rule: &ParameterRule) -> Result<TokenStream, EmitError> {
