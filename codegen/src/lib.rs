@@ -9,6 +9,7 @@ pub mod diagnostics;
 pub mod emit;
 pub mod ir;
 pub mod load;
+mod parallel;
 
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};
 pub use emit::emit;

@@ -115,11 +115,13 @@ pub fn emit(catalog: &Catalog, options: &EmitOptions) -> Result<String, EmitErro
             .into_iter()
             .flat_map(|group| group.models)
     }));
-    let modules = in_parallel(&catalog.providers, |provider| {
+    let modules = crate::parallel::map(&catalog.providers, |provider| {
         provider_module(provider, &shared)
             .and_then(format_in_providers)
             .map_err(|e| e.in_file(&provider.source))
-    })?;
+    })
+    .into_iter()
+    .collect::<Result<Vec<_>, _>>()?;
 
     let count = rows.len();
     let implementations = wiring::implementations(&catalog.providers)?;
@@ -153,40 +155,6 @@ pub fn emit(catalog: &Catalog, options: &EmitOptions) -> Result<String, EmitErro
     out.push_str("}\n");
     out.push_str(&reexports);
     Ok(out)
-}
-
-/// `f` of every item, in order, computed on up to one thread per core; the first error in
-/// item order wins.
-fn in_parallel<T: Sync, R: Send>(
-    items: &[T],
-    f: impl Fn(&T) -> Result<R, EmitError> + Sync,
-) -> Result<Vec<R>, EmitError> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZeroUsize::get)
-        .clamp(1, items.len().max(1));
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let work = || {
-        let mut done = Vec::new();
-        loop {
-            let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some(item) = items.get(index) else { break };
-            done.push((index, f(item)));
-        }
-        done
-    };
-    let mut results = std::thread::scope(|scope| {
-        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
-        let mut results = work();
-        for helper in helpers {
-            match helper.join() {
-                Ok(done) => results.extend(done),
-                Err(_) => return Err(EmitError::new("an emitter thread panicked")),
-            }
-        }
-        Ok(results)
-    })?;
-    results.sort_by_key(|(index, _)| *index);
-    results.into_iter().map(|(_, result)| result).collect()
 }
 
 /// Formats `tokens` as a file.

@@ -1,7 +1,7 @@
 //! File access for the loader: reading and parsing YAML, listing folders, and remembering every
 //! input (for `rerun-if-changed`) and every source text (for snippets).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -9,7 +9,7 @@ use crate::diagnostics::Diagnostic;
 
 use super::lint;
 use super::report::{Place, Report};
-use super::yaml::{self, Node};
+use super::yaml::{self, Node, SyntaxError};
 
 /// Files larger than this are refused rather than parsed.
 const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
@@ -46,7 +46,12 @@ pub struct Files {
     pub sources: BTreeMap<String, String>,
     /// Every file read and folder listed.
     pub inputs: BTreeSet<PathBuf>,
+    /// YAML files read and parsed ahead of the walk (see [`Files::prefetch`]), until asked for.
+    prefetched: HashMap<PathBuf, Result<Parsed, String>>,
 }
+
+/// A file's text (byte-order mark removed) and its parse.
+type Parsed = (String, Result<Node, SyntaxError>);
 
 impl Files {
     /// Starts with an absolute version of `root`.
@@ -57,7 +62,19 @@ impl Files {
             diagnostics: Vec::new(),
             sources: BTreeMap::new(),
             inputs: BTreeSet::new(),
+            prefetched: HashMap::new(),
         }
+    }
+
+    /// Reads and parses every YAML file under the root on all cores, so the walk (which
+    /// validates, reports and records inputs in its own order) finds them ready. Only real
+    /// folders are entered (no symlinks, nothing hidden or `__`-prefixed); whatever this
+    /// misses is read when asked for.
+    pub fn prefetch(&mut self) {
+        let mut paths = Vec::new();
+        yaml_files(&self.root, &mut paths);
+        let parsed = crate::parallel::map(&paths, |path| read_and_parse(path));
+        self.prefetched = paths.into_iter().zip(parsed).collect();
     }
 
     /// `path` relative to the root, `/`-separated (the root itself is `.`).
@@ -121,15 +138,17 @@ impl Files {
     pub fn yaml(&mut self, path: &Path) -> Option<(String, Node)> {
         let rel = self.rel(path);
         self.inputs.insert(path.to_path_buf());
-        let text = match self.read_text(path) {
-            Ok(text) => text,
+        let read = match self.prefetched.remove(path) {
+            Some(read) => read,
+            None => read_and_parse(path),
+        };
+        let (text, parsed) = match read {
+            Ok(read) => read,
             Err(message) => {
                 self.report_rel(&rel).error(Place::FILE, "", message);
                 return None;
             }
         };
-        let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
-        let parsed = yaml::parse(&text);
         self.sources.insert(rel.clone(), text);
         let mut r = self.report_rel(&rel);
         match parsed {
@@ -150,24 +169,51 @@ impl Files {
             }
         }
     }
+}
 
-    fn read_text(&self, path: &Path) -> Result<String, String> {
-        let meta = fs::metadata(path).map_err(|e| format!("cannot read file: {e}"))?;
-        if meta.is_dir() {
-            return Err("expected a file, found a folder".to_string());
-        }
-        if meta.len() > MAX_FILE_BYTES {
-            return Err(format!(
-                "file is too large ({} bytes, at most {MAX_FILE_BYTES})",
-                meta.len()
-            ));
-        }
-        let bytes = fs::read(path).map_err(|e| format!("cannot read file: {e}"))?;
-        String::from_utf8(bytes).map_err(|e| {
-            format!(
-                "file is not valid UTF-8 (at byte {})",
-                e.utf8_error().valid_up_to()
-            )
-        })
+/// Reads a file and parses it as YAML; `Err` when it cannot be read as text.
+fn read_and_parse(path: &Path) -> Result<Parsed, String> {
+    let mut text = read_text(path)?;
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
     }
+    let parsed = yaml::parse(&text);
+    Ok((text, parsed))
+}
+
+/// Collects `.yaml` and `.yml` files under `dir` (see [`Files::prefetch`]).
+fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(read) = fs::read_dir(dir) else { return };
+    for entry in read.filter_map(Result::ok) {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        if kind.is_dir() && !name.starts_with('.') && !name.starts_with("__") {
+            yaml_files(&entry.path(), out);
+        } else if kind.is_file() && (name.ends_with(".yaml") || name.ends_with(".yml")) {
+            out.push(entry.path());
+        }
+    }
+}
+
+fn read_text(path: &Path) -> Result<String, String> {
+    let meta = fs::metadata(path).map_err(|e| format!("cannot read file: {e}"))?;
+    if meta.is_dir() {
+        return Err("expected a file, found a folder".to_string());
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(format!(
+            "file is too large ({} bytes, at most {MAX_FILE_BYTES})",
+            meta.len()
+        ));
+    }
+    let bytes = fs::read(path).map_err(|e| format!("cannot read file: {e}"))?;
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "file is not valid UTF-8 (at byte {})",
+            e.utf8_error().valid_up_to()
+        )
+    })
 }

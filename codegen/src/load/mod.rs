@@ -55,6 +55,7 @@ pub struct Loaded {
 /// Loads the tree under `root`. Never panics; problems become diagnostics.
 pub fn load(root: &Path, options: &LoadOptions) -> Loaded {
     let mut files = files::Files::new(root);
+    files.prefetch();
     let found = walk::walk(&mut files);
     let providers = found
         .collected
