@@ -32,14 +32,20 @@ impl Kind {
         }
     }
 
-    /// A string identifying the content exactly; `None` when there is none (emitted as `&[]`).
+    /// Whether `model` has no content of this kind (emitted as `&[]`, not shared).
+    fn is_empty(self, model: &Model) -> bool {
+        match self {
+            Kind::Features => model.features.is_empty(),
+            Kind::Rules => model.parameter_rules.is_empty(),
+        }
+    }
+
+    /// A string identifying the content exactly; `None` when there is none.
     fn key(self, model: &Model) -> Option<String> {
         match self {
-            Kind::Features if !model.features.is_empty() => Some(format!("{:?}", model.features)),
-            Kind::Rules if !model.parameter_rules.is_empty() => {
-                Some(format!("{:?}", model.parameter_rules))
-            }
-            _ => None,
+            _ if self.is_empty(model) => None,
+            Kind::Features => Some(format!("{:?}", model.features)),
+            Kind::Rules => Some(format!("{:?}", model.parameter_rules)),
         }
     }
 }
@@ -56,27 +62,33 @@ struct Entry<'a> {
 #[derive(Debug, Default)]
 pub struct Shared<'a> {
     entries: Vec<Entry<'a>>,
-    by_key: HashMap<(Kind, String), usize>,
+    /// Each planned model's entries, by the model's address (the models are borrowed for
+    /// `'a`, so addresses are stable), so emission need not rebuild the content keys.
+    by_model: HashMap<(Kind, usize), usize>,
+}
+
+fn address(model: &Model) -> usize {
+    std::ptr::from_ref(model) as usize
 }
 
 impl<'a> Shared<'a> {
     /// Names every distinct non-empty feature list and rule list of `models`, in this order.
     pub fn plan(models: impl IntoIterator<Item = &'a Model>) -> Self {
         let mut shared = Shared::default();
+        let mut by_key: HashMap<(Kind, String), usize> = HashMap::new();
         for model in models {
             for kind in [Kind::Features, Kind::Rules] {
                 let Some(key) = kind.key(model) else { continue };
                 let next = shared.entries.len();
-                if let std::collections::hash_map::Entry::Vacant(slot) =
-                    shared.by_key.entry((kind, key))
-                {
-                    slot.insert(next);
+                let index = *by_key.entry((kind, key)).or_insert(next);
+                if index == next {
                     shared.entries.push(Entry {
                         name: format!("{}_{next}", kind.prefix()),
                         kind,
                         model,
                     });
                 }
+                shared.by_model.insert((kind, address(model)), index);
             }
         }
         shared
@@ -84,12 +96,12 @@ impl<'a> Shared<'a> {
 
     /// A reference to the shared array holding `model`'s content of `kind` (`&[]` when empty).
     pub fn reference(&self, kind: Kind, model: &Model) -> Result<TokenStream, EmitError> {
-        let Some(key) = kind.key(model) else {
+        if kind.is_empty(model) {
             return Ok(quote!(&[]));
-        };
+        }
         let entry = self
-            .by_key
-            .get(&(kind, key))
+            .by_model
+            .get(&(kind, address(model)))
             .and_then(|&index| self.entries.get(index))
             .ok_or_else(|| {
                 EmitError::new(format!(
