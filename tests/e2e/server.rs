@@ -1,6 +1,7 @@
 //! The llama.cpp servers the tests talk to: the shared ones `scripts/with-llama-server.sh`
 //! started (found through environment variables), and dedicated ones a test starts itself.
 
+use std::io::Write;
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -55,7 +56,8 @@ fn required_var(test: &str, name: &str) -> Option<String> {
             if std::env::var("CI").is_ok_and(|ci| ci == "true" || ci == "1") {
                 panic!("{test}: CI=true but {reason}");
             }
-            eprintln!("SKIPPED {test}: {reason}");
+            // Straight to stderr: the harness captures `eprintln!` of passing tests.
+            let _ = writeln!(std::io::stderr(), "SKIPPED {test}: {reason}");
             None
         }
     }
