@@ -1,11 +1,20 @@
 //! Spreading independent work over the machine's cores, with results in input order.
 
+// The sysroot crate, usable from any crate: it tells whether we run inside a proc macro.
+extern crate proc_macro;
+
 use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// `f` of every item, in item order, computed on up to one thread per core. Items are handed
 /// out one at a time, so uneven items still keep every thread busy.
+///
+/// Inside a procedural macro (`include_providers!`) everything runs on the calling thread:
+/// token types built there talk to the compiler, which other threads cannot reach.
 pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    if proc_macro::is_available() {
+        return items.iter().map(f).collect();
+    }
     let threads = std::thread::available_parallelism()
         .map_or(1, NonZeroUsize::get)
         .clamp(1, items.len().max(1));
