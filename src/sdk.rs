@@ -19,7 +19,7 @@
 use std::marker::PhantomData;
 
 use modelrt_runtime::capability::{
-    kind, Audio, Document, StreamToolCall, StructuredOutput, Tag, ToolCall, Vision,
+    kind, Audio, Document, MultiToolCall, StreamToolCall, StructuredOutput, Tag, ToolCall, Vision,
 };
 use modelrt_runtime::catalog::{ModelType, ProviderInfo};
 use modelrt_runtime::credentials::CredentialSource;
@@ -285,6 +285,15 @@ impl<M, T> Chat<M, T> {
 }
 
 impl<M: ToolCall> Chat<M, WithTools> {
+    /// Allows or forbids several tool calls in one turn (the provider's default allows them).
+    pub fn parallel_tool_calls(mut self, parallel: bool) -> Self
+    where
+        M: MultiToolCall,
+    {
+        self.request.parallel_tool_calls = Some(parallel);
+        self
+    }
+
     /// Sets whether and which tool the model must call.
     pub fn tool_choice(mut self, choice: ToolChoice) -> Self {
         self.request.tool_choice = Some(choice);

@@ -24,7 +24,7 @@ fn client(server: &MockServer) -> modelrt::openai::Client {
 
 #[tokio::test]
 async fn typed_chat_sends_typed_params_and_prints_usage() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .and(path("/v1/chat/completions"))
         .and(header("authorization", "Bearer sk-test"))
@@ -57,7 +57,7 @@ async fn typed_chat_sends_typed_params_and_prints_usage() {
 
 #[tokio::test]
 async fn stream_tools_reassembles_a_streamed_tool_call() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let events = [
         json!({"id": "c", "model": "gpt-4o-mini", "choices": [{"index": 0, "delta": {"role": "assistant", "tool_calls": [{"index": 0, "id": "call_1", "type": "function", "function": {"name": "get_weather", "arguments": ""}}]}}]}),
         json!({"id": "c", "model": "gpt-4o-mini", "choices": [{"index": 0, "delta": {"tool_calls": [{"index": 0, "function": {"arguments": "{\"city\":"}}]}}]}),
@@ -90,7 +90,7 @@ async fn stream_tools_reassembles_a_streamed_tool_call() {
 
 #[tokio::test]
 async fn embedding_compares_vectors() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .and(path("/v1/embeddings"))
         .and(body_partial_json(json!({

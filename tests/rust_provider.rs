@@ -151,7 +151,7 @@ async fn remote_models_hook_lists_models() {
 
 #[tokio::test]
 async fn typed_sdk_of_a_protocol_provider_sends_tools_and_images() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .and(path("/chat/completions"))
         .and(header("authorization", "Bearer echo-key"))

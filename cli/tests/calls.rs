@@ -84,7 +84,7 @@ async fn request_bodies(server: &MockServer) -> Vec<Value> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn streamed_chat_assembles_deltas_and_prints_usage_and_cost() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     mount_stream(&server, true).await;
     let run = deepseek("chat_stream", &server)
         .run_async(&["chat", "deepseek/deepseek-flash", "Say hello"])
@@ -107,7 +107,7 @@ async fn streamed_chat_assembles_deltas_and_prints_usage_and_cost() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn usage_is_marked_estimated_when_the_server_sends_none() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     mount_stream(&server, false).await;
     let run = compatible("chat_estimated", &server)
         .run_async(&["chat", "openai_api_compatible/my-model", "Say hello"])
@@ -124,7 +124,7 @@ async fn usage_is_marked_estimated_when_the_server_sends_none() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn chat_json_stdin_system_and_params() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     mount_stream(&server, true).await;
     let run = deepseek("chat_json", &server)
         .run_async_with_stdin(
@@ -183,7 +183,7 @@ async fn chat_json_stdin_system_and_params() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_stream_waits_for_the_whole_answer() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .and(path("/v1/chat/completions"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
@@ -216,7 +216,7 @@ async fn no_stream_waits_for_the_whole_answer() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn invalid_params_fail_before_sending() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     mount_stream(&server, true).await;
     let run = deepseek("chat_bad_param", &server)
         .run_async(&[
@@ -240,7 +240,7 @@ async fn invalid_params_fail_before_sending() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn provider_errors_exit_one_without_the_secret() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     // A server that echoes the key it was given, as some do.
     Mock::given(method("POST"))
         .respond_with(ResponseTemplate::new(401).set_body_json(json!({
@@ -268,7 +268,7 @@ async fn provider_errors_exit_one_without_the_secret() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn embed_prints_dimensions_or_json() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     // One vector per input text: [length of the text, 0.5, -0.25]; 2 tokens per text.
     Mock::given(method("POST"))
         .and(path("/v1/embeddings"))
@@ -332,7 +332,7 @@ async fn embed_prints_dimensions_or_json() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rerank_orders_documents() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .and(path("/v1/rerank"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
@@ -382,7 +382,7 @@ async fn rerank_orders_documents() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tts_writes_the_audio_file() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .and(path("/v1/audio/speech"))
         .and(body_partial_json(
@@ -436,7 +436,7 @@ async fn tts_writes_the_audio_file() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failed_tts_call_leaves_no_file() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .respond_with(ResponseTemplate::new(400).set_body_json(json!({
             "error": {"message": "voice not available", "type": "invalid_request_error"}
@@ -474,7 +474,7 @@ async fn a_failed_tts_call_leaves_no_file() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn transcribe_prints_the_text() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .and(path("/v1/audio/transcriptions"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"text": "hello there"})))
@@ -524,7 +524,7 @@ async fn transcribe_prints_the_text() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn moderate_reports_the_verdict() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         // The API base is given with /v1 (whether the runtime appends the declared
         // `base_url_variable_suffix` or not, the path ends the same way).
@@ -585,7 +585,7 @@ async fn moderate_reports_the_verdict() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn model_types_a_provider_does_not_serve_fail_clearly() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let run = compatible("unsupported", &server)
         .run_async(&[
             "moderate",
@@ -607,7 +607,7 @@ async fn model_types_a_provider_does_not_serve_fail_clearly() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn missing_credentials_name_the_variable() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let cli = Cli::new("missing_endpoint").env("MODELRT_OPENAI_API_COMPATIBLE_API_KEY", SECRET);
     let run = cli
         .run_async(&["chat", "openai_api_compatible/my-model", "hi"])
@@ -640,7 +640,7 @@ async fn missing_credentials_name_the_variable() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn remote_models_are_listed_with_the_provider_credentials() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("GET"))
         .and(path("/v1/models"))
         .and(header("authorization", format!("Bearer {SECRET}").as_str()))
@@ -677,7 +677,7 @@ async fn remote_models_are_listed_with_the_provider_credentials() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reasoning_goes_to_stderr_and_the_answer_to_stdout() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let reasoning = |text: &str| {
         json!({"id": "c3", "object": "chat.completion.chunk", "model": "m",
                "choices": [{"index": 0, "delta": {"reasoning_content": text},
@@ -719,7 +719,7 @@ async fn reasoning_goes_to_stderr_and_the_answer_to_stdout() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn timeout_and_retries_are_honoured() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .respond_with(ResponseTemplate::new(503).set_body_string("overloaded"))
         .mount(&server)
@@ -732,7 +732,7 @@ async fn timeout_and_retries_are_honoured() {
     assert!(run.stderr.contains("server unavailable"), "{}", run.all());
     assert_eq!(request_bodies(&server).await.len(), 1);
 
-    let slow = MockServer::start().await;
+    let slow = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .respond_with(
             ResponseTemplate::new(200)
@@ -766,7 +766,7 @@ async fn timeout_and_retries_are_honoured() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_broken_stream_keeps_the_partial_answer_and_fails() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     // One delta, then an event that is not JSON.
     let body = format!("data: {}\n\ndata: {{not json\n\n", delta("Hel"));
     Mock::given(method("POST"))
@@ -788,7 +788,7 @@ async fn a_broken_stream_keeps_the_partial_answer_and_fails() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn chat_works_through_another_protocol() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let event = |name: &str, data: Value| format!("event: {name}\ndata: {data}\n\n");
     let body = [
         event(

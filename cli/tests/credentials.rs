@@ -10,7 +10,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 const MASKED: &str = "sk-cli************ef";
 
 async fn accepting_server() -> MockServer {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .and(path("/v1/chat/completions"))
         .and(header("authorization", format!("Bearer {SECRET}").as_str()))

@@ -29,7 +29,7 @@ fn openai_error(message: &str, kind: &str, code: Option<&str>) -> serde_json::Va
 
 /// Answers every chat request with `answer`; returns the error and the number of requests.
 async fn fail_with(answer: ResponseTemplate) -> (Error, usize) {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .and(path("/chat/completions"))
         .respond_with(answer)
@@ -162,7 +162,7 @@ async fn a_retry_after_beyond_the_limit_is_not_waited_for() {
 
 #[tokio::test]
 async fn success_after_a_retryable_failure() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .respond_with(ResponseTemplate::new(503))
         .up_to_n_times(1)
@@ -230,7 +230,7 @@ async fn connection_reset_is_retried() {
 
 #[tokio::test]
 async fn read_timeout_is_retried() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(2)))
         .mount(&server)
@@ -332,7 +332,7 @@ async fn error_event_inside_a_stream() {
 #[tokio::test]
 async fn streams_are_not_retried_once_started_but_are_before() {
     // Before the answer starts: a 503 is retried.
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .respond_with(ResponseTemplate::new(503))
         .mount(&server)

@@ -290,7 +290,7 @@ async fn dropping_the_stream_closes_the_connection() {
 
 #[tokio::test]
 async fn a_json_answer_to_a_stream_request_is_replayed() {
-    let server = wiremock::MockServer::start().await;
+    let server = wiremock::MockServer::builder().start().await;
     wiremock::Mock::given(wiremock::matchers::method("POST"))
         .respond_with(wiremock::ResponseTemplate::new(200).set_body_json(serde_json::json!({
             "object": "chat.completion", "model": "m",

@@ -68,7 +68,7 @@ fn header<'r>(request: &'r Request, name: &str) -> Option<&'r str> {
 
 #[tokio::test]
 async fn chat_request_is_exactly_the_documented_shape() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let answer = chat_completion(
         json!({"role": "assistant", "content": "Hello there!", "refusal": null, "annotations": []}),
         "stop",
@@ -143,7 +143,7 @@ fn weather_tool() -> Tool {
 
 #[tokio::test]
 async fn tools_parallel_calls_and_tool_results() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let answer = chat_completion(
         json!({"role": "assistant", "content": null, "tool_calls": [
             {"id": "call_a", "type": "function", "function": {"name": "get_weather", "arguments": "{\"city\":\"Paris\"}"}},
@@ -213,7 +213,7 @@ async fn tools_parallel_calls_and_tool_results() {
 
 #[tokio::test]
 async fn no_call_models_reject_tools_and_images_before_sending() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let fixture = Fixture::compat(
         &server.uri(),
         "m",
@@ -240,7 +240,7 @@ async fn no_call_models_reject_tools_and_images_before_sending() {
 
 #[tokio::test]
 async fn vision_parts_and_json_schema() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let answer = chat_completion(
         json!({"role": "assistant", "content": "{\"n\":2}"}),
         "stop",
@@ -283,7 +283,7 @@ async fn vision_parts_and_json_schema() {
 
 #[tokio::test]
 async fn json_object_and_reasoning_model_token_field() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let answer = chat_completion(
         json!({"role": "assistant", "content": "{}"}),
         "stop",
@@ -317,7 +317,7 @@ async fn json_object_and_reasoning_model_token_field() {
 
 #[tokio::test]
 async fn code_block_format_adds_instructions_and_strips_the_fence() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let answer = chat_completion(
         json!({"role": "assistant", "content": "```json\n{\"answer\": 42}\n"}),
         "stop",
@@ -354,7 +354,7 @@ async fn code_block_format_adds_instructions_and_strips_the_fence() {
 
 #[tokio::test]
 async fn completion_mode_uses_completions() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let answer = json!({
         "id": "cmpl-1", "object": "text_completion", "created": 1, "model": "gpt-3.5-turbo-instruct",
         "choices": [{"text": " world", "index": 0, "logprobs": null, "finish_reason": "length"}],
@@ -385,7 +385,7 @@ async fn completion_mode_uses_completions() {
 
 #[tokio::test]
 async fn vendor_settings_base_url_key_variable_and_headers() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let answer = chat_completion(
         json!({"role": "assistant", "content": "ok"}),
         "stop",
@@ -437,7 +437,7 @@ async fn vendor_settings_base_url_key_variable_and_headers() {
 
 #[tokio::test]
 async fn without_api_key_no_authorization_header_is_sent() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let answer = chat_completion(
         json!({"role": "assistant", "content": "ok"}),
         "stop",
@@ -473,7 +473,7 @@ async fn streamed_request_asks_for_usage() {
         r#"{"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[],"usage":{"prompt_tokens":9,"completion_tokens":1,"total_tokens":10}}"#,
         "[DONE]",
     ]);
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     mock(
         &server,
         "/chat/completions",
@@ -530,7 +530,7 @@ async fn custom_stream_delimiter() {
 
 #[tokio::test]
 async fn tools_without_stream_support_are_replayed_as_one_chunk() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let answer = chat_completion(
         json!({"role": "assistant", "content": null, "tool_calls": [
             {"id": "call_a", "type": "function", "function": {"name": "get_weather", "arguments": "{}"}}]}),
@@ -567,7 +567,7 @@ async fn tools_without_stream_support_are_replayed_as_one_chunk() {
 
 #[tokio::test]
 async fn credential_check_is_a_five_token_ping() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let answer = chat_completion(
         json!({"role": "assistant", "content": "pong"}),
         "length",
@@ -592,7 +592,7 @@ async fn credential_check_is_a_five_token_ping() {
 
 #[tokio::test]
 async fn embeddings_are_batched_by_max_chunks_and_ordered_by_index() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .and(path("/embeddings"))
         .respond_with(|request: &Request| {
@@ -638,7 +638,7 @@ async fn embeddings_are_batched_by_max_chunks_and_ordered_by_index() {
 
 #[tokio::test]
 async fn per_token_embeddings_are_a_clear_error() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let answer = json!({"object": "list", "model": "smollm",
         "data": [{"object": "embedding", "index": 0, "embedding": [[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]]}]});
     mock(
@@ -659,7 +659,7 @@ async fn per_token_embeddings_are_a_clear_error() {
 
 #[tokio::test]
 async fn rerank_request_and_result_order() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let answer = json!({
         "model": "jina-reranker-v2-base-multilingual",
         "usage": {"total_tokens": 38},
@@ -706,7 +706,7 @@ async fn rerank_request_and_result_order() {
 
 #[tokio::test]
 async fn remote_models_are_listed_with_guessed_types() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("GET"))
         .and(path("/v1/models"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
@@ -738,7 +738,7 @@ async fn remote_models_are_listed_with_guessed_types() {
 
 #[tokio::test]
 async fn unknown_fields_and_enum_values_are_tolerated() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let answer = json!({
         "id": "x", "object": "chat.completion", "model": "m", "brand_new_field": {"a": [1]},
         "choices": [{"index": 0, "finish_reason": "eos_token_reached", "message": {
@@ -815,7 +815,7 @@ static PRICED: ModelInfo = ModelInfo {
 
 #[tokio::test]
 async fn usage_is_priced_exactly_and_organization_is_sent() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let answer = chat_completion(
         json!({"role": "assistant", "content": "hi"}),
         "stop",
@@ -851,7 +851,7 @@ async fn usage_is_priced_exactly_and_organization_is_sent() {
 
 #[tokio::test]
 async fn legacy_function_calling() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let answer = chat_completion(
         json!({"role": "assistant", "content": null,
                "function_call": {"name": "get_weather", "arguments": "{\"city\":\"Oslo\"}"}}),
@@ -903,4 +903,36 @@ async fn legacy_function_calling() {
     assert_eq!(response.finish_reason, Some(FinishReason::FunctionCall));
     assert_eq!(response.tool_calls.len(), 1);
     assert_eq!(response.tool_calls[0].name, "get_weather");
+}
+
+#[tokio::test]
+async fn parallel_tool_calls_switch_is_sent_with_tools() {
+    let server = MockServer::builder().start().await;
+    let answer = chat_completion(
+        json!({"role": "assistant", "content": "ok"}),
+        "stop",
+        usage(5, 1),
+    );
+    mock(
+        &server,
+        "/chat/completions",
+        ResponseTemplate::new(200).set_body_json(answer),
+    )
+    .await;
+    let fixture = Fixture::compat(
+        &server.uri(),
+        "gpt-4o",
+        &[("function_calling_type", "tool_call")],
+    );
+    let mut request =
+        LlmRequest::new(vec![Message::user("Weather?")]).with_tools(vec![weather_tool()]);
+    request.parallel_tool_calls = Some(false);
+    OPENAI_COMPATIBLE
+        .invoke(fixture.ctx(), request)
+        .await
+        .unwrap();
+    assert_eq!(
+        body(&only_request(&server).await)["parallel_tool_calls"],
+        json!(false)
+    );
 }

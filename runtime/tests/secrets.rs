@@ -82,7 +82,7 @@ async fn the_api_key_appears_nowhere() {
     let capture = Capture::default();
     tracing::subscriber::set_global_default(capture.clone()).expect("one subscriber per binary");
 
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let bearer = format!("Bearer {API_KEY}");
     // The first attempt fails (logged retry), the second answers.
     Mock::given(method("POST"))

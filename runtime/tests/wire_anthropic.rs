@@ -142,7 +142,7 @@ fn message_stop() -> Value {
 
 #[tokio::test]
 async fn request_is_exactly_the_documented_shape() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let content = json!([{"type": "text", "text": "It is sunny in Paris."}]);
     answer_with(
         &server,
@@ -242,7 +242,7 @@ async fn request_is_exactly_the_documented_shape() {
 
 #[tokio::test]
 async fn extended_thinking_keeps_reasoning_apart_and_drops_temperature() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let content = json!([
         {"type": "thinking", "thinking": "Let me add 2 and 2.", "signature": "EqQBCgIYAhIM1gbcDa9GJwZA"},
         {"type": "redacted_thinking", "data": "EmwKAhgBEgy3va3pzix/LafPsn4a"},
@@ -279,7 +279,7 @@ async fn extended_thinking_keeps_reasoning_apart_and_drops_temperature() {
 
 #[tokio::test]
 async fn adaptive_thinking_effort_and_structured_output() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let content = json!([{"type": "text", "text": "{\"city\":\"Paris\"}"}]);
     answer_with(
         &server,
@@ -312,7 +312,7 @@ async fn adaptive_thinking_effort_and_structured_output() {
     );
 
     // Thinking switched off is sent as such.
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let content = json!([{"type": "text", "text": "ok"}]);
     answer_with(
         &server,
@@ -331,7 +331,7 @@ async fn adaptive_thinking_effort_and_structured_output() {
 
 #[tokio::test]
 async fn tool_use_answer_and_unknown_stop_reason() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let content = json!([
         {"type": "text", "text": "I'll check."},
         {"type": "tool_use", "id": "toolu_01T1x1fJ34qAmk2tNTrN7Up6", "name": "get_weather",
@@ -355,7 +355,7 @@ async fn tool_use_answer_and_unknown_stop_reason() {
         json!({"location": "San Francisco, CA", "unit": "celsius"})
     );
 
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let content = json!([{"type": "text", "text": "..."}]);
     answer_with(
         &server,
@@ -375,7 +375,7 @@ async fn tool_use_answer_and_unknown_stop_reason() {
 
 #[tokio::test]
 async fn text_stream_with_ping_and_cache_usage() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let stream = events(&[
         message_start(25, 1200, 3000),
         block_start(0, json!({"type": "text", "text": ""})),
@@ -406,7 +406,7 @@ async fn text_stream_with_ping_and_cache_usage() {
 
 #[tokio::test]
 async fn streamed_tool_input_split_across_deltas_with_thinking() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let input_delta = |part: &str| {
         json!({"type": "content_block_delta", "index": 2,
                "delta": {"type": "input_json_delta", "partial_json": part}})
@@ -457,7 +457,7 @@ async fn streamed_tool_input_split_across_deltas_with_thinking() {
 
 #[tokio::test]
 async fn error_event_ends_the_stream_after_the_deltas_before_it() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let stream = events(&[
         message_start(10, 0, 0),
         block_start(0, json!({"type": "text", "text": ""})),
@@ -480,7 +480,7 @@ async fn error_event_ends_the_stream_after_the_deltas_before_it() {
 
 #[tokio::test]
 async fn stream_cut_before_message_stop_is_a_connection_error() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let stream = events(&[
         message_start(10, 0, 0),
         block_start(0, json!({"type": "text", "text": ""})),
@@ -520,7 +520,7 @@ fn error_body(kind: &str, message: &str) -> Value {
 
 #[tokio::test]
 async fn overloaded_is_retried_then_reported() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     answer_with(
         &server,
         ResponseTemplate::new(529).set_body_json(error_body("overloaded_error", "Overloaded")),
@@ -543,7 +543,7 @@ async fn overloaded_is_retried_then_reported() {
 
 #[tokio::test]
 async fn rate_limit_is_retried_after_the_servers_delay() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .and(path("/v1/messages"))
         .respond_with(
@@ -613,7 +613,7 @@ async fn client_errors_are_mapped_and_not_retried() {
         ),
     ];
     for (status, kind, text, expected) in cases {
-        let server = MockServer::start().await;
+        let server = MockServer::builder().start().await;
         answer_with(
             &server,
             ResponseTemplate::new(status).set_body_json(error_body(kind, text)),
@@ -637,7 +637,7 @@ async fn client_errors_are_mapped_and_not_retried() {
 
 #[tokio::test]
 async fn credential_check_is_a_one_token_call_without_params() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let content = json!([{"type": "text", "text": "P"}]);
     answer_with(
         &server,
@@ -658,7 +658,7 @@ async fn credential_check_is_a_one_token_call_without_params() {
 
 #[tokio::test]
 async fn remote_models_are_read_page_by_page() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let model = |id: &str| json!({"type": "model", "id": id, "display_name": id, "created_at": "2025-02-19T00:00:00Z"});
     Mock::given(method("GET"))
         .and(path("/v1/models"))
@@ -725,7 +725,7 @@ fn registered_under_its_name() {
 
 #[tokio::test]
 async fn a_key_echoed_by_the_server_is_redacted_and_a_v1_base_url_works() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     answer_with(
         &server,
         ResponseTemplate::new(401).set_body_json(error_body(
@@ -747,7 +747,7 @@ async fn a_key_echoed_by_the_server_is_redacted_and_a_v1_base_url_works() {
 
 #[tokio::test]
 async fn an_empty_tool_result_has_no_empty_text_block() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let content = json!([{"type": "text", "text": "done"}]);
     answer_with(
         &server,
@@ -771,4 +771,35 @@ async fn an_empty_tool_result_has_no_empty_text_block() {
         sent["messages"][2],
         json!({"role": "user", "content": [{"type": "tool_result", "tool_use_id": "toolu_9"}]})
     );
+}
+
+#[tokio::test]
+async fn sequential_tool_use_rides_on_tool_choice() {
+    let tool = Tool::new("get_weather", "Weather", json!({"type": "object"}));
+    for (choice, expected) in [
+        (
+            None,
+            json!({"type": "auto", "disable_parallel_tool_use": true}),
+        ),
+        (
+            Some(ToolChoice::Required),
+            json!({"type": "any", "disable_parallel_tool_use": true}),
+        ),
+        (Some(ToolChoice::None), json!({"type": "none"})),
+    ] {
+        let server = MockServer::builder().start().await;
+        let content = json!([{"type": "text", "text": "ok"}]);
+        answer_with(
+            &server,
+            ResponseTemplate::new(200).set_body_json(message(content, "end_turn", usage(5, 1))),
+        )
+        .await;
+        let fx = anthropic(&server.uri());
+        let mut request =
+            LlmRequest::new(vec![Message::user("Weather?")]).with_tools(vec![tool.clone()]);
+        request.tool_choice = choice;
+        request.parallel_tool_calls = Some(false);
+        ANTHROPIC.invoke(fx.ctx(), request).await.expect("answer");
+        assert_eq!(body(&only_request(&server).await)["tool_choice"], expected);
+    }
 }

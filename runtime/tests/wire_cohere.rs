@@ -62,7 +62,7 @@ fn rerank_answer(results: Value) -> Value {
 
 #[tokio::test]
 async fn rerank_request_and_documented_answer() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     answer_with(
         &server,
         "/v2/rerank",
@@ -112,7 +112,7 @@ async fn rerank_request_and_documented_answer() {
 
 #[tokio::test]
 async fn rerank_without_documents_sends_nothing_and_bad_indexes_are_errors() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     answer_with(
         &server,
         "/v2/rerank",
@@ -158,7 +158,7 @@ fn embed_answer(texts: &[String], tokens: u64) -> Value {
 
 #[tokio::test]
 async fn embed_request_and_documented_answer() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let texts: Vec<String> = vec!["hello".into(), "goodbye".into()];
     answer_with(
         &server,
@@ -190,7 +190,7 @@ async fn embed_request_and_documented_answer() {
 
 #[tokio::test]
 async fn embeddings_are_batched_96_at_a_time_in_order() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .and(path("/v2/embed"))
         .respond_with(|request: &wiremock::Request| {
@@ -228,7 +228,7 @@ async fn embeddings_are_batched_96_at_a_time_in_order() {
         .all(|r| body(r)["input_type"] == "search_document"));
 
     // A declared max_chunks wins.
-    let server2 = MockServer::start().await;
+    let server2 = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .and(path("/v2/embed"))
         .respond_with(|request: &wiremock::Request| {
@@ -250,7 +250,7 @@ async fn embeddings_are_batched_96_at_a_time_in_order() {
 
 #[tokio::test]
 async fn a_short_answer_is_an_invalid_response() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     answer_with(
         &server,
         "/v2/embed",
@@ -279,7 +279,7 @@ async fn error_bodies_are_mapped_and_retried_only_when_retryable() {
         (500, "internal server error, this has been reported to our developers", ErrorKind::ServerUnavailable, 3),
     ];
     for (status, message, expected, attempts) in cases {
-        let server = MockServer::start().await;
+        let server = MockServer::builder().start().await;
         answer_with(
             &server,
             "/v2/embed",
@@ -301,7 +301,7 @@ async fn error_bodies_are_mapped_and_retried_only_when_retryable() {
 
 #[tokio::test]
 async fn remote_models_are_typed_by_endpoint() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("GET"))
         .and(path("/v1/models"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"models": [
@@ -336,7 +336,7 @@ async fn remote_models_are_typed_by_endpoint() {
 
 #[tokio::test]
 async fn credential_checks_make_the_smallest_calls() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     answer_with(
         &server,
         "/v2/rerank",

@@ -114,7 +114,7 @@ fn accumulate(chunks: &[LlmChunk]) -> LlmResponse {
 
 #[tokio::test]
 async fn chat_request_is_exactly_the_documented_shape() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     answer_with(
         &server,
         "/api/chat",
@@ -204,7 +204,7 @@ async fn chat_request_is_exactly_the_documented_shape() {
 
 #[tokio::test]
 async fn schema_format_and_completion_mode() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     answer_with(
         &server,
         "/api/chat",
@@ -224,7 +224,7 @@ async fn schema_format_and_completion_mode() {
     OLLAMA.invoke(fx.ctx(), request).await.expect("answer");
     assert_eq!(body(&only_request(&server).await)["format"], schema);
 
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let generated = json!({"model": "llama3.2", "created_at": "2023-08-04T19:22:45.499127Z",
         "response": "The sky is blue because of Rayleigh scattering.", "done": true, "done_reason": "stop",
         "context": [1, 2, 3], "total_duration": 10706818083u64, "prompt_eval_count": 26, "eval_count": 290});
@@ -283,7 +283,7 @@ async fn stream_split_at_every_byte_including_inside_utf8() {
 
 #[tokio::test]
 async fn stream_with_tool_calls_finishes_with_tool_calls() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let stream = lines(&[
         json!({"model": "qwen3", "created_at": "t", "message": {"role": "assistant", "content": "",
             "tool_calls": [{"function": {"name": "get_weather", "arguments": {"city": "Tokyo"}}},
@@ -314,7 +314,7 @@ async fn stream_with_tool_calls_finishes_with_tool_calls() {
 
 #[tokio::test]
 async fn stream_cut_before_done_is_an_error_after_the_deltas() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     answer_with(
         &server,
         "/api/chat",
@@ -329,7 +329,7 @@ async fn stream_cut_before_done_is_an_error_after_the_deltas() {
     assert_eq!(error.provider(), Some("ollama"));
 
     // Cut in the middle of a line: the complete lines still arrive first.
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let mut body = lines(&[partial("Complete")]);
     body.push_str("{\"model\":\"llama3.2\",\"message\":{\"content\":\"tru");
     answer_with(&server, "/api/chat", ndjson(body)).await;
@@ -341,7 +341,7 @@ async fn stream_cut_before_done_is_an_error_after_the_deltas() {
 
 #[tokio::test]
 async fn error_line_mid_stream_reaches_the_caller_after_the_deltas() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let mut stream = lines(&[partial("Once upon")]);
     stream.push_str(
         "{\"error\":\"an error was encountered while running the model: unexpected EOF\"}\n",
@@ -357,7 +357,7 @@ async fn error_line_mid_stream_reaches_the_caller_after_the_deltas() {
 
 #[tokio::test]
 async fn errors_are_mapped_and_retried_only_when_retryable() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     answer_with(
         &server,
         "/api/chat",
@@ -377,7 +377,7 @@ async fn errors_are_mapped_and_retried_only_when_retryable() {
     );
     assert_eq!(requests(&server).await.len(), 1);
 
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     answer_with(
         &server,
         "/api/chat",
@@ -433,7 +433,7 @@ async fn unusable_input_is_rejected_before_sending() {
 
 #[tokio::test]
 async fn embeddings_are_batched_by_max_chunks() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .and(path("/api/embed"))
         .respond_with(|request: &wiremock::Request| {
@@ -472,7 +472,7 @@ async fn embeddings_are_batched_by_max_chunks() {
 
 #[tokio::test]
 async fn tags_list_models_by_type_and_show_checks_the_model() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let tag = |name: &str, family: &str| {
         json!({"name": name, "model": name, "modified_at": "2023-11-04T14:56:49.277302595-07:00",
         "size": 7365960935u64, "digest": "9f438cb9cd581fc025612d27f7c1a6669ff83a8bb0ed86c94fcf4c5440555697",

@@ -112,7 +112,7 @@ async fn read_audio(fx: &Fixture, request: TtsRequest) -> (Vec<u8>, Option<Error
 
 #[tokio::test]
 async fn speech_request_is_exact_and_audio_bytes_arrive_unchanged() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .and(path("/v1/audio/speech"))
         .respond_with(ResponseTemplate::new(200).set_body_raw(audio_bytes(0), "audio/mpeg"))
@@ -141,7 +141,7 @@ async fn speech_request_is_exact_and_audio_bytes_arrive_unchanged() {
 
 #[tokio::test]
 async fn long_text_is_spoken_segment_by_segment_in_order() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .and(path("/v1/audio/speech"))
         .respond_with(|request: &wiremock::Request| {
@@ -172,7 +172,7 @@ async fn long_text_is_spoken_segment_by_segment_in_order() {
 
 #[tokio::test]
 async fn a_failing_segment_ends_the_audio_with_its_error() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .and(path("/v1/audio/speech"))
         .respond_with(ResponseTemplate::new(200).set_body_raw("AUDIO1", "audio/mpeg"))
@@ -218,7 +218,7 @@ async fn speech_errors_come_before_the_audio() {
     assert_eq!(error.kind(), ErrorKind::InvalidParams);
     assert!(error.message().contains("alloy, nova"), "{error}");
 
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .and(path("/v1/audio/speech"))
         .respond_with(ResponseTemplate::new(401).set_body_json(json!({"error": {
@@ -257,7 +257,7 @@ fn whisper() -> &'static ModelInfo {
 
 #[tokio::test]
 async fn transcription_sends_the_exact_multipart_form() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .and(path("/v1/audio/transcriptions"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
@@ -349,7 +349,7 @@ async fn transcription_checks_the_file_and_maps_errors() {
         .expect_err("over 1 MB");
     assert_eq!(error.kind(), ErrorKind::InvalidParams);
 
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .and(path("/v1/audio/transcriptions"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
@@ -382,7 +382,7 @@ async fn transcription_checks_the_file_and_maps_errors() {
     );
     assert!(form.contains("Content-Type: application/octet-stream"));
 
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .and(path("/v1/audio/transcriptions"))
         .respond_with(ResponseTemplate::new(503).set_body_json(
@@ -428,7 +428,7 @@ fn moderation_model(chars: u32, chunks: u32) -> &'static ModelInfo {
 
 #[tokio::test]
 async fn moderation_is_chunked_and_merged() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .and(path("/v1/moderations"))
         .respond_with(|request: &wiremock::Request| {
@@ -499,7 +499,7 @@ async fn moderation_is_chunked_and_merged() {
 
 #[tokio::test]
 async fn moderation_errors_are_mapped() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .and(path("/v1/moderations"))
         .respond_with(ResponseTemplate::new(429).set_body_json(json!({"error": {
@@ -520,7 +520,7 @@ async fn moderation_errors_are_mapped() {
     assert_eq!(requests(&server).await.len(), 3);
     assert_no_key(&error);
 
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .and(path("/v1/moderations"))
         .respond_with(
@@ -544,7 +544,7 @@ async fn moderation_errors_are_mapped() {
 
 #[tokio::test]
 async fn credential_checks() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("GET"))
         .and(path("/v1/models/whisper-1"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({

@@ -27,6 +27,9 @@ pub struct LlmRequest {
     pub response_format: Option<ResponseFormat>,
     /// An end-user id, for the provider's abuse monitoring.
     pub user: Option<String>,
+    /// Whether the model may call several tools in one turn; `None` leaves the provider's
+    /// default (which is "yes" for the providers that support it).
+    pub parallel_tool_calls: Option<bool>,
 }
 
 impl LlmRequest {

@@ -211,13 +211,24 @@ fn tools_to_wire(request: &LlmRequest, body: &mut Map<String, Value>) {
         })
         .collect();
     body.insert("tools".into(), Value::Array(tools));
-    if let Some(choice) = &request.tool_choice {
-        let choice = match choice {
+    let sequential = request.parallel_tool_calls == Some(false);
+    // Anthropic says "one tool at a time" inside `tool_choice`, so a sequential request with
+    // no explicit choice gets the default one (`auto`) to carry it.
+    let choice = match (&request.tool_choice, sequential) {
+        (Some(choice), _) => Some(choice),
+        (None, true) => Some(&ToolChoice::Auto),
+        (None, false) => None,
+    };
+    if let Some(choice) = choice {
+        let mut choice = match choice {
             ToolChoice::Auto => json!({"type": "auto"}),
             ToolChoice::None => json!({"type": "none"}),
             ToolChoice::Required => json!({"type": "any"}),
             ToolChoice::Function(name) => json!({"type": "tool", "name": name}),
         };
+        if sequential && choice["type"] != "none" {
+            choice["disable_parallel_tool_use"] = json!(true);
+        }
         body.insert("tool_choice".into(), choice);
     }
 }

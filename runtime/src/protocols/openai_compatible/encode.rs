@@ -185,6 +185,9 @@ fn tools_to_wire(
                 };
                 body.insert("tool_choice".into(), choice);
             }
+            if let Some(parallel) = request.parallel_tool_calls {
+                body.insert("parallel_tool_calls".into(), json!(parallel));
+            }
             Ok(())
         }
         ToolStyle::Functions => {
