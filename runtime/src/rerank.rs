@@ -1,5 +1,7 @@
 //! Document reranking.
 
+use crate::error::{ErrorKind, Result};
+use crate::protocol::CallContext;
 use crate::usage::InputUsage;
 
 /// A rerank call: order `documents` by relevance to `query`.
@@ -50,4 +52,34 @@ impl RerankResponse {
         }
         self
     }
+}
+
+/// The results a provider ranked, as `(index into the documents sent, score)` pairs, joined
+/// with their documents. An index outside the documents sent is an invalid response; a missing
+/// index or score counts as such an index or as 0.
+pub fn join_ranked(
+    ctx: &CallContext<'_>,
+    request: &RerankRequest,
+    ranked: impl IntoIterator<Item = (Option<usize>, Option<f64>)>,
+) -> Result<Vec<RerankResult>> {
+    ranked
+        .into_iter()
+        .map(|(index, score)| {
+            let index = index.unwrap_or(usize::MAX);
+            let document = request.documents.get(index).ok_or_else(|| {
+                ctx.error(
+                    ErrorKind::InvalidResponse,
+                    format!(
+                        "result index {index} is outside the {} documents sent",
+                        request.documents.len()
+                    ),
+                )
+            })?;
+            Ok(RerankResult {
+                index,
+                score: score.unwrap_or(0.0),
+                document: document.clone(),
+            })
+        })
+        .collect()
 }

@@ -4,10 +4,10 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::request;
-use crate::error::{ErrorKind, Result};
+use crate::error::Result;
 use crate::protocol::CallContext;
 use crate::protocols::openai_compatible::parse_error_body;
-use crate::rerank::{RerankRequest, RerankResponse, RerankResult};
+use crate::rerank::{join_ranked, RerankRequest, RerankResponse};
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -45,24 +45,11 @@ pub async fn rerank(ctx: CallContext<'_>, request: RerankRequest) -> Result<Rera
         .http_call(parse_error_body)
         .send_json(&http_request)
         .await?;
-    let mut results = Vec::with_capacity(answer.results.len());
-    for ranked in answer.results {
-        let index = ranked.index.unwrap_or(usize::MAX);
-        let document = request.documents.get(index).ok_or_else(|| {
-            ctx.error(
-                ErrorKind::InvalidResponse,
-                format!(
-                    "result index {index} is outside the {} documents sent",
-                    request.documents.len()
-                ),
-            )
-        })?;
-        results.push(RerankResult {
-            index,
-            score: ranked.relevance_score.unwrap_or(0.0),
-            document: document.clone(),
-        });
-    }
+    let ranked = answer
+        .results
+        .into_iter()
+        .map(|r| (r.index, r.relevance_score));
+    let results = join_ranked(&ctx, &request, ranked)?;
     Ok(RerankResponse {
         model: ctx.model.id.to_owned(),
         results,

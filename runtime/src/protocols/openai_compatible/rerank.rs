@@ -5,10 +5,10 @@ use serde_json::json;
 
 use super::config::Endpoint;
 use super::decode::parse_error_body;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 use crate::http::HttpRequest;
 use crate::protocol::CallContext;
-use crate::rerank::{RerankRequest, RerankResponse, RerankResult};
+use crate::rerank::{join_ranked, RerankRequest, RerankResponse};
 use crate::usage::InputUsage;
 
 #[derive(Debug, Default, Deserialize)]
@@ -66,24 +66,12 @@ pub async fn rerank(ctx: CallContext<'_>, request: RerankRequest) -> Result<Rera
         .http_call(parse_error_body)
         .send_json(&http_request)
         .await?;
-    let mut results = Vec::new();
-    for ranked in answer.results.unwrap_or_default() {
-        let index = ranked.index.unwrap_or(usize::MAX);
-        let document = request.documents.get(index).ok_or_else(|| {
-            ctx.error(
-                ErrorKind::InvalidResponse,
-                format!(
-                    "result index {index} is outside the {} documents sent",
-                    request.documents.len()
-                ),
-            )
-        })?;
-        results.push(RerankResult {
-            index,
-            score: ranked.relevance_score.unwrap_or(0.0),
-            document: document.clone(),
-        });
-    }
+    let ranked = answer
+        .results
+        .unwrap_or_default()
+        .into_iter()
+        .map(|r| (r.index, r.relevance_score));
+    let results = join_ranked(&ctx, &request, ranked)?;
     let usage = answer
         .usage
         .and_then(|u| u.total_tokens.or(u.prompt_tokens))
