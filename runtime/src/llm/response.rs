@@ -128,6 +128,18 @@ pub struct LlmResponse {
 }
 
 impl LlmResponse {
+    /// Everything the model generated as one text (reasoning, answer, tool names and
+    /// arguments): what an offline token estimate of the completion counts.
+    pub fn generated_text(&self) -> String {
+        let mut text = self.reasoning.clone().unwrap_or_default();
+        text.push_str(&self.content);
+        for call in &self.tool_calls {
+            text.push_str(&call.name);
+            text.push_str(&call.arguments);
+        }
+        text
+    }
+
     /// The answer as an assistant message, to continue the conversation.
     pub fn to_message(&self) -> Message {
         let text = (!self.content.is_empty()).then(|| self.content.clone());

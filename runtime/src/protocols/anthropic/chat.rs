@@ -92,18 +92,8 @@ async fn complete(prepared: Prepared) -> Result<LlmResponse> {
     if matches!(format, Some(ResponseFormat::CodeBlock(_))) {
         response.content = strip_code_fence(&response.content);
     }
-    let estimate = if usage.is_none() {
-        let mut text = response.reasoning.clone().unwrap_or_default();
-        text.push_str(&response.content);
-        for tool_call in &response.tool_calls {
-            text.push_str(&tool_call.name);
-            text.push_str(&tool_call.arguments);
-        }
-        text
-    } else {
-        String::new()
-    };
-    response.usage = basis.complete(usage, &estimate);
+    let estimate = usage.is_none().then(|| response.generated_text());
+    response.usage = basis.complete(usage, estimate.as_deref().unwrap_or(""));
     Ok(response)
 }
 

@@ -96,14 +96,8 @@ pub async fn invoke(ctx: CallContext<'_>, request: LlmRequest) -> Result<LlmResp
     if matches!(format, Some(ResponseFormat::CodeBlock(_))) {
         response.content = strip_code_fence(&response.content);
     }
-    let estimate = if reported.is_none() {
-        let mut text = response.reasoning.clone().unwrap_or_default();
-        text.push_str(&response.content);
-        text
-    } else {
-        String::new()
-    };
-    response.usage = basis.complete(reported, &estimate);
+    let estimate = reported.is_none().then(|| response.generated_text());
+    response.usage = basis.complete(reported, estimate.as_deref().unwrap_or(""));
     Ok(response)
 }
 

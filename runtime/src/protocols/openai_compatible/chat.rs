@@ -129,19 +129,9 @@ async fn complete(prepared: Prepared) -> Result<LlmResponse> {
     if matches!(format, Some(ResponseFormat::CodeBlock(_))) {
         response.content = strip_code_fence(&response.content);
     }
-    let answer_text = usage.is_none().then(|| estimate_text(&response));
+    let answer_text = usage.is_none().then(|| response.generated_text());
     response.usage = basis.complete(usage, answer_text.as_deref().unwrap_or(""));
     Ok(response)
-}
-
-fn estimate_text(response: &LlmResponse) -> String {
-    let mut text = response.reasoning.clone().unwrap_or_default();
-    text.push_str(&response.content);
-    for call in &response.tool_calls {
-        text.push_str(&call.name);
-        text.push_str(&call.arguments);
-    }
-    text
 }
 
 /// A whole answer.
