@@ -5,7 +5,8 @@
 #   2. `cargo check -p modelrt` with MODELRT_PROVIDERS_DIR at that tree vs. an empty tree,
 #      alternating, median of $RUNS each (each switch reruns the build script and rechecks
 #      the crate; dependencies are built once beforehand);
-#   3. `cargo check` after touching one model file, and after changing one.
+#   3. the build script alone on that tree (it runs inside every check of 2.);
+#   4. `cargo check` after touching one model file, and after changing one.
 # Wall times depend on machine load (printed); CPU times (user+sys of cargo and rustc) less so.
 # Usage: benches/codegen.sh   (RUNS=5 pipeline runs, CHECK_RUNS=3, REBUILD_RUNS=2,
 #                              PROVIDERS=200, MODELS=25; CARGO_TARGET_DIR to reuse a build)
@@ -60,6 +61,18 @@ sw=$(column_median 1 <"$synthetic"); sc=$(column_median 2 <"$synthetic")
 ew=$(column_median 1 <"$empty"); ec=$(column_median 2 <"$empty")
 echo "median wall: synthetic $sw s, empty $ew s, ratio $(awk -v a="$sw" -v b="$ew" 'BEGIN { printf "%.1f", a / b }')"
 echo "median cpu:  synthetic $sc s, empty $ec s, ratio $(awk -v a="$sc" -v b="$ec" 'BEGIN { printf "%.1f", a / b }')"
+
+echo "== build script alone, as cargo check runs it (dev profile), synthetic tree"
+# The newest build-script binary of the modelrt package is the one the checks above used.
+script=$(ls -t "$CARGO_TARGET_DIR"/debug/build/modelrt-*/build-script-build | head -1)
+mkdir -p "$WORK/out"
+for _ in $(seq "$CHECK_RUNS"); do
+    CARGO_MANIFEST_DIR=$PWD OUT_DIR=$WORK/out MODELRT_PROVIDERS_DIR=$TREE \
+        /usr/bin/time -o "$WORK/time" -f '%e %U %S' "$script" >/dev/null
+    awk '{ printf "%.2f %.2f\n", $1, $2 + $3 }' "$WORK/time" >>"$WORK/script.times"
+done
+echo "build script (wall cpu): $(paste -sd, "$WORK/script.times") -> median wall" \
+    "$(column_median 1 <"$WORK/script.times") s, cpu $(column_median 2 <"$WORK/script.times") s"
 
 echo "== rebuild after one model file changes (synthetic tree)"
 check "$TREE" >/dev/null
