@@ -10,8 +10,12 @@ const YAML11_BOOLEANS: &[&str] = &[
 
 /// Warns about every plain YAML 1.1 boolean spelling in the tree.
 pub fn yaml11_booleans(node: &Node, path: &str, r: &mut Report) {
+    // Nearly every file has none: find that out without building a key path per node.
+    if !has_yaml11_boolean(node) {
+        return;
+    }
     match &node.value {
-        Value::Str(s) if !node.is_quoted() && YAML11_BOOLEANS.contains(&s.as_str()) => {
+        Value::Str(s) if is_yaml11_boolean(node) => {
             r.warn(
                 node,
                 path,
@@ -32,6 +36,18 @@ pub fn yaml11_booleans(node: &Node, path: &str, r: &mut Report) {
             }
         }
         _ => {}
+    }
+}
+
+fn is_yaml11_boolean(node: &Node) -> bool {
+    matches!(&node.value, Value::Str(s) if !node.is_quoted() && YAML11_BOOLEANS.contains(&s.as_str()))
+}
+
+fn has_yaml11_boolean(node: &Node) -> bool {
+    match &node.value {
+        Value::Seq(items) => items.iter().any(has_yaml11_boolean),
+        Value::Map(entries) => entries.iter().any(|(_, value)| has_yaml11_boolean(value)),
+        _ => is_yaml11_boolean(node),
     }
 }
 
