@@ -6,9 +6,9 @@ use std::task::{Context, Poll};
 
 use futures::Stream;
 
-use super::format::FenceStripper;
+use super::format::{strip_code_fence, FenceStripper, ResponseFormat};
 use super::message::Message;
-use super::response::{LlmChunk, LlmStream};
+use super::response::{LlmChunk, LlmResponse, LlmStream};
 use crate::catalog::Pricing;
 use crate::error::Result;
 use crate::tokens;
@@ -36,6 +36,26 @@ impl UsageBasis {
             )
         });
         usage.priced(self.pricing.as_ref())
+    }
+
+    /// Finishes a whole (non-streamed) answer the same way for every protocol: names the
+    /// model when the server did not, strips the code fence of the `JSON`/`XML` response
+    /// format, and sets usage (reported and priced, or estimated offline).
+    pub fn finish(
+        &self,
+        mut response: LlmResponse,
+        reported: Option<Usage>,
+        format: Option<&ResponseFormat>,
+    ) -> LlmResponse {
+        if response.model.is_empty() {
+            response.model = self.model.clone();
+        }
+        if matches!(format, Some(ResponseFormat::CodeBlock(_))) {
+            response.content = strip_code_fence(&response.content);
+        }
+        let estimate = reported.is_none().then(|| response.generated_text());
+        response.usage = self.complete(reported, estimate.as_deref().unwrap_or(""));
+        response
     }
 }
 

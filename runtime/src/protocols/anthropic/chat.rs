@@ -9,8 +9,8 @@ use super::error::parse_error_body;
 use crate::error::{Error, Result};
 use crate::http::{HttpCall, HttpRequest};
 use crate::llm::{
-    strip_code_fence, strip_fence, with_usage, LlmRequest, LlmResponse, LlmStream, Message,
-    ResponseFormat, UsageBasis,
+    strip_fence, with_usage, LlmRequest, LlmResponse, LlmStream, Message, ResponseFormat,
+    UsageBasis,
 };
 use crate::params::ValidatedParams;
 use crate::protocol::CallContext;
@@ -85,16 +85,8 @@ async fn complete(prepared: Prepared) -> Result<LlmResponse> {
         basis,
     } = prepared;
     let message: WireMessage = call.send_json(&http_request).await?;
-    let (mut response, usage) = response_from_wire(message);
-    if response.model.is_empty() {
-        response.model = call.model().to_owned();
-    }
-    if matches!(format, Some(ResponseFormat::CodeBlock(_))) {
-        response.content = strip_code_fence(&response.content);
-    }
-    let estimate = usage.is_none().then(|| response.generated_text());
-    response.usage = basis.complete(usage, estimate.as_deref().unwrap_or(""));
-    Ok(response)
+    let (response, usage) = response_from_wire(message);
+    Ok(basis.finish(response, usage, format.as_ref()))
 }
 
 /// A whole answer.

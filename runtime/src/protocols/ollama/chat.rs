@@ -8,8 +8,8 @@ use crate::catalog::{LlmMode, ModelFeature};
 use crate::error::{Error, Result};
 use crate::http::{decode_json, HttpCall, HttpRequest};
 use crate::llm::{
-    strip_code_fence, strip_fence, with_usage, LlmRequest, LlmResponse, LlmStream, ResponseFormat,
-    StreamAccumulator, UsageBasis,
+    strip_fence, with_usage, LlmRequest, LlmResponse, LlmStream, ResponseFormat, StreamAccumulator,
+    UsageBasis,
 };
 use crate::protocol::CallContext;
 use crate::protocols::llm_events::chunk_stream;
@@ -89,16 +89,7 @@ pub async fn invoke(ctx: CallContext<'_>, request: LlmRequest) -> Result<LlmResp
     let reported = chunk.usage;
     let mut accumulator = StreamAccumulator::new();
     accumulator.push(&chunk);
-    let mut response = accumulator.finish();
-    if response.model.is_empty() {
-        response.model = ctx.model.id.to_owned();
-    }
-    if matches!(format, Some(ResponseFormat::CodeBlock(_))) {
-        response.content = strip_code_fence(&response.content);
-    }
-    let estimate = reported.is_none().then(|| response.generated_text());
-    response.usage = basis.complete(reported, estimate.as_deref().unwrap_or(""));
-    Ok(response)
+    Ok(basis.finish(accumulator.finish(), reported, format.as_ref()))
 }
 
 /// A streamed answer (one JSON object per line; `done` marks the end).

@@ -15,8 +15,8 @@ use crate::catalog::LlmMode;
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::{classify, decode_json, HttpCall, HttpRequest, Parsed};
 use crate::llm::{
-    strip_code_fence, strip_fence, with_usage, LlmChunk, LlmRequest, LlmResponse, LlmStream,
-    Message, ResponseFormat, ToolCallDelta, UsageBasis,
+    strip_fence, with_usage, LlmChunk, LlmRequest, LlmResponse, LlmStream, Message, ResponseFormat,
+    ToolCallDelta, UsageBasis,
 };
 use crate::params::ValidatedParams;
 use crate::protocol::CallContext;
@@ -111,7 +111,7 @@ async fn complete(prepared: Prepared) -> Result<LlmResponse> {
     let Prepared {
         call,
         http_request,
-        settings,
+        settings: _,
         format,
         basis,
     } = prepared;
@@ -122,16 +122,8 @@ async fn complete(prepared: Prepared) -> Result<LlmResponse> {
         let raw = String::from_utf8_lossy(&answer.body);
         return Err(reported_error(error, &raw).in_call(call.provider(), call.model()));
     }
-    let (mut response, usage) = response_from_wire(completion);
-    if response.model.is_empty() {
-        response.model = settings.wire_model;
-    }
-    if matches!(format, Some(ResponseFormat::CodeBlock(_))) {
-        response.content = strip_code_fence(&response.content);
-    }
-    let answer_text = usage.is_none().then(|| response.generated_text());
-    response.usage = basis.complete(usage, answer_text.as_deref().unwrap_or(""));
-    Ok(response)
+    let (response, usage) = response_from_wire(completion);
+    Ok(basis.finish(response, usage, format.as_ref()))
 }
 
 /// A whole answer.
