@@ -11,7 +11,7 @@ use modelrt_runtime::catalog::{ModelType, ParameterType};
 use modelrt_runtime::error::ErrorKind;
 use modelrt_runtime::llm::{
     ContentPart, FinishReason, LlmChunk, LlmRequest, LlmResponse, MediaSource, Message,
-    ResponseFormat, StreamAccumulator, Tool, ToolCall, ToolChoice,
+    ReasoningBlock, ResponseFormat, StreamAccumulator, Tool, ToolCall, ToolChoice,
 };
 use modelrt_runtime::protocol::LlmProtocol;
 use modelrt_runtime::protocols::{anthropic::ANTHROPIC, by_name};
@@ -453,6 +453,90 @@ async fn streamed_tool_input_split_across_deltas_with_thinking() {
         json!({"location": "San Francisco, CA", "unit": "fahrenheit"})
     );
     assert_eq!(response.usage.completion_tokens, 89);
+
+    // The next turn sends the signed thinking back first, then the text and the tool call,
+    // then the tool result: what the API requires while thinking is on.
+    let server = MockServer::builder().start().await;
+    let content = json!([{"type": "text", "text": "It is 15 degrees."}]);
+    answer_with(
+        &server,
+        ResponseTemplate::new(200).set_body_json(message(content, "end_turn", usage(600, 9))),
+    )
+    .await;
+    let fx = anthropic(&server.uri());
+    let follow_up = LlmRequest::new(vec![
+        Message::user("Weather?"),
+        response.to_message(),
+        Message::tool("toolu_01T1x1fJ34qAmk2tNTrN7Up6", "15 degrees"),
+    ]);
+    ANTHROPIC.invoke(fx.ctx(), follow_up).await.expect("answer");
+    let sent = body(&only_request(&server).await);
+    assert_eq!(
+        sent["messages"][1]["content"],
+        json!([
+            {"type": "thinking", "thinking": "The user wants the weather.",
+             "signature": "EqQBCgIYAhIM1gbcDa9GJwZA"},
+            {"type": "text", "text": "Checking."},
+            {"type": "tool_use", "id": "toolu_01T1x1fJ34qAmk2tNTrN7Up6", "name": "get_weather",
+             "input": {"location": "San Francisco, CA", "unit": "fahrenheit"}}
+        ])
+    );
+}
+
+#[tokio::test]
+async fn whole_answer_keeps_signed_and_redacted_thinking_for_the_next_turn() {
+    let server = MockServer::builder().start().await;
+    let content = json!([
+        {"type": "thinking", "thinking": "Add them.", "signature": "sig-1"},
+        {"type": "redacted_thinking", "data": "EmwKAhgBEgy3va3pzix"},
+        {"type": "text", "text": "4"}
+    ]);
+    answer_with(
+        &server,
+        ResponseTemplate::new(200).set_body_json(message(content, "end_turn", usage(20, 40))),
+    )
+    .await;
+    let fx = anthropic(&server.uri());
+    let response = ANTHROPIC
+        .invoke(fx.ctx(), LlmRequest::new(vec![Message::user("2+2?")]))
+        .await
+        .expect("answer");
+    assert_eq!(
+        response.reasoning_blocks,
+        vec![
+            ReasoningBlock::Thinking {
+                text: "Add them.".into(),
+                signature: Some("sig-1".into())
+            },
+            ReasoningBlock::Redacted {
+                data: "EmwKAhgBEgy3va3pzix".into()
+            },
+        ]
+    );
+    // Unsigned reasoning (as another provider would produce) is not sent to Anthropic.
+    let mut foreign = Message::assistant("4");
+    foreign.reasoning_blocks = vec![ReasoningBlock::Thinking {
+        text: "from elsewhere".into(),
+        signature: None,
+    }];
+    let server = MockServer::builder().start().await;
+    answer_with(
+        &server,
+        ResponseTemplate::new(200).set_body_json(message(
+            json!([{"type": "text", "text": "ok"}]),
+            "end_turn",
+            usage(5, 1),
+        )),
+    )
+    .await;
+    let fx = anthropic(&server.uri());
+    let request = LlmRequest::new(vec![Message::user("2+2?"), foreign, Message::user("sure?")]);
+    ANTHROPIC.invoke(fx.ctx(), request).await.expect("answer");
+    let sent = body(&only_request(&server).await);
+    assert_eq!(
+        sent["messages"][1]["content"],
+        json!([{"type": "text", "text": "4"}])
+    );
 }
 
 #[tokio::test]

@@ -1,5 +1,6 @@
 //! Reassembles a streamed answer into a complete [`LlmResponse`].
 
+use super::message::ReasoningBlock;
 use super::response::{FinishReason, LlmChunk, LlmResponse};
 use super::tool::{ToolCall, ToolCallDelta};
 use crate::usage::Usage;
@@ -23,6 +24,7 @@ pub struct StreamAccumulator {
     model: String,
     content: String,
     reasoning: String,
+    reasoning_blocks: Vec<ReasoningBlock>,
     calls: Vec<PartialCall>,
     finish_reason: Option<FinishReason>,
     usage: Option<Usage>,
@@ -43,6 +45,7 @@ impl StreamAccumulator {
         }
         self.content.push_str(&chunk.content);
         self.reasoning.push_str(&chunk.reasoning);
+        self.push_reasoning_block(chunk);
         for delta in &chunk.tool_calls {
             self.push_tool_delta(delta);
         }
@@ -51,6 +54,42 @@ impl StreamAccumulator {
         }
         if chunk.usage.is_some() {
             self.usage = chunk.usage;
+        }
+    }
+
+    /// Reasoning text extends the open (unsigned) thinking block or starts one; a signature
+    /// closes it; redacted reasoning is a block of its own.
+    fn push_reasoning_block(&mut self, chunk: &LlmChunk) {
+        let open_text = match self.reasoning_blocks.last_mut() {
+            Some(ReasoningBlock::Thinking {
+                text,
+                signature: None,
+            }) => Some(text),
+            _ => None,
+        };
+        if !chunk.reasoning.is_empty() {
+            match open_text {
+                Some(text) => text.push_str(&chunk.reasoning),
+                None => self.reasoning_blocks.push(ReasoningBlock::Thinking {
+                    text: chunk.reasoning.clone(),
+                    signature: None,
+                }),
+            }
+        }
+        if let Some(new_signature) = &chunk.reasoning_signature {
+            match self.reasoning_blocks.last_mut() {
+                Some(ReasoningBlock::Thinking { signature, .. }) if signature.is_none() => {
+                    *signature = Some(new_signature.clone());
+                }
+                _ => self.reasoning_blocks.push(ReasoningBlock::Thinking {
+                    text: String::new(),
+                    signature: Some(new_signature.clone()),
+                }),
+            }
+        }
+        if let Some(data) = &chunk.redacted_reasoning {
+            self.reasoning_blocks
+                .push(ReasoningBlock::Redacted { data: data.clone() });
         }
     }
 
@@ -142,6 +181,7 @@ impl StreamAccumulator {
             model: self.model,
             content: self.content,
             reasoning: (!self.reasoning.is_empty()).then_some(self.reasoning),
+            reasoning_blocks: self.reasoning_blocks,
             tool_calls,
             finish_reason: self.finish_reason,
             usage: self.usage.unwrap_or_default(),

@@ -152,6 +152,26 @@ pub struct Message {
     pub tool_calls: Vec<ToolCall>,
     /// For [`Role::Tool`] messages: the id of the call this answers.
     pub tool_call_id: Option<String>,
+    /// Reasoning the assistant produced in this turn, as the provider must get it back
+    /// (Anthropic requires signed thinking blocks before tool results while thinking is on).
+    pub reasoning_blocks: Vec<ReasoningBlock>,
+}
+
+/// One block of a model's reasoning, kept so that it can be sent back verbatim.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReasoningBlock {
+    /// Visible reasoning, with the provider's signature over it (when it signs).
+    Thinking {
+        /// The reasoning text.
+        text: String,
+        /// The provider's signature (Anthropic `signature`).
+        signature: Option<String>,
+    },
+    /// Reasoning the provider encrypted; only its opaque data can be sent back.
+    Redacted {
+        /// The opaque data (Anthropic `redacted_thinking.data`).
+        data: String,
+    },
 }
 
 impl Message {
@@ -162,6 +182,7 @@ impl Message {
             name: None,
             tool_calls: Vec::new(),
             tool_call_id: None,
+            reasoning_blocks: Vec::new(),
         }
     }
 

@@ -9,7 +9,7 @@ mod tool;
 
 pub use accumulator::StreamAccumulator;
 pub use format::{strip_code_fence, CodeBlockLanguage, FenceStripper, ResponseFormat};
-pub use message::{ContentPart, ImageDetail, MediaSource, Message, Role};
+pub use message::{ContentPart, ImageDetail, MediaSource, Message, ReasoningBlock, Role};
 pub use response::{FinishReason, LlmChunk, LlmRequest, LlmResponse, LlmStream};
 pub use stream::{strip_fence, with_usage, UsageBasis};
 pub use tool::{Tool, ToolCall, ToolCallDelta, ToolChoice};

@@ -5,7 +5,7 @@ use std::pin::Pin;
 use futures::Stream;
 
 use super::format::ResponseFormat;
-use super::message::{ContentPart, Message};
+use super::message::{ContentPart, Message, ReasoningBlock};
 use super::tool::{Tool, ToolCall, ToolCallDelta, ToolChoice};
 use crate::error::Result;
 use crate::usage::Usage;
@@ -119,6 +119,8 @@ pub struct LlmResponse {
     pub content: String,
     /// The model's visible reasoning, kept apart from the answer.
     pub reasoning: Option<String>,
+    /// The reasoning as the provider's blocks (signatures, redacted data), for sending back.
+    pub reasoning_blocks: Vec<ReasoningBlock>,
     /// Tools the model called.
     pub tool_calls: Vec<ToolCall>,
     /// Why it stopped, when the provider said.
@@ -143,13 +145,15 @@ impl LlmResponse {
     /// The answer as an assistant message, to continue the conversation.
     pub fn to_message(&self) -> Message {
         let text = (!self.content.is_empty()).then(|| self.content.clone());
-        if self.tool_calls.is_empty() {
+        let mut message = if self.tool_calls.is_empty() {
             let mut message = Message::assistant(String::new());
             message.content = text.map(ContentPart::Text).into_iter().collect();
             message
         } else {
             Message::assistant_tool_calls(text, self.tool_calls.clone())
-        }
+        };
+        message.reasoning_blocks = self.reasoning_blocks.clone();
+        message
     }
 }
 
@@ -162,6 +166,10 @@ pub struct LlmChunk {
     pub content: String,
     /// The next piece of the reasoning (possibly empty).
     pub reasoning: String,
+    /// Closes the current reasoning block with the provider's signature over it.
+    pub reasoning_signature: Option<String>,
+    /// A whole redacted reasoning block (its opaque data).
+    pub redacted_reasoning: Option<String>,
     /// Fragments of tool calls (see [`super::StreamAccumulator`]).
     pub tool_calls: Vec<ToolCallDelta>,
     /// Set on the piece that ends the answer.

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::error::{error_from_value, ErrorDetail};
 use crate::error::{Error, ErrorKind, Result};
-use crate::llm::{FinishReason, LlmChunk, LlmResponse, ToolCall, ToolCallDelta};
+use crate::llm::{FinishReason, LlmChunk, LlmResponse, ReasoningBlock, ToolCall, ToolCallDelta};
 use crate::usage::Usage;
 
 /// Token usage as the API reports it; `input_tokens` excludes cached tokens.
@@ -58,6 +58,10 @@ pub struct Block {
     kind: String,
     text: Option<String>,
     thinking: Option<String>,
+    /// The signature over a `thinking` block.
+    signature: Option<String>,
+    /// The opaque content of a `redacted_thinking` block.
+    data: Option<String>,
     id: Option<String>,
     name: Option<String>,
     input: Option<Value>,
@@ -102,7 +106,21 @@ pub fn response_from_wire(message: WireMessage) -> (LlmResponse, Option<Usage>) 
     for block in message.content {
         match block.kind.as_str() {
             "text" => response.content.push_str(&block.text.unwrap_or_default()),
-            "thinking" => reasoning.push_str(&block.thinking.unwrap_or_default()),
+            "thinking" => {
+                let text = block.thinking.unwrap_or_default();
+                reasoning.push_str(&text);
+                response.reasoning_blocks.push(ReasoningBlock::Thinking {
+                    text,
+                    signature: block.signature,
+                });
+            }
+            "redacted_thinking" => {
+                if let Some(data) = block.data {
+                    response
+                        .reasoning_blocks
+                        .push(ReasoningBlock::Redacted { data });
+                }
+            }
             "tool_use" => {
                 let position = response.tool_calls.len();
                 response.tool_calls.push(ToolCall {
@@ -111,7 +129,7 @@ pub fn response_from_wire(message: WireMessage) -> (LlmResponse, Option<Usage>) 
                     arguments: input_text(block.input),
                 });
             }
-            // redacted_thinking and server tool blocks carry nothing to show.
+            // Server tool blocks carry nothing to show.
             _ => {}
         }
     }
@@ -141,6 +159,7 @@ struct WireDelta {
     text: Option<String>,
     partial_json: Option<String>,
     thinking: Option<String>,
+    signature: Option<String>,
     stop_reason: Option<String>,
 }
 
@@ -243,13 +262,19 @@ impl StreamDecoder {
                 content: text,
                 ..LlmChunk::default()
             }),
-            "thinking" => block
-                .thinking
-                .filter(|t| !t.is_empty())
-                .map(|thinking| LlmChunk {
-                    reasoning: thinking,
+            "thinking" => {
+                let chunk = LlmChunk {
+                    reasoning: block.thinking.unwrap_or_default(),
+                    reasoning_signature: block.signature.filter(|s| !s.is_empty()),
                     ..LlmChunk::default()
-                }),
+                };
+                (!chunk.reasoning.is_empty() || chunk.reasoning_signature.is_some())
+                    .then_some(chunk)
+            }
+            "redacted_thinking" => block.data.map(|data| LlmChunk {
+                redacted_reasoning: Some(data),
+                ..LlmChunk::default()
+            }),
             _ => None,
         }
     }
@@ -265,6 +290,11 @@ impl StreamDecoder {
                 reasoning: delta.thinking.unwrap_or_default(),
                 ..LlmChunk::default()
             }),
+            // The signature that closes a thinking block; it must be sent back with it.
+            Some("signature_delta") => delta.signature.map(|signature| LlmChunk {
+                reasoning_signature: Some(signature),
+                ..LlmChunk::default()
+            }),
             Some("input_json_delta") if self.tool_blocks.get(&index) == Some(&true) => {
                 Some(LlmChunk {
                     tool_calls: vec![ToolCallDelta {
@@ -275,7 +305,7 @@ impl StreamDecoder {
                     ..LlmChunk::default()
                 })
             }
-            // signature_delta (kept by the API, not shown), citations, unknown deltas.
+            // Citations and unknown deltas.
             _ => None,
         }
     }

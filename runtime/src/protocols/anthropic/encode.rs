@@ -4,7 +4,9 @@
 use serde_json::{json, Map, Value};
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::llm::{ContentPart, LlmRequest, MediaSource, Message, ResponseFormat, Role, ToolChoice};
+use crate::llm::{
+    ContentPart, LlmRequest, MediaSource, Message, ReasoningBlock, ResponseFormat, Role, ToolChoice,
+};
 use crate::params::ValidatedParams;
 use crate::protocols::media::inline_data;
 
@@ -141,6 +143,25 @@ fn message_blocks(message: &Message) -> Result<(&'static str, Vec<Value>)> {
             Ok(("user", blocks))
         }
         Role::User | Role::Assistant => {
+            // Signed thinking (and redacted thinking) goes back first, unchanged: the API
+            // requires it before the tool results of a turn made while thinking was on.
+            // Unsigned reasoning (e.g. from another provider) cannot be verified, so it stays.
+            for reasoning in &message.reasoning_blocks {
+                match reasoning {
+                    ReasoningBlock::Thinking {
+                        text,
+                        signature: Some(signature),
+                    } => blocks.push(
+                        json!({"type": "thinking", "thinking": text, "signature": signature}),
+                    ),
+                    ReasoningBlock::Redacted { data } => {
+                        blocks.push(json!({"type": "redacted_thinking", "data": data}));
+                    }
+                    ReasoningBlock::Thinking {
+                        signature: None, ..
+                    } => {}
+                }
+            }
             for part in &message.content {
                 // Empty text blocks are rejected by the API.
                 if part.as_text().is_some_and(str::is_empty) {

@@ -157,6 +157,7 @@ fn replay(response: LlmResponse) -> LlmStream {
         tool_calls,
         finish_reason: response.finish_reason,
         usage: Some(response.usage),
+        ..LlmChunk::default()
     };
     Box::pin(futures::stream::once(async move { Ok(chunk) }))
 }
