@@ -157,7 +157,7 @@ static PROVIDER: ProviderInfo = ProviderInfo {
     provider_credentials: &[],
     model_credential_schema: None,
     models: &[],
-    extra: &[],
+    extra: &[("base_url_variable", "endpoint_url")],
     callability: Callability::Protocol("openai-compatible"),
     source: "bench",
 };

@@ -44,8 +44,13 @@ impl StreamAccumulator {
             }
         }
         self.content.push_str(&chunk.content);
-        self.reasoning.push_str(&chunk.reasoning);
-        self.push_reasoning_block(chunk);
+        if !chunk.reasoning.is_empty()
+            || chunk.reasoning_signature.is_some()
+            || chunk.redacted_reasoning.is_some()
+        {
+            self.reasoning.push_str(&chunk.reasoning);
+            self.push_reasoning_block(chunk);
+        }
         for delta in &chunk.tool_calls {
             self.push_tool_delta(delta);
         }

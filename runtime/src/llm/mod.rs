@@ -11,5 +11,5 @@ pub use accumulator::StreamAccumulator;
 pub use format::{strip_code_fence, CodeBlockLanguage, FenceStripper, ResponseFormat};
 pub use message::{ContentPart, ImageDetail, MediaSource, Message, ReasoningBlock, Role};
 pub use response::{FinishReason, LlmChunk, LlmRequest, LlmResponse, LlmStream};
-pub use stream::{strip_fence, with_usage, UsageBasis};
+pub use stream::{strip_fence, with_usage, with_usage_checked, StreamEnd, UsageBasis};
 pub use tool::{Tool, ToolCall, ToolCallDelta, ToolChoice};

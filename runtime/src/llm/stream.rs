@@ -2,6 +2,8 @@
 //! none, priced always) and code-fence stripping.
 
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use futures::Stream;
@@ -10,7 +12,7 @@ use super::format::{strip_code_fence, FenceStripper, ResponseFormat};
 use super::message::Message;
 use super::response::{LlmChunk, LlmResponse, LlmStream};
 use crate::catalog::Pricing;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::tokens;
 use crate::usage::Usage;
 
@@ -63,11 +65,33 @@ impl UsageBasis {
 /// carries usage estimated from the text that was streamed (`estimated = true`).
 /// Errors pass through unchanged and end the stream without an estimate.
 pub fn with_usage(stream: LlmStream, basis: UsageBasis) -> LlmStream {
+    with_usage_checked(stream, basis, None)
+}
+
+/// How to tell a complete stream from one the server closed early.
+#[derive(Debug)]
+pub struct StreamEnd {
+    /// Set by the decoder when the server sent its end marker (e.g. `data: [DONE]`).
+    pub server_done: Arc<AtomicBool>,
+    /// Yielded when the stream ends with neither that marker nor a finish reason.
+    pub cut_error: Error,
+}
+
+/// [`with_usage`], and, with `end`, an error after the last chunk when the server closed the
+/// stream cleanly but early: no end marker and no finish reason, so the answer may be cut
+/// (llama.cpp does this when the prompt does not fit its context).
+pub fn with_usage_checked(
+    stream: LlmStream,
+    basis: UsageBasis,
+    end: Option<StreamEnd>,
+) -> LlmStream {
     Box::pin(UsageStream {
         inner: stream,
         basis,
         answer: String::new(),
         saw_usage: false,
+        saw_finish: false,
+        end,
         done: false,
     })
 }
@@ -78,6 +102,8 @@ struct UsageStream {
     /// Everything the model produced (text, reasoning, tool arguments), for the estimate.
     answer: String,
     saw_usage: bool,
+    saw_finish: bool,
+    end: Option<StreamEnd>,
     done: bool,
 }
 
@@ -92,6 +118,7 @@ impl Stream for UsageStream {
         match this.inner.as_mut().poll_next(cx) {
             Poll::Pending => Poll::Pending,
             Poll::Ready(Some(Ok(mut chunk))) => {
+                this.saw_finish |= chunk.finish_reason.is_some();
                 if let Some(usage) = chunk.usage {
                     this.saw_usage = true;
                     chunk.usage = Some(this.basis.complete(Some(usage), ""));
@@ -111,6 +138,11 @@ impl Stream for UsageStream {
             }
             Poll::Ready(None) => {
                 this.done = true;
+                if let Some(end) = this.end.take() {
+                    if !this.saw_finish && !end.server_done.load(Ordering::Relaxed) {
+                        return Poll::Ready(Some(Err(end.cut_error)));
+                    }
+                }
                 if this.saw_usage {
                     return Poll::Ready(None);
                 }

@@ -3,7 +3,6 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use futures::StreamExt;
 use serde_json::json;
 
 use super::config::{Endpoint, LlmSettings};
@@ -15,8 +14,8 @@ use crate::catalog::LlmMode;
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::{classify, decode_json, HttpCall, HttpRequest, Parsed};
 use crate::llm::{
-    strip_fence, with_usage, LlmChunk, LlmRequest, LlmResponse, LlmStream, Message, ResponseFormat,
-    ToolCallDelta, UsageBasis,
+    strip_fence, with_usage_checked, LlmChunk, LlmRequest, LlmResponse, LlmStream, Message,
+    ResponseFormat, StreamEnd, ToolCallDelta, UsageBasis,
 };
 use crate::params::ValidatedParams;
 use crate::protocol::CallContext;
@@ -203,33 +202,15 @@ pub async fn stream(ctx: CallContext<'_>, request: LlmRequest) -> Result<LlmStre
             Ok(Parsed::Item(chunk))
         })
         .await?;
-    let stream = with_usage(require_end(Box::pin(chunks), saw_done, cut_error), basis);
+    let end = StreamEnd {
+        server_done: saw_done,
+        cut_error,
+    };
+    let stream = with_usage_checked(Box::pin(chunks), basis, Some(end));
     Ok(match format {
         Some(ResponseFormat::CodeBlock(_)) => strip_fence(stream),
         _ => stream,
     })
-}
-
-/// `chunks`, ending with `cut_error` when the server closed the stream cleanly but early: no
-/// `[DONE]` and no finish reason, so the answer may be truncated (llama.cpp does this when the
-/// prompt does not fit its context). A stream that already failed gets no second error.
-fn require_end(chunks: LlmStream, saw_done: Arc<AtomicBool>, cut_error: Error) -> LlmStream {
-    let complete = Arc::new(AtomicBool::new(false));
-    let seen = Arc::clone(&complete);
-    let tracked = chunks.inspect(move |item| {
-        let ends = item
-            .as_ref()
-            .map_or(true, |chunk| chunk.finish_reason.is_some());
-        if ends {
-            seen.store(true, Ordering::Relaxed);
-        }
-    });
-    let tail = futures::stream::once(async move {
-        let cut = !saw_done.load(Ordering::Relaxed) && !complete.load(Ordering::Relaxed);
-        cut.then_some(Err(cut_error))
-    })
-    .filter_map(futures::future::ready);
-    Box::pin(tracked.chain(tail))
 }
 
 /// A minimal real call: a five-token answer to "ping", without the call's parameters.
