@@ -141,6 +141,23 @@ fn weather_tool() -> Tool {
     )
 }
 
+/// `question`, then an earlier turn in which the assistant called `get_weather` for Rome and
+/// got "sunny", with the weather tool still offered.
+fn after_rome_tool_call(question: &str) -> LlmRequest {
+    let earlier = ToolCall {
+        id: "call_0".into(),
+        name: "get_weather".into(),
+        arguments: "{\"city\":\"Rome\"}".into(),
+    };
+    LlmRequest::new(vec![
+        Message::user(question),
+        Message::assistant_tool_calls(None, vec![earlier]),
+        Message::tool("call_0", "sunny"),
+    ])
+    .with_tools(vec![weather_tool()])
+    .with_tool_choice(ToolChoice::Auto)
+}
+
 #[tokio::test]
 async fn tools_parallel_calls_and_tool_results() {
     let server = MockServer::builder().start().await;
@@ -163,18 +180,7 @@ async fn tools_parallel_calls_and_tool_results() {
         "gpt-4o",
         &[("function_calling_type", "tool_call")],
     );
-    let earlier_call = ToolCall {
-        id: "call_0".into(),
-        name: "get_weather".into(),
-        arguments: "{\"city\":\"Rome\"}".into(),
-    };
-    let request = LlmRequest::new(vec![
-        Message::user("Weather in Rome, Paris and Oslo?"),
-        Message::assistant_tool_calls(None, vec![earlier_call]),
-        Message::tool("call_0", "sunny"),
-    ])
-    .with_tools(vec![weather_tool()])
-    .with_tool_choice(ToolChoice::Auto);
+    let request = after_rome_tool_call("Weather in Rome, Paris and Oslo?");
     let response = OPENAI_COMPATIBLE
         .invoke(fixture.ctx(), request)
         .await
@@ -869,18 +875,7 @@ async fn legacy_function_calling() {
         "m",
         &[("function_calling_type", "function_call")],
     );
-    let earlier = ToolCall {
-        id: "call_0".into(),
-        name: "get_weather".into(),
-        arguments: "{\"city\":\"Rome\"}".into(),
-    };
-    let request = LlmRequest::new(vec![
-        Message::user("Weather?"),
-        Message::assistant_tool_calls(None, vec![earlier]),
-        Message::tool("call_0", "sunny"),
-    ])
-    .with_tools(vec![weather_tool()])
-    .with_tool_choice(ToolChoice::Auto);
+    let request = after_rome_tool_call("Weather?");
     let response = OPENAI_COMPATIBLE
         .invoke(fixture.ctx(), request)
         .await
