@@ -200,8 +200,11 @@ pub trait TextEmbeddingProtocol: Send + Sync {
         request: EmbeddingRequest,
     ) -> BoxFuture<'a, Result<EmbeddingResponse>>;
 
-    /// Checks the credentials with the cheapest real call the provider allows.
-    fn validate_credentials<'a>(&'a self, ctx: CallContext<'a>) -> BoxFuture<'a, Result<()>>;
+    /// Checks the credentials with the cheapest real call: embedding one short text.
+    fn validate_credentials<'a>(&'a self, ctx: CallContext<'a>) -> BoxFuture<'a, Result<()>> {
+        let request = EmbeddingRequest::new(vec!["ping".to_owned()]);
+        Box::pin(async move { self.embed(ctx, request).await.map(drop) })
+    }
 
     /// The models the provider's API lists (fetch-from-remote).
     fn remote_models<'a>(
@@ -221,8 +224,15 @@ pub trait RerankProtocol: Send + Sync {
         request: RerankRequest,
     ) -> BoxFuture<'a, Result<RerankResponse>>;
 
-    /// Checks the credentials with the cheapest real call the provider allows.
-    fn validate_credentials<'a>(&'a self, ctx: CallContext<'a>) -> BoxFuture<'a, Result<()>>;
+    /// Checks the credentials with the cheapest real call: ranking one document.
+    fn validate_credentials<'a>(&'a self, ctx: CallContext<'a>) -> BoxFuture<'a, Result<()>> {
+        let request = RerankRequest {
+            query: "ping".to_owned(),
+            documents: vec!["pong".to_owned()],
+            ..RerankRequest::default()
+        };
+        Box::pin(async move { self.rerank(ctx, request).await.map(drop) })
+    }
 }
 
 /// A protocol for text-to-speech models.

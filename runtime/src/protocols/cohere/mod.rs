@@ -32,14 +32,6 @@ impl TextEmbeddingProtocol for Cohere {
         Box::pin(embed::embed(ctx, request))
     }
 
-    fn validate_credentials<'a>(&'a self, ctx: CallContext<'a>) -> BoxFuture<'a, Result<()>> {
-        Box::pin(async move {
-            embed::embed(ctx, EmbeddingRequest::new(vec!["ping".to_owned()]))
-                .await
-                .map(drop)
-        })
-    }
-
     /// Both the embedding and the rerank models the API lists, each with its type.
     fn remote_models<'a>(
         &'a self,
@@ -56,16 +48,5 @@ impl RerankProtocol for Cohere {
         request: RerankRequest,
     ) -> BoxFuture<'a, Result<RerankResponse>> {
         Box::pin(rerank::rerank(ctx, request))
-    }
-
-    fn validate_credentials<'a>(&'a self, ctx: CallContext<'a>) -> BoxFuture<'a, Result<()>> {
-        Box::pin(async move {
-            let request = RerankRequest {
-                query: "ping".to_owned(),
-                documents: vec!["pong".to_owned()],
-                ..RerankRequest::default()
-            };
-            rerank::rerank(ctx, request).await.map(drop)
-        })
     }
 }

@@ -79,14 +79,6 @@ impl TextEmbeddingProtocol for OpenAiCompatible {
         Box::pin(embedding::embed(ctx, request))
     }
 
-    fn validate_credentials<'a>(&'a self, ctx: CallContext<'a>) -> BoxFuture<'a, Result<()>> {
-        Box::pin(async move {
-            embedding::embed(ctx, EmbeddingRequest::new(vec!["ping".to_owned()]))
-                .await
-                .map(drop)
-        })
-    }
-
     fn remote_models<'a>(
         &'a self,
         ctx: ProviderContext<'a>,
@@ -105,17 +97,6 @@ impl RerankProtocol for OpenAiCompatible {
         request: RerankRequest,
     ) -> BoxFuture<'a, Result<RerankResponse>> {
         Box::pin(rerank::rerank(ctx, request))
-    }
-
-    fn validate_credentials<'a>(&'a self, ctx: CallContext<'a>) -> BoxFuture<'a, Result<()>> {
-        Box::pin(async move {
-            let request = RerankRequest {
-                query: "ping".to_owned(),
-                documents: vec!["pong".to_owned()],
-                ..RerankRequest::default()
-            };
-            rerank::rerank(ctx, request).await.map(drop)
-        })
     }
 }
 
