@@ -16,6 +16,7 @@
 //! (and `custom_text_embedding`, ...), which open a model the user names with its own typed
 //! `<Type>ModelCredentials`; such a model has no catalog row, so it is tagged [`AnyModel`].
 
+use std::fmt;
 use std::marker::PhantomData;
 
 use modelrt_runtime::capability::{
@@ -91,11 +92,26 @@ fn with_typed_params<P: TypedParams>(handle: ModelHandle, params: &P) -> Result<
 }
 
 /// A language model, tagged with how it was chosen (see the module doc).
-#[derive(Debug)]
 pub struct LlmModel<M> {
     handle: ModelHandle,
     model: PhantomData<fn() -> M>,
 }
+
+// Written by hand rather than derived: a derive would require `M: Debug`, and model marker
+// types implement no traits beyond `Model` (BENCHMARKS.md, "Build pipeline").
+macro_rules! debug_as_handle {
+    ($($handle:ident),+) => {$(
+        impl<M> fmt::Debug for $handle<M> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_struct(stringify!($handle))
+                    .field("handle", &self.handle)
+                    .finish()
+            }
+        }
+    )+};
+}
+
+debug_as_handle!(LlmModel, TextEmbeddingModel, RerankModel);
 
 impl<M: Tag> LlmModel<M> {
     /// Wraps an opened handle (what the generated `Client` does).
@@ -161,11 +177,18 @@ impl<M> StreamableWith<M> for NoTools {}
 impl<M: StreamToolCall> StreamableWith<M> for WithTools {}
 
 /// A conversation for model `M`; `T` records whether it offers tools.
-#[derive(Debug)]
 pub struct Chat<M, T = NoTools> {
     request: LlmRequest,
     model: PhantomData<fn() -> M>,
     tools: PhantomData<fn() -> T>,
+}
+
+impl<M, T> fmt::Debug for Chat<M, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Chat")
+            .field("request", &self.request)
+            .finish()
+    }
 }
 
 impl<M, T> Chat<M, T> {
@@ -312,7 +335,6 @@ impl<M: ToolCall> Chat<M, WithTools> {
 }
 
 /// A text embedding model.
-#[derive(Debug)]
 pub struct TextEmbeddingModel<M> {
     handle: ModelHandle,
     model: PhantomData<fn() -> M>,
@@ -357,7 +379,6 @@ impl<M: Tag> TextEmbeddingModel<M> {
 }
 
 /// A rerank model.
-#[derive(Debug)]
 pub struct RerankModel<M> {
     handle: ModelHandle,
     model: PhantomData<fn() -> M>,

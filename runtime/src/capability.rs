@@ -48,7 +48,7 @@ pub mod kind {
 }
 
 /// A model chosen at compile time: the marker type of one predefined model.
-pub trait Model: Copy + Send + Sync + 'static {
+pub trait Model: Send + Sync + 'static {
     /// The provider it belongs to (`modelrt::<provider>::Provider`).
     type Provider: 'static;
     /// Its model type, as a [`kind`].
@@ -77,7 +77,7 @@ pub struct FeatureSet<A, B, C, D, E, F, G, H, I>(PhantomData<(A, B, C, D, E, F, 
 
 /// How a typed handle's model was chosen: a marker type (capabilities known to the compiler)
 /// or a value of a model enum ([`AnyModel`], capabilities unknown to the compiler).
-pub trait ModelChoice<P>: Copy {
+pub trait ModelChoice<P> {
     /// The model type.
     type Kind: kind::Kind;
     /// What the handle is tagged with: the marker type itself, or [`AnyModel`].

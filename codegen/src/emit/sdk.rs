@@ -4,7 +4,8 @@
 //!
 //! Compile cost stays flat per model: a marker is a unit struct and one `Model` impl made of
 //! types and a constant (its features are one `FeatureSet<Yes, No, ..>` type that blanket
-//! impls read); no functions, no serde derives.
+//! impls read); no functions and no derives: three derived impls per marker were most of the
+//! generated code's check time (BENCHMARKS.md, "Build pipeline").
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -105,7 +106,6 @@ pub fn sdk(provider: &Provider, groups: &[TypeGroup<'_>]) -> Result<TokenStream,
             let features = feature_set(&model.features);
             markers.push(quote! {
                 #doc
-                #[derive(Debug, Clone, Copy)]
                 pub struct #marker;
                 impl ::modelrt::runtime::capability::Model for #marker {
                     type Provider = super::Provider;
