@@ -1,6 +1,6 @@
 //! The typed SDK (DESIGN.md, use 4): what each provider's generated `Client` hands out.
 //!
-//! `modelrt::<provider>::Client::new(credentials)` opens models of that provider as typed
+//! `modelrt::<provider>::Client::new(credentials)` (a [`Client`] of that provider) opens models of that provider as typed
 //! handles. A handle is a [`ModelHandle`] (the same credential and parameter validation and the
 //! same protocol implementations as the dynamic [`registry`](crate::registry)) tagged with how
 //! the model was chosen:
@@ -22,20 +22,19 @@ use std::marker::PhantomData;
 use modelrt_runtime::capability::{
     kind, Audio, Document, MultiToolCall, StreamToolCall, StructuredOutput, Tag, ToolCall, Vision,
 };
-use modelrt_runtime::catalog::{ModelType, ProviderInfo};
-use modelrt_runtime::credentials::CredentialSource;
 use modelrt_runtime::embedding::{EmbeddingRequest, EmbeddingResponse};
-use modelrt_runtime::http::HttpSettings;
 use modelrt_runtime::llm::{
     ContentPart, ImageDetail, LlmRequest, LlmResponse, LlmStream, MediaSource, Message,
     ResponseFormat, Tool, ToolCall as MadeToolCall, ToolChoice,
 };
 use modelrt_runtime::protocol::BoxFuture;
 use modelrt_runtime::rerank::{RerankRequest, RerankResponse};
-use modelrt_runtime::rust_impl::RustImplementation;
 use modelrt_runtime::{Error, ErrorKind, Result};
 use serde_json::{Map, Value};
 
+mod client;
+
+pub use client::{Client, Customizable, ProviderSpec};
 pub use modelrt_runtime::capability::{AnyModel, Model, ModelChoice};
 
 use crate::registry::ModelHandle;
@@ -52,27 +51,45 @@ pub trait TypedParams {
     fn to_json_for(&self, model_id: &str) -> Option<Map<String, Value>>;
 }
 
-/// Opens a typed handle's model: what the generated `Client` methods call.
-#[doc(hidden)]
-pub fn open<S: CredentialSource + ?Sized>(
-    provider: &'static ProviderInfo,
-    implementation: Option<&'static RustImplementation>,
-    model_type: ModelType,
-    model_id: &str,
-    credentials: &S,
-    http: HttpSettings,
-) -> Result<ModelHandle> {
-    let handle = match implementation {
-        Some(implementation) => ModelHandle::open_implemented(
-            implementation,
-            provider,
-            model_type,
-            model_id,
-            credentials,
-        ),
-        None => ModelHandle::open_at(provider, model_type, model_id, credentials),
-    };
-    Ok(handle?.with_http(http))
+/// The params type of a model type none of whose models declares a parameter
+/// (`<provider>::TextEmbeddingParams` and the like): there is nothing to set, and it is
+/// accepted by [`LlmModel::with_params`] and its siblings as an empty set.
+pub struct NoParams<P, K>(PhantomData<fn() -> (P, K)>);
+
+impl<P, K> Default for NoParams<P, K> {
+    fn default() -> Self {
+        NoParams(PhantomData)
+    }
+}
+
+impl<P, K> Clone for NoParams<P, K> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<P, K> Copy for NoParams<P, K> {}
+
+impl<P, K> PartialEq for NoParams<P, K> {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl<P, K> Eq for NoParams<P, K> {}
+
+impl<P, K> fmt::Debug for NoParams<P, K> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("NoParams")
+    }
+}
+
+impl<P, K: kind::Kind> TypedParams for NoParams<P, K> {
+    type Provider = P;
+    type Kind = K;
+    fn to_json_for(&self, _model_id: &str) -> Option<Map<String, Value>> {
+        Some(Map::new())
+    }
 }
 
 fn with_typed_params<P: TypedParams>(handle: ModelHandle, params: &P) -> Result<ModelHandle> {

@@ -69,22 +69,35 @@ pub fn choice<E>(
     }
 }
 
-/// Puts a typed parameter into `map` under the wire name `model` declares for it (the first of
-/// `wire_names` when the model declares none, which validation then drops as unknown).
-pub fn put_param(
-    map: &mut Map<String, Value>,
-    model: &ModelInfo,
-    wire_names: &[&str],
-    value: Option<Value>,
-) {
-    let Some(value) = value else {
-        return;
-    };
-    let name = wire_names
-        .iter()
-        .find(|name| model.parameter_rules.iter().any(|r| r.name == **name))
-        .or(wire_names.first());
-    if let Some(name) = name {
-        map.insert((*name).to_owned(), value);
+/// A field of a generated params struct, as the JSON value it is sent as.
+pub trait ParamValue {
+    /// The value, or `None` when the field is not set.
+    fn to_json(&self) -> Option<Value>;
+}
+
+impl<T: Clone + Into<Value>> ParamValue for Option<T> {
+    fn to_json(&self) -> Option<Value> {
+        self.clone().map(Into::into)
     }
+}
+
+/// The set fields of a params struct as the JSON object `validate_params` takes: each under
+/// the wire name `model` declares for it, else the first of its names (which validation then
+/// drops as unknown). One call with a table of fields, so a generated `to_json` is one
+/// expression rather than a statement per field.
+pub fn params_json(model: &ModelInfo, fields: &[(&[&str], &dyn ParamValue)]) -> Map<String, Value> {
+    let mut map = Map::new();
+    for (wire_names, field) in fields {
+        let Some(value) = field.to_json() else {
+            continue;
+        };
+        let name = wire_names
+            .iter()
+            .find(|name| model.parameter_rules.iter().any(|r| r.name == **name))
+            .or(wire_names.first());
+        if let Some(name) = name {
+            map.insert((*name).to_owned(), value);
+        }
+    }
+    map
 }

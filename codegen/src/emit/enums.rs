@@ -2,14 +2,16 @@
 //! parameters with `options`. Each enum is data-driven: its wire strings are one table that
 //! `as_str` indexes and `from_wire` scans.
 
-use proc_macro2::TokenStream;
+use std::collections::HashMap;
+
+use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use crate::emit::docs::doc_attrs;
 use crate::emit::names::{ident, pascal_case, Scope};
 
 /// One generated enum.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct WireEnum {
     /// Type name, unique in the provider module.
     pub name: String,
@@ -94,6 +96,33 @@ impl<'a> EnumSet<'a> {
     /// The enums requested so far, in request order.
     pub fn into_enums(self) -> Vec<WireEnum> {
         self.enums
+    }
+}
+
+/// Which provider module defines each distinct wire enum: the first, in catalog order, that
+/// needs it. Identical enums (same name, values and docs; `response_format`'s `text` /
+/// `json_object` in most providers) are then one type, re-exported by the other modules, so
+/// a large tree compiles each once (BENCHMARKS.md, "Build pipeline").
+#[derive(Debug, Default)]
+pub struct Owners {
+    owner_of: HashMap<WireEnum, Ident>,
+}
+
+impl Owners {
+    /// The items giving `module` its `wire_enums`: each enum's definition, or a re-export of
+    /// the identical one an earlier module defines. Call in catalog order.
+    pub fn definitions(&mut self, module: &Ident, wire_enums: &[WireEnum]) -> TokenStream {
+        let items = wire_enums.iter().map(|e| match self.owner_of.get(e) {
+            Some(owner) => {
+                let name = ident(&e.name);
+                quote!(pub use super::#owner::#name;)
+            }
+            None => {
+                self.owner_of.insert(e.clone(), module.clone());
+                wire_enum(e)
+            }
+        });
+        quote!(#(#items)*)
     }
 }
 

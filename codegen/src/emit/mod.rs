@@ -117,11 +117,12 @@ pub fn emit(catalog: &Catalog, options: &EmitOptions) -> Result<String, EmitErro
     }));
     let modules = crate::parallel::map(&catalog.providers, |provider| {
         provider_module(provider, &shared)
-            .and_then(format_in_providers)
+            .and_then(|(module, wire_enums)| Ok((format_in_providers(module)?, wire_enums)))
             .map_err(|e| e.in_file(&provider.source))
     })
     .into_iter()
     .collect::<Result<Vec<_>, _>>()?;
+    let modules = with_wire_enums(catalog, modules)?;
 
     let count = rows.len();
     let implementations = wiring::implementations(&catalog.providers)?;
@@ -189,11 +190,48 @@ fn header(catalog: &Catalog, options: &EmitOptions) -> String {
     out
 }
 
-/// `pub mod <provider> { .. }`: tables, credentials, model enums, params, wire enums.
+/// Appends each module's wire enums, each defined by the first module that needs it and
+/// re-exported by the others (see [`enums::Owners`]), before the module's closing brace.
+fn with_wire_enums(
+    catalog: &Catalog,
+    modules: Vec<(String, Vec<enums::WireEnum>)>,
+) -> Result<Vec<String>, EmitError> {
+    let mut owners = enums::Owners::default();
+    catalog
+        .providers
+        .iter()
+        .zip(modules)
+        .map(|(provider, (mut text, wire_enums))| {
+            if wire_enums.is_empty() {
+                return Ok(text);
+            }
+            let module = models::checked_ident(&provider.rust_module, &provider.source)?;
+            let items = owners.definitions(&module, &wire_enums);
+            let formatted = format_in_providers(quote!(pub mod #module { #items }))?;
+            let inner = formatted
+                .split_once('\n')
+                .and_then(|(_, rest)| rest.strip_suffix("    }\n"));
+            let body = text.strip_suffix("    }\n");
+            let (Some(inner), Some(body)) = (inner, body) else {
+                return Err(EmitError::new("unexpected formatting of a provider module")
+                    .in_file(&provider.source));
+            };
+            let mut joined = String::with_capacity(text.len() + inner.len());
+            joined.push_str(body);
+            joined.push_str(inner);
+            joined.push_str("    }\n");
+            text = joined;
+            Ok(text)
+        })
+        .collect()
+}
+
+/// `pub mod <provider> { .. }` without its wire enums (tables, credentials, model enums,
+/// params, wiring, SDK), and the wire enums it needs.
 fn provider_module(
     provider: &Provider,
     shared: &shared::Shared<'_>,
-) -> Result<TokenStream, EmitError> {
+) -> Result<(TokenStream, Vec<enums::WireEnum>), EmitError> {
     let module = models::checked_ident(&provider.rust_module, &provider.source)?;
     let groups = models::group_models(provider);
 
@@ -227,7 +265,6 @@ fn provider_module(
     let wiring = wiring::wiring(provider)?;
     let sdk = sdk::sdk(provider, &groups)?;
     let wire_enums = enum_set.into_enums();
-    let wire_enums = wire_enums.iter().map(enums::wire_enum);
 
     let mut doc = provider.label.en_us.clone();
     if let Some(description) = &provider.description {
@@ -248,7 +285,7 @@ fn provider_module(
         provider.id, provider.source
     ));
     let module_doc = docs::doc_attrs(&doc);
-    Ok(quote! {
+    let module = quote! {
         #module_doc
         pub mod #module {
             use ::modelrt::runtime::catalog;
@@ -257,9 +294,9 @@ fn provider_module(
             #credential_structs
             #(#model_enums)*
             #(#params_structs)*
-            #(#wire_enums)*
             #wiring
             #sdk
         }
-    })
+    };
+    Ok((module, wire_enums))
 }

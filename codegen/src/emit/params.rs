@@ -168,6 +168,18 @@ pub fn params_struct(
 ) -> TokenStream {
     let model_enum = ident(group.model_type.variant_name());
     let name = ident(&params_name(group));
+    if !has_params(group) {
+        // One generic type instead of a struct, its derives and methods per provider: most
+        // embedding, rerank and speech models declare no parameters.
+        let doc = doc_attrs(&format!(
+            "Call parameters of {provider_label}'s {} models: none of them declares any.",
+            group.model_type.as_str()
+        ));
+        return quote! {
+            #doc
+            pub type #name = ::modelrt::sdk::NoParams<Provider, ::modelrt::runtime::capability::kind::#model_enum>;
+        };
+    }
     let fields = fields(group, enums);
     let struct_doc = doc_attrs(&format!(
         "Call parameters of {provider_label}'s {} models: one optional field per parameter \
@@ -190,35 +202,24 @@ pub fn params_struct(
         };
         quote!(#doc_attrs pub #field: Option<#ty>)
     });
-    let inserts = fields.iter().map(|f| {
+    let entries = fields.iter().map(|f| {
         let field = ident(&f.name);
         let wire = &f.wire_names;
-        let value = match &f.kind {
-            Kind::Str => quote!(self.#field.as_deref().map(::modelrt::__private::serde_json::Value::from)),
-            Kind::Choice(_) => quote!(self.#field.map(|v| ::modelrt::__private::serde_json::Value::from(v.as_str()))),
-            Kind::Int | Kind::Float | Kind::Bool => {
-                quote!(self.#field.map(::modelrt::__private::serde_json::Value::from))
+        match &f.kind {
+            Kind::Choice(e) => {
+                let e = ident(e);
+                quote!((&[#(#wire),*], &self.#field.map(#e::as_str)))
             }
-        };
-        quote!(::modelrt::__private::put_param(&mut map, info, &[#(#wire),*], #value);)
+            _ => quote!((&[#(#wire),*], &self.#field)),
+        }
     });
     let derives = if fields.iter().any(|f| f.kind == Kind::Float) {
         quote!(#[derive(Debug, Clone, Default, PartialEq)])
     } else {
         quote!(#[derive(Debug, Clone, Default, PartialEq, Eq)])
     };
-    let body = if fields.is_empty() {
-        quote! {
-            let _ = model;
-            ::modelrt::__private::serde_json::Map::new()
-        }
-    } else {
-        quote! {
-            let info = model.info();
-            let mut map = ::modelrt::__private::serde_json::Map::new();
-            #(#inserts)*
-            map
-        }
+    let body = quote! {
+        ::modelrt::__private::params_json(model.info(), &[#(#entries),*])
     };
     quote! {
         #struct_doc
@@ -242,6 +243,12 @@ pub fn params_struct(
             }
         }
     }
+}
+
+/// Whether some model of `group` declares a parameter (else its params type is
+/// `modelrt::sdk::NoParams`).
+pub fn has_params(group: &TypeGroup<'_>) -> bool {
+    group.models.iter().any(|m| !m.parameter_rules.is_empty())
 }
 
 /// `LlmParams`, `TextEmbeddingParams`, ...

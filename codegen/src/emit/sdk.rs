@@ -15,10 +15,10 @@ use crate::emit::credentials::model_credentials_name;
 use crate::emit::docs::{doc_attrs, model_doc};
 use crate::emit::models::{checked_ident, TypeGroup};
 use crate::emit::names::{ident, Scope};
-use crate::emit::params::params_name;
+use crate::emit::params::{has_params, params_name};
 use crate::emit::wiring::PROTOCOL_TYPES;
 use crate::emit::EmitError;
-use crate::ir::{ConfigurateMethod, ModelFeature, ModelType, Provider};
+use crate::ir::{ConfigurateMethod, ModelFeature, Provider};
 
 /// Names the SDK adds to a provider module.
 pub const RESERVED_NAMES: &[&str] = &["Client", "models"];
@@ -48,33 +48,6 @@ fn feature_set(features: &[ModelFeature]) -> TokenStream {
     quote!(FeatureSet<#(#flags),*>)
 }
 
-/// The handle type and `Client` method of a model type.
-fn handle(model_type: ModelType) -> (TokenStream, &'static str) {
-    match model_type {
-        ModelType::Llm => (quote!(::modelrt::sdk::LlmModel), "llm"),
-        ModelType::TextEmbedding => (quote!(::modelrt::sdk::TextEmbeddingModel), "text_embedding"),
-        ModelType::Rerank => (quote!(::modelrt::sdk::RerankModel), "rerank"),
-        ModelType::Tts => (quote!(::modelrt::registry::ModelHandle), "tts"),
-        ModelType::Speech2Text => (quote!(::modelrt::registry::ModelHandle), "speech2text"),
-        _ => (quote!(::modelrt::registry::ModelHandle), "moderation"),
-    }
-}
-
-/// `.map(Handle::from_handle)` and `Handle<tag>` for the typed handles; nothing and
-/// `ModelHandle` for the model types that get a plain handle.
-fn wrapping(
-    model_type: ModelType,
-    handle: &TokenStream,
-    tag: TokenStream,
-) -> (TokenStream, TokenStream) {
-    match model_type {
-        ModelType::Llm | ModelType::TextEmbedding | ModelType::Rerank => {
-            (quote!(.map(#handle::from_handle)), quote!(#handle<#tag>))
-        }
-        _ => (TokenStream::new(), handle.clone()),
-    }
-}
-
 /// The SDK items of `provider`, or nothing for a catalog-only provider.
 pub fn sdk(provider: &Provider, groups: &[TypeGroup<'_>]) -> Result<TokenStream, EmitError> {
     let implementation = match callability(provider) {
@@ -85,7 +58,6 @@ pub fn sdk(provider: &Provider, groups: &[TypeGroup<'_>]) -> Result<TokenStream,
     let label = &provider.label.en_us;
     let mut markers = Vec::new();
     let mut glue = Vec::new();
-    let mut methods = Vec::new();
     let mut scope = Scope::default();
     for group in groups
         .iter()
@@ -125,7 +97,11 @@ pub fn sdk(provider: &Provider, groups: &[TypeGroup<'_>]) -> Result<TokenStream,
                     self.id()
                 }
             }
-
+        });
+        if !has_params(group) {
+            continue; // `NoParams` is typed params of every provider already
+        }
+        glue.push(quote! {
             impl ::modelrt::sdk::TypedParams for #params {
                 type Provider = Provider;
                 type Kind = #kind;
@@ -137,32 +113,6 @@ pub fn sdk(provider: &Provider, groups: &[TypeGroup<'_>]) -> Result<TokenStream,
                 }
             }
         });
-        let (handle, method) = handle(group.model_type);
-        let method = ident(method);
-        let variant = ident(type_name);
-        let (wrap, returns) = wrapping(group.model_type, &handle, quote!(M::Tag));
-        let doc = doc_attrs(&format!(
-            "Opens a {} model: a marker from [`models`] (capabilities checked by the compiler) \
-             or a [`{type_name}`] value.",
-            group.model_type.as_str()
-        ));
-        methods.push(quote! {
-            #doc
-            pub fn #method<M>(&self, model: M) -> ::modelrt::runtime::Result<#returns>
-            where
-                M: ::modelrt::runtime::capability::ModelChoice<Provider, Kind = #kind>,
-            {
-                ::modelrt::sdk::open(
-                    &PROVIDER,
-                    #implementation,
-                    catalog::ModelType::#variant,
-                    model.model_id(),
-                    &self.credentials,
-                    self.http,
-                )
-                #wrap
-            }
-        });
     }
     let customizable = provider
         .configurate_methods
@@ -172,37 +122,15 @@ pub fn sdk(provider: &Provider, groups: &[TypeGroup<'_>]) -> Result<TokenStream,
         .supported_model_types
         .iter()
         .filter(|t| customizable && PROTOCOL_TYPES.contains(t));
-    for &model_type in custom_types {
-        let (handle, method) = handle(model_type);
-        let method = ident(&format!("custom_{method}"));
-        let variant = ident(model_type.variant_name());
+    let customizable_impls = custom_types.map(|&model_type| {
+        let kind = ident(model_type.variant_name());
         let credentials = ident(&model_credentials_name(model_type));
-        let tag = quote!(::modelrt::runtime::capability::AnyModel<Provider>);
-        let (wrap, returns) = wrapping(model_type, &handle, tag);
-        let doc = doc_attrs(&format!(
-            "Opens a custom {} model (`customizable-model`): `model` is the id sent to the API, \
-             `credentials` its own form, validated as a settings form would be.",
-            model_type.as_str()
-        ));
-        methods.push(quote! {
-            #doc
-            pub fn #method(
-                &self,
-                model: &str,
-                credentials: #credentials,
-            ) -> ::modelrt::runtime::Result<#returns> {
-                ::modelrt::sdk::open(
-                    &PROVIDER,
-                    #implementation,
-                    catalog::ModelType::#variant,
-                    model,
-                    &credentials,
-                    self.http,
-                )
-                #wrap
+        quote! {
+            impl ::modelrt::sdk::Customizable<::modelrt::runtime::capability::kind::#kind> for Provider {
+                type ModelCredentials = #credentials;
             }
-        });
-    }
+        }
+    });
     // Import only the flags some marker names (an unused import would warn).
     let all_features = groups
         .iter()
@@ -234,7 +162,8 @@ pub fn sdk(provider: &Provider, groups: &[TypeGroup<'_>]) -> Result<TokenStream,
          `modelrt::runtime::capability` its YAML `features` declare."
     ));
     let client_doc = doc_attrs(&format!(
-        "A typed client of {label}: validated credentials and the models it opens."
+        "A typed client of {label}: validated credentials and the models it opens \
+         (`client.llm(models::..)`, ...)."
     ));
     Ok(quote! {
         #models_doc
@@ -245,35 +174,15 @@ pub fn sdk(provider: &Provider, groups: &[TypeGroup<'_>]) -> Result<TokenStream,
 
         #(#glue)*
 
+        impl ::modelrt::sdk::ProviderSpec for Provider {
+            type Credentials = Credentials;
+            const INFO: &'static catalog::ProviderInfo = &PROVIDER;
+            const IMPLEMENTATION: Option<&'static ::modelrt::runtime::rust_impl::RustImplementation> = #implementation;
+        }
+
+        #(#customizable_impls)*
+
         #client_doc
-        #[derive(Debug, Clone)]
-        pub struct Client {
-            credentials: Credentials,
-            http: ::modelrt::runtime::http::HttpSettings,
-        }
-
-        impl Client {
-            /// A client using `credentials` (validated again, as a form would be, when a model
-            /// is opened).
-            pub fn new(credentials: Credentials) -> Self {
-                Client {
-                    credentials,
-                    http: ::modelrt::runtime::http::HttpSettings::default(),
-                }
-            }
-
-            /// The credentials it opens models with.
-            pub fn credentials(&self) -> &Credentials {
-                &self.credentials
-            }
-
-            /// Sets timeouts and retries for the models it opens.
-            pub fn with_http(mut self, http: ::modelrt::runtime::http::HttpSettings) -> Self {
-                self.http = http;
-                self
-            }
-
-            #(#methods)*
-        }
+        pub type Client = ::modelrt::sdk::Client<Provider>;
     })
 }

@@ -126,7 +126,6 @@ pub fn wiring(provider: &Provider) -> Result<TokenStream, EmitError> {
     ));
     let mut out = quote! {
         #provider_doc
-        #[derive(Debug, Clone, Copy)]
         pub struct Provider;
     };
     if !rust {
