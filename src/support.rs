@@ -101,3 +101,9 @@ pub fn params_json(model: &ModelInfo, fields: &[(&[&str], &dyn ParamValue)]) -> 
     }
     map
 }
+
+/// The entry of `all` whose name (`name_of`) is `name`: `from_id` of model enums and
+/// `from_wire` of wire enums, as one generic function rather than a closure per enum.
+pub fn find_by<T: Copy>(all: &[T], name: &str, name_of: fn(T) -> &'static str) -> Option<T> {
+    all.iter().copied().find(|entry| name_of(*entry) == name)
+}

@@ -53,3 +53,49 @@ impl std::fmt::Debug for RustImplementation {
             .finish_non_exhaustive()
     }
 }
+
+/// The `<Block>Impl` traits of providers with no Rust beside their YAML (protocol or
+/// catalog-only providers), shared by all of them instead of generated per provider.
+///
+/// `#[modelrt::provider(<id>)] impl Llm { .. }` implements `<id>::LlmImpl`; for such a provider
+/// that is [`not_in_rust::LlmImpl`], whose supertrait [`not_in_rust::InRust`] the provider
+/// meets only if it implements its generated `NotImplementedInRust` trait, which nothing does.
+/// So the block fails to compile with that trait's message, which names the provider's YAML.
+pub mod not_in_rust {
+    use crate::protocol::{
+        LlmProtocol, ModerationProtocol, RerankProtocol, Speech2TextProtocol,
+        TextEmbeddingProtocol, TtsProtocol,
+    };
+
+    /// Met by a provider without Rust only through its unimplementable `NotImplementedInRust`.
+    pub trait InRust {}
+
+    macro_rules! blocked {
+        ($($(#[$doc:meta])* $name:ident: $constant:ident: $object:path;)+) => {$(
+            $(#[$doc])*
+            pub trait $name: InRust {
+                /// The implementation.
+                const $constant: &'static dyn $object;
+            }
+        )+};
+    }
+
+    blocked! {
+        /// Rejects `impl Llm` blocks.
+        LlmImpl: PROTOCOL: LlmProtocol;
+        /// Rejects `impl TextEmbedding` blocks.
+        TextEmbeddingImpl: PROTOCOL: TextEmbeddingProtocol;
+        /// Rejects `impl Rerank` blocks.
+        RerankImpl: PROTOCOL: RerankProtocol;
+        /// Rejects `impl Tts` blocks.
+        TtsImpl: PROTOCOL: TtsProtocol;
+        /// Rejects `impl Speech2Text` blocks.
+        Speech2TextImpl: PROTOCOL: Speech2TextProtocol;
+        /// Rejects `impl Moderation` blocks.
+        ModerationImpl: PROTOCOL: ModerationProtocol;
+        /// Rejects `impl CustomizableModel` blocks.
+        CustomizableModelImpl: HOOK: super::CustomizableModelProtocol;
+        /// Rejects `impl RemoteModels` blocks.
+        RemoteModelsImpl: HOOK: super::RemoteModelsProtocol;
+    }
+}

@@ -109,7 +109,7 @@ pub fn model_enum(provider: &Provider, group: &TypeGroup<'_>) -> Result<TokenStr
 
             /// The model whose id is `id` (exact match).
             pub fn from_id(id: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|m| m.id() == id)
+                ::modelrt::__private::find_by(Self::ALL, id, Self::id)
             }
         }
     })

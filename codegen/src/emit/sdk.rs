@@ -109,7 +109,7 @@ pub fn sdk(provider: &Provider, groups: &[TypeGroup<'_>]) -> Result<TokenStream,
                     &self,
                     model_id: &str,
                 ) -> Option<::modelrt::__private::serde_json::Map<String, ::modelrt::__private::serde_json::Value>> {
-                    #model_enum::from_id(model_id).map(|model| self.to_json(model))
+                    Some(self.to_json(#model_enum::from_id(model_id)?))
                 }
             }
         });

@@ -146,11 +146,26 @@ pub fn wiring(provider: &Provider) -> Result<TokenStream, EmitError> {
             ),
         };
         let label = format!("`{id}` is not implemented in Rust");
+        // The `*Impl` traits are the runtime's shared ones; only this message is the
+        // provider's own. The lifetime keeps the impl's bound from being checked (and failing)
+        // where it is written rather than where a block needs it.
         out.extend(quote! {
             /// Never implemented: the provider is not implemented in Rust.
             #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
             pub trait NotImplementedInRust {}
+
+            impl<'a> ::modelrt::runtime::rust_impl::not_in_rust::InRust for Provider
+            where
+                &'a Provider: NotImplementedInRust,
+            {
+            }
+
+            pub(crate) use ::modelrt::runtime::rust_impl::not_in_rust::{
+                CustomizableModelImpl, LlmImpl, ModerationImpl, RemoteModelsImpl, RerankImpl,
+                Speech2TextImpl, TextEmbeddingImpl, TtsImpl,
+            };
         });
+        return Ok(out);
     }
     let mut fields = Vec::new();
     let mut hooks = Vec::new();
@@ -162,7 +177,7 @@ pub fn wiring(provider: &Provider) -> Result<TokenStream, EmitError> {
         let object = quote!(&'static dyn ::modelrt::runtime::#protocol);
         let (key, value) = (part.yaml_key, part.yaml_value);
         let expected = format!("#[modelrt::provider({module})] impl {block}");
-        if rust && part.declared {
+        if part.declared {
             let message = format!(
                 "provider `{id}` declares `{value}` in {source} ({key}) but has no \
                  `{expected}` block"
@@ -183,7 +198,7 @@ pub fn wiring(provider: &Provider) -> Result<TokenStream, EmitError> {
                     const #constant: #object;
                 }
             });
-        } else if rust {
+        } else {
             let blocker = ident(&format!("{block}Declared"));
             let message = format!("provider `{id}` does not declare `{value}` in {source} ({key})");
             let note = format!(
@@ -203,19 +218,8 @@ pub fn wiring(provider: &Provider) -> Result<TokenStream, EmitError> {
                     const #constant: #object;
                 }
             });
-        } else {
-            let impl_doc = doc_attrs(&format!(
-                "Rejects `{expected}`: `{id}` has no Rust beside its YAML."
-            ));
-            out.extend(quote! {
-                #impl_doc
-                pub trait #impl_trait: NotImplementedInRust {
-                    /// The implementation.
-                    const #constant: #object;
-                }
-            });
         }
-        let value = if rust && part.declared {
+        let value = if part.declared {
             quote!(Some(<Provider as #impl_trait>::#constant))
         } else {
             quote!(None)
@@ -225,52 +229,50 @@ pub fn wiring(provider: &Provider) -> Result<TokenStream, EmitError> {
             _ => hooks.push(value),
         }
     }
-    if rust {
-        let files = provider
-            .rust_files
-            .iter()
-            .map(|file| {
-                let stem = file
-                    .file_stem()
-                    .and_then(|s| s.to_str())
-                    .filter(|s| syn::parse_str::<syn::Ident>(s).is_ok())
-                    .ok_or_else(|| {
-                        EmitError::new(format!(
-                            "`{}` beside the provider YAML: its file name must be a Rust \
-                             identifier",
-                            file.display()
-                        ))
-                    })?;
-                let stem = ident(stem);
-                let path = file.display().to_string();
-                Ok(quote!(#[path = #path] pub(crate) mod #stem;))
-            })
-            .collect::<Result<Vec<_>, EmitError>>()?;
-        let [llm, text_embedding, rerank, tts, speech2text, moderation] =
-            <[TokenStream; 6]>::try_from(fields)
-                .map_err(|_| EmitError::new("one protocol per model type"))?;
-        let [customizable_model, remote_models] = <[TokenStream; 2]>::try_from(hooks)
-            .map_err(|_| EmitError::new("two configuration hooks"))?;
-        out.extend(quote! {
-            #(#files)*
+    let files = provider
+        .rust_files
+        .iter()
+        .map(|file| {
+            let stem = file
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .filter(|s| syn::parse_str::<syn::Ident>(s).is_ok())
+                .ok_or_else(|| {
+                    EmitError::new(format!(
+                        "`{}` beside the provider YAML: its file name must be a Rust \
+                         identifier",
+                        file.display()
+                    ))
+                })?;
+            let stem = ident(stem);
+            let path = file.display().to_string();
+            Ok(quote!(#[path = #path] pub(crate) mod #stem;))
+        })
+        .collect::<Result<Vec<_>, EmitError>>()?;
+    let [llm, text_embedding, rerank, tts, speech2text, moderation] =
+        <[TokenStream; 6]>::try_from(fields)
+            .map_err(|_| EmitError::new("one protocol per model type"))?;
+    let [customizable_model, remote_models] = <[TokenStream; 2]>::try_from(hooks)
+        .map_err(|_| EmitError::new("two configuration hooks"))?;
+    out.extend(quote! {
+        #(#files)*
 
-            /// The hand-written implementation, as the registry dispatches to it.
-            pub static IMPLEMENTATION: ::modelrt::runtime::rust_impl::RustImplementation =
-                ::modelrt::runtime::rust_impl::RustImplementation {
-                    protocols: ::modelrt::runtime::protocols::ProtocolSet {
-                        name: #id,
-                        llm: #llm,
-                        text_embedding: #text_embedding,
-                        rerank: #rerank,
-                        tts: #tts,
-                        speech2text: #speech2text,
-                        moderation: #moderation,
-                    },
-                    customizable_model: #customizable_model,
-                    remote_models: #remote_models,
-                };
-        });
-    }
+        /// The hand-written implementation, as the registry dispatches to it.
+        pub static IMPLEMENTATION: ::modelrt::runtime::rust_impl::RustImplementation =
+            ::modelrt::runtime::rust_impl::RustImplementation {
+                protocols: ::modelrt::runtime::protocols::ProtocolSet {
+                    name: #id,
+                    llm: #llm,
+                    text_embedding: #text_embedding,
+                    rerank: #rerank,
+                    tts: #tts,
+                    speech2text: #speech2text,
+                    moderation: #moderation,
+                },
+                customizable_model: #customizable_model,
+                remote_models: #remote_models,
+            };
+    });
     Ok(out)
 }
 
