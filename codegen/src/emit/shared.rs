@@ -45,13 +45,18 @@ impl Kind {
         }
     }
 
-    /// A string identifying the content exactly; `None` when there is none.
-    fn key(self, model: &Model) -> Option<String> {
-        match self {
-            _ if self.is_empty(model) => None,
-            Kind::Features => Some(format!("{:?}", model.features)),
-            Kind::Rules => Some(format!("{:?}", model.parameter_rules)),
-        }
+    /// Writes a string identifying the content exactly into `key`; `false` when there is
+    /// none.
+    fn key(self, model: &Model, key: &mut String) -> bool {
+        use std::fmt::Write as _;
+        key.clear();
+        // Writing into a `String` cannot fail.
+        let _ = match self {
+            _ if self.is_empty(model) => return false,
+            Kind::Features => write!(key, "{:?}", model.features),
+            Kind::Rules => write!(key, "{:?}", model.parameter_rules),
+        };
+        true
     }
 }
 
@@ -80,19 +85,28 @@ impl<'a> Shared<'a> {
     /// Names every distinct non-empty feature list and rule list of `models`, in this order.
     pub fn plan(models: impl IntoIterator<Item = &'a Model>) -> Self {
         let mut shared = Shared::default();
-        let mut by_key: HashMap<(Kind, String), usize> = HashMap::new();
+        // One map per kind, keyed by content; the key is built in one reused buffer and only
+        // copied for content not seen before.
+        let mut by_key: [HashMap<String, usize>; 2] = Default::default();
+        let mut key = String::new();
         for model in models {
-            for kind in [Kind::Features, Kind::Rules] {
-                let Some(key) = kind.key(model) else { continue };
-                let next = shared.entries.len();
-                let index = *by_key.entry((kind, key)).or_insert(next);
-                if index == next {
-                    shared.entries.push(Entry {
-                        name: format!("{}_{next}", kind.prefix()),
-                        kind,
-                        model,
-                    });
+            for (kind, seen) in [Kind::Features, Kind::Rules].into_iter().zip(&mut by_key) {
+                if !kind.key(model, &mut key) {
+                    continue;
                 }
+                let index = match seen.get(key.as_str()) {
+                    Some(&index) => index,
+                    None => {
+                        let index = shared.entries.len();
+                        seen.insert(key.clone(), index);
+                        shared.entries.push(Entry {
+                            name: format!("{}_{index}", kind.prefix()),
+                            kind,
+                            model,
+                        });
+                        index
+                    }
+                };
                 shared.by_model.insert((kind, address(model)), index);
             }
         }
