@@ -21,8 +21,7 @@ mod tables;
 mod text;
 mod wiring;
 
-use proc_macro2::TokenStream;
-use quote::quote;
+use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
 
 use crate::ir::{Catalog, Provider};
 use text::Text;
@@ -178,9 +177,15 @@ fn format_items(items: TokenStream, depth: usize) -> Result<String, EmitError> {
     if items.is_empty() {
         return Ok(String::new());
     }
+    // Built around the stream without copying it (as `quote!` interpolation would).
     let mut wrapped = items;
     for _ in 0..depth {
-        wrapped = quote!(mod m { #wrapped });
+        let body = Group::new(Delimiter::Brace, wrapped);
+        wrapped = TokenStream::from_iter([
+            TokenTree::Ident(names::ident("mod")),
+            TokenTree::Ident(names::ident("m")),
+            TokenTree::Group(body),
+        ]);
     }
     let text = format_file(wrapped)?;
     let unexpected = || EmitError::new("unexpected formatting of a generated module");
@@ -256,17 +261,14 @@ fn provider_module(provider: &Provider, shared: &shared::Shared<'_>) -> Result<S
     let sdk = sdk::sdk(provider, &groups)?;
     let wire_enums = enum_set.into_enums();
     let wire_enums = wire_enums.iter().map(enums::wire_enum);
-    let code = format_items(
-        quote! {
-            #credential_structs
-            #(#model_enums)*
-            #(#params_structs)*
-            #(#wire_enums)*
-            #wiring
-            #sdk
-        },
-        2,
-    )?;
+    // Joined by moving the streams (`quote!` interpolation would copy every token).
+    let code = std::iter::once(credential_structs)
+        .chain(model_enums)
+        .chain(params_structs)
+        .chain(wire_enums)
+        .chain([wiring, sdk])
+        .collect();
+    let code = format_items(code, 2)?;
 
     let mut doc = provider.label.en_us.clone();
     if let Some(description) = &provider.description {
