@@ -1,49 +1,51 @@
-//! Token builders for the constant values inside catalog rows: texts, options, numbers, prices.
+//! Writers for the constant values inside catalog rows: texts, numbers, prices.
 
 use std::str::FromStr;
 
-use proc_macro2::{Literal, TokenStream};
-use quote::quote;
 use rust_decimal::Decimal;
 
+use crate::emit::text::{Text, Written};
 use crate::emit::EmitError;
 use crate::ir::I18n;
 
 /// `I18n { en_us: "..", others: &[("zh_Hans", ".."), ..] }`, or `text("..")` for English only.
-pub fn i18n(text: &I18n) -> TokenStream {
-    let en = &text.en_us;
+pub fn i18n(t: &mut Text, text: &I18n) -> Written {
     if text.others.is_empty() {
-        return quote!(::modelrt::__private::text(#en));
+        t.push("::modelrt::__private::text(")
+            .str(&text.en_us)
+            .push(")");
+        return Ok(());
     }
-    let others = text
-        .others
-        .iter()
-        .map(|(code, text)| quote!((#code, #text)));
-    quote!(catalog::I18n { en_us: #en, others: &[#(#others),*] })
+    t.push("catalog::I18n { en_us: ")
+        .str(&text.en_us)
+        .push(", others: &");
+    t.list(&text.others, |t, (code, text)| {
+        t.push("(").str(code).push(", ").str(text).push(")");
+        Ok(())
+    })?;
+    t.push(" }");
+    Ok(())
 }
 
-/// `Some(..)` or `None` around whatever `f` builds.
-pub fn option<T>(value: Option<&T>, f: impl FnOnce(&T) -> TokenStream) -> TokenStream {
-    match value {
-        Some(value) => {
-            let inner = f(value);
-            quote!(Some(#inner))
-        }
-        None => quote!(None),
-    }
+/// A string literal (for [`Text::option`] and [`Text::list`]).
+pub fn string(t: &mut Text, value: &(impl AsRef<str> + ?Sized)) -> Written {
+    t.str(value.as_ref());
+    Ok(())
 }
 
 /// An `f64` literal that round-trips exactly and always reads as a float (`1f64`, `0.7f64`).
-pub fn float(value: f64) -> Result<TokenStream, EmitError> {
+pub fn float(t: &mut Text, value: f64) -> Written {
     if !value.is_finite() {
         return Err(EmitError::new(format!("number {value} is not finite")));
     }
-    let literal = Literal::f64_suffixed(value);
-    Ok(quote!(#literal))
+    // `Display` of a finite f64 is the shortest text that reads back to the same value, never
+    // in exponent form, so the suffix makes it a float literal even for whole numbers.
+    t.display(value).push("f64");
+    Ok(())
 }
 
 /// A decimal string as a `Decimal` constant plus the text it was declared as.
-pub fn price(declared: &str) -> Result<TokenStream, EmitError> {
+pub fn price(t: &mut Text, declared: &str) -> Written {
     let value = parse_decimal(declared)?;
     let mantissa = value.mantissa().unsigned_abs();
     // A Decimal's mantissa is 96 bits: split it into the three u32 words `from_parts` takes.
@@ -53,14 +55,15 @@ pub fn price(declared: &str) -> Result<TokenStream, EmitError> {
     let negative = value.is_sign_negative();
     let scale = value.scale();
     if mid == 0 && hi == 0 && !negative {
-        return Ok(quote!(::modelrt::__private::price(#declared, #lo, #scale)));
+        t.push("::modelrt::__private::price(").str(declared);
+        t.display(format_args!(", {lo}u32, {scale}u32)"));
+        return Ok(());
     }
-    Ok(quote! {
-        catalog::Price {
-            declared: #declared,
-            value: ::modelrt::runtime::Decimal::from_parts(#lo, #mid, #hi, #negative, #scale),
-        }
-    })
+    t.push("catalog::Price { declared: ").str(declared);
+    t.display(format_args!(
+        ", value: ::modelrt::runtime::Decimal::from_parts({lo}u32, {mid}u32, {hi}u32, {negative}, {scale}u32) }}"
+    ));
+    Ok(())
 }
 
 /// Parses a price exactly (no rounding through f64).
@@ -74,32 +77,38 @@ pub fn parse_decimal(declared: &str) -> Result<Decimal, EmitError> {
 mod tests {
     use super::*;
 
+    fn written(f: impl FnOnce(&mut Text) -> Written) -> Result<String, EmitError> {
+        let mut t = Text::new(0);
+        f(&mut t)?;
+        Ok(t.into_string())
+    }
+
     #[test]
     fn price_keeps_exact_parts() {
-        let tokens = price("0.000001").unwrap().to_string();
-        assert!(
-            tokens.contains("price (\"0.000001\" , 1u32 , 6u32)"),
-            "{tokens}"
+        assert_eq!(
+            written(|t| price(t, "0.000001")).unwrap(),
+            "::modelrt::__private::price(\"0.000001\", 1u32, 6u32)"
         );
-        let tokens = price("12.5").unwrap().to_string();
-        assert!(
-            tokens.contains("price (\"12.5\" , 125u32 , 1u32)"),
-            "{tokens}"
+        assert_eq!(
+            written(|t| price(t, "12.5")).unwrap(),
+            "::modelrt::__private::price(\"12.5\", 125u32, 1u32)"
         );
         // A value above 2^32 spreads into the mid word.
-        let tokens = price("4294967296").unwrap().to_string();
+        let text = written(|t| price(t, "4294967296")).unwrap();
         assert!(
-            tokens.contains("from_parts (0u32 , 1u32 , 0u32 , false , 0u32)"),
-            "{tokens}"
+            text.contains("from_parts(0u32, 1u32, 0u32, false, 0u32)"),
+            "{text}"
         );
-        assert!(price("cheap").is_err());
+        assert!(written(|t| price(t, "cheap")).is_err());
     }
 
     #[test]
     fn floats_read_as_floats() {
-        assert_eq!(float(1.0).unwrap().to_string(), "1f64");
-        assert_eq!(float(0.7).unwrap().to_string(), "0.7f64");
-        assert!(float(f64::NAN).is_err());
+        assert_eq!(written(|t| float(t, 1.0)).unwrap(), "1f64");
+        assert_eq!(written(|t| float(t, 0.7)).unwrap(), "0.7f64");
+        assert_eq!(written(|t| float(t, -2.5)).unwrap(), "-2.5f64");
+        assert_eq!(written(|t| float(t, 1e300)).unwrap().len(), 301 + 3);
+        assert!(written(|t| float(t, f64::NAN)).is_err());
     }
 
     #[test]
@@ -108,8 +117,17 @@ mod tests {
             en_us: "Hello".into(),
             others: vec![("zh_Hans".into(), "你好".into())],
         };
-        let tokens = i18n(&text).to_string();
-        assert!(tokens.contains("en_us : \"Hello\""), "{tokens}");
-        assert!(tokens.contains("(\"zh_Hans\" , \"你好\")"), "{tokens}");
+        assert_eq!(
+            written(|t| i18n(t, &text)).unwrap(),
+            "catalog::I18n { en_us: \"Hello\", others: &[(\"zh_Hans\", \"你好\")] }"
+        );
+        let english = I18n {
+            en_us: "Hi \"there\"".into(),
+            others: vec![],
+        };
+        assert_eq!(
+            written(|t| i18n(t, &english)).unwrap(),
+            "::modelrt::__private::text(\"Hi \\\"there\\\"\")"
+        );
     }
 }

@@ -18,12 +18,13 @@ mod params;
 mod sdk;
 mod shared;
 mod tables;
+mod text;
 mod wiring;
 
-use proc_macro2::TokenStream;
-use quote::quote;
+use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
 
 use crate::ir::{Catalog, Provider};
+use text::Text;
 
 pub use callability::{callability, Callability, PROTOCOL_KEY};
 
@@ -92,23 +93,13 @@ impl std::error::Error for EmitError {}
 
 /// Emits the generated module for `catalog` as formatted Rust source, deterministically.
 ///
-/// Each provider module is built and formatted on its own, on as many threads as there are
-/// cores (token streams are not `Send`, so each thread builds its own from the shared
-/// catalog), and the texts are joined in catalog order: the result is the same text as
-/// formatting the whole file at once, in less time and memory.
+/// The static tables are written as formatted text directly (see [`text`]); the code items
+/// are built as tokens and formatted by prettyplease. Each provider module is built on its
+/// own, on as many threads as there are cores (token streams are not `Send`, so each thread
+/// builds its own from the shared catalog), and the texts are joined in catalog order.
 pub fn emit(catalog: &Catalog, options: &EmitOptions) -> Result<String, EmitError> {
-    let mut rows = Vec::new();
-    let mut reexports = Vec::new();
     for provider in &catalog.providers {
-        let module = models::checked_ident(&provider.rust_module, &provider.source)?;
-        rows.push(quote!(&#module::PROVIDER));
-        if !RESERVED_ROOT_NAMES.contains(&provider.rust_module.as_str()) {
-            let doc = docs::doc_attrs(&format!(
-                "The `{}` provider (see [`providers::{module}`]).",
-                provider.id
-            ));
-            reexports.push(quote!(#doc pub use providers::#module;));
-        }
+        models::checked_ident(&provider.rust_module, &provider.source)?;
     }
     let shared = shared::Shared::plan(catalog.providers.iter().flat_map(|p| {
         models::group_models(p)
@@ -116,43 +107,58 @@ pub fn emit(catalog: &Catalog, options: &EmitOptions) -> Result<String, EmitErro
             .flat_map(|group| group.models)
     }));
     let modules = crate::parallel::map(&catalog.providers, |provider| {
-        provider_module(provider, &shared)
-            .and_then(|(module, wire_enums)| Ok((format_in_providers(module)?, wire_enums)))
-            .map_err(|e| e.in_file(&provider.source))
+        provider_module(provider, &shared).map_err(|e| e.in_file(&provider.source))
     })
     .into_iter()
     .collect::<Result<Vec<_>, _>>()?;
     let modules = with_wire_enums(catalog, modules)?;
 
-    let count = rows.len();
-    let implementations = wiring::implementations(&catalog.providers)?;
-    let statics = shared.statics(tables::shared_items)?;
-    let head = format_file(quote! {
-        /// Every provider of the tree, one module each, named after the provider id.
-        pub mod providers {
-            use ::modelrt::runtime::catalog;
+    let mut tail = Text::new(1);
+    shared.statics(&mut tail, tables::shared_element, tables::shared_items)?;
+    tail.doc("Every provider's catalog row, in position order.");
+    tail.indent()
+        .push("pub static ALL: [&catalog::ProviderInfo; ")
+        .display(catalog.providers.len())
+        .push("usize] = ");
+    tail.rows(&catalog.providers, |t, provider| {
+        t.push("&").push(&provider.rust_module).push("::PROVIDER");
+        Ok(())
+    })?;
+    tail.push(";\n");
+    let implementations = format_items(wiring::implementations(&catalog.providers)?, 1)?;
+
+    let mut reexports = Text::new(0);
+    for provider in &catalog.providers {
+        let module = &provider.rust_module;
+        if !RESERVED_ROOT_NAMES.contains(&module.as_str()) {
+            reexports.doc(&format!(
+                "The `{}` provider (see [`providers::{module}`]).",
+                provider.id
+            ));
+            reexports
+                .push("pub use providers::")
+                .push(module)
+                .push(";\n");
         }
-    })?;
-    let head = head
-        .strip_suffix("}\n")
-        .ok_or_else(|| EmitError::new("unexpected formatting of the `providers` module"))?;
-    let tail = format_in_providers(quote! {
-        #statics
-
-        /// Every provider's catalog row, in position order.
-        pub static ALL: [&catalog::ProviderInfo; #count] = [#(#rows),*];
-
-        #implementations
-    })?;
-    let reexports = format_file(quote!(#(#reexports)*))?;
+    }
+    let tail = tail.into_string();
+    let reexports = reexports.into_string();
 
     let mut out = header(catalog, options);
-    out.reserve(modules.iter().map(String::len).sum::<usize>() + tail.len() + reexports.len());
-    out.push_str(head);
+    out.reserve(
+        modules.iter().map(String::len).sum::<usize>()
+            + tail.len()
+            + implementations.len()
+            + reexports.len()
+            + 200,
+    );
+    out.push_str("/// Every provider of the tree, one module each, named after the provider id.\n");
+    out.push_str("pub mod providers {\n    use ::modelrt::runtime::catalog;\n");
     for module in &modules {
         out.push_str(module);
     }
     out.push_str(&tail);
+    out.push_str(&implementations);
     out.push_str("}\n");
     out.push_str(&reexports);
     Ok(out)
@@ -165,14 +171,42 @@ fn format_file(tokens: TokenStream) -> Result<String, EmitError> {
     Ok(prettyplease::unparse(&file))
 }
 
-/// Formats items as they read inside `pub mod providers { .. }`: indented one level, without
-/// the module's own lines.
-fn format_in_providers(items: TokenStream) -> Result<String, EmitError> {
-    let text = format_file(quote!(pub mod providers { #items }))?;
-    text.strip_prefix("pub mod providers {\n")
-        .and_then(|inner| inner.strip_suffix("}\n"))
-        .map(str::to_owned)
-        .ok_or_else(|| EmitError::new("unexpected formatting of the `providers` module"))
+/// Formats items as they read `depth` modules deep: each line indented `depth` levels,
+/// without the modules' own lines (prettyplease indents them, so multi-line literals and
+/// comments stay intact).
+fn format_items(items: TokenStream, depth: usize) -> Result<String, EmitError> {
+    if items.is_empty() {
+        return Ok(String::new());
+    }
+    // Built around the stream without copying it (as `quote!` interpolation would).
+    let mut wrapped = items;
+    for _ in 0..depth {
+        let body = Group::new(Delimiter::Brace, wrapped);
+        wrapped = TokenStream::from_iter([
+            TokenTree::Ident(names::ident("mod")),
+            TokenTree::Ident(names::ident("m")),
+            TokenTree::Group(body),
+        ]);
+    }
+    let text = format_file(wrapped)?;
+    let unexpected = || EmitError::new("unexpected formatting of a generated module");
+    let mut inner = text.as_str();
+    for level in 0..depth {
+        let (line, rest) = inner.split_once('\n').ok_or_else(unexpected)?;
+        if line.len() != level * 4 + "mod m {".len() || line.trim_start() != "mod m {" {
+            return Err(unexpected());
+        }
+        inner = rest;
+    }
+    for level in 0..depth {
+        let body = inner.strip_suffix("}\n").ok_or_else(unexpected)?;
+        let (body, indent) = body.split_at(body.rfind('\n').map_or(0, |i| i + 1));
+        if indent.len() != level * 4 || !indent.bytes().all(|b| b == b' ') {
+            return Err(unexpected());
+        }
+        inner = body;
+    }
+    Ok(inner.to_owned())
 }
 
 /// `// @generated from providers/ ...` and the list of provider files.
@@ -201,38 +235,32 @@ fn with_wire_enums(
         .providers
         .iter()
         .zip(modules)
-        .map(|(provider, (mut text, wire_enums))| {
+        .map(|(provider, (text, wire_enums))| {
             if wire_enums.is_empty() {
                 return Ok(text);
             }
             let module = models::checked_ident(&provider.rust_module, &provider.source)?;
-            let items = owners.definitions(&module, &wire_enums);
-            let formatted = format_in_providers(quote!(pub mod #module { #items }))?;
-            let inner = formatted
-                .split_once('\n')
-                .and_then(|(_, rest)| rest.strip_suffix("    }\n"));
-            let body = text.strip_suffix("    }\n");
-            let (Some(inner), Some(body)) = (inner, body) else {
-                return Err(EmitError::new("unexpected formatting of a provider module")
-                    .in_file(&provider.source));
-            };
-            let mut joined = String::with_capacity(text.len() + inner.len());
+            let items = format_items(owners.definitions(&module, &wire_enums), 2)?;
+            let body = text.strip_suffix("    }\n").ok_or_else(|| {
+                EmitError::new("unexpected formatting of a provider module")
+                    .in_file(&provider.source)
+            })?;
+            let mut joined = String::with_capacity(text.len() + items.len());
             joined.push_str(body);
-            joined.push_str(inner);
+            joined.push_str(&items);
             joined.push_str("    }\n");
-            text = joined;
-            Ok(text)
+            Ok(joined)
         })
         .collect()
 }
 
 /// `pub mod <provider> { .. }` without its wire enums (tables, credentials, model enums,
-/// params, wiring, SDK), and the wire enums it needs.
+/// params, wiring, SDK) as formatted text one level deep (inside `pub mod providers`), and
+/// the wire enums it needs.
 fn provider_module(
     provider: &Provider,
     shared: &shared::Shared<'_>,
-) -> Result<(TokenStream, Vec<enums::WireEnum>), EmitError> {
-    let module = models::checked_ident(&provider.rust_module, &provider.source)?;
+) -> Result<(String, Vec<enums::WireEnum>), EmitError> {
     let groups = models::group_models(provider);
 
     // Type names the module defines for itself, so wire enums never take them.
@@ -250,7 +278,9 @@ fn provider_module(
     let mut type_scope = names::Scope::with_reserved(&reserved);
     let mut enum_set = enums::EnumSet::new(&mut type_scope);
 
-    let tables = tables::provider_tables(provider, &groups, shared)?;
+    let mut tables = Text::new(2);
+    tables::provider_tables(&mut tables, provider, &groups, shared)?;
+    let tables = tables.into_string();
     let credential_structs = credentials::credential_structs(provider, &mut enum_set);
     let mut model_enums = Vec::new();
     let mut params_structs = Vec::new();
@@ -265,6 +295,13 @@ fn provider_module(
     let wiring = wiring::wiring(provider)?;
     let sdk = sdk::sdk(provider, &groups)?;
     let wire_enums = enum_set.into_enums();
+    // Joined by moving the streams (`quote!` interpolation would copy every token).
+    let code = std::iter::once(credential_structs)
+        .chain(model_enums)
+        .chain(params_structs)
+        .chain([wiring, sdk])
+        .collect();
+    let code = format_items(code, 2)?;
 
     let mut doc = provider.label.en_us.clone();
     if let Some(description) = &provider.description {
@@ -284,19 +321,12 @@ fn provider_module(
         "\n\nProvider `{}`, declared in `{}`. {callability_doc}",
         provider.id, provider.source
     ));
-    let module_doc = docs::doc_attrs(&doc);
-    let module = quote! {
-        #module_doc
-        pub mod #module {
-            use ::modelrt::runtime::catalog;
-
-            #tables
-            #credential_structs
-            #(#model_enums)*
-            #(#params_structs)*
-            #wiring
-            #sdk
-        }
-    };
-    Ok((module, wire_enums))
+    let mut text = Text::new(1);
+    text.doc(&doc);
+    text.module(&provider.rust_module, |t| {
+        t.indent().push("use ::modelrt::runtime::catalog;\n");
+        t.push(&tables).push(&code);
+        Ok(())
+    })?;
+    Ok((text.into_string(), wire_enums))
 }

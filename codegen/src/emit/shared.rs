@@ -8,10 +8,7 @@
 
 use std::collections::HashMap;
 
-use proc_macro2::TokenStream;
-use quote::quote;
-
-use crate::emit::names::ident;
+use crate::emit::text::{Text, Written};
 use crate::emit::EmitError;
 use crate::ir::Model;
 
@@ -40,13 +37,26 @@ impl Kind {
         }
     }
 
-    /// A string identifying the content exactly; `None` when there is none.
-    fn key(self, model: &Model) -> Option<String> {
+    /// How many elements `model` has of this kind.
+    fn len(self, model: &Model) -> usize {
         match self {
-            _ if self.is_empty(model) => None,
-            Kind::Features => Some(format!("{:?}", model.features)),
-            Kind::Rules => Some(format!("{:?}", model.parameter_rules)),
+            Kind::Features => model.features.len(),
+            Kind::Rules => model.parameter_rules.len(),
         }
+    }
+
+    /// Writes a string identifying the content exactly into `key`; `false` when there is
+    /// none.
+    fn key(self, model: &Model, key: &mut String) -> bool {
+        use std::fmt::Write as _;
+        key.clear();
+        // Writing into a `String` cannot fail.
+        let _ = match self {
+            _ if self.is_empty(model) => return false,
+            Kind::Features => write!(key, "{:?}", model.features),
+            Kind::Rules => write!(key, "{:?}", model.parameter_rules),
+        };
+        true
     }
 }
 
@@ -75,29 +85,40 @@ impl<'a> Shared<'a> {
     /// Names every distinct non-empty feature list and rule list of `models`, in this order.
     pub fn plan(models: impl IntoIterator<Item = &'a Model>) -> Self {
         let mut shared = Shared::default();
-        let mut by_key: HashMap<(Kind, String), usize> = HashMap::new();
+        // One map per kind, keyed by content; the key is built in one reused buffer and only
+        // copied for content not seen before.
+        let mut by_key: [HashMap<String, usize>; 2] = Default::default();
+        let mut key = String::new();
         for model in models {
-            for kind in [Kind::Features, Kind::Rules] {
-                let Some(key) = kind.key(model) else { continue };
-                let next = shared.entries.len();
-                let index = *by_key.entry((kind, key)).or_insert(next);
-                if index == next {
-                    shared.entries.push(Entry {
-                        name: format!("{}_{next}", kind.prefix()),
-                        kind,
-                        model,
-                    });
+            for (kind, seen) in [Kind::Features, Kind::Rules].into_iter().zip(&mut by_key) {
+                if !kind.key(model, &mut key) {
+                    continue;
                 }
+                let index = match seen.get(key.as_str()) {
+                    Some(&index) => index,
+                    None => {
+                        let index = shared.entries.len();
+                        seen.insert(key.clone(), index);
+                        shared.entries.push(Entry {
+                            name: format!("{}_{index}", kind.prefix()),
+                            kind,
+                            model,
+                        });
+                        index
+                    }
+                };
                 shared.by_model.insert((kind, address(model)), index);
             }
         }
         shared
     }
 
-    /// A reference to the shared array holding `model`'s content of `kind` (`&[]` when empty).
-    pub fn reference(&self, kind: Kind, model: &Model) -> Result<TokenStream, EmitError> {
+    /// Writes a reference to the shared array holding `model`'s content of `kind`
+    /// (`&super::RULES_3`; `&[]` when empty).
+    pub fn reference(&self, t: &mut Text, kind: Kind, model: &Model) -> Written {
         if kind.is_empty(model) {
-            return Ok(quote!(&[]));
+            t.push("&[]");
+            return Ok(());
         }
         let entry = self
             .by_model
@@ -111,25 +132,26 @@ impl<'a> Shared<'a> {
                 ))
                 .in_file(&model.source)
             })?;
-        let name = ident(&entry.name);
-        Ok(quote!(&super::#name))
+        t.push("&super::").push(&entry.name);
+        Ok(())
     }
 
-    /// The `static` items, to be placed in the `providers` module. `items` gives the element
-    /// type and the elements of a model's content of a kind.
+    /// Writes the `static` items, to be placed in the `providers` module (at `t`'s depth).
+    /// `element` is the element type of a kind, `items` writes a model's content of a kind.
     pub fn statics(
         &self,
-        items: impl Fn(Kind, &Model) -> Result<(TokenStream, Vec<TokenStream>), EmitError>,
-    ) -> Result<TokenStream, EmitError> {
-        let mut statics = Vec::with_capacity(self.entries.len());
+        t: &mut Text,
+        element: impl Fn(Kind) -> &'static str,
+        items: impl Fn(&mut Text, Kind, &Model) -> Written,
+    ) -> Written {
         for entry in &self.entries {
-            let name = ident(&entry.name);
-            let (element, items) =
-                items(entry.kind, entry.model).map_err(|e| e.in_file(&entry.model.source))?;
-            let len = items.len();
-            statics.push(quote!(static #name: [#element; #len] = [#(#items),*];));
+            t.indent().push("static ").push(&entry.name).push(": [");
+            t.push(element(entry.kind)).push("; ");
+            t.display(entry.kind.len(entry.model)).push("usize] = ");
+            items(t, entry.kind, entry.model).map_err(|e| e.in_file(&entry.model.source))?;
+            t.push(";\n");
         }
-        Ok(quote!(#(#statics)*))
+        Ok(())
     }
 }
 
@@ -164,21 +186,28 @@ mod tests {
         let c = model("c", &[ModelFeature::Vision]);
         let none = model("none", &[]);
         let shared = Shared::plan([&a, &none, &b, &c]);
-        let reference = |m: &Model| shared.reference(Kind::Features, m).unwrap().to_string();
+        let reference = |m: &Model| {
+            let mut t = Text::new(0);
+            shared.reference(&mut t, Kind::Features, m).unwrap();
+            t.into_string()
+        };
         assert_eq!(reference(&a), reference(&b));
-        assert_eq!(reference(&c), "& super :: FEATURES_1");
-        assert_eq!(reference(&none), "& []");
-        let statics = shared
-            .statics(|_, m| {
-                let id = &m.id;
-                Ok((quote!(&str), vec![quote!(#id)]))
-            })
-            .unwrap()
-            .to_string();
-        assert_eq!(statics.matches("static").count(), 2, "{statics}");
-        assert!(
-            statics.contains("\"a\"") && !statics.contains("\"b\""),
-            "{statics}"
+        assert_eq!(reference(&c), "&super::FEATURES_1");
+        assert_eq!(reference(&none), "&[]");
+        let mut t = Text::new(1);
+        shared
+            .statics(
+                &mut t,
+                |_| "&str",
+                |t, _, m| {
+                    t.push("[").str(&m.id).push("]");
+                    Ok(())
+                },
+            )
+            .unwrap();
+        assert_eq!(
+            t.into_string(),
+            "    static FEATURES_0: [&str; 1usize] = [\"a\"];\n    static FEATURES_1: [&str; 1usize] = [\"c\"];\n"
         );
     }
 }

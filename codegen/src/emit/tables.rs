@@ -1,16 +1,15 @@
 //! The static catalog rows of one provider (DESIGN.md "tables, not code"): `PROVIDER`, its
-//! credential forms and its models, as plain data of `modelrt_runtime::catalog` types.
-
-use proc_macro2::TokenStream;
-use quote::quote;
+//! credential forms and its models, as plain data of `modelrt_runtime::catalog` types, written
+//! as formatted text (see [`crate::emit::text`]).
 
 use crate::emit::callability::{callability, Callability};
-use crate::emit::literals::{float, i18n, option, price};
+use crate::emit::literals::{float, i18n, price, string};
 use crate::emit::models::TypeGroup;
 use crate::emit::shared::{Kind, Shared};
-use crate::emit::EmitError;
+use crate::emit::text::{Text, Written};
 use crate::ir::{
-    CredentialForm, DefaultValue, Model, ModelProperties, ParameterRule, Pricing, Provider, ShowOn,
+    CredentialForm, DefaultValue, FormOption, Model, ModelProperties, ParameterRule, Pricing,
+    Provider, ShowOn, Voice,
 };
 
 /// Name of the static array of provider credential forms.
@@ -20,189 +19,206 @@ pub const MODEL_FORMS: &str = "MODEL_CREDENTIAL_FORMS";
 /// Name of the static array of models.
 pub const MODELS: &str = "MODELS";
 
-/// `PROVIDER` and the arrays it points into.
+/// Writes `PROVIDER` and the arrays it points into, as items at `t`'s depth.
 pub fn provider_tables(
+    t: &mut Text,
     provider: &Provider,
     groups: &[TypeGroup],
     shared: &Shared<'_>,
-) -> Result<TokenStream, EmitError> {
-    let id = &provider.id;
-    let source = &provider.source;
-    let label = i18n(&provider.label);
-    let description = option(provider.description.as_ref(), i18n);
-    let icon_small = option(provider.icon_small.as_ref(), i18n);
-    let icon_large = option(provider.icon_large.as_ref(), i18n);
-    let background = option(provider.background.as_ref(), |b| quote!(#b));
-    let help = option(provider.help.as_ref(), |h| {
-        let title = i18n(&h.title);
-        let url = i18n(&h.url);
-        quote!(catalog::ProviderHelp { title: #title, url: #url })
-    });
-    let types = provider.supported_model_types.iter().map(|t| {
-        let v = crate::emit::names::ident(t.variant_name());
-        quote!(catalog::ModelType::#v)
-    });
-    let methods = provider.configurate_methods.iter().map(|m| {
-        let v = crate::emit::names::ident(m.variant_name());
-        quote!(catalog::ConfigurateMethod::#v)
-    });
-    let extra = provider.extra_modelrt.iter().map(|(k, v)| quote!((#k, #v)));
-    let callability = match callability(provider) {
-        Callability::Protocol(p) => quote!(catalog::Callability::Protocol(#p)),
-        Callability::RustImpl => quote!(catalog::Callability::RustImpl),
-        Callability::CatalogOnly => quote!(catalog::Callability::CatalogOnly),
-    };
+) -> Written {
+    t.doc("The provider's catalog row.");
+    t.indent()
+        .push("pub static PROVIDER: catalog::ProviderInfo = ");
+    t.block("catalog::ProviderInfo", |t| provider_fields(t, provider))?;
+    t.push(";\n");
 
-    let provider_forms = forms_array(PROVIDER_FORMS, &provider.provider_credentials)?;
-    let provider_forms_ident = crate::emit::names::ident(PROVIDER_FORMS);
-    let (model_schema, model_forms) = match &provider.model_credential_schema {
-        Some(schema) => {
-            let forms_ident = crate::emit::names::ident(MODEL_FORMS);
-            let model_label = i18n(&schema.model_label);
-            let placeholder = option(schema.model_placeholder.as_ref(), i18n);
-            (
-                quote! {
-                    Some(catalog::ModelCredentialSchema {
-                        model_label: #model_label,
-                        model_placeholder: #placeholder,
-                        forms: &#forms_ident,
-                    })
-                },
-                forms_array(MODEL_FORMS, &schema.forms)?,
-            )
-        }
-        None => (quote!(None), TokenStream::new()),
-    };
+    forms_array(t, PROVIDER_FORMS, &provider.provider_credentials)?;
+    if let Some(schema) = &provider.model_credential_schema {
+        forms_array(t, MODEL_FORMS, &schema.forms)?;
+    }
 
-    let models: Vec<&Model> = groups
-        .iter()
-        .flat_map(|g| g.models.iter().copied())
-        .collect();
-    let model_count = models.len();
-    let model_rows = models
-        .iter()
-        .map(|m| model_row(m, shared))
-        .collect::<Result<Vec<_>, _>>()?;
-    let models_ident = crate::emit::names::ident(MODELS);
+    let count: usize = groups.iter().map(|g| g.models.len()).sum();
+    t.doc("Every predefined model, grouped by model type, each group in position order.");
+    t.indent()
+        .push("static ")
+        .push(MODELS)
+        .push(": [catalog::ModelInfo; ");
+    t.display(count).push("usize] = ");
+    t.rows(groups.iter().flat_map(|g| g.models.iter()), |t, model| {
+        model_row(t, model, shared).map_err(|e| e.in_file(&model.source))
+    })?;
+    t.push(";\n");
+    Ok(())
+}
 
-    Ok(quote! {
-        /// The provider's catalog row.
-        pub static PROVIDER: catalog::ProviderInfo = catalog::ProviderInfo {
-            id: #id,
-            label: #label,
-            description: #description,
-            icon_small: #icon_small,
-            icon_large: #icon_large,
-            background: #background,
-            help: #help,
-            supported_model_types: &[#(#types),*],
-            configurate_methods: &[#(#methods),*],
-            provider_credentials: &#provider_forms_ident,
-            model_credential_schema: #model_schema,
-            models: &#models_ident,
-            extra: &[#(#extra),*],
-            callability: #callability,
-            source: #source,
+fn provider_fields(t: &mut Text, provider: &Provider) -> Written {
+    t.field("id", |t| string(t, &provider.id))?;
+    t.field("label", |t| i18n(t, &provider.label))?;
+    t.field("description", |t| {
+        t.option(provider.description.as_ref(), i18n)
+    })?;
+    t.field("icon_small", |t| {
+        t.option(provider.icon_small.as_ref(), i18n)
+    })?;
+    t.field("icon_large", |t| {
+        t.option(provider.icon_large.as_ref(), i18n)
+    })?;
+    t.field("background", |t| {
+        t.option(provider.background.as_ref(), string)
+    })?;
+    t.field("help", |t| {
+        t.option(provider.help.as_ref(), |t, help| {
+            t.block("catalog::ProviderHelp", |t| {
+                t.field("title", |t| i18n(t, &help.title))?;
+                t.field("url", |t| i18n(t, &help.url))
+            })
+        })
+    })?;
+    t.field("supported_model_types", |t| {
+        t.push("&");
+        t.array(&provider.supported_model_types, |t, model_type| {
+            t.push("catalog::ModelType::")
+                .push(model_type.variant_name());
+            Ok(())
+        })
+    })?;
+    t.field("configurate_methods", |t| {
+        t.push("&");
+        t.array(&provider.configurate_methods, |t, method| {
+            t.push("catalog::ConfigurateMethod::")
+                .push(method.variant_name());
+            Ok(())
+        })
+    })?;
+    t.field("provider_credentials", |t| {
+        t.push("&").push(PROVIDER_FORMS);
+        Ok(())
+    })?;
+    t.field("model_credential_schema", |t| {
+        t.option(provider.model_credential_schema.as_ref(), |t, schema| {
+            t.block("catalog::ModelCredentialSchema", |t| {
+                t.field("model_label", |t| i18n(t, &schema.model_label))?;
+                t.field("model_placeholder", |t| {
+                    t.option(schema.model_placeholder.as_ref(), i18n)
+                })?;
+                t.field("forms", |t| {
+                    t.push("&").push(MODEL_FORMS);
+                    Ok(())
+                })
+            })
+        })
+    })?;
+    t.field("models", |t| {
+        t.push("&").push(MODELS);
+        Ok(())
+    })?;
+    t.field("extra", |t| {
+        t.push("&");
+        t.array(&provider.extra_modelrt, |t, (key, value)| {
+            t.push("(").str(key).push(", ").str(value).push(")");
+            Ok(())
+        })
+    })?;
+    t.field("callability", |t| {
+        match callability(provider) {
+            Callability::Protocol(p) => t.push("catalog::Callability::Protocol(").str(p).push(")"),
+            Callability::RustImpl => t.push("catalog::Callability::RustImpl"),
+            Callability::CatalogOnly => t.push("catalog::Callability::CatalogOnly"),
         };
-
-        #provider_forms
-        #model_forms
-
-        /// Every predefined model, grouped by model type, each group in position order.
-        static #models_ident: [catalog::ModelInfo; #model_count] = [#(#model_rows),*];
-    })
+        Ok(())
+    })?;
+    t.field("source", |t| string(t, &provider.source))
 }
 
 /// `static NAME: [CredentialForm; N] = [..];`
-fn forms_array(name: &str, forms: &[CredentialForm]) -> Result<TokenStream, EmitError> {
-    let ident = crate::emit::names::ident(name);
-    let count = forms.len();
-    let rows = forms.iter().map(form_row);
-    Ok(quote! {
-        /// Credential form fields, in declaration order.
-        static #ident: [catalog::CredentialForm; #count] = [#(#rows),*];
+fn forms_array(t: &mut Text, name: &str, forms: &[CredentialForm]) -> Written {
+    t.doc("Credential form fields, in declaration order.");
+    t.indent()
+        .push("static ")
+        .push(name)
+        .push(": [catalog::CredentialForm; ");
+    t.display(forms.len()).push("usize] = ");
+    t.rows(forms, form_row)?;
+    t.push(";\n");
+    Ok(())
+}
+
+/// `&[catalog::ShowOn { variable: "..", value: ".." }, ..]`
+fn show_on(t: &mut Text, conditions: &[ShowOn]) -> Written {
+    t.push("&");
+    t.array(conditions, |t, c| {
+        t.push("catalog::ShowOn { variable: ").str(&c.variable);
+        t.push(", value: ").str(&c.value).push(" }");
+        Ok(())
     })
 }
 
-fn show_on(conditions: &[ShowOn]) -> TokenStream {
-    let items = conditions.iter().map(|c| {
-        let variable = &c.variable;
-        let value = &c.value;
-        quote!(catalog::ShowOn { variable: #variable, value: #value })
-    });
-    quote!(&[#(#items),*])
+fn form_row(t: &mut Text, form: &CredentialForm) -> Written {
+    t.block("catalog::CredentialForm", |t| {
+        t.field("variable", |t| string(t, &form.variable))?;
+        t.field("label", |t| i18n(t, &form.label))?;
+        t.field("form_type", |t| {
+            t.push("catalog::FormType::")
+                .push(form.form_type.variant_name());
+            Ok(())
+        })?;
+        t.field("required", |t| {
+            t.display(form.required);
+            Ok(())
+        })?;
+        t.field("default", |t| t.option(form.default.as_ref(), string))?;
+        t.field("options", |t| {
+            t.push("&");
+            t.rows(&form.options, option_row)
+        })?;
+        t.field("placeholder", |t| t.option(form.placeholder.as_ref(), i18n))?;
+        t.field("max_length", |t| {
+            t.display(form.max_length).push("u32");
+            Ok(())
+        })?;
+        t.field("show_on", |t| show_on(t, &form.show_on))
+    })
 }
 
-fn form_row(form: &CredentialForm) -> TokenStream {
-    let variable = &form.variable;
-    let label = i18n(&form.label);
-    let form_type = crate::emit::names::ident(form.form_type.variant_name());
-    let required = form.required;
-    let default = option(form.default.as_ref(), |d| quote!(#d));
-    let options = form.options.iter().map(|o| {
-        let value = &o.value;
-        let label = i18n(&o.label);
-        let show_on = show_on(&o.show_on);
-        quote!(catalog::FormOption { value: #value, label: #label, show_on: #show_on })
-    });
-    let placeholder = option(form.placeholder.as_ref(), i18n);
-    let max_length = form.max_length;
-    let show_on = show_on(&form.show_on);
-    quote! {
-        catalog::CredentialForm {
-            variable: #variable,
-            label: #label,
-            form_type: catalog::FormType::#form_type,
-            required: #required,
-            default: #default,
-            options: &[#(#options),*],
-            placeholder: #placeholder,
-            max_length: #max_length,
-            show_on: #show_on,
-        }
-    }
+fn option_row(t: &mut Text, option: &FormOption) -> Written {
+    t.block("catalog::FormOption", |t| {
+        t.field("value", |t| string(t, &option.value))?;
+        t.field("label", |t| i18n(t, &option.label))?;
+        t.field("show_on", |t| show_on(t, &option.show_on))
+    })
 }
 
-fn model_row(model: &Model, shared: &Shared<'_>) -> Result<TokenStream, EmitError> {
-    let id = &model.id;
-    let label = i18n(&model.label);
-    let model_type = crate::emit::names::ident(model.model_type.variant_name());
-    let features = shared.reference(Kind::Features, model)?;
-    let fetch_from = crate::emit::names::ident(model.fetch_from.variant_name());
-    let properties = properties(&model.properties);
-    let rules = shared.reference(Kind::Rules, model)?;
-    let pricing = match &model.pricing {
-        Some(p) => {
-            let p = pricing(p).map_err(|e| e.in_file(&model.source))?;
-            quote!(Some(#p))
-        }
-        None => quote!(None),
-    };
-    let deprecated = model.deprecated;
-    let source = &model.source;
-    Ok(quote! {
-        catalog::ModelInfo {
-            id: #id,
-            label: #label,
-            model_type: catalog::ModelType::#model_type,
-            features: #features,
-            fetch_from: catalog::ConfigurateMethod::#fetch_from,
-            properties: #properties,
-            parameter_rules: #rules,
-            pricing: #pricing,
-            deprecated: #deprecated,
-            source: #source,
-        }
+fn model_row(t: &mut Text, model: &Model, shared: &Shared<'_>) -> Written {
+    t.block("catalog::ModelInfo", |t| {
+        t.field("id", |t| string(t, &model.id))?;
+        t.field("label", |t| i18n(t, &model.label))?;
+        t.field("model_type", |t| {
+            t.push("catalog::ModelType::")
+                .push(model.model_type.variant_name());
+            Ok(())
+        })?;
+        t.field("features", |t| shared.reference(t, Kind::Features, model))?;
+        t.field("fetch_from", |t| {
+            t.push("catalog::ConfigurateMethod::")
+                .push(model.fetch_from.variant_name());
+            Ok(())
+        })?;
+        t.field("properties", |t| properties(t, &model.properties))?;
+        t.field("parameter_rules", |t| {
+            shared.reference(t, Kind::Rules, model)
+        })?;
+        t.field("pricing", |t| t.option(model.pricing.as_ref(), pricing))?;
+        t.field("deprecated", |t| {
+            t.display(model.deprecated);
+            Ok(())
+        })?;
+        t.field("source", |t| string(t, &model.source))
     })
 }
 
 /// Only the declared keys, the rest from `NO_PROPERTIES`.
-fn properties(p: &ModelProperties) -> TokenStream {
-    let mut set = Vec::new();
-    if let Some(mode) = p.mode {
-        let v = crate::emit::names::ident(mode.variant_name());
-        set.push(quote!(mode: Some(catalog::LlmMode::#v)));
-    }
+fn properties(t: &mut Text, p: &ModelProperties) -> Written {
+    const REST: &str = "::modelrt::__private::NO_PROPERTIES";
     let numbers = [
         ("context_size", p.context_size),
         ("max_chunks", p.max_chunks),
@@ -211,122 +227,139 @@ fn properties(p: &ModelProperties) -> TokenStream {
         ("max_workers", p.max_workers),
         ("max_characters_per_chunk", p.max_characters_per_chunk),
     ];
-    for (name, value) in numbers {
-        if let Some(n) = value {
-            let name = crate::emit::names::ident(name);
-            set.push(quote!(#name: Some(#n)));
-        }
-    }
     let texts = [
         ("supported_file_extensions", &p.supported_file_extensions),
         ("default_voice", &p.default_voice),
         ("audio_type", &p.audio_type),
     ];
-    for (name, value) in texts {
-        if let Some(s) = value {
-            let name = crate::emit::names::ident(name);
-            set.push(quote!(#name: Some(#s)));
+    let none_set = p.mode.is_none()
+        && numbers.iter().all(|(_, n)| n.is_none())
+        && texts.iter().all(|(_, s)| s.is_none())
+        && p.voices.is_empty();
+    if none_set {
+        t.push(REST);
+        return Ok(());
+    }
+    t.block("catalog::ModelProperties", |t| {
+        if let Some(mode) = p.mode {
+            t.field("mode", |t| {
+                t.push("Some(catalog::LlmMode::")
+                    .push(mode.variant_name())
+                    .push(")");
+                Ok(())
+            })?;
         }
-    }
-    if !p.voices.is_empty() {
-        let voices = p.voices.iter().map(|v| {
-            let mode = &v.mode;
-            let name = &v.name;
-            let language = &v.language;
-            quote!(catalog::Voice { mode: #mode, name: #name, language: &[#(#language),*] })
-        });
-        set.push(quote!(voices: &[#(#voices),*]));
-    }
-    if set.is_empty() {
-        return quote!(::modelrt::__private::NO_PROPERTIES);
-    }
-    quote!(catalog::ModelProperties { #(#set,)* ..::modelrt::__private::NO_PROPERTIES })
-}
-
-/// The element type and elements of a shared array (see [`Shared::statics`]).
-pub fn shared_items(
-    kind: Kind,
-    model: &Model,
-) -> Result<(TokenStream, Vec<TokenStream>), EmitError> {
-    Ok(match kind {
-        Kind::Features => {
-            let features = model.features.iter().map(|f| {
-                let v = crate::emit::names::ident(f.variant_name());
-                quote!(catalog::ModelFeature::#v)
-            });
-            (quote!(catalog::ModelFeature), features.collect())
+        for (name, value) in numbers {
+            if let Some(n) = value {
+                t.field(name, |t| {
+                    t.push("Some(").display(n).push("u32)");
+                    Ok(())
+                })?;
+            }
         }
-        Kind::Rules => (
-            quote!(catalog::ParameterRule),
-            model
-                .parameter_rules
-                .iter()
-                .map(rule_row)
-                .collect::<Result<_, _>>()?,
-        ),
+        for (name, value) in texts {
+            if let Some(s) = value {
+                t.field(name, |t| t.option(Some(s), string))?;
+            }
+        }
+        if !p.voices.is_empty() {
+            t.field("voices", |t| {
+                t.push("&");
+                t.rows(&p.voices, voice)
+            })?;
+        }
+        t.last_line("..").push(REST);
+        Ok(())
     })
 }
 
-fn rule_row(rule: &ParameterRule) -> Result<TokenStream, EmitError> {
-    let name = &rule.name;
-    let use_template = option(rule.use_template.as_ref(), |t| quote!(#t));
-    let label = i18n(&rule.label);
-    let param_type = crate::emit::names::ident(rule.param_type.variant_name());
-    let help = option(rule.help.as_ref(), i18n);
-    let required = rule.required;
-    let default = match &rule.default {
-        None => quote!(None),
-        Some(DefaultValue::Int(v)) => quote!(Some(catalog::DefaultValue::Int(#v))),
-        Some(DefaultValue::Float(v)) => {
-            let v = float(*v)?;
-            quote!(Some(catalog::DefaultValue::Float(#v)))
-        }
-        Some(DefaultValue::Str(v)) => quote!(Some(catalog::DefaultValue::Str(#v))),
-        Some(DefaultValue::Bool(v)) => quote!(Some(catalog::DefaultValue::Bool(#v))),
-    };
-    let min = optional_float(rule.min)?;
-    let max = optional_float(rule.max)?;
-    let precision = option(rule.precision.as_ref(), |p| quote!(#p));
-    let options = &rule.options;
-    Ok(quote! {
-        catalog::ParameterRule {
-            name: #name,
-            use_template: #use_template,
-            label: #label,
-            param_type: catalog::ParameterType::#param_type,
-            help: #help,
-            required: #required,
-            default: #default,
-            min: #min,
-            max: #max,
-            precision: #precision,
-            options: &[#(#options),*],
-        }
+fn voice(t: &mut Text, voice: &Voice) -> Written {
+    t.push("catalog::Voice { mode: ").str(&voice.mode);
+    t.push(", name: ").str(&voice.name).push(", language: &");
+    t.list(&voice.language, string)?;
+    t.push(" }");
+    Ok(())
+}
+
+/// The element type of a shared array (see [`Shared::statics`]).
+pub fn shared_element(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Features => "catalog::ModelFeature",
+        Kind::Rules => "catalog::ParameterRule",
+    }
+}
+
+/// The elements of a shared array (see [`Shared::statics`]).
+pub fn shared_items(t: &mut Text, kind: Kind, model: &Model) -> Written {
+    match kind {
+        Kind::Features => t.array(&model.features, |t, feature| {
+            t.push("catalog::ModelFeature::")
+                .push(feature.variant_name());
+            Ok(())
+        }),
+        Kind::Rules => t.rows(&model.parameter_rules, rule_row),
+    }
+}
+
+fn rule_row(t: &mut Text, rule: &ParameterRule) -> Written {
+    t.block("catalog::ParameterRule", |t| {
+        t.field("name", |t| string(t, &rule.name))?;
+        t.field("use_template", |t| {
+            t.option(rule.use_template.as_ref(), string)
+        })?;
+        t.field("label", |t| i18n(t, &rule.label))?;
+        t.field("param_type", |t| {
+            t.push("catalog::ParameterType::")
+                .push(rule.param_type.variant_name());
+            Ok(())
+        })?;
+        t.field("help", |t| t.option(rule.help.as_ref(), i18n))?;
+        t.field("required", |t| {
+            t.display(rule.required);
+            Ok(())
+        })?;
+        t.field("default", |t| {
+            t.option(rule.default.as_ref(), |t, default| {
+                t.push("catalog::DefaultValue::");
+                match default {
+                    DefaultValue::Int(v) => {
+                        t.push("Int(").display(v).push("i64)");
+                    }
+                    DefaultValue::Float(v) => {
+                        t.push("Float(");
+                        float(t, *v)?;
+                        t.push(")");
+                    }
+                    DefaultValue::Str(v) => {
+                        t.push("Str(").str(v).push(")");
+                    }
+                    DefaultValue::Bool(v) => {
+                        t.push("Bool(").display(v).push(")");
+                    }
+                }
+                Ok(())
+            })
+        })?;
+        t.field("min", |t| t.option(rule.min, float))?;
+        t.field("max", |t| t.option(rule.max, float))?;
+        t.field("precision", |t| {
+            t.option(rule.precision, |t, p| {
+                t.display(p).push("u32");
+                Ok(())
+            })
+        })?;
+        t.field("options", |t| {
+            t.push("&");
+            t.array(&rule.options, string)
+        })
     })
 }
 
-fn optional_float(value: Option<f64>) -> Result<TokenStream, EmitError> {
-    Ok(match value {
-        Some(v) => {
-            let v = float(v)?;
-            quote!(Some(#v))
-        }
-        None => quote!(None),
-    })
-}
-
-fn pricing(p: &Pricing) -> Result<TokenStream, EmitError> {
-    let input = price(&p.input)?;
-    let output = match &p.output {
-        Some(o) => {
-            let o = price(o)?;
-            quote!(Some(#o))
-        }
-        None => quote!(None),
-    };
-    let unit = price(&p.unit)?;
-    let currency = &p.currency;
-    Ok(quote! {
-        catalog::Pricing { input: #input, output: #output, unit: #unit, currency: #currency }
+fn pricing(t: &mut Text, p: &Pricing) -> Written {
+    t.block("catalog::Pricing", |t| {
+        t.field("input", |t| price(t, &p.input))?;
+        t.field("output", |t| t.option(p.output.as_deref(), price))?;
+        t.field("unit", |t| price(t, &p.unit))?;
+        t.field("currency", |t| string(t, &p.currency))
     })
 }

@@ -160,6 +160,7 @@ pub fn wiring(provider: &Provider) -> Result<TokenStream, EmitError> {
             {
             }
 
+            #[allow(unused_imports)] // named only by `#[modelrt::provider]` blocks
             pub(crate) use ::modelrt::runtime::rust_impl::not_in_rust::{
                 CustomizableModelImpl, LlmImpl, ModerationImpl, RemoteModelsImpl, RerankImpl,
                 Speech2TextImpl, TextEmbeddingImpl, TtsImpl,
@@ -350,7 +351,8 @@ mod tests {
     fn providers_without_rust_reject_every_block() {
         let code = code(&provider(&[], &[("protocol", "openai-compatible")]));
         assert!(code.contains("called through the `openai-compatible` protocol"));
-        assert!(code.contains("pub trait LlmImpl : NotImplementedInRust"));
+        assert!(code.contains("InRust for Provider where & 'a Provider : NotImplementedInRust"));
+        assert!(code.contains("not_in_rust :: {"), "{code}");
         assert!(!code.contains("IMPLEMENTATION"));
     }
 

@@ -117,10 +117,16 @@ impl Files {
             .filter_map(Result::ok)
             .map(|e| {
                 let path = e.path();
-                let kind = match fs::metadata(&path) {
-                    Ok(m) if m.is_file() => EntryKind::File,
-                    Ok(m) if m.is_dir() => EntryKind::Dir,
-                    _ => EntryKind::Other,
+                // The listing already knows the type (no `stat` per entry); only a symlink
+                // needs its target looked up.
+                let kind = match e.file_type() {
+                    Ok(t) if t.is_file() => EntryKind::File,
+                    Ok(t) if t.is_dir() => EntryKind::Dir,
+                    _ => match fs::metadata(&path) {
+                        Ok(m) if m.is_file() => EntryKind::File,
+                        Ok(m) if m.is_dir() => EntryKind::Dir,
+                        _ => EntryKind::Other,
+                    },
                 };
                 DirEntry {
                     name: e.file_name().to_string_lossy().into_owned(),

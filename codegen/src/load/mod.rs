@@ -56,14 +56,17 @@ pub struct Loaded {
 pub fn load(root: &Path, options: &LoadOptions) -> Loaded {
     let mut files = files::Files::new(root);
     files.prefetch();
-    let found = walk::walk(&mut files);
-    let providers = found
-        .collected
-        .iter()
-        .cloned()
+    let walk::Found {
+        collected,
+        positions,
+        provider_declarations,
+        model_declarations,
+    } = walk::walk(&mut files);
+    let providers = collected
+        .into_iter()
         .map(|c| assemble::provider(&mut files, c))
         .collect();
-    let providers = assemble::catalog_order(&mut files, providers, found.positions);
+    let providers = assemble::catalog_order(&mut files, providers, positions);
 
     let mut items = std::mem::take(&mut files.diagnostics);
     items.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
@@ -82,7 +85,7 @@ pub fn load(root: &Path, options: &LoadOptions) -> Loaded {
             sources: files.sources,
             root: files.root,
         },
-        provider_declarations: found.provider_declarations,
-        model_declarations: found.model_declarations,
+        provider_declarations,
+        model_declarations,
     }
 }

@@ -17,8 +17,11 @@ pub struct Node {
     pub line: u32,
     /// 1-based column (0 if unknown).
     pub column: u32,
-    /// For scalars: the source text as written (quotes included); empty otherwise.
-    pub raw: String,
+    /// For scalars other than strings: the source text as written; empty otherwise (strings
+    /// need only [`Node::is_quoted`], so most scalars keep no copy of their text).
+    spelling: String,
+    /// Whether the scalar was written in quotes.
+    quoted: bool,
 }
 
 /// A YAML value, resolved by the YAML 1.2 core schema.
@@ -70,7 +73,7 @@ impl Node {
 
     /// Whether the scalar was written in quotes.
     pub fn is_quoted(&self) -> bool {
-        self.raw.starts_with('"') || self.raw.starts_with('\'')
+        self.quoted
     }
 
     /// A scalar as text: strings as they are, other scalars as written in the source.
@@ -85,8 +88,8 @@ impl Node {
 
     /// The source spelling of a non-string scalar (an alias has none, so format the value).
     fn plain_spelling(&self) -> String {
-        if !self.raw.is_empty() && !self.raw.starts_with('*') {
-            return self.raw.clone();
+        if !self.spelling.is_empty() && !self.spelling.starts_with('*') {
+            return self.spelling.clone();
         }
         match &self.value {
             Value::Bool(b) => b.to_string(),
@@ -239,63 +242,67 @@ impl<'de> Deserialize<'de> for RawNode {
     }
 }
 
-fn raw_text(location: &Location, source: &str) -> String {
+/// The source text of a scalar, quotes included ("" if the parser gave no span).
+fn raw_text<'s>(location: &Location, source: &'s str) -> &'s str {
     let span = location.span();
     let (Some(start), Some(len)) = (span.byte_offset(), span.byte_len()) else {
-        return String::new();
+        return "";
     };
     let (Ok(start), Ok(len)) = (usize::try_from(start), usize::try_from(len)) else {
-        return String::new();
+        return "";
     };
     start
         .checked_add(len)
         .and_then(|end| source.get(start..end))
         .unwrap_or("")
-        .to_string()
 }
 
 fn into_node(spanned: Spanned<RawNode>, source: &str) -> Node {
     let location = spanned.referenced;
-    let line = clamp(location.line());
-    let column = clamp(location.column());
-    let scalar = |value: Value| Node {
+    let node = |value: Value, spelling: &str, quoted: bool| Node {
         value,
-        line,
-        column,
-        raw: raw_text(&location, source),
+        line: clamp(location.line()),
+        column: clamp(location.column()),
+        spelling: spelling.to_owned(),
+        quoted,
     };
+    let scalar = |value: Value| node(value, raw_text(&location, source), false);
     match spanned.value {
         RawNode::Null => scalar(Value::Null),
         RawNode::Bool(b) => scalar(Value::Bool(b)),
         RawNode::Int(i) => scalar(Value::Int(i)),
         RawNode::Float(f) => scalar(Value::Float(f)),
-        RawNode::Str(s) => scalar(Value::Str(s)),
-        RawNode::Seq(items) => Node {
-            value: Value::Seq(items.into_iter().map(|n| into_node(n, source)).collect()),
-            line,
-            column,
-            raw: String::new(),
-        },
-        RawNode::Map(entries) => Node {
-            value: Value::Map(
+        RawNode::Str(s) => {
+            let raw = raw_text(&location, source);
+            node(Value::Str(s), "", raw.starts_with(['"', '\'']))
+        }
+        RawNode::Seq(items) => node(
+            Value::Seq(items.into_iter().map(|n| into_node(n, source)).collect()),
+            "",
+            false,
+        ),
+        RawNode::Map(entries) => node(
+            Value::Map(
                 entries
                     .into_iter()
                     .map(|(k, v)| (into_key(k, source), into_node(v, source)))
                     .collect(),
             ),
-            line,
-            column,
-            raw: String::new(),
-        },
+            "",
+            false,
+        ),
     }
 }
 
 fn into_key(spanned: Spanned<RawNode>, source: &str) -> Key {
     let node = into_node(spanned, source);
-    let name = node.scalar_text().unwrap_or_else(|| match node.value {
+    let name = match node.value {
+        Value::Str(s) => s,
         Value::Null => "null".to_string(),
-        _ => node.raw.clone(),
-    });
+        Value::Bool(_) | Value::Int(_) | Value::Float(_) => node.plain_spelling(),
+        // A collection as a key has no text of its own to go by.
+        Value::Seq(_) | Value::Map(_) => String::new(),
+    };
     Key {
         name,
         line: node.line,
