@@ -1,23 +1,13 @@
 //! Helpers the generated provider modules call, kept here so the generated code stays small.
 //! Public only for generated code (as `modelrt::__private`); not part of the API.
 
-use modelrt_runtime::catalog::{I18n, ModelInfo, ModelProperties, Price};
+use modelrt_runtime::catalog::{I18n, ModelInfo, ModelProperties};
 use modelrt_runtime::credentials::{CredentialError, CredentialProblem};
-use modelrt_runtime::Decimal;
 use serde_json::{Map, Value};
 
 /// A text declared in English only (most labels): one short call instead of a struct literal.
 pub const fn text(en_us: &'static str) -> I18n {
     I18n { en_us, others: &[] }
-}
-
-/// A non-negative price whose mantissa fits 32 bits (nearly all prices), as `declared` says:
-/// `price("2.5", 25, 1)`. The generator checks `lo` and `scale` against `declared`.
-pub const fn price(declared: &'static str, lo: u32, scale: u32) -> Price {
-    Price {
-        declared,
-        value: Decimal::from_parts(lo, 0, 0, false, scale),
-    }
 }
 
 /// Model properties with nothing set; rows name only the keys they declare.

@@ -64,7 +64,7 @@ fn model_enums_index_their_own_rows() {
 fn every_price_is_the_exact_declared_decimal() {
     let check = |price: &Price| {
         let parsed = Decimal::from_str(price.declared).expect("declared prices parse");
-        assert_eq!(price.value, parsed, "{}", price.declared);
+        assert_eq!(price.value(), parsed, "{}", price.declared);
     };
     let mut priced = 0;
     for provider in registry::PROVIDERS {

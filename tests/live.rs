@@ -58,7 +58,7 @@ fn cheapest_chat_model(provider: &'static ProviderInfo) -> &'static ModelInfo {
     provider
         .models_of(ModelType::Llm)
         .filter(|m| !m.deprecated && m.properties.mode != Some(LlmMode::Completion))
-        .min_by_key(|m| m.pricing.map(|p| p.input.value))
+        .min_by_key(|m| m.pricing.map(|p| p.input.value()))
         .unwrap_or_else(|| panic!("{} has a chat model", provider.id))
 }
 

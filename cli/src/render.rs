@@ -55,7 +55,10 @@ pub fn input_usage(usage: &InputUsage) -> Value {
 /// The price of one million tokens, e.g. `2.5` for `2.50` per `0.000001`; `None` on overflow.
 pub fn per_million(price: &Price, unit: &Price) -> Option<Decimal> {
     let million = Decimal::from(1_000_000u32);
-    let value = price.value.checked_mul(unit.value)?.checked_mul(million)?;
+    let value = price
+        .value()
+        .checked_mul(unit.value())?
+        .checked_mul(million)?;
     Some(value.normalize())
 }
 

@@ -22,13 +22,13 @@ pub enum PriceKind {
 /// The price of `tokens` tokens of one kind. No output price means output is free.
 pub fn price(pricing: &Pricing, kind: PriceKind, tokens: u64) -> Decimal {
     let unit_price = match kind {
-        PriceKind::Input => pricing.input.value,
-        PriceKind::Output => pricing.output.map_or(Decimal::ZERO, |p| p.value),
+        PriceKind::Input => pricing.input.value(),
+        PriceKind::Output => pricing.output.map_or(Decimal::ZERO, |p| p.value()),
     };
     // checked_mul: an absurd token count must not panic; saturate instead.
     let amount = Decimal::from(tokens)
         .checked_mul(unit_price)
-        .and_then(|v| v.checked_mul(pricing.unit.value))
+        .and_then(|v| v.checked_mul(pricing.unit.value()))
         .unwrap_or(Decimal::MAX);
     let mut rounded =
         amount.round_dp_with_strategy(PRICE_SCALE, RoundingStrategy::MidpointAwayFromZero);
@@ -69,9 +69,11 @@ mod tests {
     use std::str::FromStr;
 
     fn price_of(text: &'static str) -> Price {
+        let value = Decimal::from_str(text).unwrap();
         Price {
             declared: text,
-            value: Decimal::from_str(text).unwrap(),
+            mantissa: value.mantissa(),
+            scale: value.scale(),
         }
     }
 

@@ -17,7 +17,6 @@ use modelrt_runtime::llm::{
 use modelrt_runtime::protocol::{LlmProtocol, RerankProtocol, TextEmbeddingProtocol};
 use modelrt_runtime::protocols::openai_compatible::OPENAI_COMPATIBLE;
 use modelrt_runtime::rerank::RerankRequest;
-use modelrt_runtime::Decimal;
 use serde_json::{json, Value};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -803,15 +802,18 @@ static PRICED: ModelInfo = ModelInfo {
     pricing: Some(Pricing {
         input: Price {
             declared: "0.15",
-            value: Decimal::from_parts(15, 0, 0, false, 2),
+            mantissa: 15,
+            scale: 2,
         },
         output: Some(Price {
             declared: "0.60",
-            value: Decimal::from_parts(60, 0, 0, false, 2),
+            mantissa: 60,
+            scale: 2,
         }),
         unit: Price {
             declared: "0.000001",
-            value: Decimal::from_parts(1, 0, 0, false, 6),
+            mantissa: 1,
+            scale: 6,
         },
         currency: "USD",
     }),

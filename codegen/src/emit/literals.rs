@@ -44,24 +44,15 @@ pub fn float(t: &mut Text, value: f64) -> Written {
     Ok(())
 }
 
-/// A decimal string as a `Decimal` constant plus the text it was declared as.
+/// A decimal string as an exact `catalog::Price` literal (its digits and scale) plus the text
+/// it was declared as.
 pub fn price(t: &mut Text, declared: &str) -> Written {
     let value = parse_decimal(declared)?;
-    let mantissa = value.mantissa().unsigned_abs();
-    // A Decimal's mantissa is 96 bits: split it into the three u32 words `from_parts` takes.
-    let lo = (mantissa & 0xFFFF_FFFF) as u32;
-    let mid = ((mantissa >> 32) & 0xFFFF_FFFF) as u32;
-    let hi = ((mantissa >> 64) & 0xFFFF_FFFF) as u32;
-    let negative = value.is_sign_negative();
-    let scale = value.scale();
-    if mid == 0 && hi == 0 && !negative {
-        t.push("::modelrt::__private::price(").str(declared);
-        t.display(format_args!(", {lo}u32, {scale}u32)"));
-        return Ok(());
-    }
     t.push("catalog::Price { declared: ").str(declared);
     t.display(format_args!(
-        ", value: ::modelrt::runtime::Decimal::from_parts({lo}u32, {mid}u32, {hi}u32, {negative}, {scale}u32) }}"
+        ", mantissa: {}, scale: {} }}",
+        value.mantissa(),
+        value.scale()
     ));
     Ok(())
 }
@@ -87,16 +78,16 @@ mod tests {
     fn price_keeps_exact_parts() {
         assert_eq!(
             written(|t| price(t, "0.000001")).unwrap(),
-            "::modelrt::__private::price(\"0.000001\", 1u32, 6u32)"
+            "catalog::Price { declared: \"0.000001\", mantissa: 1, scale: 6 }"
         );
         assert_eq!(
             written(|t| price(t, "12.5")).unwrap(),
-            "::modelrt::__private::price(\"12.5\", 125u32, 1u32)"
+            "catalog::Price { declared: \"12.5\", mantissa: 125, scale: 1 }"
         );
-        // A value above 2^32 spreads into the mid word.
-        let text = written(|t| price(t, "4294967296")).unwrap();
+        // Digits beyond 64 bits stay exact.
+        let text = written(|t| price(t, "79228162514264337593543950335")).unwrap();
         assert!(
-            text.contains("from_parts(0u32, 1u32, 0u32, false, 0u32)"),
+            text.contains("mantissa: 79228162514264337593543950335, scale: 0"),
             "{text}"
         );
         assert!(written(|t| price(t, "cheap")).is_err());
