@@ -62,8 +62,14 @@ fn main() {
     let client = Client::with_config(config);
 
     runtime.block_on(async {
-        assert_eq!(raw::stream(&raw_client, &base).await, openai_stream(&client).await);
-        assert_eq!(raw::small(&raw_client, &base).await, openai_small(&client).await);
+        assert_eq!(
+            raw::stream(&raw_client, &base).await,
+            openai_stream(&client).await
+        );
+        assert_eq!(
+            raw::small(&raw_client, &base).await,
+            openai_small(&client).await
+        );
 
         let mut pair = Pair::default();
         for run in 0..RUNS {
