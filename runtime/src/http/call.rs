@@ -7,7 +7,7 @@ use std::time::SystemTime;
 
 use futures::Stream;
 use reqwest::header::HeaderMap;
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, DeserializeSeed};
 use serde::Deserialize;
 use tracing::Instrument;
 
@@ -96,13 +96,24 @@ pub fn classify(status: u16, body: &ProviderErrorBody) -> ErrorKind {
 
 /// Decodes a JSON payload; failure is an [`ErrorKind::InvalidResponse`] keeping the payload.
 pub fn decode_json<'a, T: Deserialize<'a>>(payload: &'a [u8]) -> Result<T> {
-    serde_json::from_slice(payload).map_err(|e| {
-        Error::new(
-            ErrorKind::InvalidResponse,
-            format!("cannot decode the response: {e}"),
-        )
-        .with_body(String::from_utf8_lossy(payload).into_owned())
-    })
+    decode_json_with(payload, std::marker::PhantomData)
+}
+
+/// [`decode_json`] with a seed, e.g. one that decodes into a value the caller owns.
+pub fn decode_json_with<'a, S: DeserializeSeed<'a>>(
+    payload: &'a [u8],
+    seed: S,
+) -> Result<S::Value> {
+    let mut deserializer = serde_json::Deserializer::from_slice(payload);
+    seed.deserialize(&mut deserializer)
+        .and_then(|value| deserializer.end().map(|()| value))
+        .map_err(|e| {
+            Error::new(
+                ErrorKind::InvalidResponse,
+                format!("cannot decode the response: {e}"),
+            )
+            .with_body(String::from_utf8_lossy(payload).into_owned())
+        })
 }
 
 /// A successful response, read completely.

@@ -7,8 +7,8 @@ mod retry;
 mod settings;
 
 pub use call::{
-    classify, decode_json, ByteStream, ErrorBodyParser, EventStream, HttpCall, HttpResponse,
-    Parsed, ParsedStream, ProviderErrorBody,
+    classify, decode_json, decode_json_with, ByteStream, ErrorBodyParser, EventStream, HttpCall,
+    HttpResponse, Parsed, ParsedStream, ProviderErrorBody,
 };
 pub use client::shared_client;
 pub use request::{Body, HttpRequest};

@@ -12,7 +12,7 @@ use super::decode::{
 use super::encode::llm_body;
 use crate::catalog::LlmMode;
 use crate::error::{Error, ErrorKind, Result};
-use crate::http::{classify, decode_json, HttpCall, HttpRequest, Parsed};
+use crate::http::{classify, HttpCall, HttpRequest, Parsed};
 use crate::llm::{
     strip_fence, with_usage_checked, LlmChunk, LlmRequest, LlmResponse, LlmStream, Message,
     ResponseFormat, StreamEnd, ToolCallDelta, UsageBasis,
@@ -115,8 +115,10 @@ async fn complete(prepared: Prepared) -> Result<LlmResponse> {
         basis,
     } = prepared;
     let answer = call.send(&http_request).await?;
-    let completion: Completion =
-        decode_json(&answer.body).map_err(|e| e.in_call(call.provider(), call.model()))?;
+    let mut completion = Completion::default();
+    completion
+        .read(&answer.body)
+        .map_err(|e| e.in_call(call.provider(), call.model()))?;
     if let Some(error) = &completion.error {
         let raw = String::from_utf8_lossy(&answer.body);
         return Err(reported_error(error, &raw).in_call(call.provider(), call.model()));
@@ -190,14 +192,16 @@ pub async fn stream(ctx: CallContext<'_>, request: LlmRequest) -> Result<LlmStre
                 done_flag.store(true, Ordering::Relaxed);
                 return Ok(Parsed::End);
             }
-            let completion: Completion =
-                decode_json(event.data).map_err(|e| e.in_call(&provider, &model))?;
+            let mut completion = Completion::default();
+            completion
+                .read(event.data)
+                .map_err(|e| e.in_call(&provider, &model))?;
             if let Some(error) = &completion.error {
                 let raw = String::from_utf8_lossy(event.data);
                 return Err(reported_error(error, &raw).in_call(&provider, &model));
             }
             // The model is named once, on the first chunk that carries it.
-            let chunk = chunk_from_wire(completion, !named_model);
+            let chunk = chunk_from_wire(&mut completion, !named_model);
             named_model |= chunk.model.is_some();
             Ok(Parsed::Item(chunk))
         })

@@ -4,11 +4,11 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::http::ProviderErrorBody;
+use crate::http::{decode_json_with, ProviderErrorBody};
 use crate::llm::{FinishReason, LlmChunk, LlmResponse, ToolCall, ToolCallDelta};
 use crate::usage::Usage;
 
@@ -89,58 +89,293 @@ impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
     }
 }
 
-/// A chat or text completion, whole or one streamed chunk.
-#[derive(Debug, Default, Deserialize)]
+/// A chat or text completion, whole or one streamed chunk, decoded in one pass straight into
+/// the parts kept: the choices and messages are read into [`ChoiceParts`] in place rather than
+/// into structs of their own, whose moves cost more than the parsing on streams of small chunks.
+#[derive(Debug, Default)]
 pub struct Completion<'a> {
     /// The model that answered.
-    #[serde(borrow)]
     pub model: Option<Text<'a>>,
-    /// The choices (we ask for one).
-    #[serde(borrow)]
-    pub choices: Option<Vec<Choice<'a>>>,
+    /// The choice with the lowest index (we ask for one; usage chunks may carry none).
+    pub choice: ChoiceParts,
     /// Usage (last chunk of a stream when `include_usage` was asked).
     pub usage: Option<WireUsage>,
     /// An error reported inside a stream or a 200 body.
     pub error: Option<Value>,
 }
 
-/// One choice.
-#[derive(Debug, Default, Deserialize)]
-pub struct Choice<'a> {
-    /// Its index.
-    pub index: Option<u32>,
-    /// The answer's next piece (streamed chat: `delta`) or the answer (`message`).
-    #[serde(borrow, alias = "message")]
-    pub delta: Option<WireMessage<'a>>,
-    /// The text (completion mode, streamed or not).
-    #[serde(borrow)]
-    pub text: Option<Text<'a>>,
+/// What one choice says, in our terms.
+#[derive(Debug, Default)]
+pub struct ChoiceParts {
+    /// Its index (missing counts as 0).
+    index: u32,
+    /// The choice's `text` (completion mode) followed by its message's `content`.
+    content: String,
+    /// `reasoning_content` (DeepSeek, vLLM, llama.cpp), else `reasoning` (OpenRouter, Ollama).
+    reasoning: String,
+    /// Whether `reasoning_content` was present, which then wins over `reasoning`.
+    has_reasoning_content: bool,
+    /// A refusal (OpenAI).
+    refusal: String,
+    /// Tool calls or their fragments, a legacy `function_call` last.
+    tool_calls: Vec<ToolCallDelta>,
+    /// Whether the last of `tool_calls` is the legacy `function_call`.
+    has_function_call: bool,
     /// Why it stopped; `""` and `null` mean not yet.
-    #[serde(borrow)]
-    pub finish_reason: Option<Text<'a>>,
+    finish_reason: Option<FinishReason>,
 }
 
-/// An assistant message or delta.
-#[derive(Debug, Default, Deserialize)]
-pub struct WireMessage<'a> {
-    /// Text: a string, or an array of parts.
-    #[serde(borrow)]
-    pub content: Option<Text<'a>>,
-    /// Reasoning (DeepSeek, vLLM, llama.cpp).
-    #[serde(borrow)]
-    pub reasoning_content: Option<Text<'a>>,
-    /// Reasoning (OpenRouter, Ollama).
-    #[serde(borrow)]
-    pub reasoning: Option<Text<'a>>,
-    /// A refusal (OpenAI).
-    #[serde(borrow)]
-    pub refusal: Option<Text<'a>>,
-    /// Tool calls or their fragments.
-    #[serde(borrow)]
-    pub tool_calls: Option<Vec<WireToolCall<'a>>>,
-    /// A legacy function call.
-    #[serde(borrow)]
-    pub function_call: Option<WireFunction<'a>>,
+#[derive(Deserialize)]
+#[serde(field_identifier, rename_all = "snake_case")]
+enum CompletionField {
+    Model,
+    Choices,
+    Usage,
+    Error,
+    #[serde(other)]
+    Other,
+}
+
+#[derive(Deserialize)]
+#[serde(field_identifier, rename_all = "snake_case")]
+enum ChoiceField {
+    Index,
+    #[serde(alias = "message")]
+    Delta,
+    Text,
+    FinishReason,
+    #[serde(other)]
+    Other,
+}
+
+#[derive(Deserialize)]
+#[serde(field_identifier, rename_all = "snake_case")]
+enum MessageField {
+    Content,
+    ReasoningContent,
+    Reasoning,
+    Refusal,
+    ToolCalls,
+    FunctionCall,
+    #[serde(other)]
+    Other,
+}
+
+impl<'a> Completion<'a> {
+    /// Decodes a JSON completion into `self` (a default value).
+    pub fn read(&mut self, payload: &'a [u8]) -> crate::error::Result<()> {
+        decode_json_with(payload, CompletionSeed(self))
+    }
+}
+
+/// Reads a completion object into the completion it borrows.
+struct CompletionSeed<'p, 'a>(&'p mut Completion<'a>);
+
+impl<'de: 'a, 'a> DeserializeSeed<'de> for CompletionSeed<'_, 'a> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de: 'a, 'a> Visitor<'de> for CompletionSeed<'_, 'a> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a completion object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let completion = self.0;
+        while let Some(field) = map.next_key()? {
+            match field {
+                CompletionField::Model => completion.model = map.next_value()?,
+                CompletionField::Choices => {
+                    map.next_value_seed(ChoicesSeed(&mut completion.choice))?
+                }
+                CompletionField::Usage => completion.usage = map.next_value()?,
+                CompletionField::Error => completion.error = map.next_value()?,
+                CompletionField::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Reads `choices` (an array or `null`), keeping the choice with the lowest index (the first
+/// of equals).
+struct ChoicesSeed<'p>(&'p mut ChoiceParts);
+
+impl<'de> DeserializeSeed<'de> for ChoicesSeed<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_option(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ChoicesSeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of choices")
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let kept = self.0;
+        if seq.next_element_seed(ChoiceSeed(kept))?.is_none() {
+            return Ok(());
+        }
+        let mut other = ChoiceParts::default();
+        while seq.next_element_seed(ChoiceSeed(&mut other))?.is_some() {
+            if other.index < kept.index {
+                std::mem::swap(kept, &mut other);
+            }
+            other = ChoiceParts::default();
+        }
+        Ok(())
+    }
+}
+
+/// Reads one choice object.
+struct ChoiceSeed<'p>(&'p mut ChoiceParts);
+
+impl<'de> DeserializeSeed<'de> for ChoiceSeed<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ChoiceSeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a choice object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let choice = self.0;
+        while let Some(field) = map.next_key()? {
+            match field {
+                ChoiceField::Index => choice.index = map.next_value::<Option<u32>>()?.unwrap_or(0),
+                ChoiceField::Delta => map.next_value_seed(MessageSeed(&mut *choice))?,
+                ChoiceField::Text => {
+                    // The text precedes the message content, whichever comes first.
+                    let text = map.next_value::<Text>()?;
+                    choice.content.insert_str(0, &text.0);
+                }
+                ChoiceField::FinishReason => {
+                    choice.finish_reason = FinishReason::from_wire(&map.next_value::<Text>()?.0)
+                }
+                ChoiceField::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Reads an assistant message or delta (or `null`) into the choice.
+struct MessageSeed<'p>(&'p mut ChoiceParts);
+
+impl<'de> DeserializeSeed<'de> for MessageSeed<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_option(self)
+    }
+}
+
+impl<'de> Visitor<'de> for MessageSeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a message object")
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_map(self)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let choice = self.0;
+        while let Some(field) = map.next_key()? {
+            match field {
+                MessageField::Content => choice.content.push_str(&map.next_value::<Text>()?.0),
+                MessageField::ReasoningContent => {
+                    if let Some(text) = map.next_value::<Option<Text>>()? {
+                        choice.reasoning = text.into_string();
+                        choice.has_reasoning_content = true;
+                    }
+                }
+                MessageField::Reasoning => {
+                    let text = map.next_value::<Option<Text>>()?;
+                    if let Some(text) = text.filter(|_| !choice.has_reasoning_content) {
+                        choice.reasoning = text.into_string();
+                    }
+                }
+                MessageField::Refusal => choice.refusal = map.next_value::<Text>()?.into_string(),
+                MessageField::ToolCalls => {
+                    let calls = map.next_value::<Option<Vec<WireToolCall>>>()?;
+                    let at = choice.tool_calls.len() - usize::from(choice.has_function_call);
+                    let deltas = calls.into_iter().flatten().map(|call| {
+                        let function = call.function.unwrap_or_default();
+                        ToolCallDelta {
+                            index: call.index,
+                            id: non_empty(call.id),
+                            name: non_empty(function.name),
+                            arguments: text(function.arguments),
+                        }
+                    });
+                    choice.tool_calls.splice(at..at, deltas);
+                }
+                MessageField::FunctionCall => {
+                    if let Some(function) = map.next_value::<Option<WireFunction>>()? {
+                        if choice.has_function_call {
+                            choice.tool_calls.pop();
+                        }
+                        choice.tool_calls.push(ToolCallDelta {
+                            index: Some(0),
+                            id: None,
+                            name: non_empty(function.name),
+                            arguments: text(function.arguments),
+                        });
+                        choice.has_function_call = true;
+                    }
+                }
+                MessageField::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 /// A tool call or fragment.
@@ -225,112 +460,56 @@ fn non_empty(value: Option<Text<'_>>) -> Option<String> {
     value.map(Text::into_string).filter(|s| !s.is_empty())
 }
 
-fn finish_reason(value: Option<Text<'_>>) -> Option<FinishReason> {
-    value.and_then(|v| FinishReason::from_wire(&v.0))
-}
-
-/// The reasoning text, under whichever name the server uses.
-fn reasoning_of(message: &mut WireMessage<'_>) -> String {
-    text(
-        message
-            .reasoning_content
-            .take()
-            .or(message.reasoning.take()),
-    )
-}
-
-/// The first choice (we ask for one; some servers send an empty list in usage chunks).
-fn first_choice<'a>(choices: Option<Vec<Choice<'a>>>) -> Option<Choice<'a>> {
-    let mut choices = choices?;
-    let position = (0..choices.len()).min_by_key(|&i| choices[i].index.unwrap_or(0))?;
-    Some(choices.swap_remove(position))
-}
-
-/// One streamed chunk in our terms. The model name is copied only when `want_model`.
-pub fn chunk_from_wire(completion: Completion<'_>, want_model: bool) -> LlmChunk {
-    let mut chunk = LlmChunk {
+/// One streamed chunk in our terms, taking the decoded parts. The model name is copied only
+/// when `want_model`.
+pub fn chunk_from_wire(completion: &mut Completion<'_>, want_model: bool) -> LlmChunk {
+    let choice = &mut completion.choice;
+    LlmChunk {
         model: if want_model {
-            non_empty(completion.model)
+            non_empty(completion.model.take())
         } else {
             None
         },
+        content: std::mem::take(&mut choice.content),
+        reasoning: std::mem::take(&mut choice.reasoning),
+        tool_calls: std::mem::take(&mut choice.tool_calls),
+        finish_reason: choice.finish_reason.take(),
         usage: completion.usage.map(WireUsage::to_usage),
         ..LlmChunk::default()
-    };
-    let Some(choice) = first_choice(completion.choices) else {
-        return chunk;
-    };
-    chunk.finish_reason = finish_reason(choice.finish_reason);
-    chunk.content = text(choice.text);
-    if let Some(mut delta) = choice.delta {
-        let content = text(delta.content.take());
-        if chunk.content.is_empty() {
-            chunk.content = content;
-        } else {
-            chunk.content.push_str(&content);
-        }
-        chunk.reasoning = reasoning_of(&mut delta);
-        for call in delta.tool_calls.into_iter().flatten() {
-            let function = call.function.unwrap_or_default();
-            chunk.tool_calls.push(ToolCallDelta {
-                index: call.index,
-                id: non_empty(call.id),
-                name: non_empty(function.name),
-                arguments: text(function.arguments),
-            });
-        }
-        if let Some(function) = delta.function_call {
-            chunk.tool_calls.push(ToolCallDelta {
-                index: Some(0),
-                id: None,
-                name: non_empty(function.name),
-                arguments: text(function.arguments),
-            });
-        }
     }
-    chunk
 }
 
 /// A whole answer in our terms; `usage` is `None` when the server reported none.
 pub fn response_from_wire(completion: Completion<'_>) -> (LlmResponse, Option<Usage>) {
     let usage = completion.usage.map(WireUsage::to_usage);
-    let mut response = LlmResponse {
+    let choice = completion.choice;
+    let content = if choice.content.is_empty() {
+        choice.refusal
+    } else {
+        choice.content
+    };
+    let tool_calls = choice
+        .tool_calls
+        .into_iter()
+        .enumerate()
+        .map(|(position, call)| ToolCall {
+            id: call.id.unwrap_or_else(|| format!("call_{position}")),
+            name: call.name.unwrap_or_default(),
+            arguments: if call.arguments.trim().is_empty() {
+                "{}".to_owned()
+            } else {
+                call.arguments
+            },
+        })
+        .collect();
+    let response = LlmResponse {
         model: text(completion.model),
+        content,
+        reasoning: Some(choice.reasoning).filter(|r| !r.is_empty()),
+        tool_calls,
+        finish_reason: choice.finish_reason,
         ..LlmResponse::default()
     };
-    let Some(choice) = first_choice(completion.choices) else {
-        return (response, usage);
-    };
-    response.finish_reason = finish_reason(choice.finish_reason);
-    response.content = text(choice.text);
-    if let Some(mut message) = choice.delta {
-        response.content.push_str(&text(message.content.take()));
-        if response.content.is_empty() {
-            response.content = text(message.refusal.take());
-        }
-        response.reasoning = Some(reasoning_of(&mut message)).filter(|r| !r.is_empty());
-        let calls = message.tool_calls.into_iter().flatten().map(|call| {
-            let function = call.function.unwrap_or_default();
-            (call.id, function.name, function.arguments)
-        });
-        let legacy = message.function_call.map(|f| (None, f.name, f.arguments));
-        response.tool_calls = calls
-            .chain(legacy)
-            .enumerate()
-            .map(|(position, (id, name, arguments))| {
-                let arguments = text(arguments);
-                ToolCall {
-                    id: non_empty(id).unwrap_or_else(|| format!("call_{position}")),
-                    name: text(name),
-                    arguments: if arguments.trim().is_empty() {
-                        "{}".to_owned()
-                    } else {
-                        arguments
-                    },
-                }
-            })
-            .collect();
-    }
     (response, usage)
 }
 
@@ -377,5 +556,84 @@ pub fn error_value(value: &Value) -> ProviderErrorBody {
         message,
         code,
         kind: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chunk(json: &str) -> LlmChunk {
+        let mut completion = Completion::default();
+        completion.read(json.as_bytes()).unwrap();
+        chunk_from_wire(&mut completion, true)
+    }
+
+    fn response(json: &str) -> LlmResponse {
+        let mut completion = Completion::default();
+        completion.read(json.as_bytes()).unwrap();
+        response_from_wire(completion).0
+    }
+
+    #[test]
+    fn the_lowest_index_wins_and_fields_may_come_in_any_order() {
+        let got = chunk(
+            r#"{"choices":[
+                {"delta":{"content":"b"},"index":1,"finish_reason":"length"},
+                {"finish_reason":null,"delta":{"reasoning":"r","content":"a","reasoning_content":"rc"},"text":"t","index":0},
+                {"index":0,"delta":{"content":"later equal index"}}
+            ],"model":"m","usage":null,"extra":{"x":[1,2]}}"#,
+        );
+        assert_eq!(got.model.as_deref(), Some("m"));
+        assert_eq!(got.content, "ta");
+        assert_eq!(got.reasoning, "rc");
+        assert_eq!(got.finish_reason, None);
+        assert!(got.usage.is_none());
+    }
+
+    #[test]
+    fn reasoning_is_the_fallback_and_nulls_are_absent() {
+        let got = chunk(
+            r#"{"choices":[{"delta":{"reasoning_content":null,"reasoning":"r","content":null,"tool_calls":null}}],"model":null}"#,
+        );
+        assert_eq!((got.reasoning.as_str(), got.content.as_str()), ("r", ""));
+        assert_eq!(got.model, None);
+        assert!(got.tool_calls.is_empty());
+        let got = chunk(r#"{"choices":null,"usage":{"prompt_tokens":3,"completion_tokens":4}}"#);
+        assert_eq!(got.usage.map(|u| u.total_tokens), Some(7));
+        let got = chunk(r#"{"choices":[{"delta":null,"finish_reason":"weird"}]}"#);
+        assert_eq!(got.finish_reason, Some(FinishReason::Other("weird".into())));
+    }
+
+    #[test]
+    fn a_legacy_function_call_comes_after_the_tool_calls() {
+        let got = response(
+            r#"{"choices":[{"message":{"function_call":{"name":"legacy","arguments":""},
+                "tool_calls":[{"id":"c1","function":{"name":"a","arguments":{"x":1}}}],
+                "content":null,"refusal":"no"}}]}"#,
+        );
+        let calls: Vec<_> = got
+            .tool_calls
+            .iter()
+            .map(|c| (c.id.as_str(), c.name.as_str(), c.arguments.as_str()))
+            .collect();
+        assert_eq!(
+            calls,
+            [("c1", "a", "{\"x\":1}"), ("call_1", "legacy", "{}")]
+        );
+        assert_eq!(got.content, "no");
+    }
+
+    #[test]
+    fn wrong_shapes_are_errors() {
+        for bad in [
+            r#"{"choices":"x"}"#,
+            r#"{"choices":[{"index":"0"}]}"#,
+            "[1]",
+            "{} x",
+        ] {
+            let mut completion = Completion::default();
+            assert!(completion.read(bad.as_bytes()).is_err(), "{bad}");
+        }
     }
 }
