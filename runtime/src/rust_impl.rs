@@ -70,32 +70,54 @@ pub mod not_in_rust {
     /// Met by a provider without Rust only through its unimplementable `NotImplementedInRust`.
     pub trait InRust {}
 
-    macro_rules! blocked {
-        ($($(#[$doc:meta])* $name:ident: $constant:ident: $object:path;)+) => {$(
-            $(#[$doc])*
-            pub trait $name: InRust {
-                /// The implementation.
-                const $constant: &'static dyn $object;
-            }
-        )+};
+    // Written out rather than by a macro, so the compiler's note on a rejected block points at
+    // a plain trait.
+
+    /// Rejects `impl Llm` blocks.
+    pub trait LlmImpl: InRust {
+        /// The implementation.
+        const PROTOCOL: &'static dyn LlmProtocol;
     }
 
-    blocked! {
-        /// Rejects `impl Llm` blocks.
-        LlmImpl: PROTOCOL: LlmProtocol;
-        /// Rejects `impl TextEmbedding` blocks.
-        TextEmbeddingImpl: PROTOCOL: TextEmbeddingProtocol;
-        /// Rejects `impl Rerank` blocks.
-        RerankImpl: PROTOCOL: RerankProtocol;
-        /// Rejects `impl Tts` blocks.
-        TtsImpl: PROTOCOL: TtsProtocol;
-        /// Rejects `impl Speech2Text` blocks.
-        Speech2TextImpl: PROTOCOL: Speech2TextProtocol;
-        /// Rejects `impl Moderation` blocks.
-        ModerationImpl: PROTOCOL: ModerationProtocol;
-        /// Rejects `impl CustomizableModel` blocks.
-        CustomizableModelImpl: HOOK: super::CustomizableModelProtocol;
-        /// Rejects `impl RemoteModels` blocks.
-        RemoteModelsImpl: HOOK: super::RemoteModelsProtocol;
+    /// Rejects `impl TextEmbedding` blocks.
+    pub trait TextEmbeddingImpl: InRust {
+        /// The implementation.
+        const PROTOCOL: &'static dyn TextEmbeddingProtocol;
+    }
+
+    /// Rejects `impl Rerank` blocks.
+    pub trait RerankImpl: InRust {
+        /// The implementation.
+        const PROTOCOL: &'static dyn RerankProtocol;
+    }
+
+    /// Rejects `impl Tts` blocks.
+    pub trait TtsImpl: InRust {
+        /// The implementation.
+        const PROTOCOL: &'static dyn TtsProtocol;
+    }
+
+    /// Rejects `impl Speech2Text` blocks.
+    pub trait Speech2TextImpl: InRust {
+        /// The implementation.
+        const PROTOCOL: &'static dyn Speech2TextProtocol;
+    }
+
+    /// Rejects `impl Moderation` blocks.
+    pub trait ModerationImpl: InRust {
+        /// The implementation.
+        const PROTOCOL: &'static dyn ModerationProtocol;
+    }
+
+    /// Rejects `impl CustomizableModel` blocks.
+    pub trait CustomizableModelImpl: InRust {
+        /// The implementation.
+        const HOOK: &'static dyn super::CustomizableModelProtocol;
+    }
+
+    /// Rejects `impl RemoteModels` blocks.
+    pub trait RemoteModelsImpl: InRust {
+        /// The implementation.
+        const HOOK: &'static dyn super::RemoteModelsProtocol;
     }
 }

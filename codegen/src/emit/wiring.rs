@@ -10,8 +10,12 @@
 //! - declared (in `supported_model_types` / `configurate_methods`) by a provider with Rust
 //!   beside its YAML: the generated `IMPLEMENTATION` static reads `<Provider as LlmImpl>`, so a
 //!   missing block fails with the trait's `on_unimplemented` message naming the YAML file;
-//! - not declared (or a provider without Rust): the trait has a supertrait nobody implements,
-//!   whose message says what the YAML lacks, so a stray block fails on the user's line.
+//! - not declared: the trait has a supertrait nobody implements, whose message says what the
+//!   YAML lacks, so a stray block fails on the user's line;
+//! - a provider without Rust (protocol or catalog-only, most of a tree): the `<Type>Impl`
+//!   names are the runtime's shared traits (`rust_impl::not_in_rust`), whose supertrait the
+//!   provider meets only through its own `NotImplementedInRust`, which carries the message.
+//!   One trait per provider instead of nine keeps large trees cheap to compile.
 //!
 //! The Rust files themselves are compiled into the provider module with `#[path]`.
 
