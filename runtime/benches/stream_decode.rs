@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{measure, raw, server, Pair, KEY, RUNS, SMALL_REQUESTS};
+use common::{raw, server, Pair, KEY, RUNS, SMALL_REQUESTS};
 use futures::StreamExt;
 use modelrt_runtime::catalog::{Callability, ConfigurateMethod, I18n, ModelType, ProviderInfo};
 use modelrt_runtime::credentials::{CredentialValue, ValidatedCredentials};
@@ -117,51 +117,32 @@ fn main() {
         );
         assert_eq!(raw::small(&client, &base).await, modelrt_small(&call).await);
 
-        let mut pair = Pair::default();
-        for run in 0..RUNS {
-            // Alternate the order so neither path always runs on a warmer machine.
-            for modelrt_first in [run % 2 == 0, run % 2 != 0] {
-                if modelrt_first {
-                    let (cpu, wall) = measure(async {
-                        modelrt_stream(&call).await;
-                    })
-                    .await;
-                    pair.cpu.push(cpu);
-                    pair.wall.push(wall);
-                } else {
-                    let (cpu, wall) = measure(async {
-                        raw::stream(&client, &base).await;
-                    })
-                    .await;
-                    pair.raw_cpu.push(cpu);
-                    pair.raw_wall.push(wall);
-                }
-            }
-        }
-        pair.print_stream("modelrt");
+        Pair::alternate(
+            RUNS,
+            || async {
+                modelrt_stream(&call).await;
+            },
+            || async {
+                raw::stream(&client, &base).await;
+            },
+        )
+        .await
+        .print_stream("modelrt");
 
-        let mut pair = Pair::default();
-        for run in 0..RUNS {
-            for modelrt_first in [run % 2 == 0, run % 2 != 0] {
-                if modelrt_first {
-                    let (cpu, _) = measure(async {
-                        for _ in 0..SMALL_REQUESTS {
-                            modelrt_small(&call).await;
-                        }
-                    })
-                    .await;
-                    pair.cpu.push(cpu);
-                } else {
-                    let (cpu, _) = measure(async {
-                        for _ in 0..SMALL_REQUESTS {
-                            raw::small(&client, &base).await;
-                        }
-                    })
-                    .await;
-                    pair.raw_cpu.push(cpu);
+        Pair::alternate(
+            RUNS,
+            || async {
+                for _ in 0..SMALL_REQUESTS {
+                    modelrt_small(&call).await;
                 }
-            }
-        }
-        pair.print_small("modelrt");
+            },
+            || async {
+                for _ in 0..SMALL_REQUESTS {
+                    raw::small(&client, &base).await;
+                }
+            },
+        )
+        .await
+        .print_small("modelrt");
     });
 }

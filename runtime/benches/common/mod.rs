@@ -46,8 +46,7 @@ pub fn per(duration: Duration, count: usize) -> f64 {
     duration.as_nanos() as f64 / count as f64
 }
 
-/// CPU and wall times of the baseline and of the client measured, one entry per run (the
-/// caller alternates which goes first so that neither always runs on a warmer machine).
+/// CPU and wall times of the baseline and of the client measured, one entry per run.
 #[derive(Default)]
 pub struct Pair {
     /// CPU time of each run of the baseline.
@@ -61,6 +60,32 @@ pub struct Pair {
 }
 
 impl Pair {
+    /// Runs `client` and `baseline` `runs` times each, alternating which goes first so that
+    /// neither always runs on a warmer machine, and records their times.
+    pub async fn alternate<C, B, CF, BF>(runs: usize, mut client: C, mut baseline: B) -> Pair
+    where
+        C: FnMut() -> CF,
+        B: FnMut() -> BF,
+        CF: std::future::Future<Output = ()>,
+        BF: std::future::Future<Output = ()>,
+    {
+        let mut pair = Pair::default();
+        for run in 0..runs {
+            for client_first in [run % 2 == 0, run % 2 != 0] {
+                if client_first {
+                    let (cpu, wall) = measure(client()).await;
+                    pair.cpu.push(cpu);
+                    pair.wall.push(wall);
+                } else {
+                    let (cpu, wall) = measure(baseline()).await;
+                    pair.raw_cpu.push(cpu);
+                    pair.raw_wall.push(wall);
+                }
+            }
+        }
+        pair
+    }
+
     /// Prints per-chunk CPU medians and the ratio for the streaming runs.
     pub fn print_stream(self, name: &str) {
         let (raw, client) = (median(self.raw_cpu), median(self.cpu));

@@ -11,7 +11,7 @@ use async_openai::types::chat::{
     CreateChatCompletionRequestArgs,
 };
 use async_openai::Client;
-use common::{measure, raw, server, Pair, KEY, RUNS, SMALL_REQUESTS};
+use common::{raw, server, Pair, KEY, RUNS, SMALL_REQUESTS};
 use futures::StreamExt;
 
 fn hello() -> CreateChatCompletionRequest {
@@ -71,50 +71,32 @@ fn main() {
             openai_small(&client).await
         );
 
-        let mut pair = Pair::default();
-        for run in 0..RUNS {
-            for openai_first in [run % 2 == 0, run % 2 != 0] {
-                if openai_first {
-                    let (cpu, wall) = measure(async {
-                        openai_stream(&client).await;
-                    })
-                    .await;
-                    pair.cpu.push(cpu);
-                    pair.wall.push(wall);
-                } else {
-                    let (cpu, wall) = measure(async {
-                        raw::stream(&raw_client, &base).await;
-                    })
-                    .await;
-                    pair.raw_cpu.push(cpu);
-                    pair.raw_wall.push(wall);
-                }
-            }
-        }
-        pair.print_stream("async-openai");
+        Pair::alternate(
+            RUNS,
+            || async {
+                openai_stream(&client).await;
+            },
+            || async {
+                raw::stream(&raw_client, &base).await;
+            },
+        )
+        .await
+        .print_stream("async-openai");
 
-        let mut pair = Pair::default();
-        for run in 0..RUNS {
-            for openai_first in [run % 2 == 0, run % 2 != 0] {
-                if openai_first {
-                    let (cpu, _) = measure(async {
-                        for _ in 0..SMALL_REQUESTS {
-                            openai_small(&client).await;
-                        }
-                    })
-                    .await;
-                    pair.cpu.push(cpu);
-                } else {
-                    let (cpu, _) = measure(async {
-                        for _ in 0..SMALL_REQUESTS {
-                            raw::small(&raw_client, &base).await;
-                        }
-                    })
-                    .await;
-                    pair.raw_cpu.push(cpu);
+        Pair::alternate(
+            RUNS,
+            || async {
+                for _ in 0..SMALL_REQUESTS {
+                    openai_small(&client).await;
                 }
-            }
-        }
-        pair.print_small("async-openai");
+            },
+            || async {
+                for _ in 0..SMALL_REQUESTS {
+                    raw::small(&raw_client, &base).await;
+                }
+            },
+        )
+        .await
+        .print_small("async-openai");
     });
 }
