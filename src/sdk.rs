@@ -1,9 +1,11 @@
 //! The typed SDK (DESIGN.md, use 4): what each provider's generated `Client` hands out.
 //!
-//! `modelrt::<provider>::Client::new(credentials)` (a [`Client`] of that provider) opens models of that provider as typed
-//! handles. A handle is a [`ModelHandle`] (the same credential and parameter validation and the
-//! same protocol implementations as the dynamic [`registry`](crate::registry)) tagged with how
-//! the model was chosen:
+//! `modelrt::<provider>::Client::new(credentials)` (a [`Client`] of that provider) opens its
+//! models as typed handles, one per model type: [`LlmModel`], [`TextEmbeddingModel`],
+//! [`RerankModel`], [`TtsModel`], [`Speech2TextModel`] and [`ModerationModel`]. A handle is a
+//! [`ModelHandle`] (the same credential and parameter validation and the same protocol
+//! implementations as the dynamic [`registry`](crate::registry)) tagged with how the model was
+//! chosen:
 //!
 //! - a marker type from `modelrt::<provider>::models` (`models::Gpt4o`): the compiler knows the
 //!   model's `features`, so capability-specific methods ([`Chat::tool`], [`Chat::user_image`],
@@ -33,9 +35,11 @@ use modelrt_runtime::{Error, ErrorKind, Result};
 use serde_json::{Map, Value};
 
 mod client;
+mod speech_and_moderation;
 
 pub use client::{Client, Customizable, ProviderSpec};
 pub use modelrt_runtime::capability::{AnyModel, Model, ModelChoice};
+pub use speech_and_moderation::{ModerationModel, Speech2TextModel, TtsModel};
 
 use crate::registry::ModelHandle;
 
@@ -128,7 +132,14 @@ macro_rules! debug_as_handle {
     )+};
 }
 
-debug_as_handle!(LlmModel, TextEmbeddingModel, RerankModel);
+debug_as_handle!(
+    LlmModel,
+    TextEmbeddingModel,
+    RerankModel,
+    TtsModel,
+    Speech2TextModel,
+    ModerationModel
+);
 
 impl<M: Tag> LlmModel<M> {
     /// Wraps an opened handle (what the generated `Client` does).

@@ -14,7 +14,9 @@ use modelrt_runtime::http::HttpSettings;
 use modelrt_runtime::rust_impl::RustImplementation;
 use modelrt_runtime::Result;
 
-use super::{LlmModel, RerankModel, TextEmbeddingModel};
+use super::{
+    LlmModel, ModerationModel, RerankModel, Speech2TextModel, TextEmbeddingModel, TtsModel,
+};
 use crate::registry::ModelHandle;
 
 /// A callable provider as a type (`modelrt::<provider>::Provider`): what [`Client`] needs to
@@ -114,27 +116,28 @@ impl<P: ProviderSpec> Client<P> {
         self.open(model).map(RerankModel::from_handle)
     }
 
-    /// Opens a text-to-speech model (a marker or a `<provider>::Tts` value) as a plain handle.
-    pub fn tts<M: ModelChoice<P, Kind = kind::Tts>>(&self, model: M) -> Result<ModelHandle> {
-        self.open(model)
+    /// Opens a text-to-speech model: a marker or a `<provider>::Tts` value.
+    pub fn tts<M>(&self, model: M) -> Result<TtsModel<M::Tag>>
+    where
+        M: ModelChoice<P, Kind = kind::Tts>,
+    {
+        self.open(model).map(TtsModel::from_handle)
     }
 
-    /// Opens a speech-to-text model (a marker or a `<provider>::Speech2Text` value) as a plain
-    /// handle.
-    pub fn speech2text<M>(&self, model: M) -> Result<ModelHandle>
+    /// Opens a speech-to-text model: a marker or a `<provider>::Speech2Text` value.
+    pub fn speech2text<M>(&self, model: M) -> Result<Speech2TextModel<M::Tag>>
     where
         M: ModelChoice<P, Kind = kind::Speech2Text>,
     {
-        self.open(model)
+        self.open(model).map(Speech2TextModel::from_handle)
     }
 
-    /// Opens a moderation model (a marker or a `<provider>::Moderation` value) as a plain
-    /// handle.
-    pub fn moderation<M>(&self, model: M) -> Result<ModelHandle>
+    /// Opens a moderation model: a marker or a `<provider>::Moderation` value.
+    pub fn moderation<M>(&self, model: M) -> Result<ModerationModel<M::Tag>>
     where
         M: ModelChoice<P, Kind = kind::Moderation>,
     {
-        self.open(model)
+        self.open(model).map(ModerationModel::from_handle)
     }
 
     /// Opens a custom model of type `K` (`customizable-model`): `model` is the id sent to the
@@ -192,43 +195,46 @@ impl<P: ProviderSpec> Client<P> {
             .map(RerankModel::from_handle)
     }
 
-    /// Opens a custom text-to-speech model (`customizable-model`) as a plain handle, with its
-    /// own credentials (`<provider>::TtsModelCredentials`).
+    /// Opens a custom text-to-speech model (`customizable-model`), with its own credentials
+    /// (`<provider>::TtsModelCredentials`).
     pub fn custom_tts(
         &self,
         model: &str,
         credentials: <P as Customizable<kind::Tts>>::ModelCredentials,
-    ) -> Result<ModelHandle>
+    ) -> Result<TtsModel<AnyModel<P>>>
     where
         P: Customizable<kind::Tts>,
     {
         self.open_custom::<kind::Tts>(model, &credentials)
+            .map(TtsModel::from_handle)
     }
 
-    /// Opens a custom speech-to-text model (`customizable-model`) as a plain handle, with its
-    /// own credentials (`<provider>::Speech2TextModelCredentials`).
+    /// Opens a custom speech-to-text model (`customizable-model`), with its own credentials
+    /// (`<provider>::Speech2TextModelCredentials`).
     pub fn custom_speech2text(
         &self,
         model: &str,
         credentials: <P as Customizable<kind::Speech2Text>>::ModelCredentials,
-    ) -> Result<ModelHandle>
+    ) -> Result<Speech2TextModel<AnyModel<P>>>
     where
         P: Customizable<kind::Speech2Text>,
     {
         self.open_custom::<kind::Speech2Text>(model, &credentials)
+            .map(Speech2TextModel::from_handle)
     }
 
-    /// Opens a custom moderation model (`customizable-model`) as a plain handle, with its own
-    /// credentials (`<provider>::ModerationModelCredentials`).
+    /// Opens a custom moderation model (`customizable-model`), with its own credentials
+    /// (`<provider>::ModerationModelCredentials`).
     pub fn custom_moderation(
         &self,
         model: &str,
         credentials: <P as Customizable<kind::Moderation>>::ModelCredentials,
-    ) -> Result<ModelHandle>
+    ) -> Result<ModerationModel<AnyModel<P>>>
     where
         P: Customizable<kind::Moderation>,
     {
         self.open_custom::<kind::Moderation>(model, &credentials)
+            .map(ModerationModel::from_handle)
     }
 }
 
