@@ -11,8 +11,8 @@ use modelrt_runtime::catalog::{
 use modelrt_runtime::embedding::EmbeddingRequest;
 use modelrt_runtime::error::ErrorKind;
 use modelrt_runtime::llm::{
-    ContentPart, FinishReason, ImageDetail, LlmRequest, Message, ResponseFormat, Tool, ToolCall,
-    ToolChoice,
+    CacheControl, ContentPart, FinishReason, ImageDetail, LlmRequest, Message, ResponseFormat,
+    Tool, ToolCall, ToolChoice,
 };
 use modelrt_runtime::protocol::{LlmProtocol, RerankProtocol, TextEmbeddingProtocol};
 use modelrt_runtime::protocols::openai_compatible::OPENAI_COMPATIBLE;
@@ -214,6 +214,48 @@ async fn tools_parallel_calls_and_tool_results() {
             ("call_b", "{\"city\":\"Oslo\"}")
         ]
     );
+}
+
+#[tokio::test]
+async fn cache_breakpoints_are_ignored_since_openai_caches_on_its_own() {
+    let server = MockServer::builder().start().await;
+    let answer = chat_completion(
+        json!({"role": "assistant", "content": "ok"}),
+        "stop",
+        usage(9, 1),
+    );
+    mock(
+        &server,
+        "/v1/chat/completions",
+        ResponseTemplate::new(200).set_body_json(answer),
+    )
+    .await;
+    let fixture = Fixture::compat(
+        &format!("{}/v1", server.uri()),
+        "gpt-4o",
+        &[("function_calling_type", "tool_call")],
+    );
+    let plain = after_rome_tool_call("Weather?");
+    // More breakpoints than Anthropic's limit: nothing checks or sends them here.
+    let mut cached = plain.clone();
+    cached.messages.insert(0, Message::system("Be brief."));
+    cached
+        .messages
+        .iter_mut()
+        .for_each(|m| m.cache = Some(CacheControl::ephemeral()));
+    cached.tools = cached.tools.into_iter().map(Tool::cached).collect();
+    let mut plain = plain;
+    plain.messages.insert(0, Message::system("Be brief."));
+    for request in [plain, cached] {
+        OPENAI_COMPATIBLE
+            .invoke(fixture.ctx(), request)
+            .await
+            .expect("answer");
+    }
+    let sent = server.received_requests().await.expect("recording is on");
+    assert_eq!(sent.len(), 2);
+    assert_eq!(body(&sent[1]), body(&sent[0]));
+    assert!(!body(&sent[1]).to_string().contains("cache_control"));
 }
 
 #[tokio::test]

@@ -10,8 +10,9 @@ use futures::StreamExt;
 use modelrt_runtime::catalog::{ModelType, ParameterType};
 use modelrt_runtime::error::ErrorKind;
 use modelrt_runtime::llm::{
-    ContentPart, FinishReason, LlmChunk, LlmRequest, LlmResponse, MediaSource, Message,
-    ReasoningBlock, ResponseFormat, StreamAccumulator, Tool, ToolCall, ToolChoice,
+    CacheControl, CacheTtl, ContentPart, FinishReason, LlmChunk, LlmRequest, LlmResponse,
+    MediaSource, Message, ReasoningBlock, ResponseFormat, StreamAccumulator, Tool, ToolCall,
+    ToolChoice,
 };
 use modelrt_runtime::protocol::LlmProtocol;
 use modelrt_runtime::protocols::{anthropic::ANTHROPIC, by_name};
@@ -886,4 +887,185 @@ async fn sequential_tool_use_rides_on_tool_choice() {
         ANTHROPIC.invoke(fx.ctx(), request).await.expect("answer");
         assert_eq!(body(&only_request(&server).await)["tool_choice"], expected);
     }
+}
+
+fn one_hour() -> CacheControl {
+    CacheControl::ephemeral().with_ttl(CacheTtl::OneHour)
+}
+
+#[tokio::test]
+async fn cache_breakpoints_on_tool_system_and_turns_are_sent_as_documented() {
+    let server = MockServer::builder().start().await;
+    let content = json!([{"type": "text", "text": "It is sunny."}]);
+    let cache_usage = json!({"input_tokens": 21, "output_tokens": 7,
+                             "cache_creation_input_tokens": 1500, "cache_read_input_tokens": 800});
+    answer_with(
+        &server,
+        ResponseTemplate::new(200).set_body_json(message(content, "end_turn", cache_usage)),
+    )
+    .await;
+    let fx = anthropic(&server.uri());
+    let weather =
+        Tool::new("get_weather", "Weather", json!({"type": "object"})).with_cache(one_hour());
+    let call = ToolCall {
+        id: "toolu_1".into(),
+        name: "get_weather".into(),
+        arguments: "{}".into(),
+    };
+    let report = ContentPart::Document {
+        source: MediaSource::Base64 {
+            mime_type: "application/pdf".into(),
+            data: "JVBERi0xLjQ=".into(),
+        },
+        filename: None,
+    };
+    let request = LlmRequest::new(vec![
+        Message::system("You are a weather bot.").with_cache(one_hour()),
+        Message::system("Answer in one line."),
+        // A breakpoint inside a turn: the document is cached, the question after it is not.
+        Message::user_parts(vec![report]).cached(),
+        Message::user("Is it sunny?"),
+        Message::assistant_tool_calls(None, vec![call]),
+        Message::tool("toolu_1", "sunny")
+            .with_cache(CacheControl::ephemeral().with_ttl(CacheTtl::FiveMinutes)),
+    ])
+    .with_tools(vec![weather]);
+
+    let response = ANTHROPIC.invoke(fx.ctx(), request).await.expect("answer");
+    assert_eq!(response.usage.prompt_tokens, 21 + 1500 + 800);
+    assert_eq!(response.usage.cache_creation_tokens, Some(1500));
+    assert_eq!(response.usage.cached_prompt_tokens, Some(800));
+
+    let sent = only_request(&server).await;
+    assert_eq!(
+        header(&sent, "anthropic-beta"),
+        Some("extended-cache-ttl-2025-04-11"),
+        "one-hour entries need the beta"
+    );
+    assert_eq!(
+        body(&sent),
+        json!({
+            "model": MODEL,
+            "max_tokens": 4096,
+            "system": [
+                {"type": "text", "text": "You are a weather bot.",
+                 "cache_control": {"type": "ephemeral", "ttl": "1h"}},
+                {"type": "text", "text": "Answer in one line."}
+            ],
+            "messages": [
+                {"role": "user", "content": [
+                    {"type": "document", "source": {"type": "base64", "media_type": "application/pdf", "data": "JVBERi0xLjQ="},
+                     "cache_control": {"type": "ephemeral"}},
+                    {"type": "text", "text": "Is it sunny?"}
+                ]},
+                {"role": "assistant", "content": [
+                    {"type": "tool_use", "id": "toolu_1", "name": "get_weather", "input": {}}
+                ]},
+                {"role": "user", "content": [
+                    {"type": "tool_result", "tool_use_id": "toolu_1",
+                     "content": [{"type": "text", "text": "sunny"}],
+                     "cache_control": {"type": "ephemeral", "ttl": "5m"}}
+                ]}
+            ],
+            "tools": [{"name": "get_weather", "description": "Weather", "input_schema": {"type": "object"},
+                       "cache_control": {"type": "ephemeral", "ttl": "1h"}}]
+        })
+    );
+}
+
+#[tokio::test]
+async fn a_streamed_cached_turn_reports_cache_usage_without_the_beta() {
+    let server = MockServer::builder().start().await;
+    let stream = events(&[
+        message_start(4, 0, 2048),
+        block_start(0, json!({"type": "text", "text": ""})),
+        text_delta(0, "Yes."),
+        block_stop(0),
+        message_delta("end_turn", 2),
+        message_stop(),
+    ]);
+    answer_with(&server, sse_answer(stream)).await;
+    let fx = anthropic(&server.uri());
+    let request = LlmRequest::new(vec![
+        Message::user("A long shared context").cached(),
+        Message::assistant("Noted."),
+        Message::user("Still there?"),
+    ]);
+    let (chunks, error) = collect(&fx, request).await;
+    assert!(error.is_none(), "{error:?}");
+    let usage = accumulate(&chunks).usage;
+    assert_eq!(usage.cached_prompt_tokens, Some(2048));
+    assert_eq!(usage.cache_creation_tokens, Some(0));
+    assert_eq!(usage.prompt_tokens, 4 + 2048);
+    let sent = only_request(&server).await;
+    assert_eq!(header(&sent, "anthropic-beta"), None);
+    assert_eq!(
+        body(&sent)["messages"][0],
+        json!({"role": "user", "content": [
+            {"type": "text", "text": "A long shared context", "cache_control": {"type": "ephemeral"}}
+        ]})
+    );
+}
+
+#[tokio::test]
+async fn a_fifth_breakpoint_is_rejected_before_sending() {
+    let server = MockServer::builder().start().await;
+    let content = json!([{"type": "text", "text": "ok"}]);
+    answer_with(
+        &server,
+        ResponseTemplate::new(200).set_body_json(message(content, "end_turn", usage(1, 1))),
+    )
+    .await;
+    let fx = anthropic(&server.uri());
+    let tool = Tool::new("t", "d", json!({"type": "object"})).cached();
+    let five = LlmRequest::new(vec![
+        Message::system("s").cached(),
+        Message::user("a").cached(),
+        Message::assistant("b").cached(),
+        Message::user("c").cached(),
+    ])
+    .with_tools(vec![tool]);
+    let four = LlmRequest {
+        tools: Vec::new(),
+        ..five.clone()
+    };
+
+    let error = ANTHROPIC
+        .invoke(fx.ctx(), five.clone())
+        .await
+        .expect_err("five breakpoints");
+    assert_eq!(error.kind(), ErrorKind::InvalidParams);
+    let shown = error.to_string();
+    assert!(
+        shown.starts_with(&format!("anthropic/{MODEL}: ")),
+        "{shown}"
+    );
+    assert!(shown.contains("5 cache breakpoints"), "{shown}");
+    assert!(shown.contains("at most 4"), "{shown}");
+    let Err(error) = ANTHROPIC.stream(fx.ctx(), five).await else {
+        panic!("a stream with five breakpoints starts");
+    };
+    assert_eq!(error.kind(), ErrorKind::InvalidParams);
+
+    // A one-hour entry after a five-minute one is refused too.
+    let misordered = LlmRequest::new(vec![
+        Message::system("s").cached(),
+        Message::user("a").with_cache(one_hour()),
+    ]);
+    let error = ANTHROPIC
+        .invoke(fx.ctx(), misordered)
+        .await
+        .expect_err("one hour after five minutes");
+    assert_eq!(error.kind(), ErrorKind::InvalidParams);
+    assert!(
+        requests(&server).await.is_empty(),
+        "nothing reaches the server"
+    );
+
+    // Four are fine.
+    ANTHROPIC
+        .invoke(fx.ctx(), four)
+        .await
+        .expect("four breakpoints");
+    assert_eq!(requests(&server).await.len(), 1);
 }

@@ -1,5 +1,6 @@
 //! Prompt messages and their content parts.
 
+use super::cache::CacheControl;
 use super::tool::ToolCall;
 
 /// Who wrote a message.
@@ -155,6 +156,10 @@ pub struct Message {
     /// Reasoning the assistant produced in this turn, as the provider must get it back
     /// (Anthropic requires signed thinking blocks before tool results while thinking is on).
     pub reasoning_blocks: Vec<ReasoningBlock>,
+    /// A cache breakpoint after this message's last block: the conversation up to and
+    /// including it is cached (see [`CacheControl`]). To cache part of a turn, split it into
+    /// two messages of the same role: providers that need alternating turns merge them.
+    pub cache: Option<CacheControl>,
 }
 
 /// One block of a model's reasoning, kept so that it can be sent back verbatim.
@@ -183,6 +188,7 @@ impl Message {
             tool_calls: Vec::new(),
             tool_call_id: None,
             reasoning_blocks: Vec::new(),
+            cache: None,
         }
     }
 
@@ -227,6 +233,17 @@ impl Message {
     pub fn named(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
+    }
+
+    /// Marks this message as a cache breakpoint with the given settings.
+    pub fn with_cache(mut self, cache: CacheControl) -> Self {
+        self.cache = Some(cache);
+        self
+    }
+
+    /// Marks this message as a cache breakpoint with the provider's default lifetime.
+    pub fn cached(self) -> Self {
+        self.with_cache(CacheControl::ephemeral())
     }
 
     /// The text parts joined with newlines (non-text parts skipped).

@@ -1,6 +1,7 @@
 //! Language models: messages, tools, requests, answers and streamed chunks.
 
 mod accumulator;
+mod cache;
 mod format;
 mod message;
 mod response;
@@ -8,6 +9,7 @@ mod stream;
 mod tool;
 
 pub use accumulator::StreamAccumulator;
+pub use cache::{CacheControl, CacheTtl};
 pub use format::{strip_code_fence, CodeBlockLanguage, FenceStripper, ResponseFormat};
 pub use message::{ContentPart, ImageDetail, MediaSource, Message, ReasoningBlock, Role};
 pub use response::{FinishReason, LlmChunk, LlmRequest, LlmResponse, LlmStream};

@@ -2,6 +2,8 @@
 
 use serde_json::Value;
 
+use super::cache::CacheControl;
+
 /// A function the model may call, described by a JSON Schema.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tool {
@@ -11,6 +13,9 @@ pub struct Tool {
     pub description: Option<String>,
     /// JSON Schema of its arguments (an object schema).
     pub parameters: Value,
+    /// A cache breakpoint after this tool's definition: the tool list up to and including it
+    /// is cached (see [`CacheControl`]).
+    pub cache: Option<CacheControl>,
 }
 
 impl Tool {
@@ -20,7 +25,19 @@ impl Tool {
             name: name.into(),
             description: Some(description.into()),
             parameters,
+            cache: None,
         }
+    }
+
+    /// Marks this tool as a cache breakpoint with the given settings.
+    pub fn with_cache(mut self, cache: CacheControl) -> Self {
+        self.cache = Some(cache);
+        self
+    }
+
+    /// Marks this tool as a cache breakpoint with the provider's default lifetime.
+    pub fn cached(self) -> Self {
+        self.with_cache(CacheControl::ephemeral())
     }
 }
 

@@ -2,6 +2,7 @@
 
 use serde_json::json;
 
+use super::cache;
 use super::decode::{response_from_wire, StreamDecoder, WireMessage};
 use super::encode::{messages_body, BodySettings, Thinking, DEFAULT_MAX_TOKENS};
 use super::endpoint;
@@ -63,8 +64,13 @@ fn prepare(
     if let Some(limit) = max_tokens {
         body["max_tokens"] = json!(limit);
     }
-    let http_request =
+    let mut http_request =
         endpoint::request(&ctx.provider_context(), "v1/messages", Some(&body)).map_err(in_call)?;
+    if cache::needs_extended_ttl(&request) {
+        http_request = http_request
+            .header("anthropic-beta", cache::EXTENDED_TTL_BETA)
+            .map_err(in_call)?;
+    }
     Ok(Prepared {
         call: ctx.http_call(parse_error_body),
         http_request,

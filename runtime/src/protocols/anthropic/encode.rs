@@ -3,6 +3,7 @@
 
 use serde_json::{json, Map, Value};
 
+use super::cache;
 use crate::error::{Error, ErrorKind, Result};
 use crate::llm::{
     ContentPart, LlmRequest, MediaSource, Message, ReasoningBlock, ResponseFormat, Role, ToolChoice,
@@ -188,19 +189,44 @@ fn message_blocks(message: &Message) -> Result<(&'static str, Vec<Value>)> {
     }
 }
 
-/// System prompt and messages. System messages (wherever they are) form the system prompt;
-/// consecutive messages of the same wire role are merged, since tool results of parallel
-/// calls must share one user turn.
-fn conversation(messages: &[Message]) -> Result<(Option<String>, Vec<Value>)> {
-    let system: Vec<String> = messages
-        .iter()
-        .filter(|m| m.role == Role::System)
-        .map(Message::text)
-        .filter(|t| !t.is_empty())
-        .collect();
+/// The system prompt from the system messages (wherever they are): one text, or, when one of
+/// them is a cache breakpoint, one text block per message (only blocks carry `cache_control`).
+fn system_prompt(messages: &[Message]) -> Result<Option<Value>> {
+    let system: Vec<&Message> = messages.iter().filter(|m| m.role == Role::System).collect();
+    if system.iter().all(|m| m.cache.is_none()) {
+        let texts: Vec<String> = system
+            .iter()
+            .map(|m| m.text())
+            .filter(|t| !t.is_empty())
+            .collect();
+        return Ok((!texts.is_empty()).then(|| json!(texts.join("\n\n"))));
+    }
+    let mut blocks = Vec::new();
+    for message in system {
+        let text = message.text();
+        let mut block = Vec::new();
+        // The API rejects empty text blocks.
+        if !text.is_empty() {
+            block.push(json!({"type": "text", "text": text}));
+        }
+        if let Some(control) = message.cache {
+            cache::mark_last(&mut block, control)?;
+        }
+        blocks.extend(block);
+    }
+    Ok(Some(Value::Array(blocks)))
+}
+
+/// System prompt and messages. Consecutive messages of the same wire role are merged, since
+/// tool results of parallel calls must share one user turn.
+fn conversation(messages: &[Message]) -> Result<(Option<Value>, Vec<Value>)> {
+    let system = system_prompt(messages)?;
     let mut turns: Vec<(&'static str, Vec<Value>)> = Vec::new();
     for message in messages.iter().filter(|m| m.role != Role::System) {
-        let (role, blocks) = message_blocks(message)?;
+        let (role, mut blocks) = message_blocks(message)?;
+        if let Some(control) = message.cache {
+            cache::mark_last(&mut blocks, control)?;
+        }
         if blocks.is_empty() {
             continue;
         }
@@ -213,7 +239,7 @@ fn conversation(messages: &[Message]) -> Result<(Option<String>, Vec<Value>)> {
         .into_iter()
         .map(|(role, content)| json!({"role": role, "content": content}))
         .collect();
-    Ok(((!system.is_empty()).then(|| system.join("\n\n")), wire))
+    Ok((system, wire))
 }
 
 fn tools_to_wire(request: &LlmRequest, body: &mut Map<String, Value>) {
@@ -227,6 +253,9 @@ fn tools_to_wire(request: &LlmRequest, body: &mut Map<String, Value>) {
             let mut wire = json!({"name": tool.name, "input_schema": tool.parameters});
             if let Some(description) = &tool.description {
                 wire["description"] = json!(description);
+            }
+            if let Some(control) = tool.cache {
+                wire["cache_control"] = cache::to_wire(control);
             }
             wire
         })
@@ -302,6 +331,7 @@ pub fn messages_body(
     params: &ValidatedParams,
     settings: &BodySettings<'_>,
 ) -> Result<Value> {
+    cache::check(request)?;
     let (system, messages) = conversation(&request.messages)?;
     if messages.is_empty() {
         return Err(invalid("the conversation has no user or assistant message"));
@@ -314,7 +344,7 @@ pub fn messages_body(
         .unwrap_or(settings.default_max_tokens);
     body.insert("max_tokens".into(), json!(max_tokens));
     if let Some(system) = system {
-        body.insert("system".into(), json!(system));
+        body.insert("system".into(), system);
     }
     body.insert("messages".into(), Value::Array(messages));
     tools_to_wire(request, &mut body);
@@ -371,7 +401,7 @@ mod tests {
             Message::tool("toolu_2", "two"),
         ];
         let (system, wire) = conversation(&messages).unwrap();
-        assert_eq!(system.as_deref(), Some("Be brief."));
+        assert_eq!(system, Some(json!("Be brief.")));
         assert_eq!(wire.len(), 3);
         assert_eq!(wire[1]["content"][1]["input"], json!({}));
         assert_eq!(wire[2]["role"], "user");

@@ -2,9 +2,11 @@
 //!
 //! System prompt apart from the turns; text, image, document, tool-use and tool-result
 //! blocks; streamed events (text, tool input JSON, thinking) reassembled into chunks with the
-//! reasoning kept apart from the answer; usage with prompt-cache reads and writes; error types
-//! mapped to the error taxonomy.
+//! reasoning kept apart from the answer; prompt-cache breakpoints (`cache_control`) on tools,
+//! system and messages, and usage with prompt-cache reads and writes; error types mapped to
+//! the error taxonomy.
 
+mod cache;
 mod chat;
 mod decode;
 mod encode;
