@@ -26,8 +26,8 @@ use modelrt_runtime::capability::{
 };
 use modelrt_runtime::embedding::{EmbeddingRequest, EmbeddingResponse};
 use modelrt_runtime::llm::{
-    ContentPart, ImageDetail, LlmRequest, LlmResponse, LlmStream, MediaSource, Message,
-    ResponseFormat, Tool, ToolCall as MadeToolCall, ToolChoice,
+    CacheControl, ContentPart, ImageDetail, LlmRequest, LlmResponse, LlmStream, MediaSource,
+    Message, ResponseFormat, Tool, ToolCall as MadeToolCall, ToolChoice,
 };
 use modelrt_runtime::protocol::BoxFuture;
 use modelrt_runtime::rerank::{RerankRequest, RerankResponse};
@@ -238,6 +238,16 @@ impl<M, T> Chat<M, T> {
     /// Adds an assistant message (an earlier answer).
     pub fn assistant(self, text: impl Into<String>) -> Self {
         self.push(Message::assistant(text))
+    }
+
+    /// Marks everything added so far as a prompt-cache prefix: `cache` goes on the last
+    /// message (Anthropic sends it as `cache_control`, at most four per request; OpenAI-style
+    /// APIs cache on their own and ignore it). Does nothing on an empty conversation.
+    pub fn cache_breakpoint(mut self, cache: CacheControl) -> Self {
+        if let Some(last) = self.request.messages.pop() {
+            self.request.messages.push(last.with_cache(cache));
+        }
+        self
     }
 
     /// Adds sequences that end the answer.
