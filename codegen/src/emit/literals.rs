@@ -8,12 +8,11 @@ use crate::emit::text::{Text, Written};
 use crate::emit::EmitError;
 use crate::ir::I18n;
 
-/// `I18n { en_us: "..", others: &[("zh_Hans", ".."), ..] }`, or `text("..")` for English only.
+/// `I18n { en_us: "..", others: &[("zh_Hans", ".."), ..] }`, or `rt::text("..")` for English only
+/// (`rt` is `::modelrt::__private`, imported by every module of tables).
 pub fn i18n(t: &mut Text, text: &I18n) -> Written {
     if text.others.is_empty() {
-        t.push("::modelrt::__private::text(")
-            .str(&text.en_us)
-            .push(")");
+        t.push("rt::text(").str(&text.en_us).push(")");
         return Ok(());
     }
     t.push("catalog::I18n { en_us: ")
@@ -47,13 +46,21 @@ pub fn float(t: &mut Text, value: f64) -> Written {
 /// A decimal string as an exact `catalog::Price` literal (its digits and scale) plus the text
 /// it was declared as.
 pub fn price(t: &mut Text, declared: &str) -> Written {
-    let value = parse_decimal(declared)?;
     t.push("catalog::Price { declared: ").str(declared);
+    let value = parse_decimal(declared)?;
     t.display(format_args!(
         ", mantissa: {}, scale: {} }}",
         value.mantissa(),
         value.scale()
     ));
+    Ok(())
+}
+
+/// The same as [`price`], as the tuple `__private::PriceParts`: `("0.5", 5, 1)`.
+pub fn price_parts(t: &mut Text, declared: &str) -> Written {
+    t.push("(").str(declared);
+    let value = parse_decimal(declared)?;
+    t.display(format_args!(", {}, {})", value.mantissa(), value.scale()));
     Ok(())
 }
 
@@ -91,6 +98,11 @@ mod tests {
             "{text}"
         );
         assert!(written(|t| price(t, "cheap")).is_err());
+        assert_eq!(
+            written(|t| price_parts(t, "12.5")).unwrap(),
+            "(\"12.5\", 125, 1)"
+        );
+        assert!(written(|t| price_parts(t, "cheap")).is_err());
     }
 
     #[test]
@@ -118,7 +130,7 @@ mod tests {
         };
         assert_eq!(
             written(|t| i18n(t, &english)).unwrap(),
-            "::modelrt::__private::text(\"Hi \\\"there\\\"\")"
+            "rt::text(\"Hi \\\"there\\\"\")"
         );
     }
 }

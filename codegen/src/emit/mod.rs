@@ -5,7 +5,9 @@
 //! static data of `modelrt_runtime::catalog` types; code is emitted per provider and per
 //! model type, never per model. The generated code names everything by absolute paths
 //! (`::modelrt::runtime::..` and the hidden helpers `::modelrt::__private::..`), so it can be
-//! included into any crate that depends on `modelrt` (`modelrt::include_providers!`).
+//! included into any crate that depends on `modelrt` (`modelrt::include_providers!`). The
+//! modules holding tables import the two most used ones, `catalog` and `rt` (the helpers),
+//! because the rows name them thousands of times and every path costs rustc a resolution.
 
 mod callability;
 mod credentials;
@@ -114,7 +116,7 @@ pub fn emit(catalog: &Catalog, options: &EmitOptions) -> Result<String, EmitErro
     let modules = with_wire_enums(catalog, modules)?;
 
     let mut tail = Text::new(1);
-    shared.statics(&mut tail, tables::shared_element, tables::shared_items)?;
+    shared.constants(&mut tail, tables::shared_element, tables::shared_items)?;
     tail.doc("Every provider's catalog row, in position order.");
     tail.indent()
         .push("pub static ALL: [&catalog::ProviderInfo; ")
@@ -153,7 +155,8 @@ pub fn emit(catalog: &Catalog, options: &EmitOptions) -> Result<String, EmitErro
             + 200,
     );
     out.push_str("/// Every provider of the tree, one module each, named after the provider id.\n");
-    out.push_str("pub mod providers {\n    use ::modelrt::runtime::catalog;\n");
+    out.push_str("pub mod providers {\n");
+    out.push_str(&table_imports(1));
     for module in &modules {
         out.push_str(module);
     }
@@ -162,6 +165,17 @@ pub fn emit(catalog: &Catalog, options: &EmitOptions) -> Result<String, EmitErro
     out.push_str("}\n");
     out.push_str(&reexports);
     Ok(out)
+}
+
+/// The imports of a module holding tables, indented `depth` levels (`rt` is unused where no
+/// table has an English-only text).
+fn table_imports(depth: usize) -> String {
+    let indent = "    ".repeat(depth);
+    format!(
+        "{indent}use ::modelrt::runtime::catalog;\n\
+         {indent}#[allow(unused_imports)]\n\
+         {indent}use ::modelrt::__private as rt;\n"
+    )
 }
 
 /// Formats `tokens` as a file.
@@ -324,7 +338,7 @@ fn provider_module(
     let mut text = Text::new(1);
     text.doc(&doc);
     text.module(&provider.rust_module, |t| {
-        t.indent().push("use ::modelrt::runtime::catalog;\n");
+        t.push(&table_imports(2));
         t.push(&tables).push(&code);
         Ok(())
     })?;

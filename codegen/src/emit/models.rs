@@ -88,7 +88,7 @@ pub fn model_enum(provider: &Provider, group: &TypeGroup<'_>) -> Result<TokenStr
         // By id, not by variant: a derived `Debug` would be one match arm per model.
         impl ::core::fmt::Debug for #name {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_tuple(#name_str).field(&self.id()).finish()
+                ::modelrt::__private::debug_model(f, #name_str, self.id())
             }
         }
 

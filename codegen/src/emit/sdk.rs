@@ -58,14 +58,15 @@ pub fn sdk(provider: &Provider, groups: &[TypeGroup<'_>]) -> Result<TokenStream,
     let label = &provider.label.en_us;
     let mut markers = Vec::new();
     let mut glue = Vec::new();
-    let mut scope = Scope::default();
+    // The names the `models` module imports; a model named like one is renamed.
+    let mut scope = Scope::with_reserved(&["FeatureSet", "Model", "No", "Yes", "kind"]);
     for group in groups
         .iter()
         .filter(|g| PROTOCOL_TYPES.contains(&g.model_type))
     {
         let type_name = group.model_type.variant_name();
-        let kind = ident(type_name);
-        let kind = quote!(::modelrt::runtime::capability::kind::#kind);
+        let kind_name = ident(type_name);
+        let kind = quote!(::modelrt::runtime::capability::kind::#kind_name);
         for model in &group.models {
             let name = if scope.is_free(&model.rust_ident) {
                 scope.claim(&model.rust_ident)
@@ -79,9 +80,9 @@ pub fn sdk(provider: &Provider, groups: &[TypeGroup<'_>]) -> Result<TokenStream,
             markers.push(quote! {
                 #doc
                 pub struct #marker;
-                impl ::modelrt::runtime::capability::Model for #marker {
+                impl Model for #marker {
                     type Provider = super::Provider;
-                    type Kind = #kind;
+                    type Kind = kind::#kind_name;
                     type Features = #features;
                     const ID: &'static str = #id;
                 }
@@ -131,7 +132,8 @@ pub fn sdk(provider: &Provider, groups: &[TypeGroup<'_>]) -> Result<TokenStream,
             }
         }
     });
-    // Import only the flags some marker names (an unused import would warn).
+    // Import only the flags some marker names (an unused import would warn); the markers
+    // name the others by these short paths, each of which rustc resolves once per marker.
     let all_features = groups
         .iter()
         .filter(|g| PROTOCOL_TYPES.contains(&g.model_type))
@@ -148,13 +150,13 @@ pub fn sdk(provider: &Provider, groups: &[TypeGroup<'_>]) -> Result<TokenStream,
     let imports = match (yes, no) {
         (false, false) => TokenStream::new(),
         (true, false) => quote!(
-            use ::modelrt::runtime::capability::{FeatureSet, Yes};
+            use ::modelrt::runtime::capability::{kind, FeatureSet, Model, Yes};
         ),
         (false, true) => quote!(
-            use ::modelrt::runtime::capability::{FeatureSet, No};
+            use ::modelrt::runtime::capability::{kind, FeatureSet, Model, No};
         ),
         (true, true) => quote!(
-            use ::modelrt::runtime::capability::{FeatureSet, No, Yes};
+            use ::modelrt::runtime::capability::{kind, FeatureSet, Model, No, Yes};
         ),
     };
     let models_doc = doc_attrs(&format!(

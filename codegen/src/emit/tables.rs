@@ -3,13 +3,13 @@
 //! as formatted text (see [`crate::emit::text`]).
 
 use crate::emit::callability::{callability, Callability};
-use crate::emit::literals::{float, i18n, price, string};
+use crate::emit::literals::{float, i18n, price, price_parts, string};
 use crate::emit::models::TypeGroup;
 use crate::emit::shared::{Kind, Shared};
 use crate::emit::text::{Text, Written};
 use crate::ir::{
-    CredentialForm, DefaultValue, FormOption, Model, ModelProperties, ParameterRule, Pricing,
-    Provider, ShowOn, Voice,
+    ConfigurateMethod, CredentialForm, DefaultValue, FormOption, LlmMode, Model, ModelProperties,
+    ParameterRule, Pricing, Provider, ShowOn, Voice,
 };
 
 /// Name of the static array of provider credential forms.
@@ -188,7 +188,17 @@ fn option_row(t: &mut Text, option: &FormOption) -> Written {
     })
 }
 
+/// A model's row: the call `rt::model(..)` (or `rt::priced_model`, `rt::input_priced_model`)
+/// where it fits, else the struct literal.
 fn model_row(t: &mut Text, model: &Model, shared: &Shared<'_>) -> Written {
+    if fits_compact_row(model) {
+        compact_row(t, model, shared)
+    } else {
+        full_row(t, model, shared)
+    }
+}
+
+fn full_row(t: &mut Text, model: &Model, shared: &Shared<'_>) -> Written {
     t.block("catalog::ModelInfo", |t| {
         t.field("id", |t| string(t, &model.id))?;
         t.field("label", |t| i18n(t, &model.label))?;
@@ -216,9 +226,74 @@ fn model_row(t: &mut Text, model: &Model, shared: &Shared<'_>) -> Written {
     })
 }
 
+/// Whether `model`'s row can be the call `rt::model(..)` or its priced forms: a predefined
+/// model whose properties are at most mode and nonzero context size and max chunks.
+fn fits_compact_row(model: &Model) -> bool {
+    let p = &model.properties;
+    let within = ModelProperties {
+        mode: p.mode,
+        context_size: p.context_size,
+        max_chunks: p.max_chunks,
+        ..ModelProperties::default()
+    };
+    model.fetch_from == ConfigurateMethod::PredefinedModel
+        && *p == within
+        && p.context_size != Some(0)
+        && p.max_chunks != Some(0)
+}
+
+/// `rt::model(id, label, translations, type, features, mode, context_size, max_chunks, rules,
+/// deprecated, source)` on one line, with `input, output, unit, currency` after them for
+/// `rt::priced_model` (`input, unit, currency` for `rt::input_priced_model`): the same row as
+/// the struct literal, with plain literals and paths only (see `__private::model` for why).
+fn compact_row(t: &mut Text, model: &Model, shared: &Shared<'_>) -> Written {
+    let p = &model.properties;
+    t.push(match &model.pricing {
+        None => "rt::model(",
+        Some(pricing) if pricing.output.is_some() => "rt::priced_model(",
+        Some(_) => "rt::input_priced_model(",
+    });
+    t.str(&model.id).push(", ");
+    t.str(&model.label.en_us).push(", ");
+    if model.label.others.is_empty() {
+        t.push("rt::ENGLISH_ONLY");
+    } else {
+        t.push("&");
+        t.list(&model.label.others, |t, (code, text)| {
+            t.push("(").str(code).push(", ").str(text).push(")");
+            Ok(())
+        })?;
+    }
+    t.push(", catalog::ModelType::")
+        .push(model.model_type.variant_name())
+        .push(", ");
+    shared.reference(t, Kind::Features, model)?;
+    t.push(match p.mode {
+        None => ", rt::NO_MODE, ",
+        Some(LlmMode::Chat) => ", rt::CHAT, ",
+        Some(LlmMode::Completion) => ", rt::COMPLETION, ",
+    });
+    t.display(p.context_size.unwrap_or(0)).push(", ");
+    t.display(p.max_chunks.unwrap_or(0)).push(", ");
+    shared.reference(t, Kind::Rules, model)?;
+    t.push(", ").display(model.deprecated).push(", ");
+    t.str(&model.source);
+    if let Some(pricing) = &model.pricing {
+        for declared in std::iter::once(&pricing.input).chain(&pricing.output) {
+            t.push(", ");
+            price_parts(t, declared)?;
+        }
+        t.push(", ");
+        price_parts(t, &pricing.unit)?;
+        t.push(", ").str(&pricing.currency);
+    }
+    t.push(")");
+    Ok(())
+}
+
 /// Only the declared keys, the rest from `NO_PROPERTIES`.
 fn properties(t: &mut Text, p: &ModelProperties) -> Written {
-    const REST: &str = "::modelrt::__private::NO_PROPERTIES";
+    const REST: &str = "rt::NO_PROPERTIES";
     let numbers = [
         ("context_size", p.context_size),
         ("max_chunks", p.max_chunks),
@@ -273,6 +348,15 @@ fn properties(t: &mut Text, p: &ModelProperties) -> Written {
     })
 }
 
+fn pricing(t: &mut Text, p: &Pricing) -> Written {
+    t.block("catalog::Pricing", |t| {
+        t.field("input", |t| price(t, &p.input))?;
+        t.field("output", |t| t.option(p.output.as_deref(), price))?;
+        t.field("unit", |t| price(t, &p.unit))?;
+        t.field("currency", |t| string(t, &p.currency))
+    })
+}
+
 fn voice(t: &mut Text, voice: &Voice) -> Written {
     t.push("catalog::Voice { mode: ").str(&voice.mode);
     t.push(", name: ").str(&voice.name).push(", language: &");
@@ -281,7 +365,7 @@ fn voice(t: &mut Text, voice: &Voice) -> Written {
     Ok(())
 }
 
-/// The element type of a shared array (see [`Shared::statics`]).
+/// The element type of a shared slice (see [`Shared::constants`]).
 pub fn shared_element(kind: Kind) -> &'static str {
     match kind {
         Kind::Features => "catalog::ModelFeature",
@@ -289,7 +373,7 @@ pub fn shared_element(kind: Kind) -> &'static str {
     }
 }
 
-/// The elements of a shared array (see [`Shared::statics`]).
+/// The elements of a shared slice (see [`Shared::constants`]).
 pub fn shared_items(t: &mut Text, kind: Kind, model: &Model) -> Written {
     match kind {
         Kind::Features => t.array(&model.features, |t, feature| {
@@ -352,14 +436,5 @@ fn rule_row(t: &mut Text, rule: &ParameterRule) -> Written {
             t.push("&");
             t.array(&rule.options, string)
         })
-    })
-}
-
-fn pricing(t: &mut Text, p: &Pricing) -> Written {
-    t.block("catalog::Pricing", |t| {
-        t.field("input", |t| price(t, &p.input))?;
-        t.field("output", |t| t.option(p.output.as_deref(), price))?;
-        t.field("unit", |t| price(t, &p.unit))?;
-        t.field("currency", |t| string(t, &p.currency))
     })
 }
