@@ -197,22 +197,26 @@ fn credential_struct(
         let ty = if f.optional { quote!(Option<#ty>) } else { ty };
         quote!(#doc_attrs pub #field: #ty)
     });
+    // One call per field on `__private::CredentialFields`.
     let initialisers = fields.iter().map(|f| {
         let field = ident(&f.name);
         let variable = f.variable;
-        let taken = match &f.kind {
-            Kind::Text => quote!(values.take_text(#variable)),
-            Kind::Secret => quote!(values.take_secret(#variable)),
-            Kind::Switch => quote!(values.take_bool(#variable)),
-            Kind::Choice(e) => {
+        match (&f.kind, f.optional) {
+            (Kind::Text, true) => quote!(#field: values.optional_text(#variable)),
+            (Kind::Text, false) => quote!(#field: values.text(#variable)?),
+            (Kind::Secret, true) => quote!(#field: values.optional_secret(#variable)),
+            (Kind::Secret, false) => quote!(#field: values.secret(#variable)?),
+            (Kind::Switch, true) => quote!(#field: values.optional_switch(#variable)),
+            (Kind::Switch, false) => quote!(#field: values.switch(#variable)?),
+            (Kind::Choice(e), optional) => {
                 let e = ident(e);
-                quote!(::modelrt::__private::choice(PROVIDER.id, #variable, values.take_text(#variable), #e::from_wire, #e::WIRE)?)
+                let method = ident(if optional {
+                    "optional_choice"
+                } else {
+                    "choice"
+                });
+                quote!(#field: values.#method(#variable, #e::from_wire, #e::WIRE)?)
             }
-        };
-        if f.optional {
-            quote!(#field: #taken)
-        } else {
-            quote!(#field: ::modelrt::__private::required(PROVIDER.id, #variable, #taken)?)
         }
     });
     let values = fields.iter().map(|f| {
@@ -263,7 +267,7 @@ fn credential_struct(
             where
                 S: ::modelrt::runtime::credentials::CredentialSource + ?Sized,
             {
-                #binding = ::modelrt::runtime::credentials::validate_credentials(
+                #binding = ::modelrt::__private::credential_fields(
                     PROVIDER.id,
                     &#forms_static,
                     #model_type,

@@ -36,15 +36,16 @@ const FEATURE_ORDER: [ModelFeature; 9] = [
     ModelFeature::AgentThought,
 ];
 
-/// `FeatureSet<Yes, No, ..>` for a model's declared features.
-fn feature_set(features: &[ModelFeature]) -> TokenStream {
-    let flags = FEATURE_ORDER.iter().map(|f| {
-        if features.contains(f) {
-            quote!(Yes)
-        } else {
-            quote!(No)
-        }
-    });
+/// Which of [`FEATURE_ORDER`] a model declares.
+fn feature_flags(features: &[ModelFeature]) -> [bool; 9] {
+    FEATURE_ORDER.map(|f| features.contains(&f))
+}
+
+/// `FeatureSet<Yes, No, ..>` for those flags.
+fn feature_set(flags: &[bool; 9]) -> TokenStream {
+    let flags = flags
+        .iter()
+        .map(|&declared| if declared { quote!(Yes) } else { quote!(No) });
     quote!(FeatureSet<#(#flags),*>)
 }
 
@@ -60,10 +61,26 @@ pub fn sdk(provider: &Provider, groups: &[TypeGroup<'_>]) -> Result<TokenStream,
     let mut glue = Vec::new();
     // The names the `models` module imports; a model named like one is renamed.
     let mut scope = Scope::with_reserved(&["FeatureSet", "Model", "No", "Yes", "kind"]);
-    for group in groups
-        .iter()
-        .filter(|g| PROTOCOL_TYPES.contains(&g.model_type))
-    {
+    let protocol_groups = || {
+        groups
+            .iter()
+            .filter(|g| PROTOCOL_TYPES.contains(&g.model_type))
+    };
+    // Each distinct feature set once, as a private alias the markers name: a marker is then a
+    // few tokens, where the nine flags were most of it.
+    let mut feature_sets: Vec<([bool; 9], proc_macro2::Ident)> = Vec::new();
+    for model in protocol_groups().flat_map(|g| &g.models) {
+        let flags = feature_flags(&model.features);
+        if !feature_sets.iter().any(|(seen, _)| *seen == flags) {
+            let name = scope.claim(&format!("Features{}", feature_sets.len()));
+            feature_sets.push((flags, ident(&name)));
+        }
+    }
+    let feature_aliases = feature_sets.iter().map(|(flags, name)| {
+        let set = feature_set(flags);
+        quote!(type #name = #set;)
+    });
+    for group in protocol_groups() {
         let type_name = group.model_type.variant_name();
         let kind_name = ident(type_name);
         let kind = quote!(::modelrt::runtime::capability::kind::#kind_name);
@@ -76,7 +93,15 @@ pub fn sdk(provider: &Provider, groups: &[TypeGroup<'_>]) -> Result<TokenStream,
             let marker = checked_ident(&name, &model.source)?;
             let doc = doc_attrs(&model_doc(model)?);
             let id = &model.id;
-            let features = feature_set(&model.features);
+            let flags = feature_flags(&model.features);
+            // Every model's flags were collected above.
+            let features = feature_sets
+                .iter()
+                .find(|(seen, _)| *seen == flags)
+                .map(|(_, name)| name)
+                .ok_or_else(|| {
+                    EmitError::new("feature set not collected").in_file(&model.source)
+                })?;
             markers.push(quote! {
                 #doc
                 pub struct #marker;
@@ -134,19 +159,8 @@ pub fn sdk(provider: &Provider, groups: &[TypeGroup<'_>]) -> Result<TokenStream,
     });
     // Import only the flags some marker names (an unused import would warn); the markers
     // name the others by these short paths, each of which rustc resolves once per marker.
-    let all_features = groups
-        .iter()
-        .filter(|g| PROTOCOL_TYPES.contains(&g.model_type))
-        .flat_map(|g| g.models.iter().map(|m| &m.features));
-    let (mut yes, mut no) = (false, false);
-    for features in all_features {
-        let declared = FEATURE_ORDER
-            .iter()
-            .filter(|f| features.contains(f))
-            .count();
-        yes |= declared > 0;
-        no |= declared < FEATURE_ORDER.len();
-    }
+    let flags = || feature_sets.iter().flat_map(|(flags, _)| flags);
+    let (yes, no) = (flags().any(|&f| f), flags().any(|&f| !f));
     let imports = match (yes, no) {
         (false, false) => TokenStream::new(),
         (true, false) => quote!(
@@ -171,6 +185,7 @@ pub fn sdk(provider: &Provider, groups: &[TypeGroup<'_>]) -> Result<TokenStream,
         #models_doc
         pub mod models {
             #imports
+            #(#feature_aliases)*
             #(#markers)*
         }
 

@@ -1,0 +1,110 @@
+//! Moving validated credentials into a generated credentials struct, field by field.
+
+use modelrt_runtime::catalog::{CredentialForm, ModelType};
+use modelrt_runtime::credentials::{
+    validate_credentials, CredentialError, CredentialProblem, CredentialSource,
+    ValidatedCredentials,
+};
+use modelrt_runtime::secret::Secret;
+
+/// Submitted credentials validated against `forms`, ready to be moved into a generated
+/// struct: one call per field, each returning the typed value or the error naming the
+/// provider and variable (a generated `from_map` is then a struct literal of such calls).
+pub fn credential_fields<S: CredentialSource + ?Sized>(
+    provider: &'static str,
+    forms: &'static [CredentialForm],
+    model_type: Option<ModelType>,
+    submitted: &S,
+) -> Result<CredentialFields, CredentialError> {
+    Ok(CredentialFields {
+        provider,
+        values: validate_credentials(provider, forms, model_type, submitted)?,
+    })
+}
+
+/// See [`credential_fields`]. Required fields are ones validation guarantees (required or
+/// defaulted); their absence is still reported as missing rather than trusted.
+pub struct CredentialFields {
+    provider: &'static str,
+    values: ValidatedCredentials,
+}
+
+impl CredentialFields {
+    /// An optional text field.
+    pub fn optional_text(&mut self, variable: &str) -> Option<String> {
+        self.values.take_text(variable)
+    }
+
+    /// An optional secret field.
+    pub fn optional_secret(&mut self, variable: &str) -> Option<Secret> {
+        self.values.take_secret(variable)
+    }
+
+    /// An optional switch.
+    pub fn optional_switch(&mut self, variable: &str) -> Option<bool> {
+        self.values.take_bool(variable)
+    }
+
+    /// An optional select/radio field, as its generated enum.
+    pub fn optional_choice<E>(
+        &mut self,
+        variable: &str,
+        from_wire: fn(&str) -> Option<E>,
+        allowed: &'static [&'static str],
+    ) -> Result<Option<E>, CredentialError> {
+        let Some(value) = self.values.take_text(variable) else {
+            return Ok(None);
+        };
+        match from_wire(&value) {
+            Some(choice) => Ok(Some(choice)),
+            None => Err(self.error(
+                variable,
+                CredentialProblem::NotAnOption {
+                    value,
+                    allowed: allowed.to_vec(),
+                },
+            )),
+        }
+    }
+
+    /// A required text field.
+    pub fn text(&mut self, variable: &str) -> Result<String, CredentialError> {
+        let value = self.values.take_text(variable);
+        self.required(variable, value)
+    }
+
+    /// A required secret field.
+    pub fn secret(&mut self, variable: &str) -> Result<Secret, CredentialError> {
+        let value = self.values.take_secret(variable);
+        self.required(variable, value)
+    }
+
+    /// A required switch.
+    pub fn switch(&mut self, variable: &str) -> Result<bool, CredentialError> {
+        let value = self.values.take_bool(variable);
+        self.required(variable, value)
+    }
+
+    /// A required select/radio field, as its generated enum.
+    pub fn choice<E>(
+        &mut self,
+        variable: &str,
+        from_wire: fn(&str) -> Option<E>,
+        allowed: &'static [&'static str],
+    ) -> Result<E, CredentialError> {
+        let value = self.optional_choice(variable, from_wire, allowed)?;
+        self.required(variable, value)
+    }
+
+    fn required<T>(&self, variable: &str, value: Option<T>) -> Result<T, CredentialError> {
+        value.ok_or_else(|| self.error(variable, CredentialProblem::Missing))
+    }
+
+    fn error(&self, variable: &str, problem: CredentialProblem) -> CredentialError {
+        CredentialError {
+            provider: self.provider.to_owned(),
+            variable: variable.to_owned(),
+            problem,
+        }
+    }
+}
