@@ -17,13 +17,23 @@ pub fn i18n(t: &mut Text, text: &I18n) -> Written {
     }
     t.push("catalog::I18n { en_us: ")
         .str(&text.en_us)
-        .push(", others: &");
-    t.list(&text.others, |t, (code, text)| {
-        t.push("(").str(code).push(", ").str(text).push(")");
-        Ok(())
-    })?;
+        .push(", others: ");
+    translations(t, &text.others)?;
     t.push(" }");
     Ok(())
+}
+
+/// The languages of a text besides English, `&[("zh_Hans", ".."), ..]`, or `rt::ENGLISH_ONLY`.
+pub fn translations(t: &mut Text, others: &[(String, String)]) -> Written {
+    if others.is_empty() {
+        t.push("rt::ENGLISH_ONLY");
+        return Ok(());
+    }
+    t.push("&");
+    t.list(others, |t, (code, text)| {
+        t.push("(").str(code).push(", ").str(text).push(")");
+        Ok(())
+    })
 }
 
 /// A string literal (for [`Text::option`] and [`Text::list`]).

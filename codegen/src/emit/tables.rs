@@ -3,7 +3,7 @@
 //! as formatted text (see [`crate::emit::text`]).
 
 use crate::emit::callability::{callability, Callability};
-use crate::emit::literals::{float, i18n, price, price_parts, string};
+use crate::emit::literals::{float, i18n, price, price_parts, string, translations};
 use crate::emit::models::TypeGroup;
 use crate::emit::shared::{Kind, Shared};
 use crate::emit::text::{Text, Written};
@@ -255,15 +255,7 @@ fn compact_row(t: &mut Text, model: &Model, shared: &Shared<'_>) -> Written {
     });
     t.str(&model.id).push(", ");
     t.str(&model.label.en_us).push(", ");
-    if model.label.others.is_empty() {
-        t.push("rt::ENGLISH_ONLY");
-    } else {
-        t.push("&");
-        t.list(&model.label.others, |t, (code, text)| {
-            t.push("(").str(code).push(", ").str(text).push(")");
-            Ok(())
-        })?;
-    }
+    translations(t, &model.label.others)?;
     t.push(", catalog::ModelType::")
         .push(model.model_type.variant_name())
         .push(", ");
