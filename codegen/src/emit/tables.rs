@@ -430,3 +430,82 @@ fn rule_row(t: &mut Text, rule: &ParameterRule) -> Written {
         })
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{I18n, ModelType};
+
+    fn embedding(context_size: Option<u32>) -> Model {
+        Model {
+            id: "e-1".into(),
+            rust_ident: "E1".into(),
+            label: I18n {
+                en_us: "E 1".into(),
+                others: vec![("zh_Hans".into(), "嵌入".into())],
+            },
+            model_type: ModelType::TextEmbedding,
+            features: vec![],
+            fetch_from: ConfigurateMethod::PredefinedModel,
+            properties: ModelProperties {
+                context_size,
+                max_chunks: Some(16),
+                ..ModelProperties::default()
+            },
+            parameter_rules: vec![],
+            pricing: Some(Pricing {
+                input: "0.02".into(),
+                output: None,
+                unit: "0.000001".into(),
+                currency: "USD".into(),
+            }),
+            deprecated: false,
+            source: "p/text_embedding/e-1.yaml".into(),
+        }
+    }
+
+    fn row(model: &Model) -> String {
+        let shared = Shared::plan([model]);
+        let mut t = Text::new(0);
+        model_row(&mut t, model, &shared).unwrap();
+        t.into_string()
+    }
+
+    #[test]
+    fn common_rows_are_one_call() {
+        assert_eq!(
+            row(&embedding(Some(8192))),
+            "rt::input_priced_model(\"e-1\", \"E 1\", &[(\"zh_Hans\", \"嵌入\")], \
+             catalog::ModelType::TextEmbedding, super::FEATURES_0, rt::NO_MODE, 8192, 16, \
+             super::RULES_1, false, \"p/text_embedding/e-1.yaml\", (\"0.02\", 2, 2), \
+             (\"0.000001\", 1, 6), \"USD\")"
+        );
+    }
+
+    #[test]
+    fn other_rows_are_written_in_full() {
+        // 0 means "not declared" to the row constructors, so a declared 0 is spelled out.
+        let zero = row(&embedding(Some(0)));
+        assert!(zero.starts_with("catalog::ModelInfo {"), "{zero}");
+        assert!(zero.contains("context_size: Some(0u32)"), "{zero}");
+
+        let mut speech = embedding(None);
+        speech.properties = ModelProperties {
+            file_upload_limit: Some(25),
+            ..ModelProperties::default()
+        };
+        let speech = row(&speech);
+        assert!(
+            speech.contains("file_upload_limit: Some(25u32)"),
+            "{speech}"
+        );
+
+        let mut remote = embedding(Some(8192));
+        remote.fetch_from = ConfigurateMethod::FetchFromRemote;
+        let remote = row(&remote);
+        assert!(
+            remote.contains("catalog::ConfigurateMethod::FetchFromRemote"),
+            "{remote}"
+        );
+    }
+}
