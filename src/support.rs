@@ -1,13 +1,14 @@
 //! Helpers the generated provider modules call, kept here so the generated code stays small.
 //! Public only for generated code (as `modelrt::__private`); not part of the API.
 
-use modelrt_runtime::catalog::{I18n, ModelInfo, ModelProperties};
-use serde_json::{Map, Value};
+use modelrt_runtime::catalog::{I18n, ModelProperties};
 
 mod credentials;
+mod params;
 mod rows;
 
 pub use credentials::{credential_fields, CredentialFields};
+pub use params::ParamsJson;
 pub use rows::*;
 
 /// A text declared in English only (most labels): one short call instead of a struct literal.
@@ -35,39 +36,6 @@ pub const NO_PROPERTIES: ModelProperties = ModelProperties {
     max_workers: None,
     max_characters_per_chunk: None,
 };
-
-/// A field of a generated params struct, as the JSON value it is sent as.
-pub trait ParamValue {
-    /// The value, or `None` when the field is not set.
-    fn to_json(&self) -> Option<Value>;
-}
-
-impl<T: Clone + Into<Value>> ParamValue for Option<T> {
-    fn to_json(&self) -> Option<Value> {
-        self.clone().map(Into::into)
-    }
-}
-
-/// The set fields of a params struct as the JSON object `validate_params` takes: each under
-/// the wire name `model` declares for it, else the first of its names (which validation then
-/// drops as unknown). One call with a table of fields, so a generated `to_json` is one
-/// expression rather than a statement per field.
-pub fn params_json(model: &ModelInfo, fields: &[(&[&str], &dyn ParamValue)]) -> Map<String, Value> {
-    let mut map = Map::new();
-    for (wire_names, field) in fields {
-        let Some(value) = field.to_json() else {
-            continue;
-        };
-        let name = wire_names
-            .iter()
-            .find(|name| model.parameter_rules.iter().any(|r| r.name == **name))
-            .or(wire_names.first());
-        if let Some(name) = name {
-            map.insert((*name).to_owned(), value);
-        }
-    }
-    map
-}
 
 /// The entry of `all` whose name (`name_of`) is `name`: `from_id` of model enums and
 /// `from_wire` of wire enums, as one generic function rather than a closure per enum.

@@ -202,24 +202,29 @@ pub fn params_struct(
         };
         quote!(#doc_attrs pub #field: Option<#ty>)
     });
-    let entries = fields.iter().map(|f| {
+    // Each field as a plain value through the method of its kind on `__private::ParamsJson`.
+    let json_fields = fields.iter().map(|f| {
         let field = ident(&f.name);
-        let wire = &f.wire_names;
-        match &f.kind {
+        let (method, value) = match &f.kind {
+            Kind::Int => (quote!(int), quote!(self.#field)),
+            Kind::Float => (quote!(float), quote!(self.#field)),
+            Kind::Bool => (quote!(boolean), quote!(self.#field)),
+            Kind::Str => (quote!(text), quote!(self.#field.as_deref())),
             Kind::Choice(e) => {
                 let e = ident(e);
-                quote!((&[#(#wire),*], &self.#field.map(#e::as_str)))
+                (quote!(text), quote!(self.#field.map(#e::as_str)))
             }
-            _ => quote!((&[#(#wire),*], &self.#field)),
-        }
+        };
+        let wire_name = match f.wire_names.as_slice() {
+            [name] => quote!(#name),
+            names => quote!(json.wire_name(&[#(#names),*])),
+        };
+        quote!(json.#method(#wire_name, #value);)
     });
     let derives = if fields.iter().any(|f| f.kind == Kind::Float) {
         quote!(#[derive(Debug, Clone, Default, PartialEq)])
     } else {
         quote!(#[derive(Debug, Clone, Default, PartialEq, Eq)])
-    };
-    let body = quote! {
-        ::modelrt::__private::params_json(model.info(), &[#(#entries),*])
     };
     quote! {
         #struct_doc
@@ -230,7 +235,9 @@ pub fn params_struct(
             /// The set fields as the JSON object `validate_params` takes, each under the wire
             /// name `model` declares for it (the first name when `model` declares none).
             pub fn to_json(&self, model: #model_enum) -> ::modelrt::__private::serde_json::Map<String, ::modelrt::__private::serde_json::Value> {
-                #body
+                let mut json = ::modelrt::__private::ParamsJson::new(model.info());
+                #(#json_fields)*
+                json.into_map()
             }
 
             /// Validates the set fields against `model`'s parameter rules, exactly as JSON
