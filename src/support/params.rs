@@ -24,7 +24,7 @@ impl ParamsJson {
 
     /// Of a field that several models name differently, the name `model` declares, else the
     /// first (which validation then drops as unknown).
-    pub fn wire_name(&self, names: &'static [&'static str]) -> &'static str {
+    pub fn wire_name(&self, names: &[&'static str]) -> &'static str {
         let declared = |name: &&&str| self.model.parameter_rules.iter().any(|r| r.name == **name);
         names
             .iter()
@@ -69,52 +69,25 @@ impl ParamsJson {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use modelrt_runtime::catalog::{
-        ConfigurateMethod, I18n, ModelType, ParameterRule, ParameterType,
-    };
-
-    /// A model declaring one parameter, `topK`.
-    static MODEL: ModelInfo = ModelInfo {
-        id: "m",
-        label: I18n {
-            en_us: "m",
-            others: &[],
-        },
-        model_type: ModelType::Llm,
-        features: &[],
-        fetch_from: ConfigurateMethod::PredefinedModel,
-        properties: crate::support::NO_PROPERTIES,
-        parameter_rules: &[ParameterRule {
-            name: "topK",
-            use_template: None,
-            label: I18n {
-                en_us: "Top K",
-                others: &[],
-            },
-            param_type: ParameterType::Int,
-            help: None,
-            required: false,
-            default: None,
-            min: None,
-            max: None,
-            precision: None,
-            options: &[],
-        }],
-        pricing: None,
-        deprecated: false,
-        source: "p/llm/m.yaml",
-    };
 
     #[test]
     fn set_fields_go_under_the_name_the_model_declares() {
-        let mut json = ParamsJson::new(&MODEL);
-        json.float("temperature", Some(0.5));
-        json.int("seed", None);
-        json.int(json.wire_name(&["top_k", "topK"]), Some(3));
-        json.text(json.wire_name(&["stop", "stop_sequences"]), Some("x"));
+        // Any model of the tree with a parameter will do.
+        let model = crate::providers::ALL
+            .iter()
+            .flat_map(|provider| provider.models)
+            .find(|model| !model.parameter_rules.is_empty())
+            .expect("the bundled tree has a model with parameters");
+        let declared = model.parameter_rules[0].name;
+        let mut json = ParamsJson::new(model);
+        json.float("undeclared_a", Some(0.5));
+        json.int("undeclared_b", None);
+        json.int(json.wire_name(&["not_its_name", declared]), Some(3));
+        json.text(json.wire_name(&["first", "second"]), Some("x"));
         let object = Value::Object(json.into_map());
-        // `seed` is unset; `stop` is declared under neither name, so it keeps the first.
-        let expected = serde_json::json!({"temperature": 0.5, "topK": 3, "stop": "x"});
+        // The unset field is left out; a field declared under neither name keeps the first.
+        let mut expected = serde_json::json!({"undeclared_a": 0.5, "first": "x"});
+        expected[declared] = serde_json::json!(3);
         assert_eq!(object, expected);
     }
 }
