@@ -1,6 +1,7 @@
 //! The generated code for a small fixture tree on disk, loaded by the loader: two providers,
 //! one customizable with `__model_type` conditions, a deprecated model, select/switch
-//! credentials, parameters with options, and a model id starting with a digit.
+//! credentials, parameters with options, a model id starting with a digit, and a model named
+//! like a type its markers module imports (`yes`).
 
 use std::path::PathBuf;
 
