@@ -2,6 +2,7 @@
 //! declares under `extra.modelrt.protocol`.
 
 pub mod anthropic;
+pub mod bedrock;
 pub mod cohere;
 mod llm_events;
 mod media;
@@ -75,6 +76,15 @@ pub static PROTOCOLS: &[ProtocolSet] = &[
         llm: None,
         text_embedding: Some(&cohere::COHERE),
         rerank: Some(&cohere::COHERE),
+        tts: None,
+        speech2text: None,
+        moderation: None,
+    },
+    ProtocolSet {
+        name: bedrock::PROTOCOL_NAME,
+        llm: Some(&bedrock::BEDROCK),
+        text_embedding: Some(&bedrock::BEDROCK),
+        rerank: None,
         tts: None,
         speech2text: None,
         moderation: None,
