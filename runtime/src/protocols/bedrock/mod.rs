@@ -17,7 +17,6 @@ mod error;
 mod eventstream;
 mod sigv4;
 
-pub use endpoint::{ACCESS_KEY_ID, REGION, SECRET_ACCESS_KEY, SESSION_TOKEN};
 pub use error::parse_error_body;
 
 use crate::embedding::{EmbeddingRequest, EmbeddingResponse};
