@@ -141,7 +141,9 @@ fn assert_signed(request: &Request, session_token: Option<&str>) {
         .unwrap()
         .into_parts();
     assert_eq!(authorization, format!("{prefix}{signature}"));
-    assert!(instructions.headers().any(|(n, v)| n == "x-amz-date" && v == date));
+    assert!(instructions
+        .headers()
+        .any(|(n, v)| n == "x-amz-date" && v == date));
 }
 
 async fn answer_with(server: &MockServer, route: &str, answer: ResponseTemplate) {
@@ -168,12 +170,18 @@ fn usage(input: u64, output: u64) -> Value {
 /// One event frame as Bedrock sends it.
 fn event_frame(event_type: &'static str, payload: &Value) -> Vec<u8> {
     let frame = Frame::new(payload.to_string().into_bytes())
-        .add_header(Header::new(":event-type", HeaderValue::String(event_type.into())))
+        .add_header(Header::new(
+            ":event-type",
+            HeaderValue::String(event_type.into()),
+        ))
         .add_header(Header::new(
             ":content-type",
             HeaderValue::String("application/json".into()),
         ))
-        .add_header(Header::new(":message-type", HeaderValue::String("event".into())));
+        .add_header(Header::new(
+            ":message-type",
+            HeaderValue::String("event".into()),
+        ));
     let mut bytes = Vec::new();
     write_message_to(&frame, &mut bytes).unwrap();
     bytes
@@ -204,7 +212,10 @@ fn stream_answer(frames: &[Vec<u8>]) -> ResponseTemplate {
 }
 
 fn message_start() -> Vec<u8> {
-    event_frame("messageStart", &json!({"p": "abcdefghij", "role": "assistant"}))
+    event_frame(
+        "messageStart",
+        &json!({"p": "abcdefghij", "role": "assistant"}),
+    )
 }
 
 fn text_delta(index: u32, text: &str) -> Vec<u8> {
@@ -215,7 +226,10 @@ fn text_delta(index: u32, text: &str) -> Vec<u8> {
 }
 
 fn block_stop(index: u32) -> Vec<u8> {
-    event_frame("contentBlockStop", &json!({"contentBlockIndex": index, "p": "ab"}))
+    event_frame(
+        "contentBlockStop",
+        &json!({"contentBlockIndex": index, "p": "ab"}),
+    )
 }
 
 fn message_stop(reason: &str) -> Vec<u8> {
@@ -370,7 +384,11 @@ async fn tools_are_declared_called_and_answered() {
         Message::tool("tooluse_1", "Elemental Hotel"),
     ];
     let request = LlmRequest::new(history)
-        .with_tools(vec![Tool::new("top_song", "The most popular song", schema.clone())])
+        .with_tools(vec![Tool::new(
+            "top_song",
+            "The most popular song",
+            schema.clone(),
+        )])
         .with_tool_choice(ToolChoice::Required);
     let answer = BEDROCK.invoke(fx.ctx(), request).await.expect("answer");
     assert_eq!(answer.finish_reason, Some(FinishReason::ToolCalls));
@@ -481,8 +499,10 @@ async fn text_stream_with_cache_usage() {
             text_delta(0, ", world"),
             block_stop(0),
             message_stop("end_turn"),
-            metadata(json!({"inputTokens": 5, "outputTokens": 4, "totalTokens": 2109,
-                            "cacheReadInputTokens": 2048, "cacheWriteInputTokens": 52})),
+            metadata(
+                json!({"inputTokens": 5, "outputTokens": 4, "totalTokens": 2109,
+                            "cacheReadInputTokens": 2048, "cacheWriteInputTokens": 52}),
+            ),
         ]),
     )
     .await;
@@ -492,7 +512,10 @@ async fn text_stream_with_cache_usage() {
     let answer = accumulate(&chunks);
     assert_eq!(answer.content, "Hello, world");
     assert_eq!(answer.finish_reason, Some(FinishReason::Stop));
-    let usage = chunks.last().and_then(|c| c.usage.clone()).expect("usage last");
+    let usage = chunks
+        .last()
+        .and_then(|c| c.usage.clone())
+        .expect("usage last");
     assert_eq!((usage.prompt_tokens, usage.completion_tokens), (2105, 4));
     assert_eq!(usage.cached_prompt_tokens, Some(2048));
     assert_eq!(usage.cache_creation_tokens, Some(52));
@@ -543,8 +566,10 @@ async fn streamed_tool_input_fragments_are_reassembled_across_split_frames() {
         .collect();
     let base = raw_server("HTTP/1.1 200 OK", pieces, false).await;
     let fx = bedrock(&base);
-    let request = LlmRequest::new(vec![Message::user("Most popular song on WZPZ?")])
-        .with_tools(vec![Tool::new("top_song", "The most popular song", json!({}))]);
+    let request =
+        LlmRequest::new(vec![Message::user("Most popular song on WZPZ?")]).with_tools(vec![
+            Tool::new("top_song", "The most popular song", json!({})),
+        ]);
     let (chunks, error) = collect(&fx, request).await;
     assert!(error.is_none(), "{error:?}");
     let answer = accumulate(&chunks);
@@ -655,7 +680,11 @@ async fn a_stream_without_metadata_is_cut() {
     answer_with(
         &server,
         "converse-stream",
-        stream_answer(&[message_start(), text_delta(0, "Hi"), message_stop("end_turn")]),
+        stream_answer(&[
+            message_start(),
+            text_delta(0, "Hi"),
+            message_stop("end_turn"),
+        ]),
     )
     .await;
     let fx = bedrock(&server.uri());
@@ -679,14 +708,62 @@ fn aws_error(status: u16, error_type: &str, message: &str) -> ResponseTemplate {
 #[tokio::test]
 async fn error_types_of_every_status_class_are_mapped() {
     let cases = [
-        (400, "ValidationException", "Malformed input request, please reformat your input and try again.", ErrorKind::BadRequest, 1),
-        (400, "ValidationException", "Input is too long for requested model.", ErrorKind::ContextWindowExceeded, 1),
-        (403, "AccessDeniedException", "You don't have access to the model with the specified model ID.", ErrorKind::Authorization, 1),
-        (404, "ResourceNotFoundException", "Could not resolve the foundation model from the provided model identifier.", ErrorKind::ModelNotFound, 1),
-        (429, "ThrottlingException", "Too many requests, please wait before trying again.", ErrorKind::RateLimit, 3),
-        (429, "ModelNotReadyException", "Model is not ready for inference.", ErrorKind::ServerUnavailable, 3),
-        (500, "InternalServerException", "Internal server error", ErrorKind::ServerUnavailable, 3),
-        (503, "ServiceUnavailableException", "Bedrock is unable to process your request.", ErrorKind::ServerUnavailable, 3),
+        (
+            400,
+            "ValidationException",
+            "Malformed input request, please reformat your input and try again.",
+            ErrorKind::BadRequest,
+            1,
+        ),
+        (
+            400,
+            "ValidationException",
+            "Input is too long for requested model.",
+            ErrorKind::ContextWindowExceeded,
+            1,
+        ),
+        (
+            403,
+            "AccessDeniedException",
+            "You don't have access to the model with the specified model ID.",
+            ErrorKind::Authorization,
+            1,
+        ),
+        (
+            404,
+            "ResourceNotFoundException",
+            "Could not resolve the foundation model from the provided model identifier.",
+            ErrorKind::ModelNotFound,
+            1,
+        ),
+        (
+            429,
+            "ThrottlingException",
+            "Too many requests, please wait before trying again.",
+            ErrorKind::RateLimit,
+            3,
+        ),
+        (
+            429,
+            "ModelNotReadyException",
+            "Model is not ready for inference.",
+            ErrorKind::ServerUnavailable,
+            3,
+        ),
+        (
+            500,
+            "InternalServerException",
+            "Internal server error",
+            ErrorKind::ServerUnavailable,
+            3,
+        ),
+        (
+            503,
+            "ServiceUnavailableException",
+            "Bedrock is unable to process your request.",
+            ErrorKind::ServerUnavailable,
+            3,
+        ),
     ];
     for (status, error_type, message, kind, attempts) in cases {
         let server = MockServer::start().await;
@@ -712,7 +789,8 @@ async fn throttling_honours_retry_after_and_errors_before_a_stream_are_mapped() 
     answer_with(
         &server,
         "converse-stream",
-        aws_error(429, "ThrottlingException", "Too many requests").insert_header("retry-after", "1"),
+        aws_error(429, "ThrottlingException", "Too many requests")
+            .insert_header("retry-after", "1"),
     )
     .await;
     let mut fx = bedrock(&server.uri());
@@ -733,7 +811,12 @@ async fn throttling_honours_retry_after_and_errors_before_a_stream_are_mapped() 
 async fn an_error_echoing_the_key_id_or_token_never_shows_them() {
     let server = MockServer::start().await;
     let echo = format!("The security token {SESSION_TOKEN} for {API_KEY} is invalid.");
-    answer_with(&server, "converse", aws_error(403, "UnrecognizedClientException", &echo)).await;
+    answer_with(
+        &server,
+        "converse",
+        aws_error(403, "UnrecognizedClientException", &echo),
+    )
+    .await;
     let mut fx = bedrock(&server.uri());
     fx.credentials.insert(
         "aws_session_token",
@@ -745,7 +828,10 @@ async fn an_error_echoing_the_key_id_or_token_never_shows_them() {
         .expect_err("an error");
     assert_eq!(error.kind(), ErrorKind::Authorization);
     let shown = format!("{error} {error:?} {}", error.body().unwrap_or_default());
-    assert!(!shown.contains(SESSION_TOKEN) && !shown.contains(SECRET_KEY), "{shown}");
+    assert!(
+        !shown.contains(SESSION_TOKEN) && !shown.contains(SECRET_KEY),
+        "{shown}"
+    );
     assert_no_key(&error);
 }
 
@@ -754,10 +840,8 @@ async fn missing_credentials_fail_before_any_request() {
     let server = MockServer::start().await;
     let mut fx = bedrock(&server.uri());
     fx.credentials = Default::default();
-    fx.credentials.insert(
-        "bedrock_endpoint_url",
-        CredentialValue::Text(server.uri()),
-    );
+    fx.credentials
+        .insert("bedrock_endpoint_url", CredentialValue::Text(server.uri()));
     let error = BEDROCK
         .invoke(fx.ctx(), LlmRequest::new(vec![Message::user("Hi")]))
         .await

@@ -9,8 +9,8 @@ use crate::catalog::DefaultValue;
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::{HttpCall, HttpRequest};
 use crate::llm::{
-    strip_fence, with_usage, LlmChunk, LlmRequest, LlmResponse, LlmStream, Message,
-    ResponseFormat, UsageBasis,
+    strip_fence, with_usage, LlmChunk, LlmRequest, LlmResponse, LlmStream, Message, ResponseFormat,
+    UsageBasis,
 };
 use crate::params::ValidatedParams;
 use crate::protocol::CallContext;

@@ -117,7 +117,9 @@ pub fn response_from_wire(answer: ConverseResponse) -> (LlmResponse, Option<Usag
         if let Some(tool) = block.tool_use {
             let position = response.tool_calls.len();
             response.tool_calls.push(ToolCall {
-                id: tool.tool_use_id.unwrap_or_else(|| format!("call_{position}")),
+                id: tool
+                    .tool_use_id
+                    .unwrap_or_else(|| format!("call_{position}")),
                 name: tool.name.unwrap_or_default(),
                 arguments: input_text(tool.input),
             });
@@ -341,7 +343,9 @@ mod tests {
     fn metadata_completes_the_stream() {
         let mut decoder = StreamDecoder::new();
         assert_eq!(
-            decoder.decode(r#"{"messageStart":{"role":"assistant"}}"#).unwrap(),
+            decoder
+                .decode(r#"{"messageStart":{"role":"assistant"}}"#)
+                .unwrap(),
             None
         );
         assert!(!decoder.is_complete());

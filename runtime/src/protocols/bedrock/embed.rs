@@ -181,7 +181,10 @@ mod tests {
 
     #[test]
     fn families_are_told_apart_by_model_id() {
-        assert_eq!(Family::of("amazon.titan-embed-text-v2:0"), Some(Family::Titan));
+        assert_eq!(
+            Family::of("amazon.titan-embed-text-v2:0"),
+            Some(Family::Titan)
+        );
         assert_eq!(Family::of("cohere.embed-english-v3"), Some(Family::Cohere));
         assert_eq!(Family::of("us.cohere.embed-v4:0"), Some(Family::Cohere));
         assert_eq!(Family::of("anthropic.claude-3-haiku-20240307-v1:0"), None);

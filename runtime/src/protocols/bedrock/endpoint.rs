@@ -81,7 +81,8 @@ impl<'a> Target<'a> {
             base_url: endpoint.base_url.replace(REGION_PLACEHOLDER, region),
             headers: endpoint.headers,
             credentials: AwsCredentials {
-                access_key_id: secret(ACCESS_KEY_ID).ok_or_else(|| missing(provider, ACCESS_KEY_ID))?,
+                access_key_id: secret(ACCESS_KEY_ID)
+                    .ok_or_else(|| missing(provider, ACCESS_KEY_ID))?,
                 secret_access_key: secret(SECRET_ACCESS_KEY)
                     .ok_or_else(|| missing(provider, SECRET_ACCESS_KEY))?,
                 session_token: secret(SESSION_TOKEN),

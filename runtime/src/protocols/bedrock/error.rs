@@ -110,7 +110,8 @@ pub fn with_error_type(error: Error) -> Error {
 
 /// The error an exception frame of a stream reports (the HTTP status was 200).
 pub fn exception(error_type: &str, payload: &str) -> Error {
-    let message = message_of(payload).unwrap_or_else(|| format!("the stream reported {error_type}"));
+    let message =
+        message_of(payload).unwrap_or_else(|| format!("the stream reported {error_type}"));
     let kind = kind_of(error_type, &message).unwrap_or(ErrorKind::ServerUnavailable);
     Error::new(kind, message)
         .with_code(error_type)
@@ -125,13 +126,37 @@ mod tests {
     #[test]
     fn error_types_map_to_kinds() {
         let cases = [
-            ("ThrottlingException", "Too many requests", ErrorKind::RateLimit),
-            ("AccessDeniedException", "no access", ErrorKind::Authorization),
-            ("ResourceNotFoundException", "Model not found", ErrorKind::ModelNotFound),
-            ("ModelNotReadyException", "not ready", ErrorKind::ServerUnavailable),
-            ("ServiceUnavailableException", "busy", ErrorKind::ServerUnavailable),
+            (
+                "ThrottlingException",
+                "Too many requests",
+                ErrorKind::RateLimit,
+            ),
+            (
+                "AccessDeniedException",
+                "no access",
+                ErrorKind::Authorization,
+            ),
+            (
+                "ResourceNotFoundException",
+                "Model not found",
+                ErrorKind::ModelNotFound,
+            ),
+            (
+                "ModelNotReadyException",
+                "not ready",
+                ErrorKind::ServerUnavailable,
+            ),
+            (
+                "ServiceUnavailableException",
+                "busy",
+                ErrorKind::ServerUnavailable,
+            ),
             ("ServiceQuotaExceededException", "quota", ErrorKind::Quota),
-            ("ValidationException", "Malformed input request", ErrorKind::BadRequest),
+            (
+                "ValidationException",
+                "Malformed input request",
+                ErrorKind::BadRequest,
+            ),
             (
                 "ValidationException:http://internal.amazon.com/coral/com.amazon.bedrock/",
                 "Input is too long for requested model.",

@@ -74,7 +74,10 @@ fn frame_to_event(message: &Message) -> Result<Option<SseEvent>> {
         "error" => {
             let code = header(message, ":error-code").unwrap_or("error");
             let text = header(message, ":error-message").unwrap_or(payload);
-            Err(exception(code, &serde_json::json!({"message": text}).to_string()))
+            Err(exception(
+                code,
+                &serde_json::json!({"message": text}).to_string(),
+            ))
         }
         other => Err(invalid(format!(
             "unexpected message type `{other}` in the event stream"

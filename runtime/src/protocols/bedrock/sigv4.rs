@@ -89,9 +89,7 @@ pub fn sign_request(
         SignableBody::Bytes(body),
     )
     .map_err(signing_error)?;
-    let (instructions, _signature) = sign(signable, &params)
-        .map_err(signing_error)?
-        .into_parts();
+    let (instructions, _signature) = sign(signable, &params).map_err(signing_error)?.into_parts();
     let added: Vec<(String, String)> = instructions
         .headers()
         .map(|(name, value)| (name.to_owned(), value.to_owned()))
@@ -191,7 +189,10 @@ mod tests {
             suite_time(),
         )
         .unwrap();
-        assert_eq!(header(&request, "x-amz-security-token"), "session-token-value");
+        assert_eq!(
+            header(&request, "x-amz-security-token"),
+            "session-token-value"
+        );
         assert!(request.headers["x-amz-security-token"].is_sensitive());
         let authorization = header(&request, "authorization");
         assert!(authorization.starts_with(
