@@ -512,10 +512,7 @@ async fn text_stream_with_cache_usage() {
     let answer = accumulate(&chunks);
     assert_eq!(answer.content, "Hello, world");
     assert_eq!(answer.finish_reason, Some(FinishReason::Stop));
-    let usage = chunks
-        .last()
-        .and_then(|c| c.usage.clone())
-        .expect("usage last");
+    let usage = chunks.last().and_then(|c| c.usage).expect("usage last");
     assert_eq!((usage.prompt_tokens, usage.completion_tokens), (2105, 4));
     assert_eq!(usage.cached_prompt_tokens, Some(2048));
     assert_eq!(usage.cache_creation_tokens, Some(52));
