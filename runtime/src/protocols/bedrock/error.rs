@@ -31,6 +31,11 @@ const CONTEXT_WINDOW_MESSAGES: &[&str] = &[
     "maximum context",
 ];
 
+fn mentions_context_window(message: &str) -> bool {
+    let message = message.to_ascii_lowercase();
+    CONTEXT_WINDOW_MESSAGES.iter().any(|m| message.contains(m))
+}
+
 /// The kind an error type (and, for validation errors, its message) means. The type is
 /// matched without its namespace suffix (`ThrottlingException:http://...`) and without
 /// regard to case, as HTTP answers and streams spell it differently.
@@ -56,14 +61,10 @@ fn kind_of(error_type: &str, message: &str) -> Option<ErrorKind> {
         | "internalserverexception"
         | "modelstreamerrorexception"
         | "modelerrorexception" => ErrorKind::ServerUnavailable,
-        "validationexception" => {
-            let message = message.to_ascii_lowercase();
-            if CONTEXT_WINDOW_MESSAGES.iter().any(|m| message.contains(m)) {
-                ErrorKind::ContextWindowExceeded
-            } else {
-                ErrorKind::BadRequest
-            }
+        "validationexception" if mentions_context_window(message) => {
+            ErrorKind::ContextWindowExceeded
         }
+        "validationexception" => ErrorKind::BadRequest,
         _ => return None,
     })
 }
@@ -85,8 +86,8 @@ pub fn parse_error_body(_status: u16, body: &str) -> ProviderErrorBody {
     let message = message_of(body);
     let kind = message
         .as_deref()
-        .and_then(|m| kind_of("ValidationException", m))
-        .filter(|kind| *kind == ErrorKind::ContextWindowExceeded);
+        .filter(|m| mentions_context_window(m))
+        .map(|_| ErrorKind::ContextWindowExceeded);
     ProviderErrorBody {
         message,
         code: None,
