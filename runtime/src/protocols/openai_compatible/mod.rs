@@ -19,7 +19,7 @@ mod speech2text;
 mod tts;
 
 pub use config::Dialect;
-pub use decode::{error_value, parse_error_body};
+pub use decode::parse_error_body;
 
 use crate::embedding::{EmbeddingRequest, EmbeddingResponse};
 use crate::error::Result;
@@ -45,27 +45,25 @@ pub struct OpenAiCompatible {
     dialect: Dialect,
 }
 
-impl OpenAiCompatible {
-    /// The protocol speaking `dialect`.
-    pub const fn with_dialect(dialect: Dialect) -> Self {
-        OpenAiCompatible { dialect }
-    }
-}
-
 /// The protocol, for registries that hold `&'static dyn` protocol traits.
 pub static OPENAI_COMPATIBLE: OpenAiCompatible = OpenAiCompatible::with_dialect(Dialect::OpenAi);
 
 /// The key of a model's `extra.modelrt` naming the OpenAI API it is called through:
 /// `chat-completions` (the default) or `responses` (docs/provider-extra.md).
-pub const API_KEY: &str = "api";
+pub const API_EXTRA_KEY: &str = "api";
 
-/// The value of [`API_KEY`] for models called through the Responses API.
+/// The value of [`API_EXTRA_KEY`] for models called through the Responses API.
 pub const RESPONSES_API: &str = "responses";
 
 impl OpenAiCompatible {
+    /// The protocol speaking `dialect`.
+    pub const fn with_dialect(dialect: Dialect) -> Self {
+        OpenAiCompatible { dialect }
+    }
+
     /// The Responses API, when `ctx`'s model is declared to be called through it.
     fn responses(&self, ctx: &CallContext<'_>) -> Option<&'static dyn LlmProtocol> {
-        let declared = ctx.model.info.and_then(|info| info.extra(API_KEY));
+        let declared = ctx.model.info.and_then(|info| info.extra(API_EXTRA_KEY));
         (self.dialect == Dialect::OpenAi && declared == Some(RESPONSES_API))
             .then_some(&OPENAI_RESPONSES as &'static dyn LlmProtocol)
     }
