@@ -290,6 +290,8 @@ pub struct Model {
     pub pricing: Option<Pricing>,
     /// Deprecated.
     pub deprecated: bool,
+    /// `extra.modelrt`, flattened to dotted keys with scalar values, sorted by key.
+    pub extra_modelrt: Vec<(String, String)>,
     /// Source file, relative to the providers root, `/`-separated.
     pub source: String,
 }

@@ -373,11 +373,19 @@ pub struct ModelInfo {
     pub pricing: Option<Pricing>,
     /// Deprecated models are hidden from listings but still callable.
     pub deprecated: bool,
+    /// Settings under the model's `extra.modelrt`, as `(key, value)` pairs with dotted keys
+    /// (e.g. `api: responses`, docs/provider-extra.md).
+    pub extra: &'static [(&'static str, &'static str)],
     /// The YAML file it was declared in, relative to the providers directory.
     pub source: &'static str,
 }
 
 impl ModelInfo {
+    /// A value under the model's `extra.modelrt` (dotted key).
+    pub fn extra(&self, key: &str) -> Option<&'static str> {
+        self.extra.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+    }
+
     /// Whether the model declares `feature`.
     pub fn has_feature(&self, feature: ModelFeature) -> bool {
         self.features.contains(&feature)

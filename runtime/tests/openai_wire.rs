@@ -860,6 +860,7 @@ static PRICED: ModelInfo = ModelInfo {
         currency: "USD",
     }),
     deprecated: false,
+    extra: &[],
     source: "test",
 };
 

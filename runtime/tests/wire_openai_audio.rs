@@ -40,6 +40,7 @@ fn model(
         parameter_rules: &[],
         pricing: None,
         deprecated: false,
+        extra: &[],
         source: "test",
     }))
 }

@@ -71,6 +71,7 @@ macro_rules! row_constructor {
                 parameter_rules,
                 pricing: $pricing,
                 deprecated,
+                extra: &[],
                 source,
             }
         }

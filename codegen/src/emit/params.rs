@@ -302,6 +302,7 @@ mod tests {
             parameter_rules: rules,
             pricing: None,
             deprecated: false,
+            extra_modelrt: vec![],
             source: format!("p/llm/{id}.yaml"),
         }
     }

@@ -152,6 +152,7 @@ mod tests {
             parameter_rules: vec![],
             pricing: None,
             deprecated: false,
+            extra_modelrt: vec![],
             source: format!("p/llm/{id}.yaml"),
         }
     }

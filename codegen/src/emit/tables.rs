@@ -112,13 +112,7 @@ fn provider_fields(t: &mut Text, provider: &Provider) -> Written {
         t.push("&").push(MODELS);
         Ok(())
     })?;
-    t.field("extra", |t| {
-        t.push("&");
-        t.array(&provider.extra_modelrt, |t, (key, value)| {
-            t.push("(").str(key).push(", ").str(value).push(")");
-            Ok(())
-        })
-    })?;
+    t.field("extra", |t| extra(t, &provider.extra_modelrt))?;
     t.field("callability", |t| {
         match callability(provider) {
             Callability::Protocol(p) => t.push("catalog::Callability::Protocol(").str(p).push(")"),
@@ -222,12 +216,23 @@ fn full_row(t: &mut Text, model: &Model, shared: &Shared<'_>) -> Written {
             t.display(model.deprecated);
             Ok(())
         })?;
+        t.field("extra", |t| extra(t, &model.extra_modelrt))?;
         t.field("source", |t| string(t, &model.source))
     })
 }
 
+/// `extra.modelrt` as a slice of `(key, value)` pairs.
+fn extra(t: &mut Text, pairs: &[(String, String)]) -> Written {
+    t.push("&");
+    t.array(pairs, |t, (key, value)| {
+        t.push("(").str(key).push(", ").str(value).push(")");
+        Ok(())
+    })
+}
+
 /// Whether `model`'s row can be the call `rt::model(..)` or its priced forms: a predefined
-/// model whose properties are at most mode and nonzero context size and max chunks.
+/// model without `extra.modelrt` whose properties are at most mode and nonzero context size
+/// and max chunks.
 fn fits_compact_row(model: &Model) -> bool {
     let p = &model.properties;
     let within = ModelProperties {
@@ -237,6 +242,7 @@ fn fits_compact_row(model: &Model) -> bool {
         ..ModelProperties::default()
     };
     model.fetch_from == ConfigurateMethod::PredefinedModel
+        && model.extra_modelrt.is_empty()
         && *p == within
         && p.context_size != Some(0)
         && p.max_chunks != Some(0)
@@ -460,6 +466,7 @@ mod tests {
                 currency: "USD".into(),
             }),
             deprecated: false,
+            extra_modelrt: vec![],
             source: "p/text_embedding/e-1.yaml".into(),
         }
     }
@@ -506,6 +513,14 @@ mod tests {
         assert!(
             remote.contains("catalog::ConfigurateMethod::FetchFromRemote"),
             "{remote}"
+        );
+
+        let mut responses = embedding(Some(8192));
+        responses.extra_modelrt = vec![("api".into(), "responses".into())];
+        let responses = row(&responses);
+        assert!(
+            responses.contains("extra: &[(\"api\", \"responses\")]"),
+            "{responses}"
         );
     }
 }

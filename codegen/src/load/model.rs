@@ -6,6 +6,7 @@ use rust_decimal::Decimal;
 
 use crate::ir::{ConfigurateMethod, Model, ModelFeature, ModelType, Pricing};
 
+use super::extra::modelrt_extra;
 use super::fields::{self, Fields};
 use super::params;
 use super::properties::properties;
@@ -94,6 +95,10 @@ pub fn model(root: &Node, source: &str, types: TypeSource, r: &mut Report) -> Op
         .collect();
     let pricing = f.get("pricing").and_then(|n| pricing(n, "pricing", r));
     let deprecated = f.boolean("deprecated", r).unwrap_or(false);
+    let extra_modelrt = f
+        .get("extra")
+        .map(|n| modelrt_extra(n, "extra", r))
+        .unwrap_or_default();
     f.finish(r);
 
     let id = id?;
@@ -110,6 +115,7 @@ pub fn model(root: &Node, source: &str, types: TypeSource, r: &mut Report) -> Op
         parameter_rules: rules.into_iter().collect::<Option<Vec<_>>>()?,
         pricing,
         deprecated,
+        extra_modelrt,
         source: source.to_string(),
         id,
     })
@@ -205,6 +211,24 @@ pricing: {input: '2.50', output: 10, unit: '0.000001', currency: USD}\n";
             ("2.50", Some("10"), "0.000001")
         );
         assert!(!m.deprecated);
+        assert!(m.extra_modelrt.is_empty());
+    }
+
+    #[test]
+    fn extra_modelrt_is_kept_and_other_runtimes_extras_ignored() {
+        let text =
+            format!("{GOOD}extra:\n  python: {{source: m.py}}\n  modelrt: {{api: responses}}\n");
+        let (m, out) = load(&text, TypeSource::Folder(ModelType::Llm));
+        assert!(out.is_empty(), "{out:?}");
+        assert_eq!(
+            m.unwrap().extra_modelrt,
+            vec![("api".to_owned(), "responses".to_owned())]
+        );
+        let (_, out) = load(
+            &format!("{GOOD}extra: [1]\n"),
+            TypeSource::Folder(ModelType::Llm),
+        );
+        assert_eq!(out[0].key, "extra");
     }
 
     #[test]

@@ -2,12 +2,14 @@
 //! declares under `extra.modelrt.protocol`.
 
 pub mod anthropic;
+pub mod azure_openai;
 pub mod bedrock;
 pub mod cohere;
 mod llm_events;
 mod media;
 pub mod ollama;
 pub mod openai_compatible;
+pub mod openai_responses;
 
 use crate::protocol::{
     LlmProtocol, ModerationProtocol, RerankProtocol, Speech2TextProtocol, TextEmbeddingProtocol,
@@ -84,6 +86,24 @@ pub static PROTOCOLS: &[ProtocolSet] = &[
         name: bedrock::PROTOCOL_NAME,
         llm: Some(&bedrock::BEDROCK),
         text_embedding: Some(&bedrock::BEDROCK),
+        rerank: None,
+        tts: None,
+        speech2text: None,
+        moderation: None,
+    },
+    ProtocolSet {
+        name: azure_openai::PROTOCOL_NAME,
+        llm: Some(&azure_openai::AZURE_OPENAI),
+        text_embedding: Some(&azure_openai::AZURE_OPENAI),
+        rerank: None,
+        tts: Some(&azure_openai::AZURE_OPENAI),
+        speech2text: Some(&azure_openai::AZURE_OPENAI),
+        moderation: None,
+    },
+    ProtocolSet {
+        name: openai_responses::PROTOCOL_NAME,
+        llm: Some(&openai_responses::OPENAI_RESPONSES),
+        text_embedding: None,
         rerank: None,
         tts: None,
         speech2text: None,

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use serde_json::json;
 
-use super::config::{Endpoint, LlmSettings};
+use super::config::{Dialect, Endpoint, LlmSettings};
 use super::decode::{
     chunk_from_wire, error_value, parse_error_body, response_from_wire, Completion,
 };
@@ -50,12 +50,13 @@ enum Shape {
 
 fn prepare(
     ctx: &CallContext<'_>,
+    dialect: Dialect,
     settings: LlmSettings,
     mut request: LlmRequest,
     shape: Shape,
 ) -> Result<Prepared> {
     let in_call = |e: Error| e.in_call(ctx.provider.id, ctx.model.id);
-    let endpoint = Endpoint::resolve(&ctx.provider_context()).map_err(in_call)?;
+    let endpoint = Endpoint::for_call(ctx, dialect).map_err(in_call)?;
     let format = match request.response_format.take() {
         Some(format) => Some(format),
         None => ResponseFormat::from_params(ctx.params).map_err(in_call)?,
@@ -128,9 +129,14 @@ async fn complete(prepared: Prepared) -> Result<LlmResponse> {
 }
 
 /// A whole answer.
-pub async fn invoke(ctx: CallContext<'_>, request: LlmRequest) -> Result<LlmResponse> {
+pub async fn invoke(
+    ctx: CallContext<'_>,
+    request: LlmRequest,
+    dialect: Dialect,
+) -> Result<LlmResponse> {
     complete(prepare(
         &ctx,
+        dialect,
         LlmSettings::resolve(&ctx),
         request,
         Shape::Whole,
@@ -164,11 +170,15 @@ fn replay(response: LlmResponse) -> LlmStream {
 }
 
 /// A streamed answer.
-pub async fn stream(ctx: CallContext<'_>, request: LlmRequest) -> Result<LlmStream> {
+pub async fn stream(
+    ctx: CallContext<'_>,
+    request: LlmRequest,
+    dialect: Dialect,
+) -> Result<LlmStream> {
     let has_tools = !request.tools.is_empty();
     let settings = LlmSettings::resolve(&ctx);
     if has_tools && !settings.stream_tool_calls {
-        return Ok(replay(invoke(ctx, request).await?));
+        return Ok(replay(invoke(ctx, request, dialect).await?));
     }
     let Prepared {
         call,
@@ -176,7 +186,7 @@ pub async fn stream(ctx: CallContext<'_>, request: LlmRequest) -> Result<LlmStre
         settings,
         format,
         basis,
-    } = prepare(&ctx, settings, request, Shape::Streamed)?;
+    } = prepare(&ctx, dialect, settings, request, Shape::Streamed)?;
     let (provider, model) = (call.provider().to_owned(), call.model().to_owned());
     let cut_error = Error::new(
         ErrorKind::Connection,
@@ -218,7 +228,7 @@ pub async fn stream(ctx: CallContext<'_>, request: LlmRequest) -> Result<LlmStre
 }
 
 /// A minimal real call: a five-token answer to "ping", without the call's parameters.
-pub async fn validate_credentials(ctx: CallContext<'_>) -> Result<()> {
+pub async fn validate_credentials(ctx: CallContext<'_>, dialect: Dialect) -> Result<()> {
     let params = ValidatedParams::default();
     let probe = CallContext {
         params: &params,
@@ -227,6 +237,7 @@ pub async fn validate_credentials(ctx: CallContext<'_>) -> Result<()> {
     let request = LlmRequest::new(vec![Message::user("ping")]);
     complete(prepare(
         &probe,
+        dialect,
         LlmSettings::resolve(&probe),
         request,
         Shape::Probe,

@@ -19,8 +19,44 @@ use crate::catalog::{LlmMode, ModelFeature};
 use crate::error::{ErrorKind, Result};
 use crate::http::HttpRequest;
 use crate::protocol::{CallContext, ProviderContext};
+use crate::protocols::azure_openai;
 use crate::secret::Secret;
 use crate::sse::Framing;
+
+/// Which layout of the API a provider serves: where paths go and how the key is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Dialect {
+    /// OpenAI's: `{base_url}/{path}`, the key as `Authorization: Bearer`.
+    #[default]
+    OpenAi,
+    /// Azure OpenAI's: deployment routes with `api-version`, the key as `api-key`
+    /// (see [`azure_openai`]).
+    Azure,
+}
+
+/// Where a request's path goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    /// `{base_url}/{path}`.
+    Direct,
+    /// `{base_url}/openai/deployments/{deployment}/{path}?api-version={api_version}`
+    /// (Azure OpenAI).
+    Deployment {
+        /// The deployment name (the model name given at run time).
+        deployment: String,
+        /// The `api-version` query value.
+        api_version: String,
+    },
+}
+
+/// How the API key is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyHeader {
+    /// `Authorization: Bearer <key>`.
+    Bearer,
+    /// `api-key: <key>` (Azure OpenAI).
+    ApiKey,
+}
 
 /// How tools are sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,6 +98,10 @@ pub struct Endpoint<'a> {
     /// Extra headers: fixed ones from `extra.modelrt.headers.<Name>`, then those whose value
     /// is a non-empty credential named by `extra.modelrt.header_variables.<Name>`.
     pub headers: Vec<(&'static str, &'a str)>,
+    /// Where paths go.
+    pub route: Route,
+    /// How the key is sent.
+    pub key_header: KeyHeader,
 }
 
 /// Whether `model` is an OpenAI reasoning model (which takes `max_completion_tokens`).
@@ -153,7 +193,18 @@ impl<'a> Endpoint<'a> {
             base_url,
             api_key,
             headers: fixed.chain(from_credentials).collect(),
+            route: Route::Direct,
+            key_header: KeyHeader::Bearer,
         })
+    }
+
+    /// Resolves the endpoint of `ctx`'s model in `dialect` (Azure routes name the model's
+    /// deployment).
+    pub fn for_call(ctx: &CallContext<'a>, dialect: Dialect) -> Result<Self> {
+        match dialect {
+            Dialect::OpenAi => Self::resolve(&ctx.provider_context()),
+            Dialect::Azure => azure_openai::endpoint(ctx),
+        }
     }
 
     /// `request` with the auth and extra headers added.
@@ -162,15 +213,26 @@ impl<'a> Endpoint<'a> {
         for (name, value) in &self.headers {
             request = request.header(name, value)?;
         }
-        match self.api_key {
-            Some(key) => request.bearer(key),
-            None => Ok(request),
+        match (self.api_key, self.key_header) {
+            (Some(key), KeyHeader::Bearer) => request.bearer(key),
+            (Some(key), KeyHeader::ApiKey) => request.secret_header("api-key", "", key),
+            (None, _) => Ok(request),
         }
     }
 
     /// The full URL of `path` (e.g. `chat/completions`).
     pub fn url(&self, path: &str) -> String {
-        format!("{}/{}", self.base_url, path.trim_start_matches('/'))
+        let path = path.trim_start_matches('/');
+        match &self.route {
+            Route::Direct => format!("{}/{path}", self.base_url),
+            Route::Deployment {
+                deployment,
+                api_version,
+            } => format!(
+                "{}/openai/deployments/{deployment}/{path}?api-version={api_version}",
+                self.base_url
+            ),
+        }
     }
 }
 
@@ -239,7 +301,10 @@ impl LlmSettings {
             {
                 TokenLimitField::MaxCompletionTokens
             }
-            _ if is_reasoning_model(&wire_model) => TokenLimitField::MaxCompletionTokens,
+            // Azure names deployments freely; its form says which model a deployment serves.
+            _ if is_reasoning_model(ctx.credential("base_model_name").unwrap_or(&wire_model)) => {
+                TokenLimitField::MaxCompletionTokens
+            }
             _ => TokenLimitField::MaxTokens,
         };
         LlmSettings {

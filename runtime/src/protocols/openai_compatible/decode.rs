@@ -8,6 +8,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqA
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::error::ErrorKind;
 use crate::http::{decode_json_with, ProviderErrorBody};
 use crate::llm::{FinishReason, LlmChunk, LlmResponse, ToolCall, ToolCallDelta};
 use crate::usage::Usage;
@@ -552,10 +553,12 @@ pub fn error_value(value: &Value) -> ProviderErrorBody {
         Some(Value::String(code)) if !code.is_empty() => Some(code.clone()),
         _ => text(error.get("type")),
     };
+    // Azure OpenAI's code for a deployment (its model name) that does not exist.
+    let kind = (code.as_deref() == Some("DeploymentNotFound")).then_some(ErrorKind::ModelNotFound);
     ProviderErrorBody {
         message,
         code,
-        kind: None,
+        kind,
     }
 }
 

@@ -4,7 +4,7 @@ use serde::de::IgnoredAny;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use super::config::Endpoint;
+use super::config::{Dialect, Endpoint};
 use super::decode::parse_error_body;
 use crate::embedding::{embed_in_batches, EmbeddingRequest, EmbeddingResponse};
 use crate::error::{Error, ErrorKind, Result};
@@ -116,9 +116,13 @@ async fn embed_batch(
 }
 
 /// Embeds every text, `max_chunks` per request.
-pub async fn embed(ctx: CallContext<'_>, request: EmbeddingRequest) -> Result<EmbeddingResponse> {
+pub async fn embed(
+    ctx: CallContext<'_>,
+    request: EmbeddingRequest,
+    dialect: Dialect,
+) -> Result<EmbeddingResponse> {
     let in_call = |e: Error| e.in_call(ctx.provider.id, ctx.model.id);
-    let endpoint = Endpoint::resolve(&ctx.provider_context()).map_err(in_call)?;
+    let endpoint = Endpoint::for_call(&ctx, dialect).map_err(in_call)?;
     let wire_model = ctx
         .credential("endpoint_model_name")
         .unwrap_or(ctx.model.id);

@@ -3,7 +3,9 @@
 //!
 //! One value, [`OPENAI_COMPATIBLE`], serves every provider that speaks it; what differs between
 //! them (base URL, key, headers, server quirks) comes from the provider's `extra.modelrt`
-//! settings and the call's credentials (see [`config`]).
+//! settings and the call's credentials (see [`config`]). A model whose YAML says
+//! `extra.modelrt.api: responses` is called through the Responses API instead
+//! ([`crate::protocols::openai_responses`]), with the same endpoint and key.
 
 mod chat;
 pub mod config;
@@ -16,6 +18,7 @@ mod rerank;
 mod speech2text;
 mod tts;
 
+pub use config::Dialect;
 pub use decode::parse_error_body;
 
 use crate::embedding::{EmbeddingRequest, EmbeddingResponse};
@@ -27,6 +30,7 @@ use crate::protocol::{
     TextEmbeddingProtocol,
 };
 use crate::protocol::{ModerationProtocol, Speech2TextProtocol, TtsProtocol};
+use crate::protocols::openai_responses::OPENAI_RESPONSES;
 use crate::rerank::{RerankRequest, RerankResponse};
 use crate::speech2text::{Transcription, TranscriptionRequest};
 use crate::tts::{AudioStream, TtsRequest};
@@ -34,12 +38,36 @@ use crate::tts::{AudioStream, TtsRequest};
 /// The protocol's name under `extra.modelrt.protocol`.
 pub const PROTOCOL_NAME: &str = "openai-compatible";
 
-/// The OpenAI-compatible protocol (stateless; use [`OPENAI_COMPATIBLE`]).
+/// The OpenAI-compatible protocol in one [`Dialect`] (stateless; use [`OPENAI_COMPATIBLE`],
+/// or [`crate::protocols::azure_openai::AZURE_OPENAI`] for Azure's layout).
 #[derive(Debug, Clone, Copy, Default)]
-pub struct OpenAiCompatible;
+pub struct OpenAiCompatible {
+    dialect: Dialect,
+}
 
 /// The protocol, for registries that hold `&'static dyn` protocol traits.
-pub static OPENAI_COMPATIBLE: OpenAiCompatible = OpenAiCompatible;
+pub static OPENAI_COMPATIBLE: OpenAiCompatible = OpenAiCompatible::with_dialect(Dialect::OpenAi);
+
+/// The key of a model's `extra.modelrt` naming the OpenAI API it is called through:
+/// `chat-completions` (the default) or `responses` (docs/provider-extra.md).
+pub const API_EXTRA_KEY: &str = "api";
+
+/// The value of [`API_EXTRA_KEY`] for models called through the Responses API.
+pub const RESPONSES_API: &str = "responses";
+
+impl OpenAiCompatible {
+    /// The protocol speaking `dialect`.
+    pub const fn with_dialect(dialect: Dialect) -> Self {
+        OpenAiCompatible { dialect }
+    }
+
+    /// The Responses API, when `ctx`'s model is declared to be called through it.
+    fn responses(&self, ctx: &CallContext<'_>) -> Option<&'static dyn LlmProtocol> {
+        let declared = ctx.model.info.and_then(|info| info.extra(API_EXTRA_KEY));
+        (self.dialect == Dialect::OpenAi && declared == Some(RESPONSES_API))
+            .then_some(&OPENAI_RESPONSES as &'static dyn LlmProtocol)
+    }
+}
 
 impl LlmProtocol for OpenAiCompatible {
     fn invoke<'a>(
@@ -47,7 +75,10 @@ impl LlmProtocol for OpenAiCompatible {
         ctx: CallContext<'a>,
         request: LlmRequest,
     ) -> BoxFuture<'a, Result<LlmResponse>> {
-        Box::pin(chat::invoke(ctx, request))
+        match self.responses(&ctx) {
+            Some(responses) => responses.invoke(ctx, request),
+            None => Box::pin(chat::invoke(ctx, request, self.dialect)),
+        }
     }
 
     fn stream<'a>(
@@ -55,11 +86,17 @@ impl LlmProtocol for OpenAiCompatible {
         ctx: CallContext<'a>,
         request: LlmRequest,
     ) -> BoxFuture<'a, Result<LlmStream>> {
-        Box::pin(chat::stream(ctx, request))
+        match self.responses(&ctx) {
+            Some(responses) => responses.stream(ctx, request),
+            None => Box::pin(chat::stream(ctx, request, self.dialect)),
+        }
     }
 
     fn validate_credentials<'a>(&'a self, ctx: CallContext<'a>) -> BoxFuture<'a, Result<()>> {
-        Box::pin(chat::validate_credentials(ctx))
+        match self.responses(&ctx) {
+            Some(responses) => responses.validate_credentials(ctx),
+            None => Box::pin(chat::validate_credentials(ctx, self.dialect)),
+        }
     }
 
     fn remote_models<'a>(
@@ -76,7 +113,7 @@ impl TextEmbeddingProtocol for OpenAiCompatible {
         ctx: CallContext<'a>,
         request: EmbeddingRequest,
     ) -> BoxFuture<'a, Result<EmbeddingResponse>> {
-        Box::pin(embedding::embed(ctx, request))
+        Box::pin(embedding::embed(ctx, request, self.dialect))
     }
 
     fn remote_models<'a>(
@@ -106,7 +143,7 @@ impl TtsProtocol for OpenAiCompatible {
         ctx: CallContext<'a>,
         request: TtsRequest,
     ) -> BoxFuture<'a, Result<AudioStream>> {
-        Box::pin(tts::synthesize(ctx, request))
+        Box::pin(tts::synthesize(ctx, request, self.dialect))
     }
 
     /// Speaks one word and reads the audio to the end.
@@ -117,7 +154,7 @@ impl TtsProtocol for OpenAiCompatible {
                 text: "ping".to_owned(),
                 ..TtsRequest::default()
             };
-            let audio = tts::synthesize(ctx, request).await?;
+            let audio = tts::synthesize(ctx, request, self.dialect).await?;
             audio.try_for_each(|_| async { Ok(()) }).await
         })
     }
@@ -129,11 +166,11 @@ impl Speech2TextProtocol for OpenAiCompatible {
         ctx: CallContext<'a>,
         request: TranscriptionRequest,
     ) -> BoxFuture<'a, Result<Transcription>> {
-        Box::pin(speech2text::transcribe(ctx, request))
+        Box::pin(speech2text::transcribe(ctx, request, self.dialect))
     }
 
     fn validate_credentials<'a>(&'a self, ctx: CallContext<'a>) -> BoxFuture<'a, Result<()>> {
-        Box::pin(speech2text::validate_credentials(ctx))
+        Box::pin(speech2text::validate_credentials(ctx, self.dialect))
     }
 }
 

@@ -2,7 +2,7 @@
 
 use serde::Deserialize;
 
-use super::config::Endpoint;
+use super::config::{Dialect, Endpoint, Route};
 use super::decode::parse_error_body;
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::{Body, HttpRequest, Method};
@@ -153,10 +153,11 @@ fn response_format(model: &str) -> &'static str {
 pub async fn transcribe(
     ctx: CallContext<'_>,
     request: TranscriptionRequest,
+    dialect: Dialect,
 ) -> Result<Transcription> {
     let in_call = |e: Error| e.in_call(ctx.provider.id, ctx.model.id);
     check_file(&ctx, &request).map_err(in_call)?;
-    let endpoint = Endpoint::resolve(&ctx.provider_context()).map_err(in_call)?;
+    let endpoint = Endpoint::for_call(&ctx, dialect).map_err(in_call)?;
     let mut form = Multipart::new(&request.audio);
     let content_type = request
         .mime_type
@@ -192,14 +193,21 @@ pub async fn transcribe(
 }
 
 /// Checks the key and the model without sending audio: `GET /models/{model}`.
-pub async fn validate_credentials(ctx: CallContext<'_>) -> Result<()> {
+pub async fn validate_credentials(ctx: CallContext<'_>, dialect: Dialect) -> Result<()> {
     let in_call = |e: Error| e.in_call(ctx.provider.id, ctx.model.id);
-    let endpoint = Endpoint::resolve(&ctx.provider_context()).map_err(in_call)?;
-    let request = endpoint
-        .request(HttpRequest::get(
-            endpoint.url(&format!("models/{}", ctx.model.id)),
-        ))
-        .map_err(in_call)?;
+    let endpoint = Endpoint::for_call(&ctx, dialect).map_err(in_call)?;
+    let url = match &endpoint.route {
+        Route::Direct => endpoint.url(&format!("models/{}", ctx.model.id)),
+        // Azure's data plane looks up no single deployment; listing the resource's models
+        // checks the endpoint, the key and the API version.
+        Route::Deployment { api_version, .. } => {
+            format!(
+                "{}/openai/models?api-version={api_version}",
+                endpoint.base_url
+            )
+        }
+    };
+    let request = endpoint.request(HttpRequest::get(url)).map_err(in_call)?;
     ctx.http_call(parse_error_body)
         .send(&request)
         .await

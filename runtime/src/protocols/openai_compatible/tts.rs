@@ -6,7 +6,7 @@
 use futures::StreamExt;
 use serde_json::{json, Map, Value};
 
-use super::config::Endpoint;
+use super::config::{Dialect, Endpoint};
 use super::decode::parse_error_body;
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::{ByteStream, HttpRequest};
@@ -78,7 +78,11 @@ fn voice(ctx: &CallContext<'_>, requested: Option<String>) -> Result<String> {
 
 /// Synthesizes `request.text`. The first segment is requested before this returns, so a
 /// rejected call fails here; later segments are requested as the stream reaches them.
-pub async fn synthesize(ctx: CallContext<'_>, request: TtsRequest) -> Result<AudioStream> {
+pub async fn synthesize(
+    ctx: CallContext<'_>,
+    request: TtsRequest,
+    dialect: Dialect,
+) -> Result<AudioStream> {
     let in_call = |e: Error| e.in_call(ctx.provider.id, ctx.model.id);
     if request.text.trim().is_empty() {
         return Err(in_call(invalid("there is no text to speak")));
@@ -94,7 +98,7 @@ pub async fn synthesize(ctx: CallContext<'_>, request: TtsRequest) -> Result<Aud
         .and_then(|p| p.word_limit)
         .and_then(|w| usize::try_from(w).ok())
         .unwrap_or(DEFAULT_SEGMENT_CHARS);
-    let endpoint = Endpoint::resolve(&ctx.provider_context()).map_err(in_call)?;
+    let endpoint = Endpoint::for_call(&ctx, dialect).map_err(in_call)?;
     let mut requests = Vec::new();
     for segment in split_text(&request.text, limit) {
         let mut body = Map::new();
