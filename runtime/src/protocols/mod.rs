@@ -3,10 +3,12 @@
 
 pub mod anthropic;
 pub mod cohere;
+pub mod gemini;
 mod llm_events;
 mod media;
 pub mod ollama;
 pub mod openai_compatible;
+pub mod vertex_ai;
 
 use crate::protocol::{
     LlmProtocol, ModerationProtocol, RerankProtocol, Speech2TextProtocol, TextEmbeddingProtocol,
@@ -75,6 +77,24 @@ pub static PROTOCOLS: &[ProtocolSet] = &[
         llm: None,
         text_embedding: Some(&cohere::COHERE),
         rerank: Some(&cohere::COHERE),
+        tts: None,
+        speech2text: None,
+        moderation: None,
+    },
+    ProtocolSet {
+        name: gemini::PROTOCOL_NAME,
+        llm: Some(&gemini::GEMINI),
+        text_embedding: Some(&gemini::GEMINI),
+        rerank: None,
+        tts: None,
+        speech2text: None,
+        moderation: None,
+    },
+    ProtocolSet {
+        name: vertex_ai::PROTOCOL_NAME,
+        llm: Some(&vertex_ai::VERTEX_AI),
+        text_embedding: Some(&vertex_ai::VERTEX_AI),
+        rerank: None,
         tts: None,
         speech2text: None,
         moderation: None,

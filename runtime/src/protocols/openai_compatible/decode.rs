@@ -556,6 +556,7 @@ pub fn error_value(value: &Value) -> ProviderErrorBody {
         message,
         code,
         kind: None,
+        retry_after: None,
     }
 }
 
