@@ -18,7 +18,8 @@ use modelrt_runtime::llm::{
     StreamAccumulator, Tool, ToolCall, ToolChoice,
 };
 use modelrt_runtime::protocol::{LlmProtocol, TextEmbeddingProtocol};
-use modelrt_runtime::protocols::{by_name, gemini::GEMINI};
+use modelrt_runtime::protocols::by_name;
+use modelrt_runtime::protocols::gemini::{self, GEMINI};
 use modelrt_runtime::Error;
 use protocols_support::{assert_no_key, body, fixture, header, only_request, params, requests};
 use serde_json::{json, Value};
@@ -701,6 +702,46 @@ async fn credential_check_is_a_one_token_call_without_params() {
         body(&only_request(&server).await),
         json!({"contents": [{"role": "user", "parts": [{"text": "ping"}]}],
                "generationConfig": {"maxOutputTokens": 1}})
+    );
+}
+
+#[tokio::test]
+async fn count_tokens_sends_the_whole_request_wrapped() {
+    let server = MockServer::builder().start().await;
+    answer_with(
+        &server,
+        "/v1beta/models/gemini-2.5-flash:countTokens",
+        ResponseTemplate::new(200).set_body_json(json!({
+            "totalTokens": 31,
+            "promptTokensDetails": [{"modality": "TEXT", "tokenCount": 31}]
+        })),
+    )
+    .await;
+    let fx = google(&server.uri(), MODEL);
+    let request = LlmRequest::new(vec![
+        Message::system("Be brief."),
+        Message::user("The quick brown fox jumps over the lazy dog."),
+    ])
+    .with_tools(vec![weather_tool()]);
+    let count = gemini::count_tokens(fx.ctx(), &request)
+        .await
+        .expect("a count");
+    assert_eq!(count, 31);
+    let sent = only_request(&server).await;
+    assert_eq!(header(&sent, "x-goog-api-key"), Some(API_KEY));
+    assert_eq!(
+        body(&sent),
+        json!({"generateContentRequest": {
+            "model": "models/gemini-2.5-flash",
+            "contents": [{"role": "user", "parts": [{"text": "The quick brown fox jumps over the lazy dog."}]}],
+            "systemInstruction": {"parts": [{"text": "Be brief."}]},
+            "tools": [{"functionDeclarations": [{
+                "name": "get_weather",
+                "description": "Current weather of a city",
+                "parametersJsonSchema": {"type": "object", "properties": {"city": {"type": "string"}},
+                                         "required": ["city"], "additionalProperties": false}
+            }]}]
+        }})
     );
 }
 

@@ -13,9 +13,12 @@ use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use modelrt_runtime::credentials::CredentialValue;
 use modelrt_runtime::embedding::{EmbeddingInputType, EmbeddingRequest};
 use modelrt_runtime::error::ErrorKind;
-use modelrt_runtime::llm::{FinishReason, LlmRequest, Message, StreamAccumulator};
+use modelrt_runtime::llm::{
+    FinishReason, LlmRequest, Message, StreamAccumulator, Tool, ToolChoice,
+};
 use modelrt_runtime::protocol::{LlmProtocol, TextEmbeddingProtocol};
-use modelrt_runtime::protocols::{by_name, vertex_ai::VERTEX_AI};
+use modelrt_runtime::protocols::by_name;
+use modelrt_runtime::protocols::vertex_ai::{self, VERTEX_AI};
 use modelrt_runtime::secret::Secret;
 use modelrt_runtime::Error;
 use protocols_support::{body, fixture, header, requests};
@@ -305,6 +308,41 @@ async fn embeddings_go_through_predict_with_their_token_counts() {
             {"content": "What is life?", "task_type": "RETRIEVAL_DOCUMENT"},
             {"content": "Why?", "task_type": "RETRIEVAL_DOCUMENT"}
         ]})
+    );
+}
+
+#[tokio::test]
+async fn count_tokens_sends_the_request_fields_flat() {
+    let server = MockServer::builder().start().await;
+    token_endpoint(&server).await;
+    let route = format!("{MODEL_PATH}:countTokens");
+    answer_with(
+        &server,
+        &route,
+        ResponseTemplate::new(200)
+            .set_body_json(json!({"totalTokens": 14, "totalBillableCharacters": 44})),
+    )
+    .await;
+    let fx = vertex(&server.uri(), MODEL, "us-central1");
+    let noop = Tool::new("noop", "Does nothing", json!({"type": "object"}));
+    let request = LlmRequest::new(vec![Message::user("Count these tokens, please.")])
+        .with_tools(vec![noop])
+        .with_tool_choice(ToolChoice::None);
+    let count = vertex_ai::count_tokens(fx.ctx(), &request)
+        .await
+        .expect("a count");
+    assert_eq!(count, 14);
+    let sent = sent_to(&requests(&server).await, &route);
+    assert_eq!(
+        header(&sent[0], "authorization"),
+        Some(format!("Bearer {TOKEN}").as_str())
+    );
+    assert_eq!(
+        body(&sent[0]),
+        json!({"contents": [{"role": "user", "parts": [{"text": "Count these tokens, please."}]}],
+               "tools": [{"functionDeclarations": [{"name": "noop", "description": "Does nothing",
+                                                     "parametersJsonSchema": {"type": "object"}}]}]}),
+        "Vertex's countTokens takes no toolConfig"
     );
 }
 

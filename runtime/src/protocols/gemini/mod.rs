@@ -1,5 +1,5 @@
 //! The Google Gemini API (`models/{model}:generateContent`, `:streamGenerateContent?alt=sse`,
-//! `:batchEmbedContents`), keyed with `x-goog-api-key`.
+//! `:countTokens`, `:batchEmbedContents`), keyed with `x-goog-api-key`.
 //!
 //! System instruction apart from the turns; text, inline media (`inlineData`) and URLs
 //! (`fileData`); function declarations with JSON Schema parameters, function calls and their
@@ -12,6 +12,7 @@
 //! its own addresses.
 
 pub(crate) mod chat;
+pub(crate) mod count;
 mod decode;
 pub(crate) mod embed;
 mod encode;
@@ -27,6 +28,13 @@ use crate::protocol::{BoxFuture, CallContext, LlmProtocol, TextEmbeddingProtocol
 
 /// The protocol's name under `extra.modelrt.protocol`.
 pub const PROTOCOL_NAME: &str = "gemini";
+
+/// The tokens the model counts in `request`'s prompt (`:countTokens`, one request).
+pub async fn count_tokens(ctx: CallContext<'_>, request: &LlmRequest) -> Result<u64> {
+    let model = endpoint::model_path(&ctx)?;
+    let endpoint = endpoint::gemini(&ctx)?;
+    count::count_tokens(ctx, &endpoint, &model, request, count::CountShape::Wrapped).await
+}
 
 /// The Gemini API protocol (stateless; use [`GEMINI`]).
 #[derive(Debug, Clone, Copy, Default)]

@@ -15,7 +15,8 @@ use crate::embedding::{EmbeddingRequest, EmbeddingResponse};
 use crate::error::Result;
 use crate::llm::{LlmRequest, LlmResponse, LlmStream};
 use crate::protocol::{BoxFuture, CallContext, LlmProtocol, TextEmbeddingProtocol};
-use crate::protocols::gemini::chat;
+use crate::protocols::gemini::count::{self, CountShape};
+use crate::protocols::gemini::{chat, endpoint::model_path};
 
 /// The protocol's name under `extra.modelrt.protocol`.
 pub const PROTOCOL_NAME: &str = "vertex-ai";
@@ -26,6 +27,13 @@ pub const PROJECT_VARIABLE: &str = "vertex_project_id";
 pub const LOCATION_VARIABLE: &str = "vertex_location";
 /// The credential holding the service-account key.
 pub const SERVICE_ACCOUNT_VARIABLE: &str = "vertex_service_account_key";
+
+/// The tokens the model counts in `request`'s prompt (`:countTokens`, one request).
+pub async fn count_tokens(ctx: CallContext<'_>, request: &LlmRequest) -> Result<u64> {
+    let model = model_path(&ctx)?;
+    let endpoint = endpoint::resolve(&ctx).await?;
+    count::count_tokens(ctx, &endpoint, &model, request, CountShape::Flat).await
+}
 
 /// The Vertex AI protocol (stateless apart from the process-wide token cache; use
 /// [`VERTEX_AI`]).
