@@ -76,7 +76,7 @@ pub fn model_path(ctx: &CallContext<'_>) -> Result<String> {
 }
 
 /// Extra headers of the provider's `extra.modelrt` settings, owned.
-pub fn owned_headers(endpoint: &Endpoint<'_>) -> Vec<(String, String)> {
+fn owned_headers(endpoint: &Endpoint<'_>) -> Vec<(String, String)> {
     endpoint
         .headers
         .iter()
