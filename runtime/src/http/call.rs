@@ -3,7 +3,7 @@
 use std::collections::VecDeque;
 use std::pin::Pin;
 use std::task::{Context, Poll};
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use futures::Stream;
 use reqwest::header::HeaderMap;
@@ -27,6 +27,9 @@ pub struct ProviderErrorBody {
     pub code: Option<String>,
     /// A kind the protocol knows better than the status (`None`: decided by [`classify`]).
     pub kind: Option<ErrorKind>,
+    /// How long the body asks the caller to wait (for APIs that say it in the body rather
+    /// than in `retry-after`); a `retry-after` header wins.
+    pub retry_after: Option<Duration>,
 }
 
 /// Parses a provider's error body; given the HTTP status and the body text.
@@ -379,7 +382,7 @@ impl HttpCall {
         if let Some(code) = parsed.code {
             error = error.with_code(code);
         }
-        if let Some(delay) = retry_after(headers, SystemTime::now()) {
+        if let Some(delay) = retry_after(headers, SystemTime::now()).or(parsed.retry_after) {
             error = error.with_retry_after(delay);
         }
         error

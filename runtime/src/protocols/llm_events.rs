@@ -15,6 +15,12 @@ pub(crate) trait ChunkDecoder: Send + 'static {
 
     /// Whether the end-of-answer marker was seen.
     fn is_complete(&self) -> bool;
+
+    /// A further chunk of the last event, for protocols whose one event may hold several
+    /// (delivered before the next event is read).
+    fn pending(&mut self) -> Option<LlmChunk> {
+        None
+    }
 }
 
 struct State<D> {
@@ -44,6 +50,9 @@ pub(crate) fn chunk_stream<D: ChunkDecoder>(
     Box::pin(futures::stream::unfold(state, |mut state| async move {
         if state.finished {
             return None;
+        }
+        if let Some(chunk) = state.decoder.pending() {
+            return Some((Ok(chunk), state));
         }
         loop {
             let failure = match state.events.next().await {

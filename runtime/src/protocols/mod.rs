@@ -5,11 +5,14 @@ pub mod anthropic;
 pub mod azure_openai;
 pub mod bedrock;
 pub mod cohere;
+pub mod gemini;
+pub mod gemini;
 mod llm_events;
 mod media;
 pub mod ollama;
 pub mod openai_compatible;
 pub mod openai_responses;
+pub mod vertex_ai;
 
 use crate::protocol::{
     LlmProtocol, ModerationProtocol, RerankProtocol, Speech2TextProtocol, TextEmbeddingProtocol,
@@ -104,6 +107,24 @@ pub static PROTOCOLS: &[ProtocolSet] = &[
         name: openai_responses::PROTOCOL_NAME,
         llm: Some(&openai_responses::OPENAI_RESPONSES),
         text_embedding: None,
+        rerank: None,
+        tts: None,
+        speech2text: None,
+        moderation: None,
+    },
+    ProtocolSet {
+        name: gemini::PROTOCOL_NAME,
+        llm: Some(&gemini::GEMINI),
+        text_embedding: Some(&gemini::GEMINI),
+        rerank: None,
+        tts: None,
+        speech2text: None,
+        moderation: None,
+    },
+    ProtocolSet {
+        name: vertex_ai::PROTOCOL_NAME,
+        llm: Some(&vertex_ai::VERTEX_AI),
+        text_embedding: Some(&vertex_ai::VERTEX_AI),
         rerank: None,
         tts: None,
         speech2text: None,

@@ -58,6 +58,7 @@ fn parsed(detail: &ErrorDetail) -> ProviderErrorBody {
         message,
         code: detail.kind.clone(),
         kind,
+        retry_after: None,
     }
 }
 

@@ -37,6 +37,7 @@ pub fn parse_error_body(status: u16, body: &str) -> ProviderErrorBody {
         kind: message.as_deref().and_then(|m| kind_of(status, m)),
         message,
         code: None,
+        retry_after: None,
     }
 }
 
@@ -46,6 +47,7 @@ pub fn stream_error(message: &str) -> Error {
         message: Some(message.to_owned()),
         code: None,
         kind: kind_of(200, message),
+        retry_after: None,
     };
     let kind = match classify(200, &parsed) {
         // A failure the server reports mid-answer is its own (e.g. the runner crashed).

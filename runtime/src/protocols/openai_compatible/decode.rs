@@ -559,6 +559,8 @@ pub fn error_value(value: &Value) -> ProviderErrorBody {
         message,
         code,
         kind,
+        kind: None,
+        retry_after: None,
     }
 }
 
