@@ -38,7 +38,7 @@ static OVERLAY: &[(&str, How)] = &[
     ("azure_openai", CatalogOnly("needs the Azure OpenAI protocol (deployment URLs, `api-version`, `api-key`), which this build lacks")),
     ("baichuan", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.baichuan-ai.com/v1"), ("api_key_variable", "api_key")])),
     ("bedrock", CatalogOnly("needs the AWS Bedrock protocol (SigV4, Converse), which this build lacks")),
-    ("chatglm", Protocol(&[("protocol", OPENAI), ("api_key_variable", "api_key"), ("base_url_variable", "api_base"), ("base_url_variable_suffix", "/v1")])),
+    ("chatglm", Protocol(&[("protocol", OPENAI), ("base_url_variable", "api_base"), ("base_url_variable_suffix", "/v1")])),
     ("cohere", Protocol(&[("protocol", "cohere"), ("base_url", "https://api.cohere.com"), ("api_key_variable", "api_key"), ("base_url_variable", "base_url")])),
     ("deepseek", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.deepseek.com/v1"), ("api_key_variable", "api_key"), ("base_url_variable", "endpoint_url")])),
     ("fireworks", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.fireworks.ai/inference/v1"), ("api_key_variable", "fireworks_api_key")])),
