@@ -80,7 +80,7 @@ static OVERLAY: &[(&str, How)] = &[
     ("upstage", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.upstage.ai/v1/solar"), ("api_key_variable", "upstage_api_key")])),
     ("vertex_ai", CatalogOnly("needs the Vertex AI protocol (service-account OAuth2), which this build lacks")),
     ("vessl_ai", Protocol(&[("protocol", OPENAI), ("api_key_variable", "api_key"), ("base_url_variable", "endpoint_url")])),
-    ("volcengine_maas", CatalogOnly("Dify sends each model as its Ark endpoint id from the form and signs with an access key; no protocol for that")),
+    ("volcengine_maas", CatalogOnly("Dify sends each model as the Ark endpoint id from its form, or signs with an access key; no protocol takes either")),
     ("voyage", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.voyageai.com/v1"), ("api_key_variable", "api_key")])),
     ("wenxin", CatalogOnly("Dify's form holds a Baidu API key and secret key, exchanged for an access token; no protocol for that")),
     ("x", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.x.ai/v1"), ("api_key_variable", "api_key"), ("base_url_variable", "endpoint_url")])),
