@@ -43,11 +43,53 @@ fn joined<T: std::fmt::Display>(items: &[T]) -> String {
     texts.join(", ")
 }
 
-fn callability(provider: &ProviderInfo) -> String {
+/// How a provider is called: the protocol and where its settings come from, or why it is not.
+struct Route {
+    /// `yaml`, `overlay` or `rust`; `None` when catalog-only.
+    via: Option<&'static str>,
+    /// The protocol named under `extra.modelrt` (own YAML or the Dify overlay).
+    protocol: Option<&'static str>,
+    /// Why the provider is catalog-only, in one line.
+    reason: Option<&'static str>,
+}
+
+/// Why a catalog-only provider the overlay does not know is not callable.
+const NO_ROUTE: &str =
+    "no `extra.modelrt.protocol`, no Rust beside the YAML and no Dify overlay entry";
+
+fn route(provider: &ProviderInfo) -> Route {
     match provider.callability {
-        Callability::Protocol(name) => name.to_owned(),
-        Callability::RustImpl => "rust".to_owned(),
-        Callability::CatalogOnly => "catalog only".to_owned(),
+        Callability::Protocol(name) => Route {
+            via: Some(match provider.extra("overlay") {
+                Some(_) => "overlay",
+                None => "yaml",
+            }),
+            protocol: Some(name),
+            reason: None,
+        },
+        Callability::RustImpl => Route {
+            via: Some("rust"),
+            protocol: None,
+            reason: None,
+        },
+        Callability::CatalogOnly => Route {
+            via: None,
+            protocol: None,
+            reason: Some(provider.extra("catalog_only_reason").unwrap_or(NO_ROUTE)),
+        },
+    }
+}
+
+/// The PROTOCOL column: `openai-compatible (yaml)`, `rust`, `catalog only: <reason>`.
+fn callability(provider: &ProviderInfo) -> String {
+    match route(provider) {
+        Route {
+            via: Some(via),
+            protocol: Some(protocol),
+            ..
+        } => format!("{protocol} ({via})"),
+        Route { via: Some(via), .. } => via.to_owned(),
+        Route { reason, .. } => format!("catalog only: {}", reason.unwrap_or(NO_ROUTE)),
     }
 }
 
@@ -81,17 +123,17 @@ fn provider_json(p: &ProviderInfo) -> Value {
     let variables = |forms: &[modelrt::runtime::catalog::CredentialForm]| -> Vec<&str> {
         forms.iter().map(|f| f.variable).collect()
     };
+    let route = route(p);
     json!({
         "provider": p.id,
         "label": p.label.en_us,
         "description": p.description.map(|d| d.en_us),
         "model_types": p.supported_model_types.iter().map(|t| t.as_str()).collect::<Vec<_>>(),
         "configurate_methods": p.configurate_methods.iter().map(|m| m.as_str()).collect::<Vec<_>>(),
-        "protocol": match p.callability {
-            Callability::Protocol(name) => Some(name),
-            _ => None,
-        },
-        "callable": !matches!(p.callability, Callability::CatalogOnly),
+        "protocol": route.protocol,
+        "callable": route.via.is_some(),
+        "callable_via": route.via,
+        "catalog_only_reason": route.reason,
         "provider_credentials": variables(p.provider_credentials),
         "model_credentials": p.model_credential_schema.map(|s| variables(s.forms)),
         "models": p.models.len(),

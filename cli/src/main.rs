@@ -21,6 +21,7 @@ mod catalog;
 mod chat;
 mod check;
 mod credentials_cmd;
+mod drift;
 mod failure;
 mod render;
 mod schema;
@@ -54,6 +55,9 @@ enum Command {
         after_help = "Examples:\n  modelrt models --provider openai --type llm\n  modelrt models --provider deepseek --remote --json"
     )]
     Models(catalog::ModelsArgs),
+    /// Maintainer tools for the catalog: `catalog diff --against FILE`.
+    #[command(subcommand)]
+    Catalog(drift::CatalogCommand),
     /// Check credentials: their form, then with a real call to the provider.
     #[command(subcommand)]
     Credentials(credentials_cmd::CredentialsCommand),
@@ -89,6 +93,7 @@ fn main() -> ExitCode {
         Command::Check(args) => return check::run(&args),
         Command::Providers(args) => (args.output.json, catalog::providers(&args)),
         Command::Models(args) => (args.output.json, catalog::models(&args)),
+        Command::Catalog(command) => (command.json(), drift::run(&command)),
         Command::Credentials(command) => (command.json(), credentials_cmd::run(&command)),
         Command::Chat(args) => (args.output.json, chat::run(&args)),
         Command::Embed(args) => (args.output.json, calls::embed(&args)),

@@ -42,6 +42,10 @@ fn providers_json_is_an_array_of_objects() {
         .find(|p| p["provider"] == "openai_api_compatible")
         .unwrap();
     assert_eq!(compatible["protocol"], "openai-compatible");
+    assert_eq!(compatible["callable_via"], "yaml");
+    assert_eq!(compatible["catalog_only_reason"], Value::Null);
+    let callable = list.iter().filter(|p| p["callable"] == true).count();
+    assert!(callable >= 30, "{callable} callable providers");
     assert_eq!(
         compatible["configurate_methods"],
         serde_json::json!(["customizable-model", "fetch-from-remote"])

@@ -119,3 +119,22 @@ fn a_missing_tree_is_an_error_not_a_crash() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).contains("the tree root is not a readable folder"));
 }
+
+#[test]
+fn a_dify_overlay_variable_no_form_declares_is_reported() {
+    let out = modelrt(&["check", &path("dify_overlay")]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains(
+            "warning: the Dify overlay's `api_key_variable` for `tongyi` names \
+             `dashscope_api_key` or `tongyi_api_key`, which neither credential form declares"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("--> tongyi/tongyi.yaml"), "{text}");
+    assert!(
+        text.trim_end().ends_with("0 error(s), 1 warning(s)"),
+        "{text}"
+    );
+}

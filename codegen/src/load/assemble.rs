@@ -8,6 +8,7 @@ use crate::ir::{Model, ModelType, Provider};
 use super::collected::Collected;
 use super::files::Files;
 use super::idents::{model_ident, module_ident};
+use super::overlay;
 use super::position::{self, Entry};
 use super::report::Place;
 
@@ -74,6 +75,8 @@ pub fn provider(files: &mut Files, collected: Collected) -> Provider {
         provider.models.extend(group.into_iter().map(|(m, _)| m));
     }
     provider.rust_files.sort();
+    let source = provider.source.clone();
+    overlay::apply(&mut provider, &mut files.report_rel(&source));
     provider
 }
 

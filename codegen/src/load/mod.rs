@@ -15,6 +15,7 @@ mod glob;
 mod idents;
 mod lint;
 mod model;
+mod overlay;
 mod params;
 mod plugin;
 mod position;

@@ -1,0 +1,81 @@
+//! The Dify protocol overlay on a tree in Dify's core shape, with no `extra.modelrt` anywhere.
+
+use std::path::Path;
+
+use modelrt_codegen::ir::{FormType, Provider};
+use modelrt_codegen::{load, LoadOptions, Loaded, Severity};
+
+fn loaded() -> Loaded {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/dify_overlay");
+    load(&root, &LoadOptions::default())
+}
+
+fn provider<'a>(loaded: &'a Loaded, id: &str) -> &'a Provider {
+    let found = loaded.catalog.providers.iter().find(|p| p.id == id);
+    found.unwrap_or_else(|| panic!("no provider `{id}`"))
+}
+
+fn settings(p: &Provider) -> Vec<String> {
+    let pairs = p.extra_modelrt.iter();
+    pairs.map(|(k, v)| format!("{k}={v}")).collect()
+}
+
+#[test]
+fn a_dify_provider_without_extra_becomes_callable_through_the_overlay() {
+    let loaded = loaded();
+    assert_eq!(
+        settings(provider(&loaded, "yi")),
+        [
+            "api_key_variable=api_key",
+            "base_url=https://api.lingyiwanwu.com/v1",
+            "base_url_variable=endpoint_url",
+            "overlay=dify",
+            "protocol=openai-compatible",
+        ]
+    );
+}
+
+#[test]
+fn an_overlay_variable_the_forms_lack_is_the_only_diagnostic() {
+    let loaded = loaded();
+    let got: Vec<_> = loaded
+        .diagnostics
+        .items
+        .iter()
+        .map(|d| {
+            (
+                d.severity,
+                d.file.as_str(),
+                d.key.as_str(),
+                d.message.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [(
+            Severity::Warning,
+            "tongyi/tongyi.yaml",
+            "provider_credential_schema",
+            "the Dify overlay's `api_key_variable` for `tongyi` names `dashscope_api_key` or \
+             `tongyi_api_key`, which neither credential form declares"
+        )]
+    );
+    // The form the overlay does not name keeps its widget.
+    let tongyi = provider(&loaded, "tongyi");
+    assert_eq!(
+        tongyi.provider_credentials[0].form_type,
+        FormType::TextInput
+    );
+}
+
+#[test]
+fn a_provider_the_overlay_cannot_call_carries_its_reason() {
+    let loaded = loaded();
+    let wenxin = settings(provider(&loaded, "wenxin"));
+    assert_eq!(wenxin.len(), 1);
+    assert!(
+        wenxin[0].starts_with("catalog_only_reason=Dify's form holds a Baidu API key"),
+        "{wenxin:?}"
+    );
+}
