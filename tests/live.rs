@@ -1,12 +1,13 @@
 //! Live calls to the real hosted providers, one test per provider.
 //!
-//! Each test runs only when its key is in the environment (`.env.example` lists them) and
-//! otherwise prints that it was skipped. It makes one small, cheap call through the dynamic
-//! registry: the cheapest non-deprecated chat model of the provider's catalog (or the model
-//! named by `MODELRT_LIVE_<PROVIDER>_MODEL`), a rerank for Cohere.
+//! The tests run only when the crate is built with `MODELRT_LIVE=1` in the environment (the
+//! build script then sets `cfg(modelrt_live)`); otherwise the test runner reports them as
+//! ignored. When they run, each needs its key (`.env.example` lists them): a missing key fails
+//! the test. Each makes one small, cheap call through the dynamic registry: the cheapest
+//! non-deprecated chat model of the provider's catalog (or the model named by
+//! `MODELRT_LIVE_<PROVIDER>_MODEL`), a rerank for Cohere.
 
 use std::collections::HashMap;
-use std::io::Write;
 
 use modelrt::registry::{self, ModelHandle};
 use modelrt::runtime::catalog::{LlmMode, ModelInfo, ModelType, ProviderInfo};
@@ -14,19 +15,15 @@ use modelrt::runtime::llm::{LlmRequest, Message};
 use modelrt::runtime::rerank::RerankRequest;
 use serde_json::json;
 
-/// The key from `env_var`, or `None` after saying the test is skipped.
-fn key_or_skip(test: &str, env_var: &str) -> Option<String> {
+/// The key from `env_var`; a live run without it fails rather than passing unchecked.
+fn live_key(env_var: &str) -> String {
+    assert!(
+        std::env::var("MODELRT_LIVE").is_ok_and(|v| v.trim() == "1"),
+        "live tests call hosted providers and run only with MODELRT_LIVE=1"
+    );
     match std::env::var(env_var) {
-        Ok(key) if !key.trim().is_empty() => Some(key),
-        _ => {
-            // Straight to stderr: the test harness captures `eprintln!` of passing tests,
-            // and a skip must be visible.
-            let _ = writeln!(
-                std::io::stderr(),
-                "SKIPPED {test}: set {env_var} to run this live test"
-            );
-            None
-        }
+        Ok(key) if !key.trim().is_empty() => key,
+        _ => panic!("MODELRT_LIVE=1 but {env_var} is not set: set it (see .env.example)"),
     }
 }
 
@@ -64,9 +61,7 @@ fn cheapest_chat_model(provider: &'static ProviderInfo) -> &'static ModelInfo {
 
 async fn live_chat(provider_id: &str, env_var: &str) {
     let test = format!("live_{provider_id}");
-    let Some(key) = key_or_skip(&test, env_var) else {
-        return;
-    };
+    let key = live_key(env_var);
     let provider = provider(provider_id);
     let model = cheapest_chat_model(provider);
     // A template-name value: it also feeds rules named e.g. `max_completion_tokens`.
@@ -105,6 +100,7 @@ macro_rules! live_chat_tests {
     ($($name:ident: $provider:literal, $env:literal;)+) => {
         $(
             #[tokio::test]
+            #[cfg_attr(not(modelrt_live), ignore = "calls a hosted provider: needs MODELRT_LIVE=1")]
             async fn $name() {
                 live_chat($provider, $env).await;
             }
@@ -126,10 +122,12 @@ live_chat_tests! {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(modelrt_live),
+    ignore = "calls a hosted provider: needs MODELRT_LIVE=1"
+)]
 async fn live_cohere_rerank() {
-    let Some(key) = key_or_skip("live_cohere_rerank", "COHERE_API_KEY") else {
-        return;
-    };
+    let key = live_key("COHERE_API_KEY");
     let provider = provider("cohere");
     let model = provider
         .models_of(ModelType::Rerank)

@@ -83,35 +83,45 @@ pub fn run() {
         Err(message) => writeln!(out, "cargo::error={message}"),
     };
     if let Err(e) = result {
-        // stdout is how we talk to cargo; if it is gone there is no one left to tell.
+        // stdout is how we talk to cargo; when it is gone, only the exit status can fail the
+        // build (a silent success would compile whatever file is left in OUT_DIR).
         let _ = writeln!(io::stderr(), "modelrt build: cannot write to cargo: {e}");
+        std::process::exit(1);
     }
 }
 
-/// Runs the generator for `config`, writing cargo instructions to `out`.
+/// Runs the generator for `config`, writing cargo instructions to `out`. Every problem with
+/// the tree or `OUT_DIR` (including I/O failures) is a `cargo::error` naming the path; `Err`
+/// means only that `out` itself could not be written.
 pub fn run_with(config: &BuildConfig, out: &mut dyn Write) -> io::Result<Outcome> {
     writeln!(out, "cargo::rerun-if-env-changed={PROVIDERS_DIR_VAR}")?;
     writeln!(out, "cargo::rerun-if-env-changed={STRICT_VAR}")?;
     let tree = config.tree();
     writeln!(out, "cargo::rerun-if-changed={}", tree.display())?;
 
-    let loaded = if tree.is_dir() {
-        load(
-            &tree,
-            &LoadOptions {
-                strict: config.strict,
-            },
-        )
-    } else if config.providers_dir.is_some() {
-        let message = format!(
-            "{PROVIDERS_DIR_VAR} points at `{}`, which is not a directory",
-            tree.display()
-        );
-        return fail(out, &[message]);
-    } else {
-        // A checkout without providers/ builds an SDK with no providers.
-        Default::default()
+    // A missing tree is an error, never an SDK without providers built by accident; an SDK
+    // without providers is built from an empty folder named on purpose.
+    let unusable = match std::fs::metadata(&tree) {
+        Ok(meta) if meta.is_dir() => None,
+        Ok(_) => Some("is not a directory".to_owned()),
+        Err(e) => Some(format!("cannot be read: {e}")),
     };
+    if let Some(problem) = unusable {
+        let hint = match config.providers_dir {
+            Some(_) => format!("{PROVIDERS_DIR_VAR} points at"),
+            None => format!(
+                "the providers directory (set {PROVIDERS_DIR_VAR} to an empty directory to build \
+                 without providers)"
+            ),
+        };
+        return fail(out, &[format!("{hint} `{}` {problem}", tree.display())]);
+    }
+    let loaded = load(
+        &tree,
+        &LoadOptions {
+            strict: config.strict,
+        },
+    );
     for input in &loaded.catalog.inputs {
         writeln!(out, "cargo::rerun-if-changed={}", input.display())?;
     }
@@ -159,8 +169,16 @@ pub fn run_with(config: &BuildConfig, out: &mut dyn Write) -> io::Result<Outcome
         Err(e) => return fail(out, &[format!("{}: {}", tree.display(), e)]),
     };
     let path = config.out_dir.join(GENERATED_FILE);
-    let changed = write_if_changed(&path, &source)?;
-    Ok(Outcome::Generated { path, changed })
+    match write_if_changed(&path, &source) {
+        Ok(changed) => Ok(Outcome::Generated { path, changed }),
+        Err(e) => fail(
+            out,
+            &[format!(
+                "cannot write the generated file `{}`: {e}",
+                path.display()
+            )],
+        ),
+    }
 }
 
 /// `/abs/providers/openai/llm/gpt-4o.yaml:3:5: message (at `key`)`, on one line (cargo

@@ -194,3 +194,88 @@ fn a_missing_override_directory_is_an_error() {
         "{text}"
     );
 }
+
+/// The one `cargo::error=` line of a failed run.
+fn single_error(outcome: Outcome, text: &str) -> String {
+    assert_eq!(outcome, Outcome::Failed { errors: 1 }, "{text}");
+    let errors: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("cargo::error="))
+        .collect();
+    assert_eq!(errors.len(), 1, "{text}");
+    errors[0].to_owned()
+}
+
+#[test]
+fn a_missing_default_providers_directory_is_an_error_naming_it() {
+    let crate_root = TempDir::new("no-providers");
+    let out_dir = TempDir::new("no-providers-out");
+    let config = BuildConfig {
+        manifest_dir: crate_root.0.clone(),
+        out_dir: out_dir.0.clone(),
+        providers_dir: None,
+        strict: false,
+    };
+    let (outcome, text) = run(&config);
+    let error = single_error(outcome, &text);
+    let path = crate_root.0.join("providers");
+    assert!(
+        error.contains(&format!("`{}` cannot be read", path.display())),
+        "{error}"
+    );
+    assert!(error.contains("MODELRT_PROVIDERS_DIR"), "{error}");
+    assert!(!out_dir.0.join(GENERATED_FILE).exists());
+}
+
+#[test]
+fn an_empty_tree_named_on_purpose_builds_an_sdk_without_providers() {
+    let tree = TempDir::new("empty-tree");
+    let out_dir = TempDir::new("empty-tree-out");
+    let (outcome, text) = run(&config(&tree.0, &out_dir.0, false));
+    assert!(matches!(outcome, Outcome::Generated { .. }), "{text}");
+    assert!(!text.contains("cargo::error="), "{text}");
+}
+
+#[test]
+fn an_unwritable_generated_file_fails_the_build_naming_its_path() {
+    let out_dir = TempDir::new("unwritable-out");
+    // A folder where the generated file goes: neither readable as the old file nor writable
+    // (permissions cannot stand in here, since tests may run as root).
+    let path = out_dir.0.join(GENERATED_FILE);
+    fs::create_dir_all(path.join("stale")).expect("create dir");
+    let (outcome, text) = run(&config(&fixture(), &out_dir.0, false));
+    let error = single_error(outcome, &text);
+    assert!(
+        error.starts_with(&format!(
+            "cannot write the generated file `{}`: ",
+            path.display()
+        )),
+        "{error}"
+    );
+}
+
+#[test]
+fn an_out_dir_that_is_not_a_directory_fails_the_build() {
+    let scratch = TempDir::new("file-out");
+    scratch.write("out", "a file, not a folder");
+    let out_dir = scratch.0.join("out");
+    let (outcome, text) = run(&config(&fixture(), &out_dir, false));
+    let error = single_error(outcome, &text);
+    assert!(
+        error.contains(&out_dir.join(GENERATED_FILE).display().to_string()),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_tree_root_that_is_a_file_is_an_error_naming_it() {
+    let scratch = TempDir::new("file-tree");
+    scratch.write("tree", "not a folder");
+    let tree = scratch.0.join("tree");
+    let (outcome, text) = run(&config(&tree, &scratch.0, false));
+    let error = single_error(outcome, &text);
+    assert!(
+        error.contains(&format!("`{}` is not a directory", tree.display())),
+        "{error}"
+    );
+}

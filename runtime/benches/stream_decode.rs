@@ -6,77 +6,15 @@
 //! from that thread's scheduler statistics, so the server's work is not counted.
 //! Prints medians of several runs and the ratios.
 
+mod call;
 mod common;
 
-use common::{raw, server, Pair, KEY, RUNS, SMALL_REQUESTS};
+use call::{hello, Call};
+use common::{raw, server, Pair, RUNS, SMALL_REQUESTS};
 use futures::StreamExt;
-use modelrt_runtime::catalog::{Callability, ConfigurateMethod, I18n, ModelType, ProviderInfo};
-use modelrt_runtime::credentials::{CredentialValue, ValidatedCredentials};
-use modelrt_runtime::http::HttpSettings;
-use modelrt_runtime::llm::{LlmRequest, Message, StreamAccumulator};
-use modelrt_runtime::params::ValidatedParams;
-use modelrt_runtime::protocol::{CallContext, LlmProtocol, ModelRef};
+use modelrt_runtime::llm::StreamAccumulator;
+use modelrt_runtime::protocol::LlmProtocol;
 use modelrt_runtime::protocols::openai_compatible::OPENAI_COMPATIBLE;
-use modelrt_runtime::secret::Secret;
-
-static PROVIDER: ProviderInfo = ProviderInfo {
-    id: "openai_api_compatible",
-    label: I18n {
-        en_us: "bench",
-        others: &[],
-    },
-    description: None,
-    icon_small: None,
-    icon_large: None,
-    background: None,
-    help: None,
-    supported_model_types: &[ModelType::Llm],
-    configurate_methods: &[ConfigurateMethod::CustomizableModel],
-    provider_credentials: &[],
-    model_credential_schema: None,
-    models: &[],
-    extra: &[("base_url_variable", "endpoint_url")],
-    callability: Callability::Protocol("openai-compatible"),
-    source: "bench",
-};
-
-// --- The modelrt path. ---
-
-struct Call {
-    credentials: ValidatedCredentials,
-    params: ValidatedParams,
-    http: HttpSettings,
-}
-
-impl Call {
-    fn new(base: &str) -> Self {
-        let mut credentials = ValidatedCredentials::default();
-        credentials.insert("endpoint_url", CredentialValue::Text(base.to_owned()));
-        credentials.insert("api_key", CredentialValue::Secret(Secret::new(KEY)));
-        Call {
-            credentials,
-            params: ValidatedParams::default(),
-            http: HttpSettings::default(),
-        }
-    }
-
-    fn ctx(&self) -> CallContext<'_> {
-        CallContext {
-            provider: &PROVIDER,
-            model: ModelRef {
-                id: "gpt-4o",
-                info: None,
-            },
-            credentials: &self.credentials,
-            params: &self.params,
-            http: &self.http,
-        }
-    }
-}
-
-fn hello() -> LlmRequest {
-    LlmRequest::new(vec![Message::user("Say hello")])
-}
 
 async fn modelrt_stream(call: &Call) -> (usize, u64) {
     let mut stream = OPENAI_COMPATIBLE

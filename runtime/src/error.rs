@@ -9,6 +9,13 @@
 use std::fmt;
 use std::time::Duration;
 
+/// Most bytes of a response body (or failed payload) an [`Error`] keeps; the rest is cut off
+/// with a note of the full size, so an error never holds a huge body.
+pub const MAX_ERROR_BODY_BYTES: usize = 8 * 1024;
+
+/// What replaces a secret in every text an [`Error`] keeps.
+const REDACTED: &str = "[REDACTED]";
+
 /// A `Result` whose error is [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -104,6 +111,11 @@ struct Inner {
     body: Option<String>,
     headers: Vec<(String, String)>,
     retry_after: Option<Duration>,
+    /// Whether `body` was cut to [`MAX_ERROR_BODY_BYTES`].
+    body_truncated: bool,
+    /// A timeout while waiting for the answer to a request already sent (the server may be
+    /// processing it), as opposed to a connect timeout.
+    read_timeout: bool,
     source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
 }
 
@@ -154,9 +166,21 @@ impl Error {
         self
     }
 
-    /// Keeps the response body (or, for decode errors, the raw payload that failed).
+    /// Keeps the response body (or, for decode errors, the raw payload that failed): its first
+    /// [`MAX_ERROR_BODY_BYTES`], followed by a note of the full size when longer.
     pub fn with_body(mut self, body: impl Into<String>) -> Self {
-        self.inner.body = Some(body.into());
+        let mut body = body.into();
+        self.inner.body_truncated = body.len() > MAX_ERROR_BODY_BYTES;
+        if self.inner.body_truncated {
+            let full = body.len();
+            let mut cut = MAX_ERROR_BODY_BYTES;
+            while !body.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            body.truncate(cut);
+            body.push_str(&format!("… [cut from {full} bytes]"));
+        }
+        self.inner.body = Some(body);
         self
     }
 
@@ -202,8 +226,9 @@ impl Error {
         self
     }
 
-    /// Replaces every occurrence of each non-empty `secret` in the message, body, code and
-    /// headers with `[REDACTED]`, and drops the source if its text contains one.
+    /// Replaces every occurrence of each non-empty `secret`, however short, in the message,
+    /// body, code and headers with `[REDACTED]`, and drops the source if its text contains one.
+    /// A body cut at [`MAX_ERROR_BODY_BYTES`] also loses a secret's beginning left at the cut.
     /// The HTTP layer calls this with the call's secrets before an error leaves it.
     pub fn redact(mut self, secrets: &[&str]) -> Self {
         let secrets: Vec<&str> = secrets.iter().copied().filter(|s| !s.is_empty()).collect();
@@ -213,11 +238,16 @@ impl Error {
         let scrub = |text: &mut String| {
             for secret in &secrets {
                 if text.contains(secret) {
-                    *text = text.replace(secret, "[REDACTED]");
+                    *text = text.replace(secret, REDACTED);
                 }
             }
         };
         let inner = &mut *self.inner;
+        if inner.body_truncated {
+            if let Some(body) = &mut inner.body {
+                scrub_cut_secret(body, &secrets);
+            }
+        }
         scrub(&mut inner.message);
         for text in [
             &mut inner.code,
@@ -240,6 +270,18 @@ impl Error {
             }
         }
         self
+    }
+
+    /// Marks a timeout that struck after the request was sent: the server may be processing
+    /// it, so it is retried only where that is harmless (see [`Error::is_read_timeout`]).
+    pub(crate) fn marked_read_timeout(mut self) -> Self {
+        self.inner.read_timeout = true;
+        self
+    }
+
+    /// Whether this is a timeout waiting for the answer to a request already sent.
+    pub fn is_read_timeout(&self) -> bool {
+        self.inner.read_timeout
     }
 
     /// What went wrong.
@@ -299,6 +341,27 @@ impl Error {
     /// Whether sending the same request again may succeed.
     pub fn is_retryable(&self) -> bool {
         self.kind().is_retryable()
+    }
+}
+
+/// Replaces the beginning of a secret that a cut left at the end of `body` (just before the
+/// note [`Error::with_body`] appends).
+fn scrub_cut_secret(body: &mut String, secrets: &[&str]) {
+    let Some(note) = body.rfind("… [cut from ") else {
+        return;
+    };
+    let kept = &body[..note];
+    let cut_secret = secrets
+        .iter()
+        .filter_map(|secret| {
+            (1..secret.len())
+                .rev()
+                .filter(|&len| secret.is_char_boundary(len))
+                .find(|&len| kept.ends_with(&secret[..len]))
+        })
+        .max();
+    if let Some(len) = cut_secret {
+        body.replace_range(note - len..note, REDACTED);
     }
 }
 
@@ -388,5 +451,35 @@ mod tests {
         assert!(!shown.contains("sk-secret-123"), "{shown}");
         assert_eq!(err.headers().len(), 1);
         assert_eq!(err.header("X-Request-Id"), Some("req_1"));
+    }
+
+    #[test]
+    fn secrets_of_any_length_are_redacted() {
+        let err = Error::new(ErrorKind::Authorization, "key k9 rejected")
+            .with_body("{\"key\":\"k9\"}")
+            .redact(&["k9"]);
+        let shown = format!("{err} {err:?}");
+        assert!(!shown.contains("k9"), "{shown}");
+    }
+
+    #[test]
+    fn bodies_are_cut_to_the_cap_without_leaving_a_secret_half() {
+        let secret = "sk-cut-in-half-0123456789";
+        let mut body = "é".repeat(MAX_ERROR_BODY_BYTES / 2 - 5);
+        body.push_str(secret);
+        body.push_str(&"x".repeat(100_000));
+        let full = body.len();
+        let err = Error::new(ErrorKind::InvalidResponse, "bad")
+            .with_body(body)
+            .redact(&[secret]);
+        let kept = err.body().expect("a body");
+        assert!(kept.len() < MAX_ERROR_BODY_BYTES + 64, "{}", kept.len());
+        assert!(
+            kept.ends_with(&format!("[REDACTED]… [cut from {full} bytes]")),
+            "{kept}"
+        );
+        assert!(!kept.contains("sk-cut"), "{kept}");
+        let small = Error::new(ErrorKind::BadRequest, "").with_body("short");
+        assert_eq!(small.body(), Some("short"));
     }
 }

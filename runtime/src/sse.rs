@@ -83,6 +83,8 @@ pub struct EventDecoder {
     data: PendingData,
     /// Whether any field of an unfinished SSE event has been seen.
     in_event: bool,
+    /// Largest event (its data, or a line or record still incomplete) accepted.
+    max_event_bytes: usize,
 }
 
 fn utf8(bytes: &[u8]) -> Result<&str> {
@@ -105,7 +107,15 @@ impl EventDecoder {
             event: None,
             data: PendingData::None,
             in_event: false,
+            max_event_bytes: usize::MAX,
         }
+    }
+
+    /// Refuses events larger than `max` bytes with an [`ErrorKind::InvalidResponse`], so a
+    /// server that never ends an event cannot make the decoder hold unbounded memory.
+    pub fn with_max_event_bytes(mut self, max: usize) -> Self {
+        self.max_event_bytes = max;
+        self
     }
 
     /// Adds bytes and appends every event they complete to `out`.
@@ -142,11 +152,33 @@ impl EventDecoder {
         if let PendingData::InBuffer(range) = &self.data {
             self.data = PendingData::Owned(buffer[range.clone()].to_vec());
         }
-        let result = consumed.map(|consumed| {
+        let result = consumed.and_then(|consumed| {
             buffer.drain(..consumed);
+            let pending = match &self.data {
+                PendingData::Owned(data) => data.len(),
+                PendingData::None | PendingData::InBuffer(_) => 0,
+            };
+            self.check_size(pending + buffer.len(), &buffer)
         });
         self.buffer = buffer;
         result
+    }
+
+    /// Fails when an event of `size` bytes (starting with `start`) is over the limit.
+    fn check_size(&self, size: usize, start: &[u8]) -> Result<()> {
+        if size <= self.max_event_bytes {
+            return Ok(());
+        }
+        let start = &start[..start.len().min(crate::error::MAX_ERROR_BODY_BYTES)];
+        Err(Error::new(
+            ErrorKind::InvalidResponse,
+            format!(
+                "an event of the stream is larger than the limit of {} bytes \
+                 (HttpSettings::max_event_bytes)",
+                self.max_event_bytes
+            ),
+        )
+        .with_body(String::from_utf8_lossy(start).into_owned()))
     }
 
     /// Ends the stream. A complete trailing record (delimited framing) or a pending `[DONE]`
@@ -159,6 +191,7 @@ impl EventDecoder {
         let leftover = std::mem::take(&mut self.buffer);
         self.scanned = 0;
         if let Framing::Delimited(_) = self.framing {
+            self.check_size(leftover.len(), &leftover)?;
             return push_record(&leftover, &mut on_event);
         }
         // A final line without its line end still counts as a line.
@@ -288,6 +321,7 @@ impl EventDecoder {
             PendingData::InBuffer(range) => &buffer[range.clone()],
             PendingData::Owned(data) => data,
         };
+        self.check_size(data.len(), data)?;
         on_event(SseEventRef {
             event: event.as_deref(),
             data,
@@ -309,6 +343,7 @@ impl EventDecoder {
         let mut search_from = self.scanned;
         while let Some(offset) = find(&buffer[search_from..], delimiter) {
             let end = search_from + offset;
+            self.check_size(end - start, &buffer[start..end])?;
             push_record(&buffer[start..end], on_event)?;
             start = end + delimiter.len();
             search_from = start;
@@ -445,6 +480,53 @@ mod tests {
                 "size {size}"
             );
         }
+    }
+
+    #[test]
+    fn events_over_the_limit_are_refused_whole_or_in_pieces() {
+        let big = format!("data: {}\n\n", "x".repeat(100));
+        let small = "data: ok\n\n";
+        for framing in [Framing::Sse, Framing::Delimited("\n\n".into())] {
+            for size in [1, 7, 64, 1000] {
+                let mut decoder = EventDecoder::new(framing.clone()).with_max_event_bytes(64);
+                let mut out = Vec::new();
+                let input = format!("{small}{big}{small}");
+                let error = input
+                    .as_bytes()
+                    .chunks(size)
+                    .try_for_each(|piece| decoder.feed(piece, &mut out))
+                    .and_then(|()| decoder.finish(&mut out))
+                    .expect_err("an event over the limit");
+                assert_eq!(
+                    error.kind(),
+                    ErrorKind::InvalidResponse,
+                    "{framing:?} {size}"
+                );
+                assert!(error.message().contains("limit of 64 bytes"), "{error}");
+                assert_eq!(data(&out), ["ok"], "{framing:?} {size}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_line_that_never_ends_is_refused_once_over_the_limit() {
+        let mut decoder = EventDecoder::new(Framing::Sse).with_max_event_bytes(1024);
+        let mut out = Vec::new();
+        let piece = [b'x'; 100];
+        let fed = (0..1000).position(|_| decoder.feed(&piece, &mut out).is_err());
+        // The line (after `data: ` would be) passes 1024 bytes at the eleventh piece.
+        assert_eq!(fed, Some(10));
+        assert!(decoder.buffer.len() <= 1100);
+    }
+
+    #[test]
+    fn many_data_lines_count_as_one_event() {
+        let mut decoder = EventDecoder::new(Framing::Sse).with_max_event_bytes(50);
+        let mut out = Vec::new();
+        let error = (0..20)
+            .try_for_each(|_| decoder.feed(b"data: 0123456789\n", &mut out))
+            .expect_err("the event grows past the limit");
+        assert_eq!(error.kind(), ErrorKind::InvalidResponse);
     }
 
     #[test]

@@ -73,7 +73,10 @@ async fn status_matrix() {
             openai_error("The model `gpt-9` does not exist or you do not have access to it.", "invalid_request_error", Some("model_not_found")),
             ErrorKind::ModelNotFound,
         ),
+        (402, json!({"error": {"code": 402, "message": "Insufficient credits. Add more credits and retry the request."}}), ErrorKind::Quota),
+        (404, json!({"detail": "Not Found"}), ErrorKind::BadRequest),
         (408, openai_error("Request timed out.", "timeout", None), ErrorKind::Timeout),
+        (409, openai_error("The request conflicted with another request in progress.", "conflict", None), ErrorKind::ServerUnavailable),
         (413, json!({"error": {"message": "Request too large", "type": "invalid_request_error"}}), ErrorKind::BadRequest),
         (422, json!({"detail": [{"loc": ["body", "messages"], "msg": "field required", "type": "missing"}]}), ErrorKind::BadRequest),
         (
@@ -107,6 +110,9 @@ async fn status_matrix() {
             shown.starts_with("openai_api_compatible/gpt-4o-mini: "),
             "{shown}"
         );
+        if *status == 404 && *kind == ErrorKind::BadRequest {
+            assert!(shown.contains("is the endpoint URL right?"), "{shown}");
+        }
     }
 }
 
@@ -229,20 +235,28 @@ async fn connection_reset_is_retried() {
 }
 
 #[tokio::test]
-async fn read_timeout_is_retried() {
-    let server = MockServer::builder().start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(2)))
-        .mount(&server)
-        .await;
-    let mut fixture = Fixture::compat(&server.uri(), "m", &[]);
-    fixture.http.read_timeout = Duration::from_millis(200);
-    let error = OPENAI_COMPATIBLE
-        .invoke(fixture.ctx(), hello())
-        .await
-        .unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::Timeout, "{error}");
-    assert_eq!(server.received_requests().await.unwrap().len(), 3);
+async fn a_read_timeout_on_a_post_is_retried_only_when_asked() {
+    for (opt_in, expected_requests) in [(false, 1), (true, 3)] {
+        let server = MockServer::builder().start().await;
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(2)))
+            .mount(&server)
+            .await;
+        let mut fixture = Fixture::compat(&server.uri(), "m", &[]);
+        fixture.http.read_timeout = Duration::from_millis(200);
+        fixture.http.retry_read_timeouts = opt_in;
+        let error = OPENAI_COMPATIBLE
+            .invoke(fixture.ctx(), hello())
+            .await
+            .unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Timeout, "{error}");
+        assert!(error.is_read_timeout(), "{error}");
+        let requests = server.received_requests().await.unwrap().len();
+        assert_eq!(
+            requests, expected_requests,
+            "retry_read_timeouts = {opt_in}"
+        );
+    }
 }
 
 #[tokio::test]

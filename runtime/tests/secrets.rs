@@ -184,3 +184,24 @@ async fn the_api_key_appears_nowhere() {
     assert!(log.contains("retrying"), "the retry was logged:\n{log}");
     assert_clean("the tracing log", &log);
 }
+
+#[tokio::test]
+async fn decode_errors_are_redacted_like_transport_errors() {
+    let unparsable = format!("{{\"echo\": \"Bearer {API_KEY}\", oops");
+    let reported =
+        json!({"error": {"message": format!("bad key {API_KEY}"), "type": "x"}}).to_string();
+    for answer in [unparsable, reported] {
+        let server = MockServer::builder().start().await;
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(200).set_body_raw(answer, "application/json"))
+            .mount(&server)
+            .await;
+        let fixture = Fixture::compat(&server.uri(), "m", &[]);
+        let error = OPENAI_COMPATIBLE
+            .invoke(fixture.ctx(), LlmRequest::new(vec![Message::user("hello")]))
+            .await
+            .unwrap_err();
+        assert_eq!(error.provider(), Some("openai_api_compatible"));
+        assert_clean("a decode error", &format!("{error} {error:?}"));
+    }
+}

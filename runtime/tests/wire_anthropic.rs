@@ -1069,3 +1069,27 @@ async fn a_fifth_breakpoint_is_rejected_before_sending() {
         .expect("four breakpoints");
     assert_eq!(requests(&server).await.len(), 1);
 }
+
+#[tokio::test]
+async fn a_malformed_stream_event_echoing_the_key_is_redacted() {
+    let server = MockServer::start().await;
+    let broken = format!(
+        "event: content_block_delta\ndata: {{\"type\":\"content_block_delta\",\"index\":0,\
+         \"delta\":{{\"type\":\"text_delta\",\"text\":\"{}\"\n\n",
+        API_KEY
+    );
+    let body = events(&[
+        message_start(5, 0, 0),
+        block_start(0, json!({"type": "text", "text": ""})),
+    ]) + &broken;
+    answer_with(&server, sse_answer(body)).await;
+    let fx = anthropic(&server.uri());
+    let (_, error) = collect(&fx, LlmRequest::new(vec![Message::user("hi")])).await;
+    let error = error.expect("the malformed event fails the stream");
+    assert_eq!(error.kind(), ErrorKind::InvalidResponse, "{error}");
+    assert!(
+        error.body().is_some_and(|b| b.contains("[REDACTED]")),
+        "{error:?}"
+    );
+    assert_no_key(&error);
+}

@@ -1,14 +1,15 @@
 //! A tiny keep-alive HTTP/1.1 server on its own thread: requests with `"stream":true` get
-//! [`STREAM_CHUNKS`] SSE chunks shaped like OpenAI's `chat.completion.chunk` (sent chunked in
-//! 16 KiB frames), others a small `chat.completion` answer.
+//! [`STREAM_CHUNKS`] (or a chosen number of) SSE chunks shaped like OpenAI's
+//! `chat.completion.chunk` (sent chunked in 16 KiB frames), others a small `chat.completion`
+//! answer.
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use super::STREAM_CHUNKS;
 
-fn stream_body() -> Vec<u8> {
-    let mut body = String::with_capacity(STREAM_CHUNKS * 200);
-    for i in 0..STREAM_CHUNKS {
+fn stream_body(chunks: usize) -> Vec<u8> {
+    let mut body = String::with_capacity(chunks * 200);
+    for i in 0..chunks {
         body.push_str(&format!(
             "data: {{\"id\":\"chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT\",\"object\":\"chat.completion.chunk\",\
              \"created\":1741570283,\"model\":\"gpt-4o-2024-08-06\",\"system_fingerprint\":\"fp_fc9f1d7035\",\
@@ -30,8 +31,13 @@ const SMALL_ANSWER: &str = "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\
     \"content\":\"Hello there!\",\"refusal\":null},\"logprobs\":null,\"finish_reason\":\"stop\"}],\
     \"usage\":{\"prompt_tokens\":9,\"completion_tokens\":3,\"total_tokens\":12}}";
 
-/// Starts the server; returns its base URL.
+/// Starts the server, streaming [`STREAM_CHUNKS`] chunks per answer; returns its base URL.
 pub fn start() -> String {
+    start_streaming(STREAM_CHUNKS)
+}
+
+/// Starts the server, streaming `chunks` content chunks per answer; returns its base URL.
+pub fn start_streaming(chunks: usize) -> String {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("address"));
     listener.set_nonblocking(true).expect("nonblocking");
@@ -42,7 +48,7 @@ pub fn start() -> String {
             .expect("server runtime");
         runtime.block_on(async move {
             let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
-            let stream_body: &'static [u8] = Box::leak(stream_body().into_boxed_slice());
+            let stream_body: &'static [u8] = Box::leak(stream_body(chunks).into_boxed_slice());
             loop {
                 let Ok((socket, _)) = listener.accept().await else {
                     continue;

@@ -5,14 +5,16 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::{Duration, SystemTime};
 
+use bytes::Bytes;
 use futures::Stream;
 use reqwest::header::HeaderMap;
 use serde::de::{DeserializeOwned, DeserializeSeed};
 use serde::Deserialize;
 use tracing::Instrument;
 
+use super::body::{deadline_passed, read_prefix, too_large, BodyStream};
 use super::client::shared_client;
-use super::request::HttpRequest;
+use super::request::{HttpRequest, Secrets};
 use super::retry::{backoff, retry_after};
 use super::settings::HttpSettings;
 use crate::error::{Error, ErrorKind, Result};
@@ -188,29 +190,39 @@ impl HttpCall {
         &self.model
     }
 
-    /// Sends `request` and reads the whole body (retrying as configured).
+    /// Sends `request` and reads the whole body (retrying as configured); a body larger
+    /// than [`HttpSettings::max_body_bytes`] is an [`ErrorKind::InvalidResponse`].
     pub async fn send(&self, request: &HttpRequest) -> Result<HttpResponse> {
-        self.with_retries(request, |client| async move {
+        self.with_retries(request, self.deadline(), |client| async move {
             let response = self.attempt(&client, request).await?;
             let status = response.status().as_u16();
             let headers = response.headers().clone();
-            let body = response
-                .bytes()
-                .await
-                .map_err(|e| self.transport_error(e))?;
+            let body = self.read_body(response).await?;
             Ok(HttpResponse {
                 status,
                 headers,
-                body: body.to_vec(),
+                body,
             })
         })
         .await
     }
 
+    /// Sends `request` and makes the answer into a `T` with `decode`. An error of `decode`
+    /// (e.g. a payload that does not parse, which may echo the request) gets provider, model
+    /// and the request's secrets redacted, exactly as a transport error does.
+    pub async fn send_with<T>(
+        &self,
+        request: &HttpRequest,
+        decode: impl FnOnce(&HttpResponse) -> Result<T>,
+    ) -> Result<T> {
+        let response = self.send(request).await?;
+        decode(&response).map_err(|e| self.finish_error(e, request))
+    }
+
     /// Sends `request` and decodes the JSON answer.
     pub async fn send_json<T: DeserializeOwned>(&self, request: &HttpRequest) -> Result<T> {
-        let response = self.send(request).await?;
-        decode_json(&response.body).map_err(|e| self.finish_error(e, request))
+        self.send_with(request, |response| decode_json(&response.body))
+            .await
     }
 
     /// Sends `request` and returns its body as decoded events (see
@@ -239,8 +251,9 @@ impl HttpCall {
         T: Send + 'static,
         F: FnMut(SseEventRef<'_>) -> Result<Parsed<T>> + Send + 'static,
     {
+        let deadline = self.deadline();
         let response = self
-            .with_retries(request, |client| async move {
+            .with_retries(request, deadline, |client| async move {
                 self.attempt(&client, request).await
             })
             .await?;
@@ -250,10 +263,10 @@ impl HttpCall {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("application/json"));
         if is_json {
-            let body = response
-                .bytes()
+            let body = self
+                .read_body(response)
                 .await
-                .map_err(|e| self.finish_error(self.transport_error(e), request))?;
+                .map_err(|e| self.finish_error(e, request))?;
             let parsed = parse(SseEventRef {
                 event: None,
                 data: &body,
@@ -266,8 +279,8 @@ impl HttpCall {
             return Ok(Box::pin(futures::stream::iter(item)));
         }
         Ok(Box::pin(Events {
-            body: Box::pin(response.bytes_stream()),
-            decoder: EventDecoder::new(framing),
+            body: BodyStream::new(response, transport_error, deadline),
+            decoder: EventDecoder::new(framing).with_max_event_bytes(self.settings.max_event_bytes),
             parse,
             ready: VecDeque::new(),
             failure: None,
@@ -281,19 +294,65 @@ impl HttpCall {
     /// [`HttpCall::send_events`]).
     pub async fn send_bytes(&self, request: &HttpRequest) -> Result<ByteStream> {
         use futures::StreamExt;
+        let deadline = self.deadline();
         let response = self
-            .with_retries(request, |client| async move {
+            .with_retries(request, deadline, |client| async move {
                 self.attempt(&client, request).await
             })
             .await?;
         let call = self.clone();
-        Ok(Box::pin(response.bytes_stream().map(move |item| {
+        let secrets = request.secrets();
+        let body = BodyStream::new(response, transport_error, deadline);
+        Ok(Box::pin(body.map(move |item| {
             item.map(|bytes| bytes.to_vec())
-                .map_err(|e| call.transport_error(e).in_call(&call.provider, &call.model))
+                .map_err(|e| call.scrub(e, &secrets))
         })))
     }
 
+    /// When the call must end (from now), with the configured duration.
+    fn deadline(&self) -> Option<(tokio::time::Instant, Duration)> {
+        self.settings
+            .deadline
+            .map(|d| (tokio::time::Instant::now() + d, d))
+    }
+
+    /// Reads a whole 2xx body, refusing one larger than the configured cap (without reading
+    /// it, when its length is declared).
+    async fn read_body(&self, response: reqwest::Response) -> Result<Vec<u8>> {
+        let limit = self.settings.max_body_bytes;
+        if response.content_length().is_some_and(|n| n > limit as u64) {
+            return Err(too_large(limit));
+        }
+        let body = read_prefix(response, limit)
+            .await
+            .map_err(transport_error)?;
+        if !body.complete {
+            return Err(too_large(limit));
+        }
+        Ok(body.bytes)
+    }
+
+    /// Runs `attempt` until it succeeds, fails for good, or `deadline` passes.
     async fn with_retries<'s, T, F, Fut>(
+        &'s self,
+        request: &'s HttpRequest,
+        deadline: Option<(tokio::time::Instant, Duration)>,
+        attempt: F,
+    ) -> Result<T>
+    where
+        F: FnMut(reqwest::Client) -> Fut,
+        Fut: std::future::Future<Output = Result<T>> + 's,
+    {
+        let attempts = self.attempts(request, attempt);
+        let Some((at, duration)) = deadline else {
+            return attempts.await;
+        };
+        tokio::time::timeout_at(at, attempts)
+            .await
+            .unwrap_or_else(|_| Err(self.finish_error(deadline_passed(duration), request)))
+    }
+
+    async fn attempts<'s, T, F, Fut>(
         &'s self,
         request: &'s HttpRequest,
         mut attempt: F,
@@ -322,7 +381,15 @@ impl HttpCall {
                 };
                 let server_delay = error.retry_after();
                 let too_long = server_delay.is_some_and(|d| d > self.settings.max_retry_after);
-                if !error.is_retryable() || retry >= self.settings.max_retries || too_long {
+                // The server may already be generating (and billing) an answer to a POST.
+                let maybe_processing = error.is_read_timeout()
+                    && !request.method.is_idempotent()
+                    && !self.settings.retry_read_timeouts;
+                if !error.is_retryable()
+                    || retry >= self.settings.max_retries
+                    || too_long
+                    || maybe_processing
+                {
                     tracing::debug!(kind = %error.kind(), status = ?error.status(), "request failed");
                     return Err(error);
                 }
@@ -351,14 +418,15 @@ impl HttpCall {
             .to_reqwest(client)
             .send()
             .await
-            .map_err(|e| self.transport_error(e))?;
+            .map_err(transport_error)?;
         if response.status().is_success() {
             return Ok(response);
         }
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let body = match response.bytes().await {
-            Ok(body) => String::from_utf8_lossy(&body).into_owned(),
+        // The status says what happened; a body too long or broken off only loses detail.
+        let body = match read_prefix(response, self.settings.max_error_body_bytes).await {
+            Ok(body) => String::from_utf8_lossy(&body.bytes).into_owned(),
             Err(e) => format!("(body unreadable: {})", e.without_url()),
         };
         Err(self.status_error(status, &headers, body))
@@ -367,10 +435,14 @@ impl HttpCall {
     fn status_error(&self, status: u16, headers: &HeaderMap, body: String) -> Error {
         let parsed = (self.parse_error)(status, &body);
         let kind = classify(status, &parsed);
-        let message = parsed
+        let mut message = parsed
             .message
             .clone()
             .unwrap_or_else(|| format!("the server answered HTTP {status}"));
+        if status == 404 && kind == ErrorKind::BadRequest {
+            // A 404 that names no model is most often a wrong base URL or path.
+            message.push_str(" (not found: is the endpoint URL right?)");
+        }
         let mut error = Error::new(kind, message)
             .with_status(status)
             .with_headers(
@@ -388,29 +460,39 @@ impl HttpCall {
         error
     }
 
-    /// A transport failure (no HTTP answer, or the body broke off).
-    fn transport_error(&self, error: reqwest::Error) -> Error {
-        let error = error.without_url();
-        let (kind, message) = if error.is_timeout() {
-            (ErrorKind::Timeout, "no answer within the timeout")
-        } else if error.is_connect() {
-            (ErrorKind::Connection, "cannot connect to the server")
-        } else if error.is_body() || error.is_decode() {
-            (
-                ErrorKind::Connection,
-                "the connection broke while reading the response",
-            )
-        } else {
-            (ErrorKind::Connection, "the request failed")
-        };
-        Error::new(kind, message).with_source(error)
+    fn finish_error(&self, error: Error, request: &HttpRequest) -> Error {
+        self.scrub(error, &request.secrets())
     }
 
-    fn finish_error(&self, error: Error, request: &HttpRequest) -> Error {
-        let secrets = request.secrets();
-        let secrets: Vec<&str> = secrets.iter().map(String::as_str).collect();
-        error.in_call(&self.provider, &self.model).redact(&secrets)
+    /// `error` as it leaves this call: with provider and model, and `secrets` redacted.
+    pub(crate) fn scrub(&self, error: Error, secrets: &Secrets) -> Error {
+        secrets.scrub(error.in_call(&self.provider, &self.model))
     }
+}
+
+/// A transport failure (no HTTP answer, or the body broke off or stalled).
+fn transport_error(error: reqwest::Error) -> Error {
+    let error = error.without_url();
+    if error.is_timeout() && error.is_connect() {
+        return Error::new(
+            ErrorKind::Timeout,
+            "cannot connect within the connect timeout",
+        )
+        .with_source(error);
+    }
+    if error.is_timeout() {
+        return Error::new(ErrorKind::Timeout, "no answer within the read timeout")
+            .with_source(error)
+            .marked_read_timeout();
+    }
+    let message = if error.is_connect() {
+        "cannot connect to the server"
+    } else if error.is_body() || error.is_decode() {
+        "the connection broke while reading the response"
+    } else {
+        "the request failed"
+    };
+    Error::new(ErrorKind::Connection, message).with_source(error)
 }
 
 /// The items parsed from the events of a response body `S`.
@@ -423,7 +505,7 @@ struct Events<S, F, T> {
     failure: Option<Error>,
     finished: bool,
     call: HttpCall,
-    secrets: Vec<String>,
+    secrets: Secrets,
 }
 
 // Nothing is ever pinned through `Events`: the parser and items are plain values.
@@ -431,20 +513,14 @@ impl<S: Unpin, F, T> Unpin for Events<S, F, T> {}
 
 impl<S, F, T> Events<S, F, T> {
     fn fail(&mut self, error: Error) {
-        let secrets: Vec<&str> = self.secrets.iter().map(String::as_str).collect();
-        self.failure = Some(
-            error
-                .in_call(&self.call.provider, &self.call.model)
-                .redact(&secrets),
-        );
+        self.failure = Some(self.call.scrub(error, &self.secrets));
         self.finished = true;
     }
 }
 
-impl<S, B, F, T> Stream for Events<S, F, T>
+impl<S, F, T> Stream for Events<S, F, T>
 where
-    S: Stream<Item = reqwest::Result<B>> + Unpin,
-    B: AsRef<[u8]>,
+    S: Stream<Item = Result<Bytes>> + Unpin,
     F: FnMut(SseEventRef<'_>) -> Result<Parsed<T>>,
 {
     type Item = Result<T>;
@@ -479,8 +555,8 @@ where
             };
             let result = match polled {
                 Poll::Pending => return Poll::Pending,
-                Poll::Ready(Some(Ok(chunk))) => decoder.feed_with(chunk.as_ref(), &mut deliver),
-                Poll::Ready(Some(Err(error))) => Err(this.call.transport_error(error)),
+                Poll::Ready(Some(Ok(chunk))) => decoder.feed_with(&chunk, &mut deliver),
+                Poll::Ready(Some(Err(error))) => Err(error),
                 Poll::Ready(None) => {
                     *finished = true;
                     decoder.finish_with(&mut deliver)

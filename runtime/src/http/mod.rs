@@ -1,5 +1,6 @@
 //! HTTP for provider calls: one shared client, retries, error mapping, streamed bodies.
 
+mod body;
 mod call;
 mod client;
 mod request;
@@ -11,6 +12,7 @@ pub use call::{
     HttpResponse, Parsed, ParsedStream, ProviderErrorBody,
 };
 pub use client::shared_client;
+pub(crate) use request::Secrets;
 pub use request::{Body, HttpRequest};
 pub use reqwest::Method;
 pub use retry::{backoff, retry_after};

@@ -22,8 +22,9 @@ pub enum Body {
 }
 
 /// A request: method, URL, headers and body. Header values built from secrets are marked
-/// sensitive, which keeps them out of `Debug` output and lets errors redact them.
-#[derive(Debug, Clone)]
+/// sensitive, which keeps them out of `Debug` output and lets errors redact them; `Debug`
+/// shows the URL as logs do (without user info and query, either of which may hold a key).
+#[derive(Clone)]
 pub struct HttpRequest {
     /// The method.
     pub method: Method,
@@ -33,6 +34,25 @@ pub struct HttpRequest {
     pub headers: HeaderMap,
     /// The body.
     pub body: Body,
+}
+
+/// The secrets of one request, kept to scrub every error of its call, including those that
+/// surface later, while its stream is read.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub(crate) struct Secrets(Vec<String>);
+
+impl Secrets {
+    /// `error` with every secret redacted (see [`Error::redact`]).
+    pub(crate) fn scrub(&self, error: Error) -> Error {
+        let secrets: Vec<&str> = self.0.iter().map(String::as_str).collect();
+        error.redact(&secrets)
+    }
+}
+
+impl std::fmt::Debug for Secrets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Secrets({} redacted)", self.0.len())
+    }
 }
 
 fn header_name(name: &str) -> Result<HeaderName> {
@@ -111,7 +131,7 @@ impl HttpRequest {
 
     /// The texts an error must never show: every sensitive header value, and for
     /// `<scheme> <token>` values the token alone.
-    pub(crate) fn secrets(&self) -> Vec<String> {
+    pub(crate) fn secrets(&self) -> Secrets {
         let mut secrets = Vec::new();
         for value in self.headers.values().filter(|v| v.is_sensitive()) {
             if let Ok(text) = value.to_str() {
@@ -121,8 +141,9 @@ impl HttpRequest {
                 }
             }
         }
-        secrets.retain(|s| s.len() >= 4);
-        secrets
+        // However short: a 3-byte key is still a key.
+        secrets.retain(|s| !s.is_empty());
+        Secrets(secrets)
     }
 
     /// The URL without user info and query (either may hold a key), for logs.
@@ -154,6 +175,17 @@ impl HttpRequest {
     }
 }
 
+impl std::fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpRequest")
+            .field("method", &self.method)
+            .field("url", &self.url_for_logs())
+            .field("headers", &self.headers)
+            .field("body", &self.body)
+            .finish()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -167,5 +199,28 @@ mod tests {
         );
         assert_eq!(logged("http://host/v1/models#x"), "http://host/v1/models");
         assert_eq!(logged("http://host/a@b"), "http://host/a@b");
+    }
+
+    #[test]
+    fn debug_shows_the_logged_url_and_hides_secrets() {
+        let request = HttpRequest::get("https://user:pw-secret@host/v1/models?key=q-secret")
+            .bearer(&Secret::new("sk-debug-secret"))
+            .expect("a valid header");
+        let shown = format!("{request:?}");
+        assert!(shown.contains("\"https://host/v1/models\""), "{shown}");
+        for secret in ["pw-secret", "q-secret", "sk-debug-secret"] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+    }
+
+    #[test]
+    fn short_secrets_are_still_secrets() {
+        let request = HttpRequest::get("http://host/")
+            .secret_header("x-api-key", "", &Secret::new("k9"))
+            .expect("a valid header");
+        let error = request
+            .secrets()
+            .scrub(Error::new(ErrorKind::Authorization, "key k9"));
+        assert_eq!(error.message(), "key [REDACTED]");
     }
 }

@@ -5,7 +5,7 @@
 use futures::StreamExt;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::http::{EventStream, HttpCall};
+use crate::http::{EventStream, HttpCall, HttpRequest, Secrets};
 use crate::llm::{LlmChunk, LlmStream};
 
 /// Decodes one protocol's stream events.
@@ -27,23 +27,27 @@ struct State<D> {
     events: EventStream,
     decoder: D,
     call: HttpCall,
+    secrets: Secrets,
     end_marker: &'static str,
     finished: bool,
 }
 
 /// The chunks of `events`. Every chunk decoded before a failure reaches the caller, then the
 /// error ends the stream; events after the end marker are ignored; a stream that ends before
-/// the marker ends with an [`ErrorKind::Connection`] error naming `end_marker`.
+/// the marker ends with an [`ErrorKind::Connection`] error naming `end_marker`. Errors carry
+/// provider and model and have `request`'s secrets redacted, as the HTTP layer's do.
 pub(crate) fn chunk_stream<D: ChunkDecoder>(
     events: EventStream,
     decoder: D,
     call: HttpCall,
+    request: &HttpRequest,
     end_marker: &'static str,
 ) -> LlmStream {
     let state = State {
         events,
         decoder,
         call,
+        secrets: request.secrets(),
         end_marker,
         finished: false,
     };
@@ -70,7 +74,7 @@ pub(crate) fn chunk_stream<D: ChunkDecoder>(
                 ),
             };
             state.finished = true;
-            let error = failure.in_call(state.call.provider(), state.call.model());
+            let error = state.call.scrub(failure, &state.secrets);
             return Some((Err(error), state));
         }
     }))

@@ -120,6 +120,7 @@ pub fn fast_http() -> HttpSettings {
         initial_backoff: Duration::from_millis(10),
         max_backoff: Duration::from_millis(40),
         max_retry_after: Duration::from_secs(2),
+        ..HttpSettings::default()
     }
 }
 

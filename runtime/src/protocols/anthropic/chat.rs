@@ -119,7 +119,13 @@ pub async fn stream(ctx: CallContext<'_>, request: LlmRequest) -> Result<LlmStre
         basis,
     } = prepare(&ctx, request, true, None)?;
     let events = call.send_events(&http_request, Framing::Sse).await?;
-    let chunks = chunk_stream(events, StreamDecoder::new(), call, "message_stop");
+    let chunks = chunk_stream(
+        events,
+        StreamDecoder::new(),
+        call,
+        &http_request,
+        "message_stop",
+    );
     let stream = with_usage(chunks, basis);
     Ok(match format {
         Some(ResponseFormat::CodeBlock(_)) => strip_fence(stream),

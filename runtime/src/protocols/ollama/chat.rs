@@ -82,10 +82,11 @@ pub async fn invoke(ctx: CallContext<'_>, request: LlmRequest) -> Result<LlmResp
         format,
         basis,
     } = prepare(&ctx, request, false)?;
-    let answer = call.send(&http_request).await?;
-    let in_call = |e: Error| e.in_call(call.provider(), call.model());
-    let record = decode_json(&answer.body).map_err(in_call)?;
-    let chunk = RecordDecoder::new().chunk(record).map_err(in_call)?;
+    let chunk = call
+        .send_with(&http_request, |answer| {
+            RecordDecoder::new().chunk(decode_json(&answer.body)?)
+        })
+        .await?;
     let reported = chunk.usage;
     let mut accumulator = StreamAccumulator::new();
     accumulator.push(&chunk);
@@ -103,7 +104,13 @@ pub async fn stream(ctx: CallContext<'_>, request: LlmRequest) -> Result<LlmStre
     let events = call
         .send_events(&http_request, Framing::Delimited("\n".to_owned()))
         .await?;
-    let chunks = chunk_stream(events, RecordDecoder::new(), call, "the `done` record");
+    let chunks = chunk_stream(
+        events,
+        RecordDecoder::new(),
+        call,
+        &http_request,
+        "the `done` record",
+    );
     let stream = with_usage(chunks, basis);
     Ok(match format {
         Some(ResponseFormat::CodeBlock(_)) => strip_fence(stream),

@@ -115,16 +115,19 @@ async fn complete(prepared: Prepared) -> Result<LlmResponse> {
         format,
         basis,
     } = prepared;
-    let answer = call.send(&http_request).await?;
-    let mut completion = Completion::default();
-    completion
-        .read(&answer.body)
-        .map_err(|e| e.in_call(call.provider(), call.model()))?;
-    if let Some(error) = &completion.error {
-        let raw = String::from_utf8_lossy(&answer.body);
-        return Err(reported_error(error, &raw).in_call(call.provider(), call.model()));
-    }
-    let (response, usage) = response_from_wire(completion);
+    let (response, usage) = call
+        .send_with(&http_request, |answer| {
+            let mut completion = Completion::default();
+            completion.read(&answer.body)?;
+            match &completion.error {
+                Some(error) => Err(reported_error(
+                    error,
+                    &String::from_utf8_lossy(&answer.body),
+                )),
+                None => Ok(response_from_wire(completion)),
+            }
+        })
+        .await?;
     Ok(basis.finish(response, usage, format.as_ref()))
 }
 
