@@ -6,7 +6,6 @@ pub mod azure_openai;
 pub mod bedrock;
 pub mod cohere;
 pub mod gemini;
-pub mod gemini;
 mod llm_events;
 mod media;
 pub mod ollama;

@@ -133,6 +133,7 @@ pub async fn stream(ctx: CallContext<'_>, request: LlmRequest) -> Result<LlmStre
         eventstream::events(body),
         StreamDecoder::new(),
         call,
+        &http_request,
         END_EVENT,
     );
     let stream = with_usage(chunks, basis);

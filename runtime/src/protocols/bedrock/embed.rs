@@ -11,7 +11,7 @@ use super::endpoint::Target;
 use super::error::{parse_error_body, with_error_type};
 use crate::embedding::{embed_in_batches, EmbeddingInputType, EmbeddingRequest, EmbeddingResponse};
 use crate::error::{Error, ErrorKind, Result};
-use crate::http::{decode_json, HttpCall};
+use crate::http::{decode_json, HttpCall, HttpResponse};
 use crate::protocol::CallContext;
 use crate::tokens;
 use crate::usage::InputUsage;
@@ -94,34 +94,10 @@ async fn embed_batch(
         &body(family, kind, &texts),
     )?;
     let call: HttpCall = ctx.http_call(parse_error_body);
-    let answer = call
-        .send(&request)
+    let (header_count, embeddings, body_count) = call
+        .send_with(&request, |answer| decode_answer(family, answer))
         .await
         .map_err(|e| target.redact(with_error_type(e)))?;
-    let header_count = answer
-        .headers
-        .get(INPUT_TOKENS_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok());
-    let (embeddings, body_count) = match family {
-        Family::Titan => {
-            let titan: TitanAnswer = decode_json(&answer.body)?;
-            let embedding = titan.embedding.ok_or_else(|| {
-                Error::new(ErrorKind::InvalidResponse, "the answer has no `embedding`")
-                    .with_body(String::from_utf8_lossy(&answer.body).into_owned())
-            })?;
-            (vec![embedding], titan.input_text_token_count)
-        }
-        Family::Cohere => {
-            let cohere: CohereAnswer = decode_json(&answer.body)?;
-            let embeddings = match cohere.embeddings {
-                CohereEmbeddings::Floats(vectors) | CohereEmbeddings::ByType { float: vectors } => {
-                    vectors
-                }
-            };
-            (embeddings, None)
-        }
-    };
     let usage = match header_count.or(body_count) {
         Some(count) => InputUsage::new(count, false),
         None => InputUsage::new(
@@ -136,6 +112,38 @@ async fn embed_batch(
         model: ctx.model.id.to_owned(),
         embeddings,
         usage,
+    })
+}
+
+/// The vectors of one InvokeModel answer, with the prompt token count from the header and
+/// from the body (Titan's `inputTextTokenCount`), when present.
+fn decode_answer(
+    family: Family,
+    answer: &HttpResponse,
+) -> Result<(Option<u64>, Vec<Vec<f32>>, Option<u64>)> {
+    let header_count = answer
+        .headers
+        .get(INPUT_TOKENS_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    Ok(match family {
+        Family::Titan => {
+            let titan: TitanAnswer = decode_json(&answer.body)?;
+            let embedding = titan.embedding.ok_or_else(|| {
+                Error::new(ErrorKind::InvalidResponse, "the answer has no `embedding`")
+                    .with_body(String::from_utf8_lossy(&answer.body).into_owned())
+            })?;
+            (header_count, vec![embedding], titan.input_text_token_count)
+        }
+        Family::Cohere => {
+            let cohere: CohereAnswer = decode_json(&answer.body)?;
+            let embeddings = match cohere.embeddings {
+                CohereEmbeddings::Floats(vectors) | CohereEmbeddings::ByType { float: vectors } => {
+                    vectors
+                }
+            };
+            (header_count, embeddings, None)
+        }
     })
 }
 

@@ -92,6 +92,7 @@ pub fn parse_error_body(_status: u16, body: &str) -> ProviderErrorBody {
         message,
         code: None,
         kind,
+        retry_after: None,
     }
 }
 

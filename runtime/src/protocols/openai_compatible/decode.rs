@@ -559,7 +559,6 @@ pub fn error_value(value: &Value) -> ProviderErrorBody {
         message,
         code,
         kind,
-        kind: None,
         retry_after: None,
     }
 }

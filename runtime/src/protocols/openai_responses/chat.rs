@@ -91,11 +91,12 @@ async fn complete(prepared: Prepared) -> Result<LlmResponse> {
         format,
         basis,
     } = prepared;
-    let in_call = |e: Error| e.in_call(call.provider(), call.model());
-    let answer = call.send(&http_request).await?;
-    let raw = String::from_utf8_lossy(&answer.body);
-    let (response, usage) =
-        response_from_wire(decode_json(&answer.body).map_err(in_call)?, &raw).map_err(in_call)?;
+    let (response, usage) = call
+        .send_with(&http_request, |answer| {
+            let raw = String::from_utf8_lossy(&answer.body);
+            response_from_wire(decode_json(&answer.body)?, &raw)
+        })
+        .await?;
     Ok(basis.finish(response, usage, format.as_ref()))
 }
 
@@ -123,7 +124,13 @@ pub async fn stream(ctx: CallContext<'_>, request: LlmRequest) -> Result<LlmStre
         basis,
     } = prepare(&ctx, request, true, false)?;
     let events = call.send_events(&http_request, Framing::Sse).await?;
-    let chunks = chunk_stream(events, StreamDecoder::new(), call, "response.completed");
+    let chunks = chunk_stream(
+        events,
+        StreamDecoder::new(),
+        call,
+        &http_request,
+        "response.completed",
+    );
     let stream = with_usage(chunks, basis);
     Ok(match format {
         Some(ResponseFormat::CodeBlock(_)) => strip_fence(stream),

@@ -169,6 +169,7 @@ pub fn reported_error(error: &WireError, raw: &str) -> Error {
         message: error.message.clone().filter(|m| !m.is_empty()),
         code: error.code.clone().filter(|c| !c.is_empty()),
         kind: error.code.as_deref().and_then(kind_of),
+        retry_after: None,
     };
     let mut reported = Error::new(
         classify(200, &body),
