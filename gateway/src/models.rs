@@ -1,0 +1,158 @@
+//! `<provider>/<model>` addressing: opening a model of the registry for one request, and
+//! `GET /v1/models`.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::Json;
+use futures::future::join_all;
+use modelrt::registry::{find_provider, remote_models_with, ModelHandle, PROVIDERS};
+use modelrt::runtime::catalog::{ConfigurateMethod, ModelType, ProviderInfo};
+use modelrt::runtime::http::HttpSettings;
+use modelrt::runtime::Error;
+use serde_json::{json, Map, Value};
+
+use crate::credentials::Found;
+use crate::error::ApiError;
+use crate::server::Shared;
+
+/// A model opened for one request, with the secrets its errors must not show.
+pub struct Opened {
+    /// The handle, with the request's parameters validated.
+    pub handle: ModelHandle,
+    /// Its credentials, whose secrets errors must not show.
+    pub found: Arc<Found>,
+}
+
+impl Opened {
+    /// A failed call as an API error, secrets masked.
+    pub fn fail(&self, error: Error) -> ApiError {
+        self.found.fail(error)
+    }
+}
+
+/// Splits `<provider>/<model>` at the first `/` (model ids may contain more).
+fn split(address: &str) -> Result<(&str, &str), ApiError> {
+    match address.split_once('/') {
+        Some((provider, model)) if !provider.is_empty() && !model.is_empty() => {
+            Ok((provider, model))
+        }
+        _ => Err(ApiError::model_not_found(format!(
+            "`{address}` is not a model of this gateway: models are addressed as \
+             <provider>/<model>, e.g. openai/gpt-4o-mini"
+        ))),
+    }
+}
+
+impl Shared {
+    /// Opens the model `address` as a `model_type` model, with `params` validated against its
+    /// rules.
+    pub fn open(
+        &self,
+        address: &str,
+        model_type: ModelType,
+        params: &Map<String, Value>,
+    ) -> Result<Opened, ApiError> {
+        let (provider_id, model) = split(address)?;
+        let provider = find_provider(provider_id).map_err(|e| ApiError::from_runtime(e, &[]))?;
+        let found = self
+            .credentials
+            .get(provider, Some((model_type, model)))
+            .map_err(ApiError::internal)?;
+        let secrets = found.secrets();
+        let fail = |e: Error| ApiError::from_runtime(e, &secrets);
+        let handle = ModelHandle::open_at(provider, model_type, model, &found.values)
+            .map_err(fail)?
+            .with_params(params)
+            .map_err(fail)?
+            .with_http(self.settings.http);
+        Ok(Opened { handle, found })
+    }
+}
+
+/// How long listing a provider's remote models may take before it is left out.
+const REMOTE_LISTING: HttpSettings = HttpSettings {
+    connect_timeout: Duration::from_secs(2),
+    read_timeout: Duration::from_secs(5),
+    max_retries: 0,
+    initial_backoff: Duration::from_millis(100),
+    max_backoff: Duration::from_millis(100),
+    max_retry_after: Duration::ZERO,
+};
+
+/// The model types whose remote models a provider can list.
+const LISTED_REMOTE_TYPES: [ModelType; 2] = [ModelType::Llm, ModelType::TextEmbedding];
+
+/// `GET /v1/models`: every `<provider>/<model>` callable with the credentials present: the
+/// predefined models whose credentials validate, and the models that providers declaring
+/// `fetch-from-remote` list.
+pub async fn list(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    let mut ids: Vec<(String, &'static str)> = Vec::new();
+    let mut remote = Vec::new();
+    for provider in PROVIDERS.iter().copied() {
+        let found = match shared.credentials.get(provider, None) {
+            Ok(found) => found,
+            Err(problem) => {
+                tracing::warn!(provider = provider.id, "credentials not readable: {problem}");
+                continue;
+            }
+        };
+        ids.extend(predefined(provider, &found).map(|id| (id, provider.id)));
+        if provider.supports_method(ConfigurateMethod::FetchFromRemote) {
+            for model_type in LISTED_REMOTE_TYPES {
+                if provider.supported_model_types.contains(&model_type) {
+                    remote.push(remote_ids(provider, model_type, found.clone()));
+                }
+            }
+        }
+    }
+    for listed in join_all(remote).await {
+        ids.extend(listed);
+    }
+    ids.sort();
+    ids.dedup();
+    let data: Vec<Value> = ids
+        .iter()
+        .map(|(id, owner)| json!({"id": id, "object": "model", "created": 0, "owned_by": owner}))
+        .collect();
+    Json(json!({"object": "list", "data": data}))
+}
+
+/// The predefined, non-deprecated models of `provider` that open with `found`.
+fn predefined<'a>(
+    provider: &'static ProviderInfo,
+    found: &'a Found,
+) -> impl Iterator<Item = String> + 'a {
+    provider
+        .supported_model_types
+        .iter()
+        .flat_map(move |&model_type| {
+            provider
+                .models_of(model_type)
+                .filter(|model| !model.deprecated)
+                .filter(move |model| {
+                    ModelHandle::open_at(provider, model_type, model.id, &found.values).is_ok()
+                })
+        })
+        .map(move |model| format!("{}/{}", provider.id, model.id))
+}
+
+/// The models `provider` lists through its API; none when it cannot be asked.
+async fn remote_ids(
+    provider: &'static ProviderInfo,
+    model_type: ModelType,
+    found: Arc<Found>,
+) -> Vec<(String, &'static str)> {
+    match remote_models_with(provider.id, model_type, &found.values, &REMOTE_LISTING).await {
+        Ok(models) => models
+            .into_iter()
+            .map(|model| (format!("{}/{}", provider.id, model.id), provider.id))
+            .collect(),
+        Err(error) => {
+            let error = error.redact(&found.secrets());
+            tracing::debug!(provider = provider.id, "remote models not listed: {error}");
+            Vec::new()
+        }
+    }
+}
