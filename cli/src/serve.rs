@@ -83,10 +83,16 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(args.listen)
             .await
-            .map_err(|e| Failure::new("listen", format!("cannot listen on {}: {e}", args.listen)))?;
+            .map_err(|e| {
+                Failure::new("listen", format!("cannot listen on {}: {e}", args.listen))
+            })?;
         let address = listener.local_addr().unwrap_or(args.listen);
         tracing::info!(
-            key = if settings.key.is_some() { "required" } else { "none" },
+            key = if settings.key.is_some() {
+                "required"
+            } else {
+                "none"
+            },
             "modelrt gateway listening on http://{address}/v1"
         );
         Gateway::new(CliCredentials, settings)

@@ -126,7 +126,9 @@ pub async fn transcriptions(
         Some(other) => {
             return Err(ApiError::bad_field(
                 "response_format",
-                format!("`response_format` `{other}` is not supported; one of json, text, verbose_json"),
+                format!(
+                    "`response_format` `{other}` is not supported; one of json, text, verbose_json"
+                ),
             ))
         }
     })

@@ -94,7 +94,10 @@ pub async fn list(State(shared): State<Arc<Shared>>) -> Json<Value> {
         let found = match shared.credentials.get(provider, None) {
             Ok(found) => found,
             Err(problem) => {
-                tracing::warn!(provider = provider.id, "credentials not readable: {problem}");
+                tracing::warn!(
+                    provider = provider.id,
+                    "credentials not readable: {problem}"
+                );
                 continue;
             }
         };

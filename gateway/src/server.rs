@@ -87,7 +87,10 @@ impl Gateway {
             .route("/v1/responses", post(responses::create))
             .fallback(unknown_url)
             .method_not_allowed_fallback(method_not_allowed)
-            .layer(middleware::from_fn_with_state(self.shared.clone(), authorize))
+            .layer(middleware::from_fn_with_state(
+                self.shared.clone(),
+                authorize,
+            ))
             .layer(axum::extract::DefaultBodyLimit::max(limit))
             .with_state(self.shared.clone())
     }
@@ -150,7 +153,9 @@ impl FromRequest<Arc<Shared>> for JsonObject {
             .map_err(|rejection| body_rejection(&rejection, shared.settings.body_limit))?;
         match serde_json::from_slice::<Value>(&bytes) {
             Ok(Value::Object(map)) => Ok(JsonObject(map)),
-            Ok(_) => Err(ApiError::bad_request("the request body must be a JSON object")),
+            Ok(_) => Err(ApiError::bad_request(
+                "the request body must be a JSON object",
+            )),
             Err(e) => Err(ApiError::bad_request(format!(
                 "the request body is not valid JSON: {e}"
             ))),

@@ -1,7 +1,7 @@
 //! A Chat Completions request body decoded into the runtime's [`LlmRequest`] and the
 //! parameters the model's rules validate.
 
-use modelrt::runtime::llm::{ContentPart, LlmRequest, Message, MediaSource, Role, ToolCall};
+use modelrt::runtime::llm::{ContentPart, LlmRequest, MediaSource, Message, Role, ToolCall};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
@@ -313,10 +313,16 @@ mod tests {
         assert_eq!(request.messages[2].tool_calls[0].name, "look");
         assert_eq!(request.messages[3].tool_call_id.as_deref(), Some("call_1"));
         assert_eq!(request.tools[0].name, "look");
-        assert_eq!(request.tool_choice, Some(ToolChoice::Function("look".into())));
+        assert_eq!(
+            request.tool_choice,
+            Some(ToolChoice::Function("look".into()))
+        );
         assert!(matches!(
             request.response_format,
-            Some(ResponseFormat::JsonSchema { strict: Some(true), .. })
+            Some(ResponseFormat::JsonSchema {
+                strict: Some(true),
+                ..
+            })
         ));
         assert_eq!(request.stop, ["END"]);
         assert_eq!(

@@ -238,7 +238,10 @@ impl EventWriter {
                 let index = fragment.index.unwrap_or(self.calls.len() as u32);
                 let call = Call {
                     item_id: ids::new_id("fc"),
-                    call_id: fragment.id.clone().unwrap_or_else(|| format!("call_{index}")),
+                    call_id: fragment
+                        .id
+                        .clone()
+                        .unwrap_or_else(|| format!("call_{index}")),
                     name: fragment.name.clone().unwrap_or_default(),
                     arguments: String::new(),
                     output_index: self.outputs,

@@ -169,7 +169,9 @@ fn push_item(messages: &mut Vec<Message>, item: Value) -> Result<(), ApiError> {
         }
         "function_call" => {
             let (Some(call_id), Some(name)) = (item.call_id, item.name) else {
-                return Err(bad_item("a `function_call` item needs `call_id` and `name`"));
+                return Err(bad_item(
+                    "a `function_call` item needs `call_id` and `name`",
+                ));
             };
             let call = ToolCall {
                 id: call_id,
@@ -211,7 +213,11 @@ fn parts(content: Value) -> Result<Vec<ContentPart>, ApiError> {
     let list = match content {
         Value::String(text) => return Ok(vec![ContentPart::Text(text)]),
         Value::Array(list) => list,
-        _ => return Err(bad_item("a message's `content` is a text or a list of parts")),
+        _ => {
+            return Err(bad_item(
+                "a message's `content` is a text or a list of parts",
+            ))
+        }
     };
     list.into_iter()
         .map(|part| {
@@ -259,9 +265,13 @@ mod tests {
             "temperature": 1.0,
             "store": false
         });
-        let call = decode(body.as_object().unwrap().clone()).unwrap_or_else(|e| panic!("{}", e.body()));
+        let call =
+            decode(body.as_object().unwrap().clone()).unwrap_or_else(|e| panic!("{}", e.body()));
         let roles: Vec<Role> = call.request.messages.iter().map(|m| m.role).collect();
-        assert_eq!(roles, [Role::System, Role::User, Role::Assistant, Role::Tool]);
+        assert_eq!(
+            roles,
+            [Role::System, Role::User, Role::Assistant, Role::Tool]
+        );
         assert_eq!(call.request.messages[2].tool_calls.len(), 2);
         assert_eq!(call.request.tools[0].name, "weather");
         assert!(call.request.response_format.is_some());

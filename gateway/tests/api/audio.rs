@@ -13,7 +13,10 @@ async fn speech_streams_the_providers_audio() {
     let audio: Vec<u8> = (0..=255).cycle().take(10_000).collect();
     Mock::given(method("POST"))
         .and(path("/v1/audio/speech"))
-        .and(header("authorization", format!("Bearer {UPSTREAM_KEY}").as_str()))
+        .and(header(
+            "authorization",
+            format!("Bearer {UPSTREAM_KEY}").as_str(),
+        ))
         .and(body_json(json!({
             "model": "tts-1", "input": "Hello there", "voice": "nova", "response_format": "mp3"
         })))
@@ -38,7 +41,10 @@ async fn transcriptions_take_a_multipart_upload() {
     let upstream = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/v1/audio/transcriptions"))
-        .and(header("authorization", format!("Bearer {UPSTREAM_KEY}").as_str()))
+        .and(header(
+            "authorization",
+            format!("Bearer {UPSTREAM_KEY}").as_str(),
+        ))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"text": "hello world"})))
         .expect(1)
         .mount(&upstream)
@@ -61,8 +67,7 @@ async fn transcriptions_take_a_multipart_upload() {
         .send()
         .await
         .unwrap();
-    assert_eq!(response.status(), 200);
-    let answer: Value = response.json().await.unwrap();
+    let answer = support::json_ok(response).await;
     assert_eq!(answer, json!({"text": "hello world"}));
     let sent = &upstream.received_requests().await.unwrap()[0];
     let body = String::from_utf8_lossy(&sent.body);

@@ -53,7 +53,10 @@ async fn a_client_disconnect_cancels_the_upstream_request() {
         .await;
     assert_eq!(response.status(), 200);
     let first = response.chunk().await.unwrap().unwrap();
-    assert!(String::from_utf8_lossy(&first).contains("tick"), "{first:?}");
+    assert!(
+        String::from_utf8_lossy(&first).contains("tick"),
+        "{first:?}"
+    );
     drop(response);
     tokio::time::timeout(Duration::from_secs(5), closed)
         .await

@@ -20,7 +20,10 @@ async fn a_plain_completion_is_sent_exactly_and_answered_in_openai_shape() {
     let upstream = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/v1/chat/completions"))
-        .and(header("authorization", format!("Bearer {UPSTREAM_KEY}").as_str()))
+        .and(header(
+            "authorization",
+            format!("Bearer {UPSTREAM_KEY}").as_str(),
+        ))
         .and(body_json(json!({
             "model": "local-model",
             "messages": [
@@ -52,8 +55,7 @@ async fn a_plain_completion_is_sent_exactly_and_answered_in_openai_shape() {
             }),
         )
         .await;
-    assert_eq!(response.status(), 200);
-    let answer: Value = response.json().await.unwrap();
+    let answer = support::json_ok(response).await;
     assert_eq!(answer["object"], "chat.completion");
     assert_eq!(answer["model"], MODEL);
     assert_eq!(answer["choices"][0]["message"]["role"], "assistant");
@@ -135,7 +137,9 @@ async fn a_stream_passes_text_tool_call_fragments_and_usage_on() {
         .iter()
         .map(|d| serde_json::from_str(d).unwrap())
         .collect();
-    assert!(chunks.iter().all(|c| c["object"] == "chat.completion.chunk" && c["model"] == MODEL));
+    assert!(chunks
+        .iter()
+        .all(|c| c["object"] == "chat.completion.chunk" && c["model"] == MODEL));
     assert_eq!(chunks[0]["choices"][0]["delta"]["role"], "assistant");
     let text: String = chunks
         .iter()
@@ -147,7 +151,10 @@ async fn a_stream_passes_text_tool_call_fragments_and_usage_on() {
         .filter_map(|c| c["choices"][0]["delta"]["tool_calls"].as_array())
         .flatten()
         .collect();
-    assert!(fragments.len() >= 2, "arguments arrive in fragments: {fragments:?}");
+    assert!(
+        fragments.len() >= 2,
+        "arguments arrive in fragments: {fragments:?}"
+    );
     assert_eq!(fragments[0]["id"], "call_1");
     assert_eq!(fragments[0]["function"]["name"], "get_weather");
     assert!(fragments.iter().all(|f| f["index"] == 0));
@@ -227,9 +234,11 @@ async fn image_parts_and_a_json_schema_reach_the_provider() {
             }),
         )
         .await;
-    assert_eq!(response.status(), 200);
-    let answer: Value = response.json().await.unwrap();
-    assert_eq!(answer["choices"][0]["message"]["content"], "{\"animal\":\"cat\"}");
+    let answer = support::json_ok(response).await;
+    assert_eq!(
+        answer["choices"][0]["message"]["content"],
+        "{\"animal\":\"cat\"}"
+    );
 }
 
 #[tokio::test]

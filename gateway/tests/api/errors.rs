@@ -62,7 +62,8 @@ async fn a_rate_limit_is_a_429_with_retry_after_passed_through() {
 
 #[tokio::test]
 async fn an_overloaded_upstream_is_a_503_and_a_rejected_upstream_key_a_502() {
-    let overloaded = json!({"error": {"message": "The server is overloaded", "type": "server_error"}});
+    let overloaded =
+        json!({"error": {"message": "The server is overloaded", "type": "server_error"}});
     let upstream = upstream_failing(503, overloaded, None).await;
     let (status, _, error) = failed_chat(&upstream, MODEL).await;
     assert_eq!(status, 503);
@@ -73,7 +74,10 @@ async fn an_overloaded_upstream_is_a_503_and_a_rejected_upstream_key_a_502() {
         "type": "invalid_request_error", "param": null, "code": "invalid_api_key"}});
     let upstream = upstream_failing(401, rejected, None).await;
     let (status, _, error) = failed_chat(&upstream, MODEL).await;
-    assert_eq!(status, 502, "the gateway's own key for the provider was rejected");
+    assert_eq!(
+        status, 502,
+        "the gateway's own key for the provider was rejected"
+    );
     let message = error["error"]["message"].as_str().unwrap();
     assert!(message.contains("authorization failed"), "{message}");
 }
@@ -104,7 +108,12 @@ async fn the_gateway_key_is_required_when_set() {
         ..Settings::default()
     };
     let gateway = support::start_with(&upstream.uri(), settings).await;
-    for sent in [None, Some("Bearer wrong"), Some("gw-key-123"), Some("Bearer gw-key-1234")] {
+    for sent in [
+        None,
+        Some("Bearer wrong"),
+        Some("gw-key-123"),
+        Some("Bearer gw-key-1234"),
+    ] {
         let mut request = gateway.client.get(gateway.url("/v1/models"));
         if let Some(value) = sent {
             request = request.header("authorization", value);
@@ -149,7 +158,8 @@ async fn no_log_line_shows_the_upstream_key() {
         .with_writer(move || sink.clone())
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
-    let rejected = json!({"error": {"message": format!("bad key {UPSTREAM_KEY}"), "code": "invalid_api_key"}});
+    let rejected =
+        json!({"error": {"message": format!("bad key {UPSTREAM_KEY}"), "code": "invalid_api_key"}});
     let upstream = upstream_failing(401, rejected, None).await;
     let (status, _, _) = failed_chat(&upstream, MODEL).await;
     assert_eq!(status, 502);
@@ -157,6 +167,9 @@ async fn no_log_line_shows_the_upstream_key() {
     let (status, _, _) = failed_chat(&overloaded, MODEL).await;
     assert_eq!(status, 503);
     let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
-    assert!(logs.contains("authorization failed"), "the failure is logged: {logs}");
+    assert!(
+        logs.contains("authorization failed"),
+        "the failure is logged: {logs}"
+    );
     assert!(!logs.contains(UPSTREAM_KEY), "{logs}");
 }

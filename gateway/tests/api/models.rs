@@ -19,9 +19,13 @@ async fn models_lists_callable_ids_only() {
         .mount(&upstream)
         .await;
     let gateway = support::start(&upstream.uri()).await;
-    let response = gateway.client.get(gateway.url("/v1/models")).send().await.unwrap();
-    assert_eq!(response.status(), 200);
-    let list: Value = response.json().await.unwrap();
+    let response = gateway
+        .client
+        .get(gateway.url("/v1/models"))
+        .send()
+        .await
+        .unwrap();
+    let list = support::json_ok(response).await;
     assert_eq!(list["object"], "list");
     let ids: Vec<&str> = list["data"]
         .as_array()
@@ -29,10 +33,16 @@ async fn models_lists_callable_ids_only() {
         .iter()
         .map(|m| m["id"].as_str().unwrap())
         .collect();
-    assert!(ids.contains(&"openai_api_compatible/local-model"), "{ids:?}");
+    assert!(
+        ids.contains(&"openai_api_compatible/local-model"),
+        "{ids:?}"
+    );
     assert!(ids.contains(&"openai/gpt-4o-mini"), "{ids:?}");
     // No credentials were given for Anthropic, so none of its models is callable.
-    assert!(!ids.iter().any(|id| id.starts_with("anthropic/")), "{ids:?}");
+    assert!(
+        !ids.iter().any(|id| id.starts_with("anthropic/")),
+        "{ids:?}"
+    );
     let first = &list["data"][0];
     assert_eq!(first["object"], "model");
     assert!(first["owned_by"].is_string());

@@ -11,7 +11,10 @@ async fn rerank_orders_documents_in_the_cohere_jina_shape() {
     let upstream = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/v1/rerank"))
-        .and(header("authorization", format!("Bearer {UPSTREAM_KEY}").as_str()))
+        .and(header(
+            "authorization",
+            format!("Bearer {UPSTREAM_KEY}").as_str(),
+        ))
         .and(body_json(json!({
             "model": "local-model", "query": "capital of France",
             "documents": ["Berlin is in Germany", "Paris is the capital of France"], "top_n": 2
@@ -33,8 +36,7 @@ async fn rerank_orders_documents_in_the_cohere_jina_shape() {
         "documents": ["Berlin is in Germany", {"text": "Paris is the capital of France"}]
     });
     let response = gateway.post("/v1/rerank", &request).await;
-    assert_eq!(response.status(), 200);
-    let answer: Value = response.json().await.unwrap();
+    let answer = support::json_ok(response).await;
     assert_eq!(answer["model"], MODEL);
     assert_eq!(
         answer["results"],
@@ -51,8 +53,13 @@ async fn moderations_return_one_result_per_input() {
     let upstream = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/v1/moderations"))
-        .and(header("authorization", format!("Bearer {UPSTREAM_KEY}").as_str()))
-        .and(body_json(json!({"model": "omni-moderation-latest", "input": ["I will hurt you"]})))
+        .and(header(
+            "authorization",
+            format!("Bearer {UPSTREAM_KEY}").as_str(),
+        ))
+        .and(body_json(
+            json!({"model": "omni-moderation-latest", "input": ["I will hurt you"]}),
+        ))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
             "id": "modr-1", "model": "omni-moderation-latest",
             "results": [{
@@ -67,8 +74,7 @@ async fn moderations_return_one_result_per_input() {
     let gateway = support::start(&upstream.uri()).await;
     let request = json!({"model": "openai/omni-moderation-latest", "input": "I will hurt you"});
     let response = gateway.post("/v1/moderations", &request).await;
-    assert_eq!(response.status(), 200);
-    let answer: Value = response.json().await.unwrap();
+    let answer = support::json_ok(response).await;
     assert_eq!(answer["model"], "openai/omni-moderation-latest");
     let result = &answer["results"][0];
     assert_eq!(result["flagged"], true);

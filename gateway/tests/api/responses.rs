@@ -28,10 +28,10 @@ async fn a_response_is_translated_to_a_chat_call_and_back() {
         .mount(&upstream)
         .await;
     let gateway = support::start(&upstream.uri()).await;
-    let request = json!({"model": MODEL, "instructions": "be brief", "input": "hi", "max_output_tokens": 30});
+    let request =
+        json!({"model": MODEL, "instructions": "be brief", "input": "hi", "max_output_tokens": 30});
     let response = gateway.post("/v1/responses", &request).await;
-    assert_eq!(response.status(), 200);
-    let answer: Value = response.json().await.unwrap();
+    let answer = support::json_ok(response).await;
     assert_eq!(answer["object"], "response");
     assert_eq!(answer["status"], "completed");
     assert_eq!(answer["model"], MODEL);
@@ -58,10 +58,10 @@ async fn a_streamed_response_sends_typed_events_in_order() {
         .mount(&upstream)
         .await;
     let gateway = support::start(&upstream.uri()).await;
-    let request = json!({"model": MODEL, "input": [{"role": "user", "content": "hi"}], "stream": true});
+    let request =
+        json!({"model": MODEL, "input": [{"role": "user", "content": "hi"}], "stream": true});
     let response = gateway.post("/v1/responses", &request).await;
-    assert_eq!(response.status(), 200);
-    let text = response.text().await.unwrap();
+    let text = support::text_ok(response).await;
     let names: Vec<&str> = text
         .lines()
         .filter_map(|line| line.strip_prefix("event: "))

@@ -53,6 +53,10 @@ pub fn credentials(upstream: &str) -> BTreeMap<String, Values> {
                 ("endpoint_url", &endpoint),
                 ("api_key", UPSTREAM_KEY),
                 ("mode", "chat"),
+                ("context_size", "4096"),
+                ("max_tokens_to_sample", "4096"),
+                ("stream_mode_delimiter", r"\n\n"),
+                ("max_chunks", "8"),
                 ("function_calling_type", "tool_call"),
                 ("stream_function_calling", "supported"),
                 ("vision_support", "support"),
@@ -61,7 +65,10 @@ pub fn credentials(upstream: &str) -> BTreeMap<String, Values> {
         ),
         (
             "openai".to_owned(),
-            values(&[("openai_api_key", UPSTREAM_KEY), ("openai_api_base", &endpoint)]),
+            values(&[
+                ("openai_api_key", UPSTREAM_KEY),
+                ("openai_api_base", &endpoint),
+            ]),
         ),
     ])
 }
@@ -86,7 +93,10 @@ pub async fn start(upstream: &str) -> Running {
 /// The `data:` payloads of a server-sent event stream, in order.
 pub fn sse_data(text: &str) -> Vec<String> {
     text.lines()
-        .filter_map(|line| line.strip_prefix("data: ").or_else(|| line.strip_prefix("data:")))
+        .filter_map(|line| {
+            line.strip_prefix("data: ")
+                .or_else(|| line.strip_prefix("data:"))
+        })
         .map(str::to_owned)
         .collect()
 }
@@ -96,4 +106,20 @@ pub fn upstream_sse(chunks: &[Value]) -> String {
     let mut body: String = chunks.iter().map(|c| format!("data: {c}\n\n")).collect();
     body.push_str("data: [DONE]\n\n");
     body
+}
+
+/// The JSON body of a response that must be a 200; the body is shown when it is not.
+pub async fn json_ok(response: reqwest::Response) -> Value {
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    assert_eq!(status, 200, "{text}");
+    serde_json::from_str(&text).unwrap()
+}
+
+/// The text body of a response that must be a 200; the body is shown when it is not.
+pub async fn text_ok(response: reqwest::Response) -> String {
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    assert_eq!(status, 200, "{text}");
+    text
 }
