@@ -1,7 +1,7 @@
 //! `POST /v1/audio/speech` (audio passed on as it arrives) and `POST /v1/audio/transcriptions`
 //! (multipart).
 
-use serde_json::{json, Value};
+use serde_json::json;
 use wiremock::matchers::{body_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

@@ -1,7 +1,7 @@
 //! `POST /v1/embeddings`, with float and base64 vectors.
 
 use base64::Engine;
-use serde_json::{json, Value};
+use serde_json::json;
 use wiremock::matchers::{body_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

@@ -1,7 +1,7 @@
 //! `GET /v1/models`: predefined models callable with the credentials present, and the models
 //! that providers declaring `fetch-from-remote` list.
 
-use serde_json::{json, Value};
+use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

@@ -1,6 +1,6 @@
 //! `POST /v1/rerank` (Cohere/Jina shape) and `POST /v1/moderations`.
 
-use serde_json::{json, Value};
+use serde_json::json;
 use wiremock::matchers::{body_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
