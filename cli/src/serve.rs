@@ -17,7 +17,8 @@ Examples:
   MODELRT_OPENAI_OPENAI_API_KEY=sk-... modelrt serve --listen 127.0.0.1:8080
   MODELRT_GATEWAY_KEY=secret modelrt serve   # clients send `Authorization: Bearer secret`
 Models are addressed as PROVIDER/MODEL, e.g. openai/gpt-4o-mini; GET /v1/models lists the
-ones callable with the credentials present.";
+ones callable with the credentials present. Calls are not retried unless --retries is given, so
+a rate limit reaches the client at once with its retry-after.";
 
 /// The environment variable holding the key clients must send.
 const GATEWAY_KEY_VARIABLE: &str = "MODELRT_GATEWAY_KEY";
