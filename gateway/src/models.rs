@@ -48,7 +48,14 @@ impl Shared {
     ) -> Result<Opened, ApiError> {
         let (provider_id, model) = split(address)?;
         let provider = find_provider(provider_id).map_err(|e| ApiError::from_runtime(e, &[]))?;
-        self.open_at(provider, model, model_type, params, None)
+        self.open_at(
+            provider,
+            model,
+            model_type,
+            params,
+            None,
+            self.settings.http,
+        )
     }
 
     /// Opens `model` of `provider`, with `found` credentials or else those of the
@@ -60,6 +67,7 @@ impl Shared {
         model_type: ModelType,
         params: &Map<String, Value>,
         found: Option<Arc<Found>>,
+        http: HttpSettings,
     ) -> Result<Opened, ApiError> {
         let found = match found {
             Some(found) => found,
@@ -71,7 +79,7 @@ impl Shared {
         let handle = ModelHandle::open_at(provider, model_type, model, &found.values)
             .and_then(|handle| handle.with_params(params))
             .map_err(|e| found.fail(e))?
-            .with_http(self.settings.http);
+            .with_http(http);
         Ok(Opened { handle, found })
     }
 
@@ -101,12 +109,21 @@ impl Shared {
         let mut last = None;
         for planned in plan {
             let deployment = planned.deployment;
+            let mut http = self.settings.http;
+            if let Some(timeout) = deployment.timeout {
+                http.read_timeout = timeout;
+                http.connect_timeout = http.connect_timeout.min(timeout);
+            }
+            if let Some(retries) = deployment.retries {
+                http.max_retries = retries;
+            }
             let opened = self.open_at(
                 deployment.provider,
                 &deployment.model,
                 model_type,
                 params,
                 planned.found.clone(),
+                http,
             )?;
             let found = opened.found;
             match attempt(opened.handle).await {

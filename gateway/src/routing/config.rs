@@ -11,6 +11,8 @@
 //!         weight: 3
 //!         credentials:            # form variable: the environment variable holding it
 //!           endpoint_url: LOCAL_LLM_URL
+//!         timeout_seconds: 20        # longest wait for response bytes
+//!         retries: 1                 # with backoff honouring `retry-after`
 //!       - provider: openai
 //!         model: gpt-4o-mini
 //! cooldown:
@@ -40,6 +42,11 @@ pub struct Deployment {
     /// Credentials read from the environment variables the file names; `None` uses the
     /// gateway's credential sources.
     pub credentials: Option<Values>,
+    /// Longest wait for the provider's response bytes; `None` keeps the gateway's.
+    pub timeout: Option<Duration>,
+    /// Retries of this deployment (with backoff honouring `retry-after`) before the next
+    /// one is tried; `None` keeps the gateway's.
+    pub retries: Option<u32>,
 }
 
 /// When a failing deployment is left out.
@@ -91,6 +98,8 @@ struct DeploymentEntry {
     weight: Option<Spanned<u32>>,
     #[serde(default)]
     credentials: BTreeMap<String, Spanned<String>>,
+    timeout_seconds: Option<Spanned<f64>>,
+    retries: Option<u32>,
 }
 
 #[derive(Deserialize)]
@@ -216,11 +225,24 @@ fn deployment(
         }
         values
     });
+    let timeout = match entry.timeout_seconds {
+        Some(seconds) if !(seconds.value > 0.0 && seconds.value <= 86_400.0) => {
+            problems.at(
+                &seconds.referenced,
+                "`timeout_seconds` must be more than 0 and at most 86400".to_owned(),
+            );
+            return None;
+        }
+        Some(seconds) => Some(Duration::from_secs_f64(seconds.value)),
+        None => None,
+    };
     Some(Deployment {
         provider: found,
         model: entry.model,
         weight,
         credentials,
+        timeout,
+        retries: entry.retries,
     })
 }
 

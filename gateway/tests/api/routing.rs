@@ -176,3 +176,59 @@ async fn a_reload_replaces_the_routes() {
     let (_, answer) = ask(&running).await;
     assert_eq!(answer["choices"][0]["message"]["content"], "from model-b");
 }
+
+#[tokio::test]
+async fn a_slow_deployment_times_out_and_the_next_one_answers() {
+    let upstream = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .and(body_partial_json(json!({"model": "model-a"})))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(completion("too late"))
+                .set_delay(Duration::from_secs(5)),
+        )
+        .mount(&upstream)
+        .await;
+    serve_model(&upstream, "model-b", 200).await;
+    let yaml = "models:\n  - alias: chat\n    deployments:\n      - provider: openai_api_compatible\n        model: model-a\n        weight: 1000000\n        timeout_seconds: 0.3\n      - provider: openai_api_compatible\n        model: model-b\n";
+    let (running, _) = support::start_routed(&upstream.uri(), yaml, &[]).await;
+    let started = std::time::Instant::now();
+    let (status, answer) = ask(&running).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["choices"][0]["message"]["content"], "from model-b");
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn retries_wait_the_retry_after_the_provider_asks_for() {
+    let upstream = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("retry-after", "1")
+                .set_body_json(
+                    json!({"error": {"message": "slow down", "code": "rate_limit_exceeded"}}),
+                ),
+        )
+        .up_to_n_times(1)
+        .mount(&upstream)
+        .await;
+    serve_model(&upstream, "model-a", 200).await;
+    let yaml = "models:\n  - alias: chat\n    deployments:\n      - provider: openai_api_compatible\n        model: model-a\n        retries: 1\n";
+    let (running, _) = support::start_routed(&upstream.uri(), yaml, &[]).await;
+    let started = std::time::Instant::now();
+    let (status, answer) = ask(&running).await;
+    assert_eq!(status, 200, "{answer}");
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "the retry waited for retry-after: {:?}",
+        started.elapsed()
+    );
+    assert_eq!(upstream.received_requests().await.unwrap().len(), 2);
+}
