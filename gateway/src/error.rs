@@ -121,6 +121,11 @@ impl ApiError {
         }
     }
 
+    /// Whether the prompt did not fit the model's context window.
+    pub fn is_context_window(&self) -> bool {
+        self.code == Some("context_length_exceeded")
+    }
+
     /// The `{"error": {...}}` body.
     pub fn body(&self) -> Value {
         json!({"error": {

@@ -16,6 +16,7 @@ use serde_json::{json, Map, Value};
 
 use crate::credentials::Found;
 use crate::error::ApiError;
+use crate::routing::Routes;
 use crate::server::Shared;
 
 /// A model opened for one request, with the secrets its errors must not show.
@@ -85,7 +86,8 @@ impl Shared {
 
     /// Calls the model `address` (`<provider>/<model>`, or an alias of the routing file) with
     /// `attempt`. An alias tries its deployments in the router's order, going on to the next
-    /// after a retryable failure; the last failure is returned when all failed.
+    /// after a retryable failure; the last failure is returned when all failed. When the
+    /// prompt does not fit, an alias declaring a `context_window_fallback` tries that model.
     pub async fn call<T, F, Fut>(
         &self,
         address: &str,
@@ -98,6 +100,36 @@ impl Shared {
         Fut: Future<Output = Result<T, Error>>,
     {
         let routes = self.routes();
+        let outcome = self
+            .call_route(&routes, address, model_type, params, &mut attempt)
+            .await;
+        match (outcome, routes.context_fallback(address)) {
+            (Err(error), Some(larger)) if error.is_context_window() => {
+                tracing::info!(
+                    alias = address,
+                    larger,
+                    "context window exceeded; trying {larger}"
+                );
+                self.call_route(&routes, larger, model_type, params, &mut attempt)
+                    .await
+            }
+            (outcome, _) => outcome,
+        }
+    }
+
+    /// [`Shared::call`] without the context-window fallback.
+    async fn call_route<T, F, Fut>(
+        &self,
+        routes: &Routes,
+        address: &str,
+        model_type: ModelType,
+        params: &Map<String, Value>,
+        attempt: &mut F,
+    ) -> Result<(T, Arc<Found>), ApiError>
+    where
+        F: FnMut(ModelHandle) -> Fut,
+        Fut: Future<Output = Result<T, Error>>,
+    {
         let Some(plan) = routes.plan(address) else {
             let opened = self.open(address, model_type, params)?;
             let found = opened.found;

@@ -15,6 +15,7 @@
 //!         retries: 1                 # with backoff honouring `retry-after`
 //!       - provider: openai
 //!         model: gpt-4o-mini
+//!     context_window_fallback: openai/gpt-4.1   # when a prompt does not fit
 //! cooldown:
 //!   after_failures: 3             # consecutive retryable failures
 //!   seconds: 30
@@ -74,6 +75,8 @@ pub struct RoutingConfig {
     pub aliases: HashMap<String, Vec<Deployment>>,
     /// The cooldown of failing deployments.
     pub cooldown: Cooldown,
+    /// By alias: the model (address or alias) to try when a prompt exceeds the context window.
+    pub context_fallbacks: HashMap<String, String>,
 }
 
 #[derive(Deserialize)]
@@ -88,6 +91,7 @@ struct FileEntry {
 struct AliasEntry {
     alias: Spanned<String>,
     deployments: Vec<DeploymentEntry>,
+    context_window_fallback: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -144,7 +148,11 @@ pub fn parse(
         found: Vec::new(),
     };
     let mut config = RoutingConfig::default();
+    let mut fallbacks = Vec::new();
     for alias in entry.models {
+        if let Some(larger) = alias.context_window_fallback {
+            fallbacks.push((alias.alias.value.clone(), larger));
+        }
         let name = &alias.alias;
         if config.aliases.contains_key(&name.value) {
             problems.at(
@@ -164,6 +172,23 @@ pub fn parse(
             .filter_map(|d| deployment(d, &env, &mut problems))
             .collect();
         config.aliases.insert(name.value.clone(), deployments);
+    }
+    for (alias, larger) in fallbacks {
+        let known_provider = larger
+            .value
+            .split_once('/')
+            .is_some_and(|(p, m)| provider(p).is_some() && !m.is_empty());
+        if !known_provider && !config.aliases.contains_key(&larger.value) {
+            problems.at(
+                &larger.referenced,
+                format!(
+                    "`{}` is neither an alias of this file nor <provider>/<model> of a \
+                     compiled-in provider",
+                    larger.value
+                ),
+            );
+        }
+        config.context_fallbacks.insert(alias, larger.value);
     }
     if let Some(cooldown) = entry.cooldown {
         if cooldown.after_failures.value == 0 {

@@ -26,6 +26,8 @@ struct Route {
     /// Credentials the file gives, per deployment, ready to use.
     found: Vec<Option<Arc<Found>>>,
     health: Mutex<Vec<Health>>,
+    /// The model to try when a prompt exceeds the context window.
+    context_fallback: Option<String>,
 }
 
 /// The aliases of a routing file and the state of their deployments.
@@ -38,7 +40,8 @@ pub struct Routes {
 
 impl Routes {
     /// A router for `config`.
-    pub fn new(config: RoutingConfig) -> Self {
+    pub fn new(mut config: RoutingConfig) -> Self {
+        let mut fallbacks = std::mem::take(&mut config.context_fallbacks);
         let routes = config
             .aliases
             .into_iter()
@@ -56,6 +59,7 @@ impl Routes {
                     deployments,
                     found,
                     health,
+                    context_fallback: fallbacks.remove(&alias),
                 };
                 (alias, route)
             })
@@ -116,6 +120,11 @@ impl Routes {
                 })
                 .collect(),
         )
+    }
+
+    /// The model to try when a prompt sent to `alias` exceeds the context window.
+    pub fn context_fallback(&self, alias: &str) -> Option<&str> {
+        self.routes.get(alias)?.context_fallback.as_deref()
     }
 
     /// Records the outcome of a call to a planned deployment: a retryable failure counts

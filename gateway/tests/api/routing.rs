@@ -232,3 +232,27 @@ async fn retries_wait_the_retry_after_the_provider_asks_for() {
     );
     assert_eq!(upstream.received_requests().await.unwrap().len(), 2);
 }
+
+#[tokio::test]
+async fn a_prompt_too_long_for_the_context_window_goes_to_the_declared_larger_model() {
+    let upstream = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .and(body_partial_json(json!({"model": "small-model"})))
+        .respond_with(ResponseTemplate::new(400).set_body_json(json!({"error": {
+            "message": "This model's maximum context length is 4096 tokens.",
+            "type": "invalid_request_error", "param": "messages", "code": "context_length_exceeded"
+        }})))
+        .expect(1)
+        .mount(&upstream)
+        .await;
+    serve_model(&upstream, "large-model", 200).await;
+    let yaml = "models:\n  - alias: chat\n    deployments:\n      - provider: openai_api_compatible\n        model: small-model\n    context_window_fallback: openai_api_compatible/large-model\n";
+    let (running, _) = support::start_routed(&upstream.uri(), yaml, &[]).await;
+    let (status, answer) = ask(&running).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(
+        answer["choices"][0]["message"]["content"],
+        "from large-model"
+    );
+}
