@@ -34,6 +34,8 @@ if step build cargo test --workspace --no-run "$@"; then
   # --no-fail-fast: every test binary runs and prints its summary, even after a failure.
   step test scripts/with-llama-server.sh cargo test --workspace --no-fail-fast "$@"
 fi
+# The official `openai` Python package against `modelrt serve` and the same llama servers.
+step gateway-clients scripts/with-llama-server.sh scripts/test-gateway-python.sh
 
 if [ "${#failed[@]}" -ne 0 ]; then
   echo "==> failed steps: ${failed[*]}" >&2

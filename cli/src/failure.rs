@@ -32,6 +32,11 @@ impl Failure {
         }
     }
 
+    /// The cause, in words.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
     /// Adds what the user can do about it, keeping one line.
     pub fn with_hint(mut self, hint: &str) -> Self {
         self.message = format!("{}; {hint}", self.message);

@@ -25,6 +25,7 @@ mod drift;
 mod failure;
 mod render;
 mod schema;
+mod serve;
 mod sources;
 mod spinner;
 mod style;
@@ -85,6 +86,9 @@ enum Command {
     /// Print the JSON Schema (draft 2020-12) of a provider's credential forms.
     #[command(after_help = "Example:\n  modelrt schema openai_api_compatible > form.json")]
     Schema(schema::Args),
+    /// Serve every callable provider over an OpenAI-compatible HTTP API.
+    #[command(after_help = serve::EXAMPLES)]
+    Serve(serve::Args),
 }
 
 fn main() -> ExitCode {
@@ -103,6 +107,7 @@ fn main() -> ExitCode {
         Command::Moderate(args) => (args.output.json, calls::moderate(&args)),
         Command::Tokens(args) => (args.output.json, tokens::run(&args)),
         Command::Schema(args) => (true, schema::run(&args)),
+        Command::Serve(args) => (false, serve::run(&args)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,0 +1,191 @@
+//! `modelrt serve`: the OpenAI-compatible gateway over every callable compiled-in provider,
+//! with credentials from the same sources as every other command.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use modelrt::runtime::catalog::{ModelType, ProviderInfo};
+use modelrt::runtime::secret::Secret;
+use modelrt_gateway::{
+    parse_routing, CredentialStore, Gateway, RoutingConfig, Settings, Values, DEFAULT_BODY_LIMIT,
+};
+
+use crate::failure::Failure;
+use crate::sources::gather;
+use crate::target::HttpArgs;
+
+/// Examples of `serve`.
+pub const EXAMPLES: &str = "\
+Examples:
+  MODELRT_OPENAI_OPENAI_API_KEY=sk-... modelrt serve --listen 127.0.0.1:8080
+  MODELRT_GATEWAY_KEY=secret modelrt serve   # clients send `Authorization: Bearer secret`
+Models are addressed as PROVIDER/MODEL, e.g. openai/gpt-4o-mini; GET /v1/models lists the
+ones callable with the credentials present. Calls are not retried unless --retries is given, so
+a rate limit reaches the client at once with its retry-after.";
+
+/// The environment variable holding the key clients must send.
+const GATEWAY_KEY_VARIABLE: &str = "MODELRT_GATEWAY_KEY";
+
+/// Arguments of `serve`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The address to listen on.
+    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// The largest request body accepted, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_BODY_LIMIT)]
+    pub body_limit: usize,
+    /// A routing file: model aliases served by weighted deployments, with fallback and
+    /// cooldown (see gateway/README.md). SIGHUP reloads it; a bad file keeps the old one.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Log every request (and debug details), not only failures and startup.
+    #[arg(long, short)]
+    pub verbose: bool,
+    #[command(flatten)]
+    pub http: HttpArgs,
+}
+
+/// Credentials from the environment and the credentials file (see `modelrt --help`).
+struct CliCredentials;
+
+impl CredentialStore for CliCredentials {
+    fn lookup(
+        &self,
+        provider: &'static ProviderInfo,
+        model: Option<(ModelType, &str)>,
+    ) -> Result<Values, String> {
+        gather(provider, model)
+            .map(|gathered| gathered.values().clone())
+            .map_err(|failure| failure.message().to_owned())
+    }
+}
+
+/// Reads and validates the routing file; the problems are `file:line:column: error: ...`.
+fn load_routing(path: &Path) -> Result<RoutingConfig, Vec<String>> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| vec![format!("{}: error: cannot read: {e}", path.display())])?;
+    parse_routing(&path.display().to_string(), &text, |name| {
+        std::env::var(name).ok()
+    })
+}
+
+/// Reloads the routing file on every SIGHUP, keeping the routes in force when it is bad.
+#[cfg(unix)]
+fn reload_on_hangup(gateway: Gateway, path: PathBuf) {
+    use tokio::signal::unix::{signal, SignalKind};
+    let Ok(mut hangups) = signal(SignalKind::hangup()) else {
+        tracing::warn!("cannot listen for SIGHUP: the routing file will not be reloaded");
+        return;
+    };
+    tokio::spawn(async move {
+        while hangups.recv().await.is_some() {
+            match load_routing(&path) {
+                Ok(routing) => {
+                    gateway.reload_routing(routing);
+                    tracing::info!("reloaded {}", path.display());
+                }
+                Err(problems) => {
+                    for problem in problems {
+                        tracing::error!("{problem}");
+                    }
+                    tracing::warn!("kept the routing in force: {} is not valid", path.display());
+                }
+            }
+        }
+    });
+}
+
+#[cfg(not(unix))]
+fn reload_on_hangup(_gateway: Gateway, _path: PathBuf) {}
+
+/// Runs the gateway until Ctrl-C or SIGTERM, then lets requests in flight finish.
+pub fn run(args: &Args) -> Result<(), Failure> {
+    let level = if args.verbose {
+        tracing::Level::DEBUG
+    } else {
+        tracing::Level::INFO
+    };
+    tracing_subscriber::fmt()
+        .with_max_level(level)
+        .with_writer(std::io::stderr)
+        .init();
+    let mut http = args.http.settings();
+    if args.http.retries.is_none() {
+        http.max_retries = Settings::default().http.max_retries;
+    }
+    let settings = Settings {
+        key: std::env::var(GATEWAY_KEY_VARIABLE)
+            .ok()
+            .filter(|key| !key.is_empty())
+            .map(Secret::new),
+        body_limit: args.body_limit,
+        http,
+    };
+    let routing = match &args.config {
+        Some(path) => load_routing(path).map_err(|problems| {
+            for problem in &problems {
+                eprintln!("{problem}");
+            }
+            Failure::new(
+                "config",
+                format!("{} problem(s) in {}", problems.len(), path.display()),
+            )
+        })?,
+        None => RoutingConfig::default(),
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::new("runtime", format!("cannot start the async runtime: {e}")))?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(args.listen)
+            .await
+            .map_err(|e| {
+                Failure::new("listen", format!("cannot listen on {}: {e}", args.listen))
+            })?;
+        let address = listener.local_addr().unwrap_or(args.listen);
+        tracing::info!(
+            key = if settings.key.is_some() {
+                "required"
+            } else {
+                "none"
+            },
+            "modelrt gateway listening on http://{address}/v1"
+        );
+        let gateway = Gateway::with_routing(CliCredentials, settings, routing);
+        if let Some(path) = &args.config {
+            reload_on_hangup(gateway.clone(), path.clone());
+        }
+        gateway
+            .serve(listener, shutdown_signal())
+            .await
+            .map_err(|e| Failure::new("serve", format!("the server failed: {e}")))
+    })
+}
+
+/// Completes on Ctrl-C or, on Unix, SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        // Without a signal handler the server simply runs until killed.
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down; finishing requests in flight");
+}

@@ -1,0 +1,128 @@
+//! Where the gateway finds each provider's credentials, looked up once per provider and model.
+//!
+//! The gateway does not read environment variables or files itself: whoever starts it (the
+//! `modelrt serve` command) supplies a [`CredentialStore`], so a deployment uses the same
+//! sources as every other modelrt command.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, RwLock};
+
+use modelrt::runtime::catalog::{FormType, ModelType, ProviderInfo};
+
+use crate::error::ApiError;
+
+/// Credential values by form variable, as `ModelHandle::open` takes them.
+pub type Values = BTreeMap<String, String>;
+
+/// Looks up the credential values of a provider (and of one of its models, for customizable
+/// models that carry their own).
+pub trait CredentialStore: Send + Sync + 'static {
+    /// The values found for `provider`, for `model` when one is named. A value that is not
+    /// set is simply absent; the error is for a source that cannot be read.
+    fn lookup(
+        &self,
+        provider: &'static ProviderInfo,
+        model: Option<(ModelType, &str)>,
+    ) -> Result<Values, String>;
+}
+
+/// Fixed values by provider id, the same for every model: for tests and embedding.
+impl CredentialStore for BTreeMap<String, Values> {
+    fn lookup(
+        &self,
+        provider: &'static ProviderInfo,
+        _model: Option<(ModelType, &str)>,
+    ) -> Result<Values, String> {
+        Ok(self.get(provider.id).cloned().unwrap_or_default())
+    }
+}
+
+/// Credentials found for one provider and model, with the secret values to mask in errors.
+pub struct Found {
+    /// The values.
+    pub values: Values,
+    secrets: Vec<String>,
+}
+
+impl Found {
+    /// Credentials `values` of `provider`, with its secret values noted.
+    pub fn new(provider: &ProviderInfo, values: Values) -> Self {
+        let model_forms = provider
+            .model_credential_schema
+            .map_or(&[][..], |schema| schema.forms);
+        let secrets = provider
+            .provider_credentials
+            .iter()
+            .chain(model_forms)
+            .filter(|form| form.form_type == FormType::SecretInput)
+            .filter_map(|form| values.get(form.variable).cloned())
+            .filter(|value| !value.is_empty())
+            .collect();
+        Found { values, secrets }
+    }
+
+    /// The secret values, to redact from anything shown.
+    pub fn secrets(&self) -> Vec<&str> {
+        self.secrets.iter().map(String::as_str).collect()
+    }
+
+    /// A failed call with these credentials as an API error, secrets masked.
+    pub fn fail(&self, error: modelrt::runtime::Error) -> ApiError {
+        ApiError::from_runtime(error, &self.secrets())
+    }
+}
+
+impl std::fmt::Debug for Found {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let variables: Vec<&String> = self.values.keys().collect();
+        f.debug_struct("Found")
+            .field("variables", &variables)
+            .finish_non_exhaustive()
+    }
+}
+
+type Key = (&'static str, Option<(ModelType, String)>);
+
+/// Beyond this many entries the cache starts over, so that clients naming endless
+/// customizable model ids cannot grow it without bound.
+const MAX_ENTRIES: usize = 4096;
+
+/// A [`CredentialStore`] whose answers are kept, so that requests do not re-read sources.
+pub struct CachedCredentials {
+    store: Box<dyn CredentialStore>,
+    entries: RwLock<HashMap<Key, Arc<Found>>>,
+}
+
+impl CachedCredentials {
+    /// Caches the answers of `store`.
+    pub fn new(store: impl CredentialStore) -> Self {
+        CachedCredentials {
+            store: Box::new(store),
+            entries: RwLock::new(HashMap::new()),
+        }
+    }
+
+    /// The credentials of `provider` (and `model`), looked up on first use.
+    pub fn get(
+        &self,
+        provider: &'static ProviderInfo,
+        model: Option<(ModelType, &str)>,
+    ) -> Result<Arc<Found>, String> {
+        let key: Key = (provider.id, model.map(|(t, id)| (t, id.to_owned())));
+        if let Some(found) = self.read().get(&key) {
+            return Ok(found.clone());
+        }
+        let found = Arc::new(Found::new(provider, self.store.lookup(provider, model)?));
+        let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
+        if entries.len() >= MAX_ENTRIES {
+            entries.clear();
+        }
+        entries.insert(key, found.clone());
+        Ok(found)
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, HashMap<Key, Arc<Found>>> {
+        // A panic while holding the lock leaves a map that is still valid.
+        self.entries.read().unwrap_or_else(|e| e.into_inner())
+    }
+}

@@ -1,0 +1,26 @@
+//! modelrt-gateway: an OpenAI-compatible HTTP server over every provider compiled into
+//! modelrt (`modelrt serve`).
+//!
+//! A thin layer over the same registry the SDK uses: requests in OpenAI's shapes are decoded
+//! into the runtime's request types, sent through `modelrt::registry::ModelHandle` (which
+//! validates credentials and parameters against the provider's YAML), and answered in
+//! OpenAI's shapes; streams are passed on chunk by chunk. Models are addressed as
+//! `<provider>/<model>`.
+
+mod audio;
+mod chat;
+mod convert;
+mod credentials;
+mod embeddings;
+mod error;
+mod ids;
+mod models;
+mod moderations;
+mod rerank;
+mod responses;
+mod routing;
+mod server;
+
+pub use credentials::{CredentialStore, Values};
+pub use routing::{parse as parse_routing, Cooldown, Deployment, RoutingConfig};
+pub use server::{Gateway, Settings, DEFAULT_BODY_LIMIT};
