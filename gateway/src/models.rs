@@ -194,6 +194,7 @@ const REMOTE_LISTING: HttpSettings = HttpSettings {
     initial_backoff: Duration::from_millis(100),
     max_backoff: Duration::from_millis(100),
     max_retry_after: Duration::ZERO,
+    ..HttpSettings::DEFAULT
 };
 
 /// The model types whose remote models a provider can list.

@@ -32,20 +32,25 @@ pub struct HttpSettings {
     pub max_error_body_bytes: usize,
 }
 
+impl HttpSettings {
+    /// The defaults, usable in `const` items (`..HttpSettings::DEFAULT`).
+    pub const DEFAULT: HttpSettings = HttpSettings {
+        connect_timeout: Duration::from_secs(10),
+        read_timeout: Duration::from_secs(300),
+        deadline: None,
+        max_retries: 2,
+        retry_read_timeouts: false,
+        initial_backoff: Duration::from_millis(500),
+        max_backoff: Duration::from_secs(8),
+        max_retry_after: Duration::from_secs(60),
+        max_body_bytes: 16 << 20,
+        max_event_bytes: 1 << 20,
+        max_error_body_bytes: 64 << 10,
+    };
+}
+
 impl Default for HttpSettings {
     fn default() -> Self {
-        HttpSettings {
-            connect_timeout: Duration::from_secs(10),
-            read_timeout: Duration::from_secs(300),
-            deadline: None,
-            max_retries: 2,
-            retry_read_timeouts: false,
-            initial_backoff: Duration::from_millis(500),
-            max_backoff: Duration::from_secs(8),
-            max_retry_after: Duration::from_secs(60),
-            max_body_bytes: 16 << 20,
-            max_event_bytes: 1 << 20,
-            max_error_body_bytes: 64 << 10,
-        }
+        HttpSettings::DEFAULT
     }
 }

@@ -115,12 +115,11 @@ async fn embed_batch(
     })
 }
 
-/// The vectors of one InvokeModel answer, with the prompt token count from the header and
-/// from the body (Titan's `inputTextTokenCount`), when present.
-fn decode_answer(
-    family: Family,
-    answer: &HttpResponse,
-) -> Result<(Option<u64>, Vec<Vec<f32>>, Option<u64>)> {
+/// One InvokeModel answer: the prompt token count from the header, the vectors, and the
+/// count from the body (Titan's `inputTextTokenCount`), each when present.
+type Answer = (Option<u64>, Vec<Vec<f32>>, Option<u64>);
+
+fn decode_answer(family: Family, answer: &HttpResponse) -> Result<Answer> {
     let header_count = answer
         .headers
         .get(INPUT_TOKENS_HEADER)
