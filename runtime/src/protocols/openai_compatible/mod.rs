@@ -32,7 +32,7 @@ use crate::speech2text::{Transcription, TranscriptionRequest};
 use crate::tts::{AudioStream, TtsRequest};
 
 /// The protocol's name under `extra.modelrt.protocol`.
-pub const PROTOCOL_NAME: &str = "openai-compatible";
+pub const PROTOCOL_NAME: &str = modelrt_vocabulary::protocol::OPENAI_COMPATIBLE;
 
 /// The OpenAI-compatible protocol (stateless; use [`OPENAI_COMPATIBLE`]).
 #[derive(Debug, Clone, Copy, Default)]
