@@ -77,7 +77,7 @@ fn json_is_one_object_with_summary_then_diagnostics() {
     assert_eq!(text.trim_end().lines().count(), 1, "{text}");
     assert!(
         text.starts_with(
-            r#"{"summary":{"providers":1,"models":1,"errors":0,"warnings":2},"diagnostics":["#
+            r#"{"summary":{"providers":1,"models":1,"errors":0,"warnings":3},"diagnostics":["#
         ),
         "{text}"
     );
