@@ -19,6 +19,8 @@
 //!
 //! The Rust files themselves are compiled into the provider module with `#[path]`.
 
+use std::collections::BTreeMap;
+
 use modelrt_vocabulary::{Block, Declaration, BLOCKS};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -26,7 +28,7 @@ use quote::quote;
 use crate::emit::docs::doc_attrs;
 use crate::emit::names::ident;
 use crate::emit::EmitError;
-use crate::ir::{Callability, Provider};
+use crate::ir::{Callability, ConfigurateMethod, Provider};
 
 /// Names the wiring adds to a provider module (so no wire enum takes them).
 pub fn reserved_names() -> Vec<String> {
@@ -103,7 +105,7 @@ pub fn wiring(provider: &Provider) -> Result<TokenStream, EmitError> {
         return Ok(out);
     }
     let mut implementations = Vec::new();
-    let mut hooks = Vec::new();
+    let mut hooks = BTreeMap::new();
     for part in BLOCKS {
         let block = part.name;
         let impl_trait = ident(&format!("{block}Impl"));
@@ -164,9 +166,10 @@ pub fn wiring(provider: &Provider) -> Result<TokenStream, EmitError> {
                     quote!(::modelrt::runtime::protocols::Implementation::#variant(#implemented)),
                 );
             }
-            Declaration::ModelType(_) => {}
-            Declaration::Method(_) if is_declared => hooks.push(quote!(Some(#implemented))),
-            Declaration::Method(_) => hooks.push(quote!(None)),
+            Declaration::Method(method) if is_declared => {
+                hooks.insert(method, quote!(Some(#implemented)));
+            }
+            Declaration::ModelType(_) | Declaration::Method(_) => {}
         }
     }
     let files = provider
@@ -186,8 +189,9 @@ pub fn wiring(provider: &Provider) -> Result<TokenStream, EmitError> {
             Ok(quote!(#[path = #path] pub(crate) mod #stem;))
         })
         .collect::<Result<Vec<_>, EmitError>>()?;
-    let [customizable_model, remote_models] = <[TokenStream; 2]>::try_from(hooks)
-        .map_err(|_| EmitError::new("two configuration hooks"))?;
+    let mut hook = |method| hooks.remove(&method).unwrap_or_else(|| quote!(None));
+    let customizable_model = hook(ConfigurateMethod::CustomizableModel);
+    let remote_models = hook(ConfigurateMethod::FetchFromRemote);
     out.extend(quote! {
         #(#files)*
 
@@ -228,7 +232,7 @@ mod tests {
     use std::path::PathBuf;
 
     use super::*;
-    use crate::ir::{ConfigurateMethod, I18n, ModelType};
+    use crate::ir::{I18n, ModelType};
 
     fn provider(rust_files: &[&str], extra: &[(&str, &str)]) -> Provider {
         Provider {
