@@ -26,9 +26,8 @@ fn a_provider_with_rust_is_rust_implemented_and_exposes_its_objects() {
     assert_eq!(providers::IMPLEMENTATIONS.len(), 1);
     let implementation = providers::IMPLEMENTATIONS[0];
     assert_eq!(implementation.protocols.name, "acme");
-    assert!(implementation.protocols.llm.is_some());
-    assert!(implementation.protocols.text_embedding.is_some());
-    assert!(implementation.protocols.rerank.is_none());
+    let types: Vec<_> = implementation.protocols.model_types().collect();
+    assert_eq!(types, [ModelType::Llm, ModelType::TextEmbedding]);
     assert!(implementation.customizable_model.is_some());
     assert!(implementation.remote_models.is_some());
     assert!(matches!(

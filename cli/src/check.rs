@@ -25,14 +25,14 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
-    /// Treat every warning as an error (also set by MODELRT_STRICT=1).
+    /// Treat every warning as an error (also set by MODELRT_STRICT=1, true or yes).
     #[arg(long)]
     pub strict: bool,
 }
 
 /// Runs the check and returns the exit code.
 pub fn run(args: &Args) -> ExitCode {
-    let strict = args.strict || std::env::var("MODELRT_STRICT").is_ok_and(|v| v == "1");
+    let strict = args.strict || LoadOptions::from_env().strict;
     let loaded = load(&args.dir, &LoadOptions { strict });
     let diagnostics = &loaded.diagnostics;
     let (providers, models) = (loaded.provider_declarations, loaded.model_declarations);

@@ -6,7 +6,7 @@ use std::io::{IsTerminal, Read};
 use std::time::Duration;
 
 use modelrt::registry::{find_provider, ModelHandle};
-use modelrt::runtime::catalog::{ModelType, ProviderInfo};
+use modelrt::runtime::catalog::{ModelType, ProviderInfo, UnknownName};
 use modelrt::runtime::http::HttpSettings;
 use serde_json::{Map, Value};
 
@@ -15,10 +15,7 @@ use crate::sources::{gather, Gathered};
 
 /// Parses a model type as spelled in provider YAML.
 pub fn parse_model_type(text: &str) -> Result<ModelType, String> {
-    ModelType::from_str_opt(text).ok_or_else(|| {
-        let known: Vec<&str> = ModelType::ALL.iter().map(|t| t.as_str()).collect();
-        format!("unknown model type `{text}`; one of: {}", known.join(", "))
-    })
+    text.parse().map_err(|e: UnknownName| e.to_string())
 }
 
 /// `PROVIDER/MODEL`, split at the first `/` (model ids may contain more).

@@ -36,7 +36,7 @@ fn warnings_only_exit_zero_with_snippets_and_summary() {
     assert!(text.contains("- ghost"), "{text}");
     assert!(
         text.trim_end()
-            .ends_with("3 provider(s), 8 model(s): 0 error(s), 4 warning(s)"),
+            .ends_with("3 provider(s), 8 model(s): 0 error(s), 6 warning(s)"),
         "{text}"
     );
 }
@@ -45,7 +45,7 @@ fn warnings_only_exit_zero_with_snippets_and_summary() {
 fn strict_flag_and_env_make_warnings_fail() {
     let out = modelrt(&["check", "--strict", &path("realistic")]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stdout(&out).contains("4 error(s), 0 warning(s)"));
+    assert!(stdout(&out).contains("6 error(s), 0 warning(s)"));
     let out = Command::new(env!("CARGO_BIN_EXE_modelrt"))
         .args(["check", &path("realistic")])
         .env("MODELRT_STRICT", "1")
@@ -77,7 +77,7 @@ fn json_is_one_object_with_summary_then_diagnostics() {
     assert_eq!(text.trim_end().lines().count(), 1, "{text}");
     assert!(
         text.starts_with(
-            r#"{"summary":{"providers":1,"models":1,"errors":0,"warnings":2},"diagnostics":["#
+            r#"{"summary":{"providers":1,"models":1,"errors":0,"warnings":3},"diagnostics":["#
         ),
         "{text}"
     );

@@ -8,13 +8,13 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::emit::{callability, emit, Callability, EmitOptions};
-use crate::load::{load, LoadOptions};
+use crate::emit::{emit, EmitOptions};
+use crate::load::{load, LoadOptions, Loaded};
+
+pub use crate::load::STRICT_VAR;
 
 /// Environment variable naming another provider tree to build the SDK from.
 pub const PROVIDERS_DIR_VAR: &str = "MODELRT_PROVIDERS_DIR";
-/// Environment variable that makes every warning (and catalog-only providers) an error.
-pub const STRICT_VAR: &str = "MODELRT_STRICT";
 /// File name of the generated source in `OUT_DIR`.
 pub const GENERATED_FILE: &str = "modelrt_generated.rs";
 
@@ -27,7 +27,7 @@ pub struct BuildConfig {
     pub out_dir: PathBuf,
     /// `MODELRT_PROVIDERS_DIR`, when set.
     pub providers_dir: Option<PathBuf>,
-    /// `MODELRT_STRICT=1`.
+    /// `MODELRT_STRICT` (see [`LoadOptions::from_env`]).
     pub strict: bool,
 }
 
@@ -37,13 +37,11 @@ impl BuildConfig {
         let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
         let manifest_dir = var("CARGO_MANIFEST_DIR").ok_or("CARGO_MANIFEST_DIR is not set")?;
         let out_dir = var("OUT_DIR").ok_or("OUT_DIR is not set")?;
-        let strict =
-            std::env::var(STRICT_VAR).is_ok_and(|v| matches!(v.trim(), "1" | "true" | "yes"));
         Ok(BuildConfig {
             manifest_dir: manifest_dir.into(),
             out_dir: out_dir.into(),
             providers_dir: var(PROVIDERS_DIR_VAR).map(PathBuf::from),
-            strict,
+            strict: LoadOptions::from_env().strict,
         })
     }
 
@@ -126,47 +124,21 @@ pub fn run_with(config: &BuildConfig, out: &mut dyn Write) -> io::Result<Outcome
         writeln!(out, "cargo::rerun-if-changed={}", input.display())?;
     }
 
-    let mut errors = Vec::new();
-    for diagnostic in &loaded.diagnostics.items {
-        let line = diagnostic_line(&tree, diagnostic);
-        match diagnostic.severity {
-            Severity::Error => errors.push(line),
-            Severity::Warning if config.strict => errors.push(format!("{line} ({STRICT_VAR}=1)")),
-            Severity::Warning => writeln!(out, "cargo::warning={line}")?,
-        }
+    for warning in lines(&tree, &loaded, Severity::Warning) {
+        writeln!(out, "cargo::warning={warning}")?;
     }
     if !loaded.diagnostics.items.is_empty() {
         // Cargo shows one line per instruction; the snippets go to stderr, which
         // `cargo build -vv` shows.
         let _ = writeln!(io::stderr(), "{}", loaded.diagnostics.render());
     }
-    for provider in &loaded.catalog.providers {
-        if callability(provider) != Callability::CatalogOnly {
-            continue;
-        }
-        let line = format!(
-            "{}: provider `{}` is catalog-only (no `extra.modelrt.protocol` and no Rust beside \
-             its YAML): listed and typed, but not callable",
-            tree.join(&provider.source).display(),
-            provider.id
-        );
-        if config.strict {
-            errors.push(format!("{line} ({STRICT_VAR}=1)"));
-        } else {
-            writeln!(out, "cargo::warning={line}")?;
-        }
-    }
-    if !errors.is_empty() {
-        return fail(out, &errors);
-    }
-
     let label = match &config.providers_dir {
         Some(dir) => dir.display().to_string(),
         None => "providers".to_owned(),
     };
-    let source = match emit(&loaded.catalog, &EmitOptions { tree_label: label }) {
+    let source = match generate(&tree, &loaded, label) {
         Ok(source) => source,
-        Err(e) => return fail(out, &[format!("{}: {}", tree.display(), e)]),
+        Err(errors) => return fail(out, &errors),
     };
     let path = config.out_dir.join(GENERATED_FILE);
     match write_if_changed(&path, &source) {
@@ -179,6 +151,28 @@ pub fn run_with(config: &BuildConfig, out: &mut dyn Write) -> io::Result<Outcome
             )],
         ),
     }
+}
+
+/// The emitted source of `loaded`, unless it has errors: the step `build.rs` and
+/// `include_providers!` share. `Err` holds one [`diagnostic_line`] per error.
+pub fn generate(tree: &Path, loaded: &Loaded, tree_label: String) -> Result<String, Vec<String>> {
+    let errors = lines(tree, loaded, Severity::Error);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    emit(&loaded.catalog, &EmitOptions { tree_label })
+        .map_err(|e| vec![format!("{}: {e}", tree.display())])
+}
+
+/// The diagnostics of `severity` as [`diagnostic_line`]s.
+pub fn lines(tree: &Path, loaded: &Loaded, severity: Severity) -> Vec<String> {
+    loaded
+        .diagnostics
+        .items
+        .iter()
+        .filter(|d| d.severity == severity)
+        .map(|d| diagnostic_line(tree, d))
+        .collect()
 }
 
 /// `/abs/providers/openai/llm/gpt-4o.yaml:3:5: message (at `key`)`, on one line (cargo

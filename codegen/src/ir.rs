@@ -6,112 +6,9 @@
 
 use std::path::PathBuf;
 
-macro_rules! ir_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident = $wire:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum $name {
-            $(#[doc = $wire] $variant),+
-        }
-
-        impl $name {
-            /// Every value, in declaration order.
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            /// The spelling used in provider YAML.
-            pub const fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $wire),+ }
-            }
-
-            /// The variant's name, which is also the variant's name in `modelrt_runtime::catalog`.
-            pub const fn variant_name(self) -> &'static str {
-                match self { $($name::$variant => stringify!($variant)),+ }
-            }
-
-            /// Parses the YAML spelling; `None` for an unknown value.
-            pub fn parse(s: &str) -> Option<Self> {
-                match s { $($wire => Some($name::$variant),)+ _ => None }
-            }
-        }
-    };
-}
-
-ir_enum! {
-    /// A kind of model (SCHEMA.md §3). Legacy aliases are mapped by the loader.
-    ModelType {
-        Llm = "llm",
-        TextEmbedding = "text-embedding",
-        Rerank = "rerank",
-        Speech2Text = "speech2text",
-        Tts = "tts",
-        Moderation = "moderation",
-        Text2Img = "text2img",
-        MultimodalEmbedding = "multimodal-embedding",
-        MultimodalRerank = "multimodal-rerank",
-    }
-}
-
-impl ModelType {
-    /// The folder name of this type (`-` replaced by `_`).
-    pub fn type_dir(self) -> String {
-        self.as_str().replace('-', "_")
-    }
-}
-
-ir_enum! {
-    /// A model capability (SCHEMA.md §5).
-    ModelFeature {
-        ToolCall = "tool-call",
-        MultiToolCall = "multi-tool-call",
-        AgentThought = "agent-thought",
-        Vision = "vision",
-        StreamToolCall = "stream-tool-call",
-        Document = "document",
-        Video = "video",
-        Audio = "audio",
-        StructuredOutput = "structured-output",
-        Polling = "polling",
-    }
-}
-
-ir_enum! {
-    /// How a provider's models are configured (SCHEMA.md §3).
-    ConfigurateMethod {
-        PredefinedModel = "predefined-model",
-        CustomizableModel = "customizable-model",
-        FetchFromRemote = "fetch-from-remote",
-    }
-}
-
-ir_enum! {
-    /// A credential form widget (SCHEMA.md §4).
-    FormType {
-        TextInput = "text-input",
-        SecretInput = "secret-input",
-        Select = "select",
-        Radio = "radio",
-        Switch = "switch",
-    }
-}
-
-ir_enum! {
-    /// A parameter rule's value type (SCHEMA.md §6).
-    ParameterType {
-        Float = "float",
-        Int = "int",
-        String = "string",
-        Boolean = "boolean",
-        Text = "text",
-    }
-}
-
-ir_enum! {
-    /// An LLM's mode.
-    LlmMode {
-        Chat = "chat",
-        Completion = "completion",
-    }
-}
+pub use modelrt_vocabulary::{
+    ConfigurateMethod, FormType, LlmMode, ModelFeature, ModelType, ParameterType,
+};
 
 /// A text in several languages.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -346,6 +243,43 @@ pub struct Provider {
     pub rust_files: Vec<PathBuf>,
 }
 
+/// The `extra.modelrt` key naming a wire protocol the runtime implements.
+pub const PROTOCOL_KEY: &str = "protocol";
+
+/// How a provider will be callable (mirrors `modelrt_runtime::catalog::Callability`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Callability<'a> {
+    /// `extra.modelrt.protocol` names a protocol (YAML only).
+    Protocol(&'a str),
+    /// Hand-written Rust files sit beside the YAML.
+    RustImpl,
+    /// Neither: listed and typed, not callable.
+    CatalogOnly,
+}
+
+impl Provider {
+    /// How the provider is called: a declared protocol, else hand-written Rust, else not at
+    /// all. The loader reports Rust beside a protocol provider, so the two never meet in a
+    /// catalog without errors.
+    pub fn callability(&self) -> Callability<'_> {
+        if let Some((_, protocol)) = self.extra_modelrt.iter().find(|(k, _)| k == PROTOCOL_KEY) {
+            Callability::Protocol(protocol)
+        } else if !self.rust_files.is_empty() {
+            Callability::RustImpl
+        } else {
+            Callability::CatalogOnly
+        }
+    }
+
+    /// The value of one `extra.modelrt` key (dotted, as flattened).
+    pub fn extra(&self, key: &str) -> Option<&str> {
+        self.extra_modelrt
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
 /// A whole provider tree.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Catalog {
@@ -359,5 +293,48 @@ impl Catalog {
     /// Number of predefined model declarations kept after duplicate resolution.
     pub fn model_count(&self) -> usize {
         self.providers.iter().map(|p| p.models.len()).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn provider(extra: &[(&str, &str)], rust_files: &[&str]) -> Provider {
+        Provider {
+            id: "p".into(),
+            rust_module: "p".into(),
+            source: "p/p.yaml".into(),
+            dir: PathBuf::from("/tree/p"),
+            label: I18n::default(),
+            description: None,
+            icon_small: None,
+            icon_large: None,
+            background: None,
+            help: None,
+            supported_model_types: vec![],
+            configurate_methods: vec![],
+            provider_credentials: vec![],
+            model_credential_schema: None,
+            models: vec![],
+            extra_modelrt: extra
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+            rust_files: rust_files.iter().map(PathBuf::from).collect(),
+        }
+    }
+
+    #[test]
+    fn protocol_wins_then_rust_then_catalog_only() {
+        let both = provider(&[("protocol", "openai-compatible")], &["/tree/p/llm.rs"]);
+        assert_eq!(
+            both.callability(),
+            Callability::Protocol("openai-compatible")
+        );
+        let rust = provider(&[("base_url", "https://x.invalid")], &["/tree/p/llm.rs"]);
+        assert_eq!(rust.callability(), Callability::RustImpl);
+        let neither = provider(&[("base_url", "https://x.invalid")], &[]);
+        assert_eq!(neither.callability(), Callability::CatalogOnly);
     }
 }

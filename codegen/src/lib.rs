@@ -14,4 +14,4 @@ mod parallel;
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};
 pub use emit::emit;
 pub use ir::Catalog;
-pub use load::{load, LoadOptions, Loaded};
+pub use load::{load, strict_flag, LoadOptions, Loaded, STRICT_VAR};

@@ -41,6 +41,7 @@ fn diagnostics_are_exactly_the_expected_warnings() {
             (Warning, "_position.yaml", 3, 3, "[2]"),
             (Warning, "acme/llm/_position.yaml", 2, 3, "[1]"),
             (Warning, "acme/llm/acme-lite-old.yaml", 1, 8, "model"),
+            (Warning, "beta/beta.yaml", 0, 0, ""),
             (
                 Warning,
                 "gamma-pkg/models/llm/gamma-2-preview.yaml",
@@ -48,10 +49,14 @@ fn diagnostics_are_exactly_the_expected_warnings() {
                 8,
                 "model"
             ),
+            (Warning, "gamma-pkg/provider/gamma.yaml", 0, 0, ""),
         ]
     );
+    assert!(loaded.diagnostics.items[3]
+        .message
+        .contains("`beta` is catalog-only"));
     assert_eq!(
-        loaded.diagnostics.items[3].message,
+        loaded.diagnostics.items[4].message,
         "duplicate llm model `gamma-1`: `gamma-pkg/models/llm/gamma-1.yaml` is kept and \
          `gamma-pkg/models/llm/gamma-2-preview.yaml` is ignored"
     );
@@ -114,7 +119,6 @@ fn core_provider_with_bom_crlf_and_i18n() {
                 "https://api.acme.invalid/v1".to_string()
             ),
             ("headers.X-Title".to_string(), "modelrt".to_string()),
-            ("protocol".to_string(), "openai".to_string()),
         ]
     );
 }
@@ -272,7 +276,7 @@ fn inputs_list_every_file_read_and_skip_ignored_folders() {
 #[test]
 fn strict_mode_turns_warnings_into_errors() {
     let loaded = load(&root(), &LoadOptions { strict: true });
-    assert_eq!(loaded.diagnostics.error_count(), 4);
+    assert_eq!(loaded.diagnostics.error_count(), 6);
     assert_eq!(loaded.diagnostics.warning_count(), 0);
 }
 

@@ -2,9 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
-use modelrt_codegen::build::diagnostic_line;
-use modelrt_codegen::emit::EmitOptions;
-use modelrt_codegen::{emit, load, LoadOptions, Severity};
+use modelrt_codegen::build::{generate as generate_source, lines};
+use modelrt_codegen::{load, LoadOptions, Severity};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -53,20 +52,13 @@ fn generate(tree: &Path) -> Result<TokenStream, Vec<String>> {
             tree.display()
         )]);
     }
-    let loaded = load(tree, &LoadOptions { strict: false });
-    let errors: Vec<String> = loaded
-        .diagnostics
-        .items
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .map(|d| diagnostic_line(tree, d))
-        .collect();
-    if !errors.is_empty() {
-        return Err(errors);
+    // The same load, lines and strictness as `modelrt check` and `build.rs`. A proc macro
+    // cannot raise warnings on stable Rust; cargo shows what it prints to stderr.
+    let loaded = load(tree, &LoadOptions::from_env());
+    for warning in lines(tree, &loaded, Severity::Warning) {
+        eprintln!("warning: {warning}");
     }
-    let label = tree.display().to_string();
-    let source = emit(&loaded.catalog, &EmitOptions { tree_label: label })
-        .map_err(|e| vec![format!("{}: {e}", tree.display())])?;
+    let source = generate_source(tree, &loaded, tree.display().to_string())?;
     let module: TokenStream = source
         .parse()
         .map_err(|e| vec![format!("generated code does not tokenize: {e}")])?;

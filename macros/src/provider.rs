@@ -1,31 +1,9 @@
 //! `#[modelrt::provider(<id>)] impl <Block> { .. }`.
 
+use modelrt_vocabulary::{Block, BLOCKS};
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned, ToTokens};
 use syn::spanned::Spanned;
-
-/// The blocks a provider can implement: the name after `impl`, the runtime trait, and the
-/// associated const of the generated `<Block>Impl` trait.
-const BLOCKS: &[(&str, &str, &str, &str)] = &[
-    ("Llm", "protocol", "LlmProtocol", "PROTOCOL"),
-    (
-        "TextEmbedding",
-        "protocol",
-        "TextEmbeddingProtocol",
-        "PROTOCOL",
-    ),
-    ("Rerank", "protocol", "RerankProtocol", "PROTOCOL"),
-    ("Tts", "protocol", "TtsProtocol", "PROTOCOL"),
-    ("Speech2Text", "protocol", "Speech2TextProtocol", "PROTOCOL"),
-    ("Moderation", "protocol", "ModerationProtocol", "PROTOCOL"),
-    (
-        "CustomizableModel",
-        "rust_impl",
-        "CustomizableModelProtocol",
-        "HOOK",
-    ),
-    ("RemoteModels", "rust_impl", "RemoteModelsProtocol", "HOOK"),
-];
 
 /// The expansion, or one error plus the block, compiled out so it adds no errors of its own.
 pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
@@ -39,9 +17,11 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
 }
 
 fn wire(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
-    let usage = "expected `#[modelrt::provider(<provider id>)]` on `impl Llm { .. }` (or \
-                 TextEmbedding, Rerank, Tts, Speech2Text, Moderation, CustomizableModel, \
-                 RemoteModels)";
+    let names: Vec<&str> = BLOCKS.iter().map(|b| b.name).collect();
+    let usage = format!(
+        "expected `#[modelrt::provider(<provider id>)]` on `impl Llm {{ .. }}` (or {})",
+        names[1..].join(", ")
+    );
     let provider: syn::Ident = syn::parse2(attr.clone())
         .map_err(|_| syn::Error::new(span_of(&attr), format!("{usage}: name the provider")))?;
     let block: syn::ItemImpl = syn::parse2(item)
@@ -63,11 +43,7 @@ fn wire(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
         syn::Type::Path(p) if p.qself.is_none() => p.path.get_ident().map(ToString::to_string),
         _ => None,
     };
-    let Some(&(name, module, protocol, constant)) = name
-        .as_deref()
-        .and_then(|n| BLOCKS.iter().find(|b| b.0 == n))
-    else {
-        let names: Vec<&str> = BLOCKS.iter().map(|b| b.0).collect();
+    let Some(found) = name.as_deref().and_then(Block::named) else {
         return Err(syn::Error::new(
             self_ty.span(),
             format!(
@@ -78,10 +54,10 @@ fn wire(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
         ));
     };
     let span = self_ty.span();
-    let module = format_ident!("{module}");
-    let protocol = format_ident!("{protocol}", span = span);
-    let impl_trait = format_ident!("{name}Impl", span = span);
-    let constant = format_ident!("{constant}");
+    let module = format_ident!("{}", found.runtime_module);
+    let protocol = format_ident!("{}", found.runtime_trait, span = span);
+    let impl_trait = format_ident!("{}Impl", found.name, span = span);
+    let constant = format_ident!("{}", found.constant);
     let alias = format_ident!("__modelrt_provider", span = span);
     let trait_path = quote_spanned!(span=> ::modelrt::runtime::#module::#protocol);
     let attrs = &block.attrs;

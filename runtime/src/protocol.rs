@@ -108,7 +108,7 @@ impl<'a> CallContext<'a> {
         self.model
             .info
             .and_then(|info| info.properties.mode)
-            .or_else(|| self.credential("mode").and_then(LlmMode::from_str_opt))
+            .or_else(|| self.credential("mode").and_then(|mode| mode.parse().ok()))
             .unwrap_or(LlmMode::Chat)
     }
 

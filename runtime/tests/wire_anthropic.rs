@@ -804,8 +804,7 @@ async fn bad_input_is_an_error_before_sending() {
 #[test]
 fn registered_under_its_name() {
     let set = by_name("anthropic").expect("registered");
-    assert!(set.llm.is_some());
-    assert!(set.text_embedding.is_none());
+    assert_eq!(set.model_types().collect::<Vec<_>>(), [ModelType::Llm]);
 }
 
 #[tokio::test]

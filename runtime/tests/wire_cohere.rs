@@ -357,5 +357,6 @@ async fn credential_checks_make_the_smallest_calls() {
 #[test]
 fn registered_under_its_name() {
     let set = by_name("cohere").expect("registered");
-    assert!(set.text_embedding.is_some() && set.rerank.is_some() && set.llm.is_none());
+    let types: Vec<_> = set.model_types().collect();
+    assert_eq!(types, [ModelType::TextEmbedding, ModelType::Rerank]);
 }

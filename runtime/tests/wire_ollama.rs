@@ -523,5 +523,6 @@ async fn tags_list_models_by_type_and_show_checks_the_model() {
 #[test]
 fn registered_under_its_name() {
     let set = by_name("ollama").expect("registered");
-    assert!(set.llm.is_some() && set.text_embedding.is_some());
+    let types: Vec<_> = set.model_types().collect();
+    assert_eq!(types, [ModelType::Llm, ModelType::TextEmbedding]);
 }

@@ -572,5 +572,11 @@ async fn credential_checks() {
 #[test]
 fn registered_on_the_openai_compatible_protocol() {
     let set = by_name("openai-compatible").expect("registered");
-    assert!(set.tts.is_some() && set.speech2text.is_some() && set.moderation.is_some());
+    for t in [
+        ModelType::Tts,
+        ModelType::Speech2Text,
+        ModelType::Moderation,
+    ] {
+        assert!(set.get(t).is_some(), "{t}");
+    }
 }

@@ -14,8 +14,11 @@ use modelrt_runtime::http::HttpSettings;
 use modelrt_runtime::llm::{LlmRequest, LlmResponse, LlmStream};
 use modelrt_runtime::moderation::{ModerationRequest, ModerationResult};
 use modelrt_runtime::params::{validate_against_rules, ValidatedParams};
-use modelrt_runtime::protocol::{CallContext, ModelRef, ProviderContext, RemoteModel};
-use modelrt_runtime::protocols::{self, ProtocolSet};
+use modelrt_runtime::protocol::{
+    CallContext, LlmProtocol, ModelRef, ModerationProtocol, ProviderContext, RemoteModel,
+    RerankProtocol, Speech2TextProtocol, TextEmbeddingProtocol, TtsProtocol,
+};
+use modelrt_runtime::protocols::{self, ProtocolOf, ProtocolSet};
 use modelrt_runtime::rerank::{RerankRequest, RerankResponse};
 use modelrt_runtime::rust_impl::RustImplementation;
 use modelrt_runtime::speech2text::{Transcription, TranscriptionRequest};
@@ -280,110 +283,84 @@ impl ModelHandle {
         }
     }
 
-    /// The implementation for this handle's model type, or a clear error.
-    fn implementation<T: ?Sized>(
-        &self,
-        wanted: ModelType,
-        found: Option<&'static T>,
-    ) -> Result<&'static T> {
-        let error = |message: String| {
-            Err(Error::new(ErrorKind::Unsupported, message).in_call(self.provider.id, &self.id))
-        };
-        if self.model_type != wanted {
-            return error(format!(
-                "this is a `{}` model; the call needs a `{wanted}` model",
-                self.model_type
-            ));
+    /// The implementation of protocol trait `P` for this handle's model type, or a clear error.
+    fn implementation<P: ProtocolOf + ?Sized>(&self) -> Result<&'static P> {
+        if self.model_type != P::MODEL_TYPE {
+            return Err(self.unsupported(format!(
+                "this is a `{}` model; the call needs a `{}` model",
+                self.model_type,
+                P::MODEL_TYPE
+            )));
         }
-        match found {
-            Some(implementation) => Ok(implementation),
-            None => error(format!(
-                "protocol `{}` has no `{wanted}` implementation",
-                self.protocols.name
-            )),
-        }
+        self.protocols
+            .protocol::<P>()
+            .ok_or_else(|| self.missing_implementation())
+    }
+
+    fn missing_implementation(&self) -> Error {
+        self.unsupported(format!(
+            "protocol `{}` has no `{}` implementation",
+            self.protocols.name, self.model_type
+        ))
+    }
+
+    fn unsupported(&self, message: String) -> Error {
+        Error::new(ErrorKind::Unsupported, message).in_call(self.provider.id, &self.id)
     }
 
     /// Checks the credentials with a real, minimal call.
     pub async fn validate_credentials(&self) -> Result<()> {
-        let ctx = self.context();
-        let p = self.protocols;
-        let unsupported = || self.implementation::<()>(self.model_type, None).map(drop);
-        match self.model_type {
-            ModelType::Llm => match p.llm {
-                Some(i) => i.validate_credentials(ctx).await,
-                None => unsupported(),
-            },
-            ModelType::TextEmbedding => match p.text_embedding {
-                Some(i) => i.validate_credentials(ctx).await,
-                None => unsupported(),
-            },
-            ModelType::Rerank => match p.rerank {
-                Some(i) => i.validate_credentials(ctx).await,
-                None => unsupported(),
-            },
-            ModelType::Tts => match p.tts {
-                Some(i) => i.validate_credentials(ctx).await,
-                None => unsupported(),
-            },
-            ModelType::Speech2Text => match p.speech2text {
-                Some(i) => i.validate_credentials(ctx).await,
-                None => unsupported(),
-            },
-            ModelType::Moderation => match p.moderation {
-                Some(i) => i.validate_credentials(ctx).await,
-                None => unsupported(),
-            },
-            _ => unsupported(),
+        match self.protocols.get(self.model_type) {
+            Some(implementation) => implementation.validate_credentials(self.context()).await,
+            None => Err(self.missing_implementation()),
         }
     }
 
     /// Sends a chat or completion request and waits for the whole answer.
     pub async fn invoke(&self, request: LlmRequest) -> Result<LlmResponse> {
-        let llm = self.implementation(ModelType::Llm, self.protocols.llm)?;
+        let llm = self.implementation::<dyn LlmProtocol>()?;
         llm.invoke(self.context(), request).await
     }
 
     /// Sends a chat or completion request and streams the answer.
     pub async fn stream(&self, request: LlmRequest) -> Result<LlmStream> {
-        let llm = self.implementation(ModelType::Llm, self.protocols.llm)?;
+        let llm = self.implementation::<dyn LlmProtocol>()?;
         llm.stream(self.context(), request).await
     }
 
     /// Prompt tokens of `request`, counted offline.
     pub fn count_tokens(&self, request: &LlmRequest) -> Result<u64> {
-        let llm = self.implementation(ModelType::Llm, self.protocols.llm)?;
+        let llm = self.implementation::<dyn LlmProtocol>()?;
         Ok(llm.count_tokens(self.context(), request))
     }
 
     /// Embeds texts.
     pub async fn embed(&self, request: EmbeddingRequest) -> Result<EmbeddingResponse> {
-        let embedding =
-            self.implementation(ModelType::TextEmbedding, self.protocols.text_embedding)?;
+        let embedding = self.implementation::<dyn TextEmbeddingProtocol>()?;
         embedding.embed(self.context(), request).await
     }
 
     /// Reranks documents against a query.
     pub async fn rerank(&self, request: RerankRequest) -> Result<RerankResponse> {
-        let rerank = self.implementation(ModelType::Rerank, self.protocols.rerank)?;
+        let rerank = self.implementation::<dyn RerankProtocol>()?;
         rerank.rerank(self.context(), request).await
     }
 
     /// Synthesizes speech.
     pub async fn synthesize(&self, request: TtsRequest) -> Result<AudioStream> {
-        let tts = self.implementation(ModelType::Tts, self.protocols.tts)?;
+        let tts = self.implementation::<dyn TtsProtocol>()?;
         tts.synthesize(self.context(), request).await
     }
 
     /// Transcribes audio.
     pub async fn transcribe(&self, request: TranscriptionRequest) -> Result<Transcription> {
-        let stt = self.implementation(ModelType::Speech2Text, self.protocols.speech2text)?;
+        let stt = self.implementation::<dyn Speech2TextProtocol>()?;
         stt.transcribe(self.context(), request).await
     }
 
     /// Moderates a text.
     pub async fn moderate(&self, request: ModerationRequest) -> Result<ModerationResult> {
-        let moderation = self.implementation(ModelType::Moderation, self.protocols.moderation)?;
+        let moderation = self.implementation::<dyn ModerationProtocol>()?;
         moderation.moderate(self.context(), request).await
     }
 }
@@ -454,16 +431,12 @@ pub async fn remote_models_with<S: CredentialSource + ?Sized>(
     if let Some(hook) = implementation.and_then(|i| i.remote_models) {
         return hook.remote_models(ctx, model_type).await;
     }
-    match model_type {
-        ModelType::Llm => match protocols.llm {
-            Some(llm) => llm.remote_models(ctx).await,
-            None => not_listed(),
-        },
-        ModelType::TextEmbedding => match protocols.text_embedding {
-            Some(embedding) => embedding.remote_models(ctx).await,
-            None => not_listed(),
-        },
-        _ => not_listed(),
+    let listing = protocols
+        .get(model_type)
+        .and_then(|implementation| implementation.remote_models(ctx));
+    match listing {
+        Some(listing) => listing.await,
+        None => not_listed(),
     }
 }
 

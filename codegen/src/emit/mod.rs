@@ -9,7 +9,6 @@
 //! modules holding tables import the two most used ones, `catalog` and `rt` (the helpers),
 //! because the rows name them thousands of times and every path costs rustc a resolution.
 
-mod callability;
 mod credentials;
 mod docs;
 mod enums;
@@ -25,10 +24,8 @@ mod wiring;
 
 use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
 
-use crate::ir::{Catalog, Provider};
+use crate::ir::{Callability, Catalog, Provider};
 use text::Text;
-
-pub use callability::{callability, Callability, PROTOCOL_KEY};
 
 /// Root-level names of the `modelrt` crate a provider module must not be re-exported over.
 pub const RESERVED_ROOT_NAMES: &[&str] = &[
@@ -322,7 +319,7 @@ fn provider_module(
         doc.push_str(": ");
         doc.push_str(&description.en_us);
     }
-    let callability_doc = match callability(provider) {
+    let callability_doc = match provider.callability() {
         Callability::Protocol(p) => format!("Callable through the `{p}` protocol."),
         Callability::RustImpl => {
             "Callable through the hand-written Rust beside its YAML.".to_owned()

@@ -4,16 +4,8 @@
 
 use std::collections::BTreeSet;
 
+use modelrt_vocabulary::is_keyword;
 use proc_macro2::{Ident, Span};
-
-/// Words that cannot be plain identifiers (strict and reserved keywords of edition 2021).
-const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
-    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
-    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
-    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
-    "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
-];
 
 /// Splits `text` into lower-case words at non-alphanumeric characters and camel-case humps
 /// (`topP` -> `top`, `p`; `HTTPProxy` -> `http`, `proxy`; `gpt4o` stays one word).
@@ -56,7 +48,7 @@ pub fn snake_case(text: &str) -> String {
     if joined.starts_with(|c: char| c.is_ascii_digit()) {
         return format!("_{joined}");
     }
-    if KEYWORDS.contains(&joined.as_str()) {
+    if is_keyword(&joined) {
         return format!("{joined}_");
     }
     joined

@@ -7,38 +7,29 @@
 //! impls read); no functions and no derives: three derived impls per marker were most of the
 //! generated code's check time (BENCHMARKS.md, "Build pipeline").
 
+use modelrt_vocabulary::{Block, CAPABILITY_FEATURES};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::emit::callability::{callability, Callability};
 use crate::emit::credentials::model_credentials_name;
 use crate::emit::docs::{doc_attrs, model_doc};
 use crate::emit::models::{checked_ident, TypeGroup};
 use crate::emit::names::{ident, Scope};
 use crate::emit::params::{has_params, params_name};
-use crate::emit::wiring::PROTOCOL_TYPES;
 use crate::emit::EmitError;
-use crate::ir::{ConfigurateMethod, ModelFeature, Provider};
+use crate::ir::{Callability, ConfigurateMethod, ModelFeature, ModelType, Provider};
 
 /// Names the SDK adds to a provider module.
 pub const RESERVED_NAMES: &[&str] = &["Client", "models"];
 
-/// The features of `modelrt::runtime::capability::FeatureSet`, in its parameter order.
-const FEATURE_ORDER: [ModelFeature; 9] = [
-    ModelFeature::ToolCall,
-    ModelFeature::MultiToolCall,
-    ModelFeature::StreamToolCall,
-    ModelFeature::Vision,
-    ModelFeature::Document,
-    ModelFeature::Audio,
-    ModelFeature::Video,
-    ModelFeature::StructuredOutput,
-    ModelFeature::AgentThought,
-];
-
-/// Which of [`FEATURE_ORDER`] a model declares.
+/// Which of [`CAPABILITY_FEATURES`] a model declares.
 fn feature_flags(features: &[ModelFeature]) -> [bool; 9] {
-    FEATURE_ORDER.map(|f| features.contains(&f))
+    CAPABILITY_FEATURES.map(|f| features.contains(&f))
+}
+
+/// Whether the runtime can call models of `model_type` (a protocol block exists for it).
+fn callable_type(model_type: ModelType) -> bool {
+    Block::of_model_type(model_type).is_some()
 }
 
 /// `FeatureSet<Yes, No, ..>` for those flags.
@@ -51,7 +42,7 @@ fn feature_set(flags: &[bool; 9]) -> TokenStream {
 
 /// The SDK items of `provider`, or nothing for a catalog-only provider.
 pub fn sdk(provider: &Provider, groups: &[TypeGroup<'_>]) -> Result<TokenStream, EmitError> {
-    let implementation = match callability(provider) {
+    let implementation = match provider.callability() {
         Callability::CatalogOnly => return Ok(TokenStream::new()),
         Callability::RustImpl => quote!(Some(&IMPLEMENTATION)),
         Callability::Protocol(_) => quote!(None),
@@ -61,11 +52,7 @@ pub fn sdk(provider: &Provider, groups: &[TypeGroup<'_>]) -> Result<TokenStream,
     let mut glue = Vec::new();
     // The names the `models` module imports; a model named like one is renamed.
     let mut scope = Scope::with_reserved(&["FeatureSet", "Model", "No", "Yes", "kind"]);
-    let protocol_groups = || {
-        groups
-            .iter()
-            .filter(|g| PROTOCOL_TYPES.contains(&g.model_type))
-    };
+    let protocol_groups = || groups.iter().filter(|g| callable_type(g.model_type));
     // Each distinct feature set once, as a private alias the markers name: a marker is then a
     // few tokens, where the nine flags were most of it.
     let mut feature_sets: Vec<([bool; 9], proc_macro2::Ident)> = Vec::new();
@@ -147,7 +134,7 @@ pub fn sdk(provider: &Provider, groups: &[TypeGroup<'_>]) -> Result<TokenStream,
     let custom_types = provider
         .supported_model_types
         .iter()
-        .filter(|t| customizable && PROTOCOL_TYPES.contains(t));
+        .filter(|&&t| customizable && callable_type(t));
     let customizable_impls = custom_types.map(|&model_type| {
         let kind = ident(model_type.variant_name());
         let credentials = ident(&model_credentials_name(model_type));

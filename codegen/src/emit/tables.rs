@@ -2,14 +2,13 @@
 //! credential forms and its models, as plain data of `modelrt_runtime::catalog` types, written
 //! as formatted text (see [`crate::emit::text`]).
 
-use crate::emit::callability::{callability, Callability};
 use crate::emit::literals::{float, i18n, price, price_parts, string, translations};
 use crate::emit::models::TypeGroup;
 use crate::emit::shared::{Kind, Shared};
 use crate::emit::text::{Text, Written};
 use crate::ir::{
-    ConfigurateMethod, CredentialForm, DefaultValue, FormOption, LlmMode, Model, ModelProperties,
-    ParameterRule, Pricing, Provider, ShowOn, Voice,
+    Callability, ConfigurateMethod, CredentialForm, DefaultValue, FormOption, LlmMode, Model,
+    ModelProperties, ParameterRule, Pricing, Provider, ShowOn, Voice,
 };
 
 /// Name of the static array of provider credential forms.
@@ -114,7 +113,7 @@ fn provider_fields(t: &mut Text, provider: &Provider) -> Written {
     })?;
     t.field("extra", |t| extra(t, &provider.extra_modelrt))?;
     t.field("callability", |t| {
-        match callability(provider) {
+        match provider.callability() {
             Callability::Protocol(p) => t.push("catalog::Callability::Protocol(").str(p).push(")"),
             Callability::RustImpl => t.push("catalog::Callability::RustImpl"),
             Callability::CatalogOnly => t.push("catalog::Callability::CatalogOnly"),

@@ -19,91 +19,37 @@
 //!
 //! The Rust files themselves are compiled into the provider module with `#[path]`.
 
+use std::collections::BTreeMap;
+
+use modelrt_vocabulary::{Block, Declaration, BLOCKS};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::emit::callability::{callability, Callability};
 use crate::emit::docs::doc_attrs;
 use crate::emit::names::ident;
 use crate::emit::EmitError;
-use crate::ir::{ConfigurateMethod, ModelType, Provider};
-
-/// One implementable part of a provider: a model type's protocol or a hook.
-struct Part {
-    /// The name the user writes after `impl` (`Llm`, `CustomizableModel`).
-    block: &'static str,
-    /// The runtime trait it implements, as a path under `::modelrt::runtime`.
-    protocol: TokenStream,
-    /// The associated const of the `<block>Impl` trait holding the object.
-    constant: &'static str,
-    /// The YAML key that declares it, and the declared value.
-    yaml_key: &'static str,
-    yaml_value: &'static str,
-    /// Whether the YAML declares it.
-    declared: bool,
-}
-
-/// The model types the runtime has protocol traits for, in `ProtocolSet` field order.
-pub const PROTOCOL_TYPES: [ModelType; 6] = [
-    ModelType::Llm,
-    ModelType::TextEmbedding,
-    ModelType::Rerank,
-    ModelType::Tts,
-    ModelType::Speech2Text,
-    ModelType::Moderation,
-];
+use crate::ir::{Callability, ConfigurateMethod, Provider};
 
 /// Names the wiring adds to a provider module (so no wire enum takes them).
 pub fn reserved_names() -> Vec<String> {
     let mut names = vec![
         "Provider".to_owned(),
         "IMPLEMENTATION".to_owned(),
-        "CustomizableModelImpl".to_owned(),
-        "RemoteModelsImpl".to_owned(),
-        "CustomizableModelDeclared".to_owned(),
-        "RemoteModelsDeclared".to_owned(),
         "NotImplementedInRust".to_owned(),
     ];
-    for t in PROTOCOL_TYPES {
-        names.push(format!("{}Impl", t.variant_name()));
-        names.push(format!("{}Declared", t.variant_name()));
+    for block in BLOCKS {
+        names.push(format!("{}Impl", block.name));
+        names.push(format!("{}Declared", block.name));
     }
     names
 }
 
-fn parts(provider: &Provider) -> Vec<Part> {
-    let mut parts: Vec<Part> = PROTOCOL_TYPES
-        .iter()
-        .map(|&t| {
-            let name = ident(&format!("{}Protocol", t.variant_name()));
-            Part {
-                block: t.variant_name(),
-                protocol: quote!(protocol::#name),
-                constant: "PROTOCOL",
-                yaml_key: "supported_model_types",
-                yaml_value: t.as_str(),
-                declared: provider.supported_model_types.contains(&t),
-            }
-        })
-        .collect();
-    let method = |m: ConfigurateMethod| provider.configurate_methods.contains(&m);
-    parts.push(Part {
-        block: "CustomizableModel",
-        protocol: quote!(rust_impl::CustomizableModelProtocol),
-        constant: "HOOK",
-        yaml_key: "configurate_methods",
-        yaml_value: ConfigurateMethod::CustomizableModel.as_str(),
-        declared: method(ConfigurateMethod::CustomizableModel),
-    });
-    parts.push(Part {
-        block: "RemoteModels",
-        protocol: quote!(rust_impl::RemoteModelsProtocol),
-        constant: "HOOK",
-        yaml_key: "configurate_methods",
-        yaml_value: ConfigurateMethod::FetchFromRemote.as_str(),
-        declared: method(ConfigurateMethod::FetchFromRemote),
-    });
-    parts
+/// Whether `provider`'s YAML declares `block`.
+fn declared(provider: &Provider, block: &Block) -> bool {
+    match block.declared_by {
+        Declaration::ModelType(t) => provider.supported_model_types.contains(&t),
+        Declaration::Method(m) => provider.configurate_methods.contains(&m),
+    }
 }
 
 /// `Provider`, the `*Impl` traits, the included Rust files and, for providers implemented in
@@ -111,19 +57,7 @@ fn parts(provider: &Provider) -> Vec<Part> {
 pub fn wiring(provider: &Provider) -> Result<TokenStream, EmitError> {
     let id = &provider.id;
     let source = &provider.source;
-    let rust = callability(provider) == Callability::RustImpl;
-    if let (Callability::Protocol(p), Some(file)) =
-        (callability(provider), provider.rust_files.first())
-    {
-        // Silently leaving the Rust out of the build would hide the user's mistake.
-        return Err(EmitError::new(format!(
-            "`{}` sits beside a provider whose YAML names the `{p}` protocol \
-             (extra.modelrt.protocol), so it would never be used: remove the protocol to \
-             implement the provider in Rust, or move the file away",
-            file.display()
-        ))
-        .in_file(source));
-    }
+    let rust = provider.callability() == Callability::RustImpl;
     let module = &provider.rust_module;
     let provider_doc = doc_attrs(&format!(
         "The `{id}` provider as a type: `#[modelrt::provider({module})]` impl blocks attach to it."
@@ -133,7 +67,7 @@ pub fn wiring(provider: &Provider) -> Result<TokenStream, EmitError> {
         pub struct Provider;
     };
     if !rust {
-        let (message, note) = match callability(provider) {
+        let (message, note) = match provider.callability() {
             Callability::Protocol(p) => (
                 format!(
                     "provider `{id}` is called through the `{p}` protocol its YAML ({source}) \
@@ -150,6 +84,7 @@ pub fn wiring(provider: &Provider) -> Result<TokenStream, EmitError> {
             ),
         };
         let label = format!("`{id}` is not implemented in Rust");
+        let shared_impls = BLOCKS.iter().map(|b| ident(&format!("{}Impl", b.name)));
         // The `*Impl` traits are the runtime's shared ones; only this message is the
         // provider's own. The lifetime keeps the impl's bound from being checked (and failing)
         // where it is written rather than where a block needs it.
@@ -165,24 +100,23 @@ pub fn wiring(provider: &Provider) -> Result<TokenStream, EmitError> {
             }
 
             #[allow(unused_imports)] // named only by `#[modelrt::provider]` blocks
-            pub(crate) use ::modelrt::runtime::rust_impl::not_in_rust::{
-                CustomizableModelImpl, LlmImpl, ModerationImpl, RemoteModelsImpl, RerankImpl,
-                Speech2TextImpl, TextEmbeddingImpl, TtsImpl,
-            };
+            pub(crate) use ::modelrt::runtime::rust_impl::not_in_rust::{#(#shared_impls),*};
         });
         return Ok(out);
     }
-    let mut fields = Vec::new();
-    let mut hooks = Vec::new();
-    for part in parts(provider) {
-        let block = part.block;
+    let mut implementations = Vec::new();
+    let mut hooks = BTreeMap::new();
+    for part in BLOCKS {
+        let block = part.name;
         let impl_trait = ident(&format!("{block}Impl"));
         let constant = ident(part.constant);
-        let protocol = &part.protocol;
-        let object = quote!(&'static dyn ::modelrt::runtime::#protocol);
-        let (key, value) = (part.yaml_key, part.yaml_value);
+        let (runtime_module, runtime_trait) =
+            (ident(part.runtime_module), ident(part.runtime_trait));
+        let object = quote!(&'static dyn ::modelrt::runtime::#runtime_module::#runtime_trait);
+        let (key, value) = (part.declared_by.yaml_key(), part.declared_by.yaml_value());
         let expected = format!("#[modelrt::provider({module})] impl {block}");
-        if part.declared {
+        let is_declared = declared(provider, part);
+        if is_declared {
             let message = format!(
                 "provider `{id}` declares `{value}` in {source} ({key}) but has no \
                  `{expected}` block"
@@ -224,14 +158,18 @@ pub fn wiring(provider: &Provider) -> Result<TokenStream, EmitError> {
                 }
             });
         }
-        let value = if part.declared {
-            quote!(Some(<Provider as #impl_trait>::#constant))
-        } else {
-            quote!(None)
-        };
-        match part.constant {
-            "PROTOCOL" => fields.push(value),
-            _ => hooks.push(value),
+        let implemented = quote!(<Provider as #impl_trait>::#constant);
+        match part.declared_by {
+            Declaration::ModelType(_) if is_declared => {
+                let variant = ident(block);
+                implementations.push(
+                    quote!(::modelrt::runtime::protocols::Implementation::#variant(#implemented)),
+                );
+            }
+            Declaration::Method(method) if is_declared => {
+                hooks.insert(method, quote!(Some(#implemented)));
+            }
+            Declaration::ModelType(_) | Declaration::Method(_) => {}
         }
     }
     let files = provider
@@ -242,23 +180,18 @@ pub fn wiring(provider: &Provider) -> Result<TokenStream, EmitError> {
                 .file_stem()
                 .and_then(|s| s.to_str())
                 .filter(|s| syn::parse_str::<syn::Ident>(s).is_ok())
+                // The loader drops files whose names are not identifiers.
                 .ok_or_else(|| {
-                    EmitError::new(format!(
-                        "`{}` beside the provider YAML: its file name must be a Rust \
-                         identifier",
-                        file.display()
-                    ))
+                    EmitError::new(format!("`{}` is not a module name", file.display()))
                 })?;
             let stem = ident(stem);
             let path = file.display().to_string();
             Ok(quote!(#[path = #path] pub(crate) mod #stem;))
         })
         .collect::<Result<Vec<_>, EmitError>>()?;
-    let [llm, text_embedding, rerank, tts, speech2text, moderation] =
-        <[TokenStream; 6]>::try_from(fields)
-            .map_err(|_| EmitError::new("one protocol per model type"))?;
-    let [customizable_model, remote_models] = <[TokenStream; 2]>::try_from(hooks)
-        .map_err(|_| EmitError::new("two configuration hooks"))?;
+    let mut hook = |method| hooks.remove(&method).unwrap_or_else(|| quote!(None));
+    let customizable_model = hook(ConfigurateMethod::CustomizableModel);
+    let remote_models = hook(ConfigurateMethod::FetchFromRemote);
     out.extend(quote! {
         #(#files)*
 
@@ -267,12 +200,7 @@ pub fn wiring(provider: &Provider) -> Result<TokenStream, EmitError> {
             ::modelrt::runtime::rust_impl::RustImplementation {
                 protocols: ::modelrt::runtime::protocols::ProtocolSet {
                     name: #id,
-                    llm: #llm,
-                    text_embedding: #text_embedding,
-                    rerank: #rerank,
-                    tts: #tts,
-                    speech2text: #speech2text,
-                    moderation: #moderation,
+                    implementations: &[#(#implementations),*],
                 },
                 customizable_model: #customizable_model,
                 remote_models: #remote_models,
@@ -285,7 +213,7 @@ pub fn wiring(provider: &Provider) -> Result<TokenStream, EmitError> {
 pub fn implementations(providers: &[Provider]) -> Result<TokenStream, EmitError> {
     let mut rows = Vec::new();
     for provider in providers {
-        if callability(provider) == Callability::RustImpl {
+        if provider.callability() == Callability::RustImpl {
             let module =
                 crate::emit::models::checked_ident(&provider.rust_module, &provider.source)?;
             rows.push(quote!(&#module::IMPLEMENTATION));
@@ -304,7 +232,7 @@ mod tests {
     use std::path::PathBuf;
 
     use super::*;
-    use crate::ir::I18n;
+    use crate::ir::{I18n, ModelType};
 
     fn provider(rust_files: &[&str], extra: &[(&str, &str)]) -> Provider {
         Provider {
@@ -345,8 +273,10 @@ mod tests {
         assert!(code.contains("declares `fetch-from-remote` in acme/acme.yaml"));
         assert!(code.contains("pub trait TtsImpl : TtsDeclared"));
         assert!(code.contains("does not declare `customizable-model` in acme/acme.yaml"));
-        assert!(code.contains("llm : Some (< Provider as LlmImpl > :: PROTOCOL)"));
-        assert!(code.contains("tts : None"));
+        assert!(code.contains(
+            "implementations : & [:: modelrt :: runtime :: protocols :: Implementation :: Llm \
+             (< Provider as LlmImpl > :: PROTOCOL)]"
+        ));
         assert!(code.contains("remote_models : Some (< Provider as RemoteModelsImpl > :: HOOK)"));
         assert!(code.contains("# [path = \"/tree/acme/llm.rs\"] pub (crate) mod llm ;"));
     }
@@ -358,27 +288,5 @@ mod tests {
         assert!(code.contains("InRust for Provider where & 'a Provider : NotImplementedInRust"));
         assert!(code.contains("not_in_rust :: {"), "{code}");
         assert!(!code.contains("IMPLEMENTATION"));
-    }
-
-    #[test]
-    fn rust_beside_a_protocol_provider_is_an_error() {
-        let both = provider(&["/tree/acme/llm.rs"], &[("protocol", "openai-compatible")]);
-        let error = wiring(&both).unwrap_err();
-        assert_eq!(error.file.as_deref(), Some("acme/acme.yaml"));
-        assert!(error.message.contains("/tree/acme/llm.rs"), "{error}");
-        assert!(
-            error.message.contains("`openai-compatible` protocol"),
-            "{error}"
-        );
-    }
-
-    #[test]
-    fn a_rust_file_name_that_is_no_identifier_is_an_error() {
-        let error = wiring(&provider(&["/tree/acme/my-llm.rs"], &[])).unwrap_err();
-        assert!(error.message.contains("my-llm.rs"), "{error}");
-        assert!(
-            error.message.contains("must be a Rust identifier"),
-            "{error}"
-        );
     }
 }

@@ -5,9 +5,11 @@ use std::collections::BTreeMap;
 
 use crate::ir::{Model, ModelType, Provider};
 
+use super::callable;
 use super::collected::Collected;
 use super::files::Files;
 use super::idents::{model_ident, module_ident};
+use super::model::type_folder;
 use super::overlay;
 use super::position::{self, Entry};
 use super::report::Place;
@@ -21,6 +23,14 @@ pub fn provider(files: &mut Files, collected: Collected) -> Provider {
         ..
     } = collected;
     let mut provider = decl.provider;
+    provider.rust_files.sort();
+    let source = provider.source.clone();
+    overlay::apply(&mut provider, &mut files.report_rel(&source));
+    callable::check(
+        &mut provider,
+        decl.protocol_place,
+        &mut files.report_rel(&source),
+    );
     let kept = resolve_duplicates(files, models);
 
     let mut by_type: BTreeMap<ModelType, Vec<(Model, Place)>> = BTreeMap::new();
@@ -74,9 +84,6 @@ pub fn provider(files: &mut Files, collected: Collected) -> Provider {
         assign_idents(files, &mut group);
         provider.models.extend(group.into_iter().map(|(m, _)| m));
     }
-    provider.rust_files.sort();
-    let source = provider.source.clone();
-    overlay::apply(&mut provider, &mut files.report_rel(&source));
     provider
 }
 
@@ -135,7 +142,7 @@ fn parent_and_stem(source: &str) -> (&str, &str) {
 }
 
 fn folder_matches(model: &Model) -> bool {
-    parent_and_stem(&model.source).0 == model.model_type.type_dir()
+    parent_and_stem(&model.source).0 == type_folder(model.model_type)
 }
 
 fn stem_matches(model: &Model) -> bool {

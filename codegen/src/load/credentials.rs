@@ -6,8 +6,6 @@ use super::fields::{self, Fields};
 use super::report::Report;
 use super::yaml::Node;
 
-const FORM_TYPES: &str = "text-input, secret-input, select, radio, switch";
-
 /// `provider_credential_schema`: its forms.
 pub fn provider_schema(node: &Node, path: &str, r: &mut Report) -> Vec<CredentialForm> {
     let Some(mut f) = Fields::open(node, path, r) else {
@@ -52,7 +50,13 @@ pub fn form(node: &Node, path: &str, r: &mut Report) -> Option<CredentialForm> {
     let variable = f.required_string("variable", r);
     let label = f.required_i18n("label", r);
     let form_type = match f.get("type") {
-        Some(n) => fields::enumeration(n, &f.path("type"), r, FormType::parse, FORM_TYPES),
+        Some(n) => fields::enumeration(
+            n,
+            &f.path("type"),
+            r,
+            |s| s.parse::<FormType>().ok(),
+            &FormType::NAMES.join(", "),
+        ),
         None => {
             // Real trees omit it (the Python runtime's UI fell back to a text box).
             r.warn(

@@ -47,7 +47,7 @@ pub struct Files {
     /// Every file read and folder listed.
     pub inputs: BTreeSet<PathBuf>,
     /// YAML files read and parsed ahead of the walk (see [`Files::prefetch`]), until asked for.
-    prefetched: HashMap<PathBuf, Result<Parsed, String>>,
+    prefetched: HashMap<PathBuf, Result<Parsed, (Place, String)>>,
 }
 
 /// A file's text (byte-order mark removed) and its parse.
@@ -150,8 +150,8 @@ impl Files {
         };
         let (text, parsed) = match read {
             Ok(read) => read,
-            Err(message) => {
-                self.report_rel(&rel).error(Place::FILE, "", message);
+            Err((place, message)) => {
+                self.report_rel(&rel).error(place, "", message);
                 return None;
             }
         };
@@ -178,7 +178,7 @@ impl Files {
 }
 
 /// Reads a file and parses it as YAML; `Err` when it cannot be read as text.
-fn read_and_parse(path: &Path) -> Result<Parsed, String> {
+fn read_and_parse(path: &Path) -> Result<Parsed, (Place, String)> {
     let mut text = read_text(path)?;
     if text.starts_with('\u{feff}') {
         text.drain(..'\u{feff}'.len_utf8());
@@ -204,22 +204,36 @@ fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-fn read_text(path: &Path) -> Result<String, String> {
-    let meta = fs::metadata(path).map_err(|e| format!("cannot read file: {e}"))?;
+/// The file's text; a file that is not UTF-8 is reported at its first bad byte.
+fn read_text(path: &Path) -> Result<String, (Place, String)> {
+    let whole = |message: String| (Place::FILE, message);
+    let meta = fs::metadata(path).map_err(|e| whole(format!("cannot read file: {e}")))?;
     if meta.is_dir() {
-        return Err("expected a file, found a folder".to_string());
+        return Err(whole("expected a file, found a folder".to_string()));
     }
     if meta.len() > MAX_FILE_BYTES {
-        return Err(format!(
+        return Err(whole(format!(
             "file is too large ({} bytes, at most {MAX_FILE_BYTES})",
             meta.len()
-        ));
+        )));
     }
-    let bytes = fs::read(path).map_err(|e| format!("cannot read file: {e}"))?;
+    let bytes = fs::read(path).map_err(|e| whole(format!("cannot read file: {e}")))?;
     String::from_utf8(bytes).map_err(|e| {
-        format!(
-            "file is not valid UTF-8 (at byte {})",
-            e.utf8_error().valid_up_to()
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        (
+            place_after(valid),
+            "file is not valid UTF-8 (this byte is not part of a UTF-8 character)".to_string(),
         )
     })
+}
+
+/// The line and column (in characters) right after `valid`, which is UTF-8.
+fn place_after(valid: &[u8]) -> Place {
+    let text = std::str::from_utf8(valid).unwrap_or_default();
+    let line_start = text.rfind('\n').map_or(0, |i| i + 1);
+    let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    Place {
+        line: count(text.matches('\n').count() + 1),
+        column: count(text[line_start..].chars().count() + 1),
+    }
 }

@@ -9,14 +9,7 @@
 //! - Provider module: lower-case, runs of other characters become one `_`, trimmed; a leading
 //!   digit or empty name gets the prefix `p_`, a keyword the suffix `_`.
 
-/// Rust keywords (strict and reserved, all editions).
-const KEYWORDS: &[&str] = &[
-    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for",
-    "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return",
-    "self", "Self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where",
-    "while", "async", "await", "dyn", "abstract", "become", "box", "do", "final", "macro",
-    "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
-];
+use modelrt_vocabulary::is_keyword;
 
 /// The enum variant name of a model id.
 pub fn model_ident(id: &str) -> String {
@@ -58,7 +51,7 @@ pub fn module_ident(id: &str) -> String {
     if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
         out.insert_str(0, "p_");
     }
-    if KEYWORDS.contains(&out.as_str()) {
+    if is_keyword(&out) {
         out.push('_');
     }
     out

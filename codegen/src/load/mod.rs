@@ -5,6 +5,7 @@
 //! `assemble` resolves duplicates, orders everything and assigns Rust identifiers.
 
 mod assemble;
+mod callable;
 mod collected;
 mod core;
 mod credentials;
@@ -22,6 +23,7 @@ mod position;
 mod properties;
 mod provider;
 mod report;
+mod rule_lint;
 mod templates;
 mod walk;
 mod yaml;
@@ -33,11 +35,32 @@ use crate::ir::Catalog;
 
 pub use idents::{model_ident, module_ident};
 
+/// Environment variable that makes every warning (catalog-only providers included) an error,
+/// for `modelrt check`, `build.rs` and `include_providers!` alike.
+pub const STRICT_VAR: &str = "MODELRT_STRICT";
+
 /// Loader settings.
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
     /// Make every warning an error (`--strict`, `MODELRT_STRICT=1`).
     pub strict: bool,
+}
+
+impl LoadOptions {
+    /// The settings `MODELRT_STRICT` asks for.
+    pub fn from_env() -> Self {
+        LoadOptions {
+            strict: std::env::var(STRICT_VAR).is_ok_and(|v| strict_flag(&v)),
+        }
+    }
+}
+
+/// Whether a value of `MODELRT_STRICT` turns strict mode on: `1`, `true` or `yes`, in any case.
+pub fn strict_flag(value: &str) -> bool {
+    matches!(
+        value.trim().to_ascii_lowercase().as_str(),
+        "1" | "true" | "yes"
+    )
 }
 
 /// What a load produced. The catalog holds everything that validated; with errors it may be partial.

@@ -6,16 +6,12 @@ use rust_decimal::Decimal;
 
 use crate::ir::{ConfigurateMethod, Model, ModelFeature, ModelType, Pricing};
 
-use super::extra::modelrt_extra;
+use super::extra::model_extra;
 use super::fields::{self, Fields};
 use super::params;
 use super::properties::properties;
 use super::report::Report;
 use super::yaml::Node;
-
-/// Every accepted spelling of a model type, for messages.
-pub const MODEL_TYPES: &str = "llm, text-embedding, rerank, speech2text, tts, moderation, \
-     text2img, multimodal-embedding, multimodal-rerank";
 
 /// Parses a model type, accepting the legacy aliases.
 pub fn parse_model_type(s: &str) -> Option<ModelType> {
@@ -23,8 +19,13 @@ pub fn parse_model_type(s: &str) -> Option<ModelType> {
         "text-generation" => Some(ModelType::Llm),
         "embeddings" => Some(ModelType::TextEmbedding),
         "reranking" => Some(ModelType::Rerank),
-        _ => ModelType::parse(s),
+        _ => s.parse().ok(),
     }
+}
+
+/// The folder of `model_type`'s model files in the core layout (`-` becomes `_`).
+pub fn type_folder(model_type: ModelType) -> String {
+    model_type.as_str().replace('-', "_")
 }
 
 /// What the model's layout says about its type.
@@ -45,7 +46,8 @@ pub fn model(root: &Node, source: &str, types: TypeSource, r: &mut Report) -> Op
     let model_type = match f.require("model_type", r) {
         Some(n) => {
             let path = f.path("model_type");
-            let parsed = fields::enumeration(n, &path, r, parse_model_type, MODEL_TYPES);
+            let parsed =
+                fields::enumeration(n, &path, r, parse_model_type, &ModelType::NAMES.join(", "));
             match (parsed, types) {
                 (Some(t), TypeSource::Folder(folder)) if t != folder => {
                     r.error(
@@ -54,7 +56,7 @@ pub fn model(root: &Node, source: &str, types: TypeSource, r: &mut Report) -> Op
                         format!(
                             "model_type `{}` does not match its folder `{}`",
                             t.as_str(),
-                            folder.type_dir()
+                            type_folder(folder)
                         ),
                     );
                     None
@@ -72,8 +74,8 @@ pub fn model(root: &Node, source: &str, types: TypeSource, r: &mut Report) -> Op
                 n,
                 &p,
                 r,
-                ModelFeature::parse,
-                &joined(ModelFeature::ALL.iter().map(|v| v.as_str())),
+                |s| s.parse::<ModelFeature>().ok(),
+                &ModelFeature::NAMES.join(", "),
             )
         })
         .collect();
@@ -81,8 +83,8 @@ pub fn model(root: &Node, source: &str, types: TypeSource, r: &mut Report) -> Op
         .enumeration(
             "fetch_from",
             r,
-            ConfigurateMethod::parse,
-            &joined(ConfigurateMethod::ALL.iter().map(|v| v.as_str())),
+            |s| s.parse::<ConfigurateMethod>().ok(),
+            &ConfigurateMethod::NAMES.join(", "),
         )
         .unwrap_or(ConfigurateMethod::PredefinedModel);
     let props = f
@@ -97,7 +99,7 @@ pub fn model(root: &Node, source: &str, types: TypeSource, r: &mut Report) -> Op
     let deprecated = f.boolean("deprecated", r).unwrap_or(false);
     let extra_modelrt = f
         .get("extra")
-        .map(|n| modelrt_extra(n, "extra", r))
+        .map(|n| model_extra(n, "extra", r))
         .unwrap_or_default();
     f.finish(r);
 
@@ -119,11 +121,6 @@ pub fn model(root: &Node, source: &str, types: TypeSource, r: &mut Report) -> Op
         source: source.to_string(),
         id,
     })
-}
-
-/// Joins names for an "expected one of" message.
-pub fn joined(items: impl IntoIterator<Item = &'static str>) -> String {
-    items.into_iter().collect::<Vec<_>>().join(", ")
 }
 
 fn pricing(node: &Node, path: &str, r: &mut Report) -> Option<Pricing> {

@@ -3,11 +3,10 @@
 use crate::ir::{DefaultValue, I18n, ParameterRule, ParameterType};
 
 use super::fields::{self, Fields};
-use super::report::Report;
+use super::report::{Place, Report};
+use super::rule_lint;
 use super::templates::template;
 use super::yaml::Node;
-
-const TYPES: &str = "float, int, string, boolean, text";
 
 /// Parses one rule at `path`, merging its template. `None` when the rule is unusable.
 pub fn rule(node: &Node, path: &str, r: &mut Report) -> Option<ParameterRule> {
@@ -38,11 +37,22 @@ pub fn rule(node: &Node, path: &str, r: &mut Report) -> Option<ParameterRule> {
         found
     });
     let label = f.i18n("label", r);
-    let declared_type = f.enumeration("type", r, ParameterType::parse, TYPES);
+    let declared_type = f.enumeration(
+        "type",
+        r,
+        |s| s.parse::<ParameterType>().ok(),
+        &ParameterType::NAMES.join(", "),
+    );
     let type_given = f.get("type").is_some();
     let help = f.i18n("help", r);
     let required = f.boolean("required", r).unwrap_or(false);
     let default_node = f.get("default");
+    let places = rule_lint::Places {
+        rule: f.place(),
+        min: f.get("min").map(Place::from),
+        max: f.get("max").map(Place::from),
+        default: default_node.map(Place::from),
+    };
     let min = number(&mut f, "min", r);
     let max = number(&mut f, "max", r);
     let precision = f.count("precision", r);
@@ -68,8 +78,9 @@ pub fn rule(node: &Node, path: &str, r: &mut Report) -> Option<ParameterRule> {
                 place,
                 path,
                 format!(
-                    "parameter rule `{name}` has no type: add `type` ({TYPES}) \
-                     or a known `use_template`"
+                    "parameter rule `{name}` has no type: add `type` ({}) \
+                     or a known `use_template`",
+                    ParameterType::NAMES.join(", ")
                 ),
             );
             return None;
@@ -80,7 +91,7 @@ pub fn rule(node: &Node, path: &str, r: &mut Report) -> Option<ParameterRule> {
         None => base.as_ref().and_then(|b| b.default.clone()),
     };
     let default = default.map(|d| retype(d, param_type));
-    Some(ParameterRule {
+    let rule = ParameterRule {
         label: label
             .or_else(|| base.as_ref().map(|b| english(b.label)))
             .unwrap_or_else(|| english(&name)),
@@ -97,7 +108,9 @@ pub fn rule(node: &Node, path: &str, r: &mut Report) -> Option<ParameterRule> {
         param_type,
         required,
         default,
-    })
+    };
+    rule_lint::check(&rule, &places, path, r);
+    Some(rule)
 }
 
 fn english(text: &str) -> I18n {

@@ -83,7 +83,12 @@ pub fn properties(
             .any(|(name, types)| *name == key && model_type.is_none_or(|t| types.contains(&t)))
     };
     if applies("mode") {
-        props.mode = f.enumeration("mode", r, LlmMode::parse, "chat, completion");
+        props.mode = f.enumeration(
+            "mode",
+            r,
+            |s| s.parse::<LlmMode>().ok(),
+            &LlmMode::NAMES.join(", "),
+        );
     }
     for (key, slot) in [
         ("context_size", &mut props.context_size),

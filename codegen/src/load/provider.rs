@@ -5,9 +5,9 @@ use std::path::PathBuf;
 use crate::ir::{ConfigurateMethod, ModelType, Provider, ProviderHelp};
 
 use super::credentials;
-use super::extra::modelrt_extra;
+use super::extra;
 use super::fields::{self, Fields};
-use super::model::{joined, parse_model_type, MODEL_TYPES};
+use super::model::{parse_model_type, type_folder};
 use super::report::{Place, Report};
 use super::yaml::Node;
 
@@ -29,6 +29,8 @@ pub struct Declaration {
     pub provider: Provider,
     /// Where the `provider:` key's value is (for messages about the id).
     pub id_place: Place,
+    /// Where `extra.modelrt.protocol` is written, when it is.
+    pub protocol_place: Option<Place>,
     /// `models:` (plugin layout).
     pub models: Vec<ModelGlobs>,
 }
@@ -49,7 +51,9 @@ pub fn provider(root: &Node, source: &str, dir: PathBuf, r: &mut Report) -> Opti
     let supported_model_types = match f.require("supported_model_types", r) {
         Some(n) => fields::list(n, &f.path("supported_model_types"), r)
             .into_iter()
-            .filter_map(|(p, n)| fields::enumeration(n, &p, r, parse_model_type, MODEL_TYPES))
+            .filter_map(|(p, n)| {
+                fields::enumeration(n, &p, r, parse_model_type, &ModelType::NAMES.join(", "))
+            })
             .collect(),
         None => Vec::new(),
     };
@@ -58,8 +62,8 @@ pub fn provider(root: &Node, source: &str, dir: PathBuf, r: &mut Report) -> Opti
         Some(n) => fields::list(n, &f.path("configurate_methods"), r)
             .into_iter()
             .filter_map(|(p, n)| {
-                let names = joined(ConfigurateMethod::ALL.iter().map(|m| m.as_str()));
-                fields::enumeration(n, &p, r, ConfigurateMethod::parse, &names)
+                let names = ConfigurateMethod::NAMES.join(", ");
+                fields::enumeration(n, &p, r, |s| s.parse::<ConfigurateMethod>().ok(), &names)
             })
             .collect(),
         None => Vec::new(),
@@ -75,9 +79,16 @@ pub fn provider(root: &Node, source: &str, dir: PathBuf, r: &mut Report) -> Opti
         .get("models")
         .map(|n| model_globs(n, "models", r))
         .unwrap_or_default();
-    let extra_modelrt = f
+    let extra_context = extra::Context {
+        model_types: &supported_model_types,
+        forms: provider_credentials
+            .iter()
+            .chain(model_credential_schema.iter().flat_map(|s| &s.forms))
+            .collect(),
+    };
+    let settings = f
         .get("extra")
-        .map(|n| modelrt_extra(n, "extra", r))
+        .map(|n| extra::modelrt_extra(n, "extra", &extra_context, r))
         .unwrap_or_default();
     f.finish(r);
 
@@ -106,10 +117,11 @@ pub fn provider(root: &Node, source: &str, dir: PathBuf, r: &mut Report) -> Opti
             provider_credentials,
             model_credential_schema,
             models: Vec::new(),
-            extra_modelrt,
+            extra_modelrt: settings.values,
             rust_files: Vec::new(),
         },
         id_place,
+        protocol_place: settings.protocol_place,
         models,
     })
 }
@@ -212,7 +224,10 @@ fn model_globs(node: &Node, path: &str, r: &mut Report) -> Vec<ModelGlobs> {
 
 /// The model type a `type_dir` folder name stands for.
 pub fn type_of_dir(dir: &str) -> Option<ModelType> {
-    ModelType::ALL.iter().copied().find(|t| t.type_dir() == dir)
+    ModelType::ALL
+        .iter()
+        .copied()
+        .find(|&t| type_folder(t) == dir)
 }
 
 #[cfg(test)]
@@ -282,7 +297,7 @@ model_credential_schema: {{model: {{label: {{en_US: M}}}}, credential_form_schem
             "{BASE}configurate_methods: [customizable-model]\n\
 model_credential_schema: {{model: {{label: {{en_US: M}}}}, credential_form_schemas: []}}\n\
 models:\n  llm:\n    predefined: ['models/llm/*.yaml']\n    position: models/llm/_position.yaml\n\
-extra:\n  python: {{source: provider/p.py}}\n  modelrt: {{protocol: openai, headers: {{X-Title: hi}}}}\n"
+extra:\n  python: {{source: provider/p.py}}\n  modelrt: {{protocol: openai-compatible, headers: {{X-Title: hi}}}}\n"
         );
         let (d, out) = load(&text);
         assert!(out.is_empty(), "{out:?}");
@@ -297,7 +312,7 @@ extra:\n  python: {{source: provider/p.py}}\n  modelrt: {{protocol: openai, head
             d.provider.extra_modelrt,
             vec![
                 ("headers.X-Title".into(), "hi".into()),
-                ("protocol".into(), "openai".into())
+                ("protocol".into(), "openai-compatible".into())
             ]
         );
     }

@@ -1,5 +1,9 @@
 //! Wire protocols shared by several providers, and their lookup by the name a provider
 //! declares under `extra.modelrt.protocol`.
+//!
+//! A protocol is its module here plus one row in [`PROTOCOLS`]; its name and model types are
+//! one row in `modelrt_vocabulary::PROTOCOLS`, which the loader checks YAML against (a test
+//! keeps the two tables equal).
 
 pub mod anthropic;
 pub mod azure_openai;
@@ -11,127 +15,109 @@ mod media;
 pub mod ollama;
 pub mod openai_compatible;
 pub mod openai_responses;
+mod set;
 pub mod vertex_ai;
 
-use crate::protocol::{
-    LlmProtocol, ModerationProtocol, RerankProtocol, Speech2TextProtocol, TextEmbeddingProtocol,
-    TtsProtocol,
-};
-
-/// What one protocol implements, per model type. `None` means the protocol has no
-/// implementation for that model type.
-#[derive(Clone, Copy)]
-pub struct ProtocolSet {
-    /// The name under `extra.modelrt.protocol`.
-    pub name: &'static str,
-    /// Language models.
-    pub llm: Option<&'static dyn LlmProtocol>,
-    /// Text embeddings.
-    pub text_embedding: Option<&'static dyn TextEmbeddingProtocol>,
-    /// Reranking.
-    pub rerank: Option<&'static dyn RerankProtocol>,
-    /// Text to speech.
-    pub tts: Option<&'static dyn TtsProtocol>,
-    /// Speech to text.
-    pub speech2text: Option<&'static dyn Speech2TextProtocol>,
-    /// Moderation.
-    pub moderation: Option<&'static dyn ModerationProtocol>,
-}
-
-impl std::fmt::Debug for ProtocolSet {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ProtocolSet")
-            .field("name", &self.name)
-            .finish_non_exhaustive()
-    }
-}
+pub use set::{Implementation, ProtocolOf, ProtocolSet};
 
 /// Every protocol modelrt implements.
 pub static PROTOCOLS: &[ProtocolSet] = &[
     ProtocolSet {
         name: openai_compatible::PROTOCOL_NAME,
-        llm: Some(&openai_compatible::OPENAI_COMPATIBLE),
-        text_embedding: Some(&openai_compatible::OPENAI_COMPATIBLE),
-        rerank: Some(&openai_compatible::OPENAI_COMPATIBLE),
-        tts: Some(&openai_compatible::OPENAI_COMPATIBLE),
-        speech2text: Some(&openai_compatible::OPENAI_COMPATIBLE),
-        moderation: Some(&openai_compatible::OPENAI_COMPATIBLE),
+        implementations: &[
+            Implementation::Llm(&openai_compatible::OPENAI_COMPATIBLE),
+            Implementation::TextEmbedding(&openai_compatible::OPENAI_COMPATIBLE),
+            Implementation::Rerank(&openai_compatible::OPENAI_COMPATIBLE),
+            Implementation::Tts(&openai_compatible::OPENAI_COMPATIBLE),
+            Implementation::Speech2Text(&openai_compatible::OPENAI_COMPATIBLE),
+            Implementation::Moderation(&openai_compatible::OPENAI_COMPATIBLE),
+        ],
     },
     ProtocolSet {
         name: anthropic::PROTOCOL_NAME,
-        llm: Some(&anthropic::ANTHROPIC),
-        text_embedding: None,
-        rerank: None,
-        tts: None,
-        speech2text: None,
-        moderation: None,
+        implementations: &[Implementation::Llm(&anthropic::ANTHROPIC)],
     },
     ProtocolSet {
         name: ollama::PROTOCOL_NAME,
-        llm: Some(&ollama::OLLAMA),
-        text_embedding: Some(&ollama::OLLAMA),
-        rerank: None,
-        tts: None,
-        speech2text: None,
-        moderation: None,
+        implementations: &[
+            Implementation::Llm(&ollama::OLLAMA),
+            Implementation::TextEmbedding(&ollama::OLLAMA),
+        ],
     },
     ProtocolSet {
         name: cohere::PROTOCOL_NAME,
-        llm: None,
-        text_embedding: Some(&cohere::COHERE),
-        rerank: Some(&cohere::COHERE),
-        tts: None,
-        speech2text: None,
-        moderation: None,
+        implementations: &[
+            Implementation::TextEmbedding(&cohere::COHERE),
+            Implementation::Rerank(&cohere::COHERE),
+        ],
     },
     ProtocolSet {
         name: bedrock::PROTOCOL_NAME,
-        llm: Some(&bedrock::BEDROCK),
-        text_embedding: Some(&bedrock::BEDROCK),
-        rerank: None,
-        tts: None,
-        speech2text: None,
-        moderation: None,
+        implementations: &[
+            Implementation::Llm(&bedrock::BEDROCK),
+            Implementation::TextEmbedding(&bedrock::BEDROCK),
+        ],
     },
     ProtocolSet {
         name: azure_openai::PROTOCOL_NAME,
-        llm: Some(&azure_openai::AZURE_OPENAI),
-        text_embedding: Some(&azure_openai::AZURE_OPENAI),
-        rerank: None,
-        tts: Some(&azure_openai::AZURE_OPENAI),
-        speech2text: Some(&azure_openai::AZURE_OPENAI),
-        moderation: None,
+        implementations: &[
+            Implementation::Llm(&azure_openai::AZURE_OPENAI),
+            Implementation::TextEmbedding(&azure_openai::AZURE_OPENAI),
+            Implementation::Tts(&azure_openai::AZURE_OPENAI),
+            Implementation::Speech2Text(&azure_openai::AZURE_OPENAI),
+        ],
     },
     ProtocolSet {
         name: openai_responses::PROTOCOL_NAME,
-        llm: Some(&openai_responses::OPENAI_RESPONSES),
-        text_embedding: None,
-        rerank: None,
-        tts: None,
-        speech2text: None,
-        moderation: None,
+        implementations: &[Implementation::Llm(&openai_responses::OPENAI_RESPONSES)],
     },
     ProtocolSet {
         name: gemini::PROTOCOL_NAME,
-        llm: Some(&gemini::GEMINI),
-        text_embedding: Some(&gemini::GEMINI),
-        rerank: None,
-        tts: None,
-        speech2text: None,
-        moderation: None,
+        implementations: &[
+            Implementation::Llm(&gemini::GEMINI),
+            Implementation::TextEmbedding(&gemini::GEMINI),
+        ],
     },
     ProtocolSet {
         name: vertex_ai::PROTOCOL_NAME,
-        llm: Some(&vertex_ai::VERTEX_AI),
-        text_embedding: Some(&vertex_ai::VERTEX_AI),
-        rerank: None,
-        tts: None,
-        speech2text: None,
-        moderation: None,
+        implementations: &[
+            Implementation::Llm(&vertex_ai::VERTEX_AI),
+            Implementation::TextEmbedding(&vertex_ai::VERTEX_AI),
+        ],
     },
 ];
 
 /// The protocol declared as `name`.
 pub fn by_name(name: &str) -> Option<&'static ProtocolSet> {
     PROTOCOLS.iter().find(|p| p.name == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::LlmProtocol;
+
+    #[test]
+    fn the_runtime_implements_exactly_what_the_vocabulary_lists() {
+        let implemented: Vec<_> = PROTOCOLS
+            .iter()
+            .map(|p| (p.name, p.model_types().collect::<Vec<_>>()))
+            .collect();
+        let listed: Vec<_> = modelrt_vocabulary::PROTOCOLS
+            .iter()
+            .map(|p| (p.name, p.model_types.to_vec()))
+            .collect();
+        assert_eq!(implemented, listed);
+    }
+
+    #[test]
+    fn a_set_is_indexed_by_model_type() {
+        let anthropic = by_name("anthropic").expect("registered");
+        assert!(anthropic.protocol::<dyn LlmProtocol>().is_some());
+        assert!(anthropic.get(crate::catalog::ModelType::Rerank).is_none());
+        assert_eq!(
+            format!("{anthropic:?}"),
+            "ProtocolSet { name: \"anthropic\", model_types: [Llm] }"
+        );
+    }
 }

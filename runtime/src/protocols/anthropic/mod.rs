@@ -21,7 +21,7 @@ use crate::llm::{LlmRequest, LlmResponse, LlmStream};
 use crate::protocol::{BoxFuture, CallContext, LlmProtocol, ProviderContext, RemoteModel};
 
 /// The protocol's name under `extra.modelrt.protocol`.
-pub const PROTOCOL_NAME: &str = "anthropic";
+pub const PROTOCOL_NAME: &str = modelrt_vocabulary::protocol::ANTHROPIC;
 
 /// The Anthropic protocol (stateless; use [`ANTHROPIC`]).
 #[derive(Debug, Clone, Copy, Default)]

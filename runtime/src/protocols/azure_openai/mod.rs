@@ -20,7 +20,7 @@ use crate::protocols::openai_compatible::config::{Endpoint, KeyHeader, Route};
 use crate::protocols::openai_compatible::{Dialect, OpenAiCompatible};
 
 /// The protocol's name under `extra.modelrt.protocol`.
-pub const PROTOCOL_NAME: &str = "azure-openai";
+pub const PROTOCOL_NAME: &str = modelrt_vocabulary::protocol::AZURE_OPENAI;
 
 /// The protocol, for registries that hold `&'static dyn` protocol traits.
 pub static AZURE_OPENAI: OpenAiCompatible = OpenAiCompatible::with_dialect(Dialect::Azure);

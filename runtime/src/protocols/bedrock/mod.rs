@@ -25,7 +25,7 @@ use crate::llm::{LlmRequest, LlmResponse, LlmStream};
 use crate::protocol::{BoxFuture, CallContext, LlmProtocol, TextEmbeddingProtocol};
 
 /// The protocol's name under `extra.modelrt.protocol`.
-pub const PROTOCOL_NAME: &str = "bedrock";
+pub const PROTOCOL_NAME: &str = modelrt_vocabulary::protocol::BEDROCK;
 
 /// The Bedrock protocol (stateless; use [`BEDROCK`]).
 #[derive(Debug, Clone, Copy, Default)]

@@ -14,7 +14,7 @@ use crate::protocol::{
 use crate::rerank::{RerankRequest, RerankResponse};
 
 /// The protocol's name under `extra.modelrt.protocol`.
-pub const PROTOCOL_NAME: &str = "cohere";
+pub const PROTOCOL_NAME: &str = modelrt_vocabulary::protocol::COHERE;
 
 /// The Cohere protocol (stateless; use [`COHERE`]).
 #[derive(Debug, Clone, Copy, Default)]

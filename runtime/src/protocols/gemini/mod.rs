@@ -27,7 +27,7 @@ use crate::llm::{LlmRequest, LlmResponse, LlmStream};
 use crate::protocol::{BoxFuture, CallContext, LlmProtocol, TextEmbeddingProtocol};
 
 /// The protocol's name under `extra.modelrt.protocol`.
-pub const PROTOCOL_NAME: &str = "gemini";
+pub const PROTOCOL_NAME: &str = modelrt_vocabulary::protocol::GEMINI;
 
 /// The tokens the model counts in `request`'s prompt (`:countTokens`, one request).
 pub async fn count_tokens(ctx: CallContext<'_>, request: &LlmRequest) -> Result<u64> {

@@ -22,7 +22,7 @@ use crate::protocol::{
 };
 
 /// The protocol's name under `extra.modelrt.protocol`.
-pub const PROTOCOL_NAME: &str = "ollama";
+pub const PROTOCOL_NAME: &str = modelrt_vocabulary::protocol::OLLAMA;
 
 /// The Ollama protocol (stateless; use [`OLLAMA`]).
 #[derive(Debug, Clone, Copy, Default)]

@@ -36,7 +36,7 @@ use crate::speech2text::{Transcription, TranscriptionRequest};
 use crate::tts::{AudioStream, TtsRequest};
 
 /// The protocol's name under `extra.modelrt.protocol`.
-pub const PROTOCOL_NAME: &str = "openai-compatible";
+pub const PROTOCOL_NAME: &str = modelrt_vocabulary::protocol::OPENAI_COMPATIBLE;
 
 /// The OpenAI-compatible protocol in one [`Dialect`] (stateless; use [`OPENAI_COMPATIBLE`],
 /// or [`crate::protocols::azure_openai::AZURE_OPENAI`] for Azure's layout).

@@ -18,7 +18,7 @@ use crate::llm::{LlmRequest, LlmResponse, LlmStream};
 use crate::protocol::{BoxFuture, CallContext, LlmProtocol};
 
 /// The protocol's name under `extra.modelrt.protocol`.
-pub const PROTOCOL_NAME: &str = "openai-responses";
+pub const PROTOCOL_NAME: &str = modelrt_vocabulary::protocol::OPENAI_RESPONSES;
 
 /// The Responses API protocol (stateless; use [`OPENAI_RESPONSES`]).
 #[derive(Debug, Clone, Copy, Default)]

@@ -19,7 +19,7 @@ use crate::protocols::gemini::count::{self, CountShape};
 use crate::protocols::gemini::{chat, endpoint::model_path};
 
 /// The protocol's name under `extra.modelrt.protocol`.
-pub const PROTOCOL_NAME: &str = "vertex-ai";
+pub const PROTOCOL_NAME: &str = modelrt_vocabulary::protocol::VERTEX_AI;
 
 /// The credential holding the Google Cloud project id.
 pub const PROJECT_VARIABLE: &str = "vertex_project_id";
