@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use common::{Fixture, API_KEY};
 use futures::StreamExt;
+use modelrt_runtime::catalog::ModelType;
 use modelrt_runtime::credentials::CredentialValue;
 use modelrt_runtime::embedding::EmbeddingRequest;
 use modelrt_runtime::error::ErrorKind;
@@ -111,9 +112,16 @@ fn completion(content: &str) -> Value {
 #[test]
 fn the_protocol_serves_what_azure_has() {
     let set = by_name("azure-openai").expect("registered");
-    assert!(set.llm.is_some() && set.text_embedding.is_some());
-    assert!(set.tts.is_some() && set.speech2text.is_some());
-    assert!(set.moderation.is_none() && set.rerank.is_none());
+    let served: Vec<ModelType> = set.model_types().collect();
+    assert_eq!(
+        served,
+        [
+            ModelType::Llm,
+            ModelType::TextEmbedding,
+            ModelType::Tts,
+            ModelType::Speech2Text
+        ]
+    );
 }
 
 #[tokio::test]

@@ -13,6 +13,7 @@ use aws_smithy_eventstream::frame::write_message_to;
 use aws_smithy_types::event_stream::{Header, HeaderValue, Message as Frame};
 use common::{raw_server, Fixture, API_KEY};
 use futures::StreamExt;
+use modelrt_runtime::catalog::ModelType;
 use modelrt_runtime::catalog::ParameterType;
 use modelrt_runtime::credentials::CredentialValue;
 use modelrt_runtime::embedding::{EmbeddingInputType, EmbeddingRequest};
@@ -267,7 +268,8 @@ fn accumulate(chunks: &[LlmChunk]) -> LlmResponse {
 #[test]
 fn the_protocol_is_registered_for_chat_and_embeddings() {
     let set = by_name("bedrock").expect("registered");
-    assert!(set.llm.is_some() && set.text_embedding.is_some());
+    let served: Vec<ModelType> = set.model_types().collect();
+    assert_eq!(served, [ModelType::Llm, ModelType::TextEmbedding]);
 }
 
 #[tokio::test]

@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use common::{raw_server, Fixture, API_KEY};
 use futures::StreamExt;
+use modelrt_runtime::catalog::ModelType;
 use modelrt_runtime::catalog::ParameterType;
 use modelrt_runtime::embedding::{EmbeddingInputType, EmbeddingRequest};
 use modelrt_runtime::error::ErrorKind;
@@ -834,7 +835,6 @@ async fn bad_input_is_an_error_before_sending() {
 #[test]
 fn registered_under_its_name() {
     let set = by_name("gemini").expect("registered");
-    assert!(set.llm.is_some());
-    assert!(set.text_embedding.is_some());
-    assert!(set.rerank.is_none());
+    let served: Vec<ModelType> = set.model_types().collect();
+    assert_eq!(served, [ModelType::Llm, ModelType::TextEmbedding]);
 }

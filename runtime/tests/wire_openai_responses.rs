@@ -189,8 +189,8 @@ fn weather_tool() -> Tool {
 #[test]
 fn the_protocol_is_registered_for_llms_only() {
     let set = by_name("openai-responses").expect("registered");
-    assert!(set.llm.is_some());
-    assert!(set.text_embedding.is_none() && set.tts.is_none() && set.moderation.is_none());
+    let served: Vec<ModelType> = set.model_types().collect();
+    assert_eq!(served, [ModelType::Llm]);
 }
 
 #[tokio::test]

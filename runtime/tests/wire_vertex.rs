@@ -10,6 +10,7 @@ use base64::Engine as _;
 use common::Fixture;
 use futures::StreamExt;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use modelrt_runtime::catalog::ModelType;
 use modelrt_runtime::credentials::CredentialValue;
 use modelrt_runtime::embedding::{EmbeddingInputType, EmbeddingRequest};
 use modelrt_runtime::error::ErrorKind;
@@ -467,6 +468,6 @@ async fn missing_or_unsafe_credentials_are_errors_before_sending() {
 #[test]
 fn registered_under_its_name() {
     let set = by_name("vertex-ai").expect("registered");
-    assert!(set.llm.is_some());
-    assert!(set.text_embedding.is_some());
+    let served: Vec<ModelType> = set.model_types().collect();
+    assert_eq!(served, [ModelType::Llm, ModelType::TextEmbedding]);
 }

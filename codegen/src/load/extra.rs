@@ -174,7 +174,10 @@ fn check(kind: KeyType, value: &Node, path: &str, context: &Context, r: &mut Rep
                     r.error(
                         value,
                         path,
-                        format!("unknown value `{word}`, expected one of: {}", words.join(", ")),
+                        format!(
+                            "unknown value `{word}`, expected one of: {}",
+                            words.join(", ")
+                        ),
                     );
                 }
             }

@@ -112,7 +112,13 @@ pub async fn stream(
         basis,
     } = prepare(&ctx, endpoint, request, true, None)?;
     let events = call.send_events(&http_request, Framing::Sse).await?;
-    let chunks = chunk_stream(events, Decoder::new(), call, &http_request, "a finishReason");
+    let chunks = chunk_stream(
+        events,
+        Decoder::new(),
+        call,
+        &http_request,
+        "a finishReason",
+    );
     let stream = with_usage(chunks, basis);
     Ok(match format {
         Some(ResponseFormat::CodeBlock(_)) => strip_fence(stream),
