@@ -185,18 +185,11 @@ fn credential_struct(
     let declarations = fields.iter().map(|f| {
         let field = ident(&f.name);
         let doc_attrs = doc_attrs(&field_doc(f));
-        let ty = match &f.kind {
-            Kind::Text => quote!(String),
-            Kind::Secret => quote!(::modelrt::runtime::secret::Secret),
-            Kind::Switch => quote!(bool),
-            Kind::Choice(e) => {
-                let e = ident(e);
-                quote!(#e)
-            }
-        };
+        let ty = value_type(f);
         let ty = if f.optional { quote!(Option<#ty>) } else { ty };
         quote!(#doc_attrs pub #field: #ty)
     });
+    let constructor = constructor(fields);
     // One call per field on `__private::CredentialFields`.
     let initialisers = fields.iter().map(|f| {
         let field = ident(&f.name);
@@ -259,15 +252,17 @@ fn credential_struct(
         pub struct #name { #(#declarations),* }
 
         impl #name {
+            #constructor
+
             /// Validates submitted credentials (a string map, as a UI sends them) against the
             /// form and returns them typed. Defaults are applied; unknown keys are dropped.
             pub fn from_map<S>(
                 input: &S,
-            ) -> Result<Self, ::modelrt::runtime::credentials::CredentialError>
+            ) -> Result<Self, ::modelrt_sdk::runtime::credentials::CredentialError>
             where
-                S: ::modelrt::runtime::credentials::CredentialSource + ?Sized,
+                S: ::modelrt_sdk::runtime::credentials::CredentialSource + ?Sized,
             {
-                #binding = ::modelrt::__private::credential_fields(
+                #binding = ::modelrt_sdk::__private::credential_fields(
                     PROVIDER.id,
                     &#forms_static,
                     #model_type,
@@ -279,11 +274,67 @@ fn credential_struct(
 
         /// The typed values read back by variable name, so a typed client is validated
         /// exactly as a submitted form.
-        impl ::modelrt::runtime::credentials::CredentialSource for #name {
+        impl ::modelrt_sdk::runtime::credentials::CredentialSource for #name {
             fn value(&self, variable: &str) -> Option<&str> {
                 #lookup
             }
         }
+    }
+}
+
+/// The Rust type of a field's value.
+fn value_type(field: &Field<'_>) -> TokenStream {
+    match &field.kind {
+        Kind::Text => quote!(String),
+        Kind::Secret => quote!(::modelrt_sdk::runtime::secret::Secret),
+        Kind::Switch => quote!(bool),
+        Kind::Choice(e) => {
+            let e = ident(e);
+            quote!(#e)
+        }
+    }
+}
+
+/// `new(<required fields>)` and a `with_<field>` setter per optional field.
+fn constructor(fields: &[Field<'_>]) -> TokenStream {
+    let (required, optional): (Vec<&Field<'_>>, Vec<&Field<'_>>) =
+        fields.iter().partition(|f| !f.optional);
+    let arguments = required.iter().map(|f| {
+        let field = ident(&f.name);
+        let ty = value_type(f);
+        quote!(#field: impl Into<#ty>)
+    });
+    let set = required.iter().map(|f| {
+        let field = ident(&f.name);
+        quote!(#field: #field.into())
+    });
+    let unset = optional.iter().map(|f| ident(&f.name));
+    let setters = optional.iter().map(|f| {
+        let field = ident(&f.name);
+        let setter = ident(&format!("with_{}", f.name));
+        let ty = value_type(f);
+        let doc = doc_attrs(&format!("Sets `{}`.", f.variable));
+        quote! {
+            #doc
+            pub fn #setter(mut self, #field: impl Into<#ty>) -> Self {
+                self.#field = Some(#field.into());
+                self
+            }
+        }
+    });
+    // Without required fields `new()` takes nothing, which clippy would rather see as Default.
+    let allow = required
+        .is_empty()
+        .then(|| quote!(#[allow(clippy::new_without_default)]));
+    quote! {
+        /// The credentials with their required fields; the optional ones are unset (see the
+        /// `with_*` setters).
+        #allow
+        pub fn new(#(#arguments),*) -> Self {
+            Self { #(#set,)* #(#unset: None),* }
+        }
+
+        #(#setters)*
     }
 }
 

@@ -3,7 +3,7 @@
 //!
 //! Every provider module gets `pub struct Provider;` and one `<Type>Impl` trait per model type
 //! the runtime has a protocol for, plus `CustomizableModelImpl` and `RemoteModelsImpl` for the
-//! two hooks. `#[modelrt::provider(<id>)] impl Llm { .. }` implements `LlmProtocol` and
+//! two hooks. `#[modelrt_sdk::provider(<id>)] impl Llm { .. }` implements `LlmProtocol` and
 //! `LlmImpl` for `Provider`. The YAML decides which of these traits may be implemented and which
 //! must be:
 //!
@@ -32,7 +32,7 @@ use crate::ir::{ConfigurateMethod, ModelType, Provider};
 struct Part {
     /// The name the user writes after `impl` (`Llm`, `CustomizableModel`).
     block: &'static str,
-    /// The runtime trait it implements, as a path under `::modelrt::runtime`.
+    /// The runtime trait it implements, as a path under `::modelrt_sdk::runtime`.
     protocol: TokenStream,
     /// The associated const of the `<block>Impl` trait holding the object.
     constant: &'static str,
@@ -125,8 +125,13 @@ pub fn wiring(provider: &Provider) -> Result<TokenStream, EmitError> {
         .in_file(source));
     }
     let module = &provider.rust_module;
+    let attach = if rust {
+        format!(": `#[modelrt_sdk::provider({module})]` impl blocks attach to it")
+    } else {
+        String::new()
+    };
     let provider_doc = doc_attrs(&format!(
-        "The `{id}` provider as a type: `#[modelrt::provider({module})]` impl blocks attach to it."
+        "The `{id}` provider as a type (what its `Client` is generic over){attach}."
     ));
     let mut out = quote! {
         #provider_doc
@@ -155,17 +160,18 @@ pub fn wiring(provider: &Provider) -> Result<TokenStream, EmitError> {
         // where it is written rather than where a block needs it.
         out.extend(quote! {
             /// Never implemented: the provider is not implemented in Rust.
+            #[doc(hidden)]
             #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
             pub trait NotImplementedInRust {}
 
-            impl<'a> ::modelrt::runtime::rust_impl::not_in_rust::InRust for Provider
+            impl<'a> ::modelrt_sdk::runtime::rust_impl::not_in_rust::InRust for Provider
             where
                 &'a Provider: NotImplementedInRust,
             {
             }
 
-            #[allow(unused_imports)] // named only by `#[modelrt::provider]` blocks
-            pub(crate) use ::modelrt::runtime::rust_impl::not_in_rust::{
+            #[allow(unused_imports)] // named only by `#[modelrt_sdk::provider]` blocks
+            pub(crate) use ::modelrt_sdk::runtime::rust_impl::not_in_rust::{
                 CustomizableModelImpl, LlmImpl, ModerationImpl, RemoteModelsImpl, RerankImpl,
                 Speech2TextImpl, TextEmbeddingImpl, TtsImpl,
             };
@@ -179,9 +185,9 @@ pub fn wiring(provider: &Provider) -> Result<TokenStream, EmitError> {
         let impl_trait = ident(&format!("{block}Impl"));
         let constant = ident(part.constant);
         let protocol = &part.protocol;
-        let object = quote!(&'static dyn ::modelrt::runtime::#protocol);
+        let object = quote!(&'static dyn ::modelrt_sdk::runtime::#protocol);
         let (key, value) = (part.yaml_key, part.yaml_value);
-        let expected = format!("#[modelrt::provider({module})] impl {block}");
+        let expected = format!("#[modelrt_sdk::provider({module})] impl {block}");
         if part.declared {
             let message = format!(
                 "provider `{id}` declares `{value}` in {source} ({key}) but has no \
@@ -197,6 +203,7 @@ pub fn wiring(provider: &Provider) -> Result<TokenStream, EmitError> {
             ));
             out.extend(quote! {
                 #doc
+                #[doc(hidden)]
                 #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
                 pub trait #impl_trait {
                     /// The implementation.
@@ -214,10 +221,12 @@ pub fn wiring(provider: &Provider) -> Result<TokenStream, EmitError> {
             let impl_doc = doc_attrs(&format!("Rejects `{expected}`: {message}."));
             out.extend(quote! {
                 #doc
+                #[doc(hidden)]
                 #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
                 pub trait #blocker {}
 
                 #impl_doc
+                #[doc(hidden)]
                 pub trait #impl_trait: #blocker {
                     /// The implementation.
                     const #constant: #object;
@@ -263,9 +272,9 @@ pub fn wiring(provider: &Provider) -> Result<TokenStream, EmitError> {
         #(#files)*
 
         /// The hand-written implementation, as the registry dispatches to it.
-        pub static IMPLEMENTATION: ::modelrt::runtime::rust_impl::RustImplementation =
-            ::modelrt::runtime::rust_impl::RustImplementation {
-                protocols: ::modelrt::runtime::protocols::ProtocolSet {
+        pub static IMPLEMENTATION: ::modelrt_sdk::runtime::rust_impl::RustImplementation =
+            ::modelrt_sdk::runtime::rust_impl::RustImplementation {
+                protocols: ::modelrt_sdk::runtime::protocols::ProtocolSet {
                     name: #id,
                     llm: #llm,
                     text_embedding: #text_embedding,
@@ -294,7 +303,7 @@ pub fn implementations(providers: &[Provider]) -> Result<TokenStream, EmitError>
     let count = rows.len();
     Ok(quote! {
         /// Every provider implemented in hand-written Rust, in position order.
-        pub static IMPLEMENTATIONS: [&::modelrt::runtime::rust_impl::RustImplementation; #count] =
+        pub static IMPLEMENTATIONS: [&::modelrt_sdk::runtime::rust_impl::RustImplementation; #count] =
             [#(#rows),*];
     })
 }
