@@ -1,11 +1,53 @@
 //! modelrt: a typed Rust SDK for AI model providers, generated from provider YAML.
 //!
 //! Every provider under `providers/` (or the tree named by `MODELRT_PROVIDERS_DIR` at build
-//! time) becomes a module [`providers`]`::<id>`, re-exported at the crate root, with its catalog
-//! row, typed credentials, model enums and parameter structs. [`registry::BUNDLED`] lists them
-//! all for dynamic use. The typed handles, the registry and the macros live in the
-//! `modelrt-sdk` crate and are re-exported here; a crate that compiles only its own provider
-//! tree depends on that crate alone (see [`docs::adding_a_provider`]).
+//! time) becomes a module [`providers`]`::<id>`, re-exported at the crate root: typed
+//! credentials, a typed `Client`, one marker type per model, model enums and parameter
+//! structs. What a model can do is checked by the compiler against its YAML `features`:
+//!
+//! ```no_run
+//! use modelrt::openai;
+//!
+//! # async fn run() -> modelrt::runtime::Result<()> {
+//! // OPENAI_API_KEY (or MODELRT_OPENAI_OPENAI_API_KEY) from the environment, see [`env`].
+//! let client = openai::Client::from_env()?;
+//! let model = client
+//!     .llm(openai::models::Gpt4oMini)?
+//!     .with_params(&openai::LlmParams { max_tokens: Some(300), ..Default::default() })?;
+//! let chat = model
+//!     .chat()
+//!     .system("Answer in one short paragraph.")
+//!     .user("Why is the sky blue?")
+//!     .params(&openai::LlmParams { temperature: Some(0.2), ..Default::default() });
+//! let answer = model.invoke(chat).await?;
+//! println!("{}", answer.content);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Apps whose users pick provider and model at run time use the [`registry`] instead:
+//! provider and model by id, credentials as a string map, parameters as JSON, validated as the
+//! YAML says:
+//!
+//! ```no_run
+//! use modelrt::registry;
+//! use modelrt::runtime::catalog::ModelType;
+//! use modelrt::runtime::llm::{LlmRequest, Message};
+//! use modelrt::serde_json::json;
+//!
+//! # async fn run() -> modelrt::runtime::Result<()> {
+//! let model = registry::open("openai", ModelType::Llm, "gpt-4o-mini", &[("openai_api_key", "sk-...")])?
+//!     .with_params(&json!({ "max_tokens": 200 }))?;
+//! let answer = model.invoke(LlmRequest::new(vec![Message::user("Hello")])).await?;
+//! println!("{}", answer.content);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! The typed handles, the registry and the macros live in the `modelrt-sdk` crate and are
+//! re-exported here; a crate that compiles only its own provider tree depends on that crate
+//! alone. [`docs::adding_a_provider`] shows how to add a model, a provider speaking a known
+//! protocol, or a provider with its own protocol in Rust.
 
 #![warn(missing_docs)]
 

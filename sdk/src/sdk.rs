@@ -45,7 +45,7 @@ pub trait TypedParams {
     /// The provider it belongs to.
     type Provider;
     /// The model type it is for.
-    type Kind: kind::Kind;
+    type Kind: kind::ModelKind;
     /// The set fields under the wire names the predefined model `model_id` declares; `None`
     /// when `model_id` is not one of the provider's predefined models of this type.
     fn to_json_for(&self, model_id: &str) -> Option<Map<String, Value>>;
@@ -84,7 +84,7 @@ impl<P, K> fmt::Debug for NoParams<P, K> {
     }
 }
 
-impl<P, K: kind::Kind> TypedParams for NoParams<P, K> {
+impl<P, K: kind::ModelKind> TypedParams for NoParams<P, K> {
     type Provider = P;
     type Kind = K;
     fn to_json_for(&self, _model_id: &str) -> Option<Map<String, Value>> {

@@ -19,7 +19,7 @@ pub const MODEL_TYPE_VARIABLE: &str = "__model_type";
 
 /// The Rust type a credential becomes.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Kind {
+enum CredentialType {
     Text,
     Secret,
     Switch,
@@ -32,7 +32,7 @@ enum Kind {
 struct Field<'a> {
     name: String,
     variable: &'a str,
-    kind: Kind,
+    kind: CredentialType,
     optional: bool,
     forms: Vec<&'a CredentialForm>,
 }
@@ -102,7 +102,7 @@ fn kind_of(
     forms: &[&CredentialForm],
     prefix: &str,
     enums: &mut EnumSet<'_>,
-) -> Kind {
+) -> CredentialType {
     let is_choice =
         |f: &&&CredentialForm| matches!(f.form_type, FormType::Select | FormType::Radio);
     if forms.iter().all(|f| is_choice(&f)) {
@@ -113,16 +113,16 @@ fn kind_of(
             }
         }
         let doc = format!("Values of the `{variable}` credential.");
-        return Kind::Choice(enums.request(variable, prefix, &doc, &values));
+        return CredentialType::Choice(enums.request(variable, prefix, &doc, &values));
     }
     let first = forms.first().map(|f| f.form_type);
     if forms.iter().any(|f| Some(f.form_type) != first) {
-        return Kind::Text;
+        return CredentialType::Text;
     }
     match first {
-        Some(FormType::SecretInput) => Kind::Secret,
-        Some(FormType::Switch) => Kind::Switch,
-        _ => Kind::Text,
+        Some(FormType::SecretInput) => CredentialType::Secret,
+        Some(FormType::Switch) => CredentialType::Switch,
+        _ => CredentialType::Text,
     }
 }
 
@@ -132,10 +132,10 @@ fn field_doc(field: &Field<'_>) -> String {
         .first()
         .map_or(field.variable, |f| f.label.en_us.as_str());
     let widget = match &field.kind {
-        Kind::Text => "text",
-        Kind::Secret => "secret",
-        Kind::Switch => "switch",
-        Kind::Choice(_) => "choice",
+        CredentialType::Text => "text",
+        CredentialType::Secret => "secret",
+        CredentialType::Switch => "switch",
+        CredentialType::Choice(_) => "choice",
     };
     let mut doc = format!("{label} (`{}`, {widget}", field.variable);
     if let [form] = field.forms.as_slice() {
@@ -195,13 +195,13 @@ fn credential_struct(
         let field = ident(&f.name);
         let variable = f.variable;
         match (&f.kind, f.optional) {
-            (Kind::Text, true) => quote!(#field: values.optional_text(#variable)),
-            (Kind::Text, false) => quote!(#field: values.text(#variable)?),
-            (Kind::Secret, true) => quote!(#field: values.optional_secret(#variable)),
-            (Kind::Secret, false) => quote!(#field: values.secret(#variable)?),
-            (Kind::Switch, true) => quote!(#field: values.optional_switch(#variable)),
-            (Kind::Switch, false) => quote!(#field: values.switch(#variable)?),
-            (Kind::Choice(e), optional) => {
+            (CredentialType::Text, true) => quote!(#field: values.optional_text(#variable)),
+            (CredentialType::Text, false) => quote!(#field: values.text(#variable)?),
+            (CredentialType::Secret, true) => quote!(#field: values.optional_secret(#variable)),
+            (CredentialType::Secret, false) => quote!(#field: values.secret(#variable)?),
+            (CredentialType::Switch, true) => quote!(#field: values.optional_switch(#variable)),
+            (CredentialType::Switch, false) => quote!(#field: values.switch(#variable)?),
+            (CredentialType::Choice(e), optional) => {
                 let e = ident(e);
                 let method = ident(if optional {
                     "optional_choice"
@@ -216,14 +216,14 @@ fn credential_struct(
         let field = ident(&f.name);
         let variable = f.variable;
         let value = match (&f.kind, f.optional) {
-            (Kind::Text, false) => quote!(Some(self.#field.as_str())),
-            (Kind::Text, true) => quote!(self.#field.as_deref()),
-            (Kind::Secret, false) => quote!(Some(self.#field.expose())),
-            (Kind::Secret, true) => quote!(self.#field.as_ref().map(|s| s.expose())),
-            (Kind::Switch, false) => quote!(Some(if self.#field { "true" } else { "false" })),
-            (Kind::Switch, true) => quote!(self.#field.map(|b| if b { "true" } else { "false" })),
-            (Kind::Choice(_), false) => quote!(Some(self.#field.as_str())),
-            (Kind::Choice(_), true) => quote!(self.#field.map(|c| c.as_str())),
+            (CredentialType::Text, false) => quote!(Some(self.#field.as_str())),
+            (CredentialType::Text, true) => quote!(self.#field.as_deref()),
+            (CredentialType::Secret, false) => quote!(Some(self.#field.expose())),
+            (CredentialType::Secret, true) => quote!(self.#field.as_ref().map(|s| s.expose())),
+            (CredentialType::Switch, false) => quote!(Some(if self.#field { "true" } else { "false" })),
+            (CredentialType::Switch, true) => quote!(self.#field.map(|b| if b { "true" } else { "false" })),
+            (CredentialType::Choice(_), false) => quote!(Some(self.#field.as_str())),
+            (CredentialType::Choice(_), true) => quote!(self.#field.map(|c| c.as_str())),
         };
         quote!(#variable => #value,)
     });
@@ -285,10 +285,10 @@ fn credential_struct(
 /// The Rust type of a field's value.
 fn value_type(field: &Field<'_>) -> TokenStream {
     match &field.kind {
-        Kind::Text => quote!(String),
-        Kind::Secret => quote!(::modelrt_sdk::runtime::secret::Secret),
-        Kind::Switch => quote!(bool),
-        Kind::Choice(e) => {
+        CredentialType::Text => quote!(String),
+        CredentialType::Secret => quote!(::modelrt_sdk::runtime::secret::Secret),
+        CredentialType::Switch => quote!(bool),
+        CredentialType::Choice(e) => {
             let e = ident(e);
             quote!(#e)
         }

@@ -21,7 +21,7 @@ use crate::ir::{ParameterRule, ParameterType};
 
 /// A field's value type.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Kind {
+enum ValueType {
     Int,
     Float,
     Bool,
@@ -64,7 +64,7 @@ struct Field<'a> {
     name: String,
     /// Wire names, in first-use order (`["top_p", "topP"]`).
     wire_names: Vec<&'a str>,
-    kind: Kind,
+    kind: ValueType,
     /// The first rule of the group, for the doc.
     rule: &'a ParameterRule,
     /// How many models of the group use it.
@@ -114,10 +114,10 @@ fn fields<'a>(group: &TypeGroup<'a>, enums: &mut EnumSet<'_>) -> Vec<Field<'a>> 
                 }
             }
             let kind = match family {
-                Family::Int => Kind::Int,
-                Family::Float => Kind::Float,
-                Family::Bool => Kind::Bool,
-                Family::Str if rules.iter().any(|r| r.options.is_empty()) => Kind::Str,
+                Family::Int => ValueType::Int,
+                Family::Float => ValueType::Float,
+                Family::Bool => ValueType::Bool,
+                Family::Str if rules.iter().any(|r| r.options.is_empty()) => ValueType::Str,
                 Family::Str => {
                     let mut values: Vec<(String, String)> = Vec::new();
                     for option in rules.iter().flat_map(|r| &r.options) {
@@ -126,7 +126,7 @@ fn fields<'a>(group: &TypeGroup<'a>, enums: &mut EnumSet<'_>) -> Vec<Field<'a>> 
                         }
                     }
                     let doc = format!("Values of the `{}` parameter.", first.name);
-                    Kind::Choice(enums.request(&base, type_prefix, &doc, &values))
+                    ValueType::Choice(enums.request(&base, type_prefix, &doc, &values))
                 }
             };
             Some(Field {
@@ -194,7 +194,7 @@ pub fn params_struct(
         quote!(#doc_attrs pub #field: Option<#ty>)
     });
     let json_fields = fields.iter().map(json_call);
-    let derives = if fields.iter().any(|f| f.kind == Kind::Float) {
+    let derives = if fields.iter().any(|f| f.kind == ValueType::Float) {
         quote!(#[derive(Debug, Clone, Default, PartialEq)])
     } else {
         quote!(#[derive(Debug, Clone, Default, PartialEq, Eq)])
@@ -228,11 +228,11 @@ pub fn params_struct(
 /// The Rust type of a field's value.
 fn value_type(field: &Field<'_>) -> TokenStream {
     match &field.kind {
-        Kind::Int => quote!(i64),
-        Kind::Float => quote!(f64),
-        Kind::Bool => quote!(bool),
-        Kind::Str => quote!(String),
-        Kind::Choice(e) => {
+        ValueType::Int => quote!(i64),
+        ValueType::Float => quote!(f64),
+        ValueType::Bool => quote!(bool),
+        ValueType::Str => quote!(String),
+        ValueType::Choice(e) => {
             let e = ident(e);
             quote!(#e)
         }
@@ -244,11 +244,11 @@ fn value_type(field: &Field<'_>) -> TokenStream {
 fn json_call(field: &Field<'_>) -> TokenStream {
     let name = ident(&field.name);
     let (method, value) = match &field.kind {
-        Kind::Int => (quote!(int), quote!(self.#name)),
-        Kind::Float => (quote!(float), quote!(self.#name)),
-        Kind::Bool => (quote!(boolean), quote!(self.#name)),
-        Kind::Str => (quote!(text), quote!(self.#name.as_deref())),
-        Kind::Choice(e) => {
+        ValueType::Int => (quote!(int), quote!(self.#name)),
+        ValueType::Float => (quote!(float), quote!(self.#name)),
+        ValueType::Bool => (quote!(boolean), quote!(self.#name)),
+        ValueType::Str => (quote!(text), quote!(self.#name.as_deref())),
+        ValueType::Choice(e) => {
             let e = ident(e);
             (quote!(text), quote!(self.#name.map(#e::as_str)))
         }

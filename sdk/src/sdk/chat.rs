@@ -5,11 +5,12 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use modelrt_runtime::capability::{
-    kind, Audio, Document, MultiToolCall, StreamToolCall, StructuredOutput, Tag, ToolCall, Vision,
+    kind, Audio, Document, MultiToolCall, StreamToolCall, StructuredOutput, Tag, ToolCalling,
+    Vision,
 };
 use modelrt_runtime::llm::{
     CacheControl, ContentPart, ImageDetail, LlmRequest, LlmResponse, LlmStream, MediaSource,
-    Message, ResponseFormat, Tool, ToolCall as MadeToolCall, ToolChoice,
+    Message, ResponseFormat, Tool, ToolCall, ToolChoice,
 };
 use modelrt_runtime::params::ValidatedParams;
 use modelrt_runtime::protocol::BoxFuture;
@@ -234,7 +235,7 @@ impl<M, T> Chat<M, T> {
     /// Offers a tool the model may call.
     pub fn tool(mut self, tool: Tool) -> Chat<M, WithTools>
     where
-        M: ToolCall,
+        M: ToolCalling,
     {
         self.request.tools.push(tool);
         Chat {
@@ -246,7 +247,7 @@ impl<M, T> Chat<M, T> {
     }
 }
 
-impl<M: ToolCall> Chat<M, WithTools> {
+impl<M: ToolCalling> Chat<M, WithTools> {
     /// Allows or forbids several tool calls in one turn (the provider's default allows them).
     pub fn parallel_tool_calls(mut self, parallel: bool) -> Self
     where
@@ -263,7 +264,7 @@ impl<M: ToolCall> Chat<M, WithTools> {
     }
 
     /// Adds the assistant turn that made `calls` (from a previous answer).
-    pub fn assistant_tool_calls(self, text: Option<String>, calls: Vec<MadeToolCall>) -> Self {
+    pub fn assistant_tool_calls(self, text: Option<String>, calls: Vec<ToolCall>) -> Self {
         self.push(Message::assistant_tool_calls(text, calls))
     }
 

@@ -32,7 +32,7 @@ pub trait ProviderSpec: Sized + 'static {
 
 /// A provider that declares `customizable-model` for model type `K`: its models of that type
 /// can be named by the user, with their own credentials (`<provider>::<Type>ModelCredentials`).
-pub trait Customizable<K: kind::Kind>: ProviderSpec {
+pub trait Customizable<K: kind::ModelKind>: ProviderSpec {
     /// The model credentials form of that model type.
     type ModelCredentials: CredentialSource;
 }
@@ -95,7 +95,7 @@ impl<P: ProviderSpec> Client<P> {
     /// (capabilities checked by the compiler) or a model enum value (`<provider>::Llm`, ...).
     /// [`Client::llm`] and its siblings say the model type in the name.
     pub fn model<M: ModelChoice<P>>(&self, model: M) -> Result<TypedModel<M::Kind, M::Tag>> {
-        let model_type = <M::Kind as kind::Kind>::MODEL_TYPE;
+        let model_type = <M::Kind as kind::ModelKind>::MODEL_TYPE;
         open::<P, _>(model_type, model.model_id(), &self.credentials, self.http)
             .map(TypedModel::from_handle)
     }
@@ -104,7 +104,7 @@ impl<P: ProviderSpec> Client<P> {
     /// API, `credentials` its own form (`<provider>::<Type>ModelCredentials`), validated as a
     /// settings form would be. [`Client::custom_llm`] and its siblings say the model type in
     /// the name.
-    pub fn custom<K: kind::Kind>(
+    pub fn custom<K: kind::ModelKind>(
         &self,
         model: &str,
         credentials: &<P as Customizable<K>>::ModelCredentials,

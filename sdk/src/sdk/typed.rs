@@ -41,7 +41,7 @@ impl<K, M> fmt::Debug for TypedModel<K, M> {
     }
 }
 
-impl<K: kind::Kind, M: Tag> TypedModel<K, M> {
+impl<K: kind::ModelKind, M: Tag> TypedModel<K, M> {
     /// Wraps an opened handle (what the generated `Client` does).
     #[doc(hidden)]
     pub fn from_handle(handle: ModelHandle) -> Self {
