@@ -1,7 +1,6 @@
 //! The body of a generated params struct's `to_json`: one call per field with the field's
 //! plain value. Each kind of value has its own method, so the generated code needs no generic
-//! call or `dyn` coercion per field (rustc checked the table of `dyn` fields it replaced about
-//! twice as slowly).
+//! call or `dyn` coercion per field, which rustc checks more slowly (BENCHMARKS.md).
 
 use modelrt_runtime::catalog::ModelInfo;
 use serde_json::{Map, Value};

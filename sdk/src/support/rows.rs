@@ -81,10 +81,10 @@ row_constructor! {
     /// The row of a predefined model whose properties are at most mode, context size and
     /// max chunks (nearly every LLM, embedding and rerank model), unpriced.
     ///
-    /// The generated tables write such rows as one call with plain literals and paths: rustc
-    /// checks that about three times faster than the struct literal, whose nested `Some(..)`,
-    /// `None` and calls each need type inference and split the static's MIR. `context_size`
-    /// and `max_chunks` are 0 when not declared (rows declaring 0 are written in full).
+    /// The generated tables write such rows as one call with plain literals and paths, which
+    /// rustc checks faster than a struct literal needing type inference for each `Some(..)`
+    /// (BENCHMARKS.md). `context_size` and `max_chunks` are 0 when not declared (rows
+    /// declaring 0 are written in full).
     model() => None
 }
 
