@@ -110,7 +110,13 @@ pub mod registry {
         model_type: ModelType,
         credentials: &S,
     ) -> Result<Vec<RemoteModel>> {
-        remote_models_with(provider_id, model_type, credentials, &HttpSettings::default()).await
+        remote_models_with(
+            provider_id,
+            model_type,
+            credentials,
+            &HttpSettings::default(),
+        )
+        .await
     }
 
     /// [`remote_models`] with explicit timeouts and retries.

@@ -126,11 +126,10 @@ fn boxed_async(item: syn::ImplItem) -> syn::ImplItem {
     };
     let span = asyncness.span;
     let lifetime = syn::Lifetime::new("'__modelrt", span);
-    method
-        .sig
-        .generics
-        .params
-        .insert(0, syn::GenericParam::Lifetime(syn::LifetimeParam::new(lifetime.clone())));
+    method.sig.generics.params.insert(
+        0,
+        syn::GenericParam::Lifetime(syn::LifetimeParam::new(lifetime.clone())),
+    );
     for input in &mut method.sig.inputs {
         match input {
             syn::FnArg::Receiver(receiver) => {

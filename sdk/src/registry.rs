@@ -74,8 +74,10 @@ impl Registry {
     /// Every provider, tree by tree, each in position order.
     pub fn providers(&self) -> impl Iterator<Item = &'static ProviderInfo> + '_ {
         let rows = self.trees.iter().flat_map(|tree| tree.providers.iter());
-        rows.copied()
-            .filter(|row| self.provider(row.id).is_some_and(|first| ptr::eq(first, *row)))
+        rows.copied().filter(|row| {
+            self.provider(row.id)
+                .is_some_and(|first| ptr::eq(first, *row))
+        })
     }
 
     /// The provider whose id is `id`.

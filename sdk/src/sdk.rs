@@ -91,4 +91,3 @@ impl<P, K: kind::ModelKind> TypedParams for NoParams<P, K> {
         Some(Map::new())
     }
 }
-

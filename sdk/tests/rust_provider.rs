@@ -123,7 +123,12 @@ async fn a_registry_of_this_crates_tree_dispatches_to_rust_and_its_hooks() {
 
     // A registry without this crate's tree cannot call its Rust, and says how to fix that.
     let error = Registry::new(&[])
-        .open_at(&acme::PROVIDER, ModelType::Llm, "acme-echo", &credentials[..])
+        .open_at(
+            &acme::PROVIDER,
+            ModelType::Llm,
+            "acme-echo",
+            &credentials[..],
+        )
         .unwrap_err();
     assert!(error.to_string().contains("Registry::with"), "{error}");
     let error = Registry::new(&[])
@@ -232,4 +237,92 @@ async fn typed_client_opens_a_custom_model_with_its_own_credentials() {
     let answer = model.invoke(model.chat().user("hi")).await.unwrap();
     assert_eq!(answer.content, "echo: hi");
     assert_eq!(answer.model, "my-own-echo");
+}
+
+#[tokio::test]
+async fn per_request_params_join_the_models_and_are_validated() {
+    let server = MockServer::builder().start().await;
+    // The model's max_tokens, the request's temperature, and the request's own max_tokens
+    // in the second call.
+    for (max_tokens, content) in [(100, "first"), (7, "second")] {
+        Mock::given(method("POST"))
+            .and(path("/chat/completions"))
+            .and(body_partial_json(
+                json!({"model": "echo-pro", "max_tokens": max_tokens, "temperature": 0.3}),
+            ))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "id": "c1", "object": "chat.completion", "model": "echo-pro",
+                "choices": [{"index": 0, "finish_reason": "stop",
+                             "message": {"role": "assistant", "content": content}}],
+                "usage": {"prompt_tokens": 3, "completion_tokens": 1, "total_tokens": 4}
+            })))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let client =
+        echo::Client::new(echo::Credentials::new("echo-key").with_endpoint_url(server.uri()));
+    let model = client
+        .llm(echo::models::EchoPro)
+        .unwrap()
+        .with_params(&echo::LlmParams {
+            max_tokens: Some(100),
+            ..Default::default()
+        })
+        .unwrap();
+    let temperature = echo::LlmParams {
+        temperature: Some(0.3),
+        ..Default::default()
+    };
+    let chat = model.chat().user("hi").params(&temperature);
+    assert_eq!(model.invoke(chat).await.unwrap().content, "first");
+    let both = echo::LlmParams {
+        max_tokens: Some(7),
+        ..temperature.clone()
+    };
+    let chat = model.chat().user("hi").params(&both);
+    assert_eq!(model.invoke(chat).await.unwrap().content, "second");
+    // The model's own parameters are unchanged by a request's.
+    let max_tokens = model
+        .handle()
+        .params()
+        .get("max_tokens")
+        .map(|v| v.to_json());
+    assert_eq!(max_tokens, Some(json!(100)));
+
+    // Out of the model's range: rejected before anything is sent.
+    let too_many = echo::LlmParams {
+        max_tokens: Some(1_000_000),
+        ..Default::default()
+    };
+    let error = model
+        .invoke(model.chat().user("hi").params(&too_many))
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidParams, "{error}");
+}
+
+#[test]
+fn credentials_new_takes_the_required_fields_and_setters_the_optional_ones() {
+    let credentials = echo::Credentials::new("echo-key");
+    assert_eq!(credentials.api_key.expose(), "echo-key");
+    assert_eq!(credentials.endpoint_url, None);
+    let credentials = credentials.with_endpoint_url("http://127.0.0.1:9/v1");
+    assert_eq!(
+        credentials.endpoint_url.as_deref(),
+        Some("http://127.0.0.1:9/v1")
+    );
+}
+
+#[test]
+fn client_from_env_reads_the_one_convention_and_names_what_is_missing() {
+    // Variables only this test reads: the prefixed name, then none (acme's variable
+    // `api_key` does not start with the provider id, so it has no vendor-style name).
+    std::env::set_var("MODELRT_ACME_API_KEY", "from-env");
+    let client = acme::Client::from_env().unwrap();
+    assert_eq!(client.credentials().api_key.expose(), "from-env");
+    std::env::remove_var("MODELRT_ACME_API_KEY");
+    let error = acme::Client::from_env().unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidCredentials, "{error}");
+    assert!(error.to_string().contains("api_key"), "{error}");
 }

@@ -220,8 +220,12 @@ fn credential_struct(
             (CredentialType::Text, true) => quote!(self.#field.as_deref()),
             (CredentialType::Secret, false) => quote!(Some(self.#field.expose())),
             (CredentialType::Secret, true) => quote!(self.#field.as_ref().map(|s| s.expose())),
-            (CredentialType::Switch, false) => quote!(Some(if self.#field { "true" } else { "false" })),
-            (CredentialType::Switch, true) => quote!(self.#field.map(|b| if b { "true" } else { "false" })),
+            (CredentialType::Switch, false) => {
+                quote!(Some(if self.#field { "true" } else { "false" }))
+            }
+            (CredentialType::Switch, true) => {
+                quote!(self.#field.map(|b| if b { "true" } else { "false" }))
+            }
             (CredentialType::Choice(_), false) => quote!(Some(self.#field.as_str())),
             (CredentialType::Choice(_), true) => quote!(self.#field.map(|c| c.as_str())),
         };

@@ -31,8 +31,15 @@ use text::Text;
 pub use callability::{callability, Callability, PROTOCOL_KEY};
 
 /// Root-level names of the `modelrt` crate a provider module must not be re-exported over.
-pub const RESERVED_ROOT_NAMES: &[&str] =
-    &["docs", "env", "providers", "registry", "runtime", "sdk", "serde_json"];
+pub const RESERVED_ROOT_NAMES: &[&str] = &[
+    "docs",
+    "env",
+    "providers",
+    "registry",
+    "runtime",
+    "sdk",
+    "serde_json",
+];
 
 /// Settings of one emission.
 #[derive(Debug, Clone)]

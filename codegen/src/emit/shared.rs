@@ -74,7 +74,10 @@ impl<'a> Shared<'a> {
         let mut by_key: [HashMap<String, usize>; 2] = Default::default();
         let mut key = String::new();
         for model in models {
-            for (kind, seen) in [SharedArray::Features, SharedArray::Rules].into_iter().zip(&mut by_key) {
+            for (kind, seen) in [SharedArray::Features, SharedArray::Rules]
+                .into_iter()
+                .zip(&mut by_key)
+            {
                 kind.key(model, &mut key);
                 let index = match seen.get(key.as_str()) {
                     Some(&index) => index,

@@ -5,7 +5,7 @@
 use crate::emit::callability::{callability, Callability};
 use crate::emit::literals::{float, i18n, price, price_parts, string, translations};
 use crate::emit::models::TypeGroup;
-use crate::emit::shared::{SharedArray, Shared};
+use crate::emit::shared::{Shared, SharedArray};
 use crate::emit::text::{Text, Written};
 use crate::ir::{
     ConfigurateMethod, CredentialForm, DefaultValue, FormOption, LlmMode, Model, ModelProperties,
@@ -207,7 +207,9 @@ fn full_row(t: &mut Text, model: &Model, shared: &Shared<'_>) -> Written {
                 .push(model.model_type.variant_name());
             Ok(())
         })?;
-        t.field("features", |t| shared.reference(t, SharedArray::Features, model))?;
+        t.field("features", |t| {
+            shared.reference(t, SharedArray::Features, model)
+        })?;
         t.field("fetch_from", |t| {
             t.push("catalog::ConfigurateMethod::")
                 .push(model.fetch_from.variant_name());

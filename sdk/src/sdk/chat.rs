@@ -273,4 +273,3 @@ impl<M: ToolCalling> Chat<M, WithTools> {
         self.push(Message::tool(call_id, result))
     }
 }
-

@@ -27,7 +27,9 @@ pub trait ProviderSpec: Sized + 'static {
     /// Its hand-written Rust, or `None` when it is called through a declared protocol.
     const IMPLEMENTATION: Option<&'static RustImplementation>;
     /// Validates submitted credentials against its form (`Credentials::from_map`).
-    fn credentials_from(submitted: &dyn CredentialSource) -> Result<Self::Credentials, CredentialError>;
+    fn credentials_from(
+        submitted: &dyn CredentialSource,
+    ) -> Result<Self::Credentials, CredentialError>;
 }
 
 /// A provider that declares `customizable-model` for model type `K`: its models of that type
@@ -159,7 +161,12 @@ fn open<P: ProviderSpec, S: CredentialSource + ?Sized>(
     credentials: &S,
     http: HttpSettings,
 ) -> Result<ModelHandle> {
-    let handle =
-        ModelHandle::open_with(P::INFO, P::IMPLEMENTATION, model_type, model_id, credentials);
+    let handle = ModelHandle::open_with(
+        P::INFO,
+        P::IMPLEMENTATION,
+        model_type,
+        model_id,
+        credentials,
+    );
     Ok(handle?.with_http(http))
 }
