@@ -140,7 +140,7 @@ fn boxed_async(item: syn::ImplItem) -> syn::ImplItem {
             syn::FnArg::Typed(argument) => {
                 let ty = with_lifetime(argument.ty.to_token_stream(), &lifetime);
                 if let Ok(ty) = syn::parse2(ty) {
-                    argument.ty = Box::new(ty);
+                    *argument.ty = ty;
                 }
             }
         }
