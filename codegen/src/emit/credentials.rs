@@ -299,43 +299,75 @@ fn value_type(field: &Field<'_>) -> TokenStream {
     }
 }
 
-/// `new(<required fields>)` and a `with_<field>` setter per optional field.
+/// The value `new` gives a required field that its form defaults, when the default is a
+/// plain literal of the field's type (a select's default stays an argument of `new`).
+fn default_value(field: &Field<'_>) -> Option<TokenStream> {
+    let default = field.forms.iter().find_map(|f| f.default.as_deref())?;
+    match &field.kind {
+        CredentialType::Text => Some(quote!(#default.to_owned())),
+        CredentialType::Secret => {
+            Some(quote!(::modelrt_sdk::runtime::secret::Secret::new(#default)))
+        }
+        CredentialType::Switch => {
+            let on = default == "true";
+            Some(quote!(#on))
+        }
+        CredentialType::Choice(_) => None,
+    }
+}
+
+/// `new(<required fields without a default>)` and a `with_<field>` setter for every other
+/// field (optional ones start unset, defaulted ones at their form's default).
 fn constructor(fields: &[Field<'_>]) -> TokenStream {
-    let (required, optional): (Vec<&Field<'_>>, Vec<&Field<'_>>) =
-        fields.iter().partition(|f| !f.optional);
-    let arguments = required.iter().map(|f| {
+    let mut arguments = Vec::new();
+    let mut initialisers = Vec::new();
+    let mut setters = Vec::new();
+    for f in fields {
         let field = ident(&f.name);
         let ty = value_type(f);
-        quote!(#field: impl Into<#ty>)
-    });
-    let set = required.iter().map(|f| {
-        let field = ident(&f.name);
-        quote!(#field: #field.into())
-    });
-    let unset = optional.iter().map(|f| ident(&f.name));
-    let setters = optional.iter().map(|f| {
-        let field = ident(&f.name);
-        let setter = ident(&format!("with_{}", f.name));
-        let ty = value_type(f);
+        let default = if f.optional {
+            Some(quote!(None))
+        } else {
+            default_value(f)
+        };
+        let Some(default) = default else {
+            arguments.push(quote!(#field: impl Into<#ty>));
+            initialisers.push(quote!(#field: #field.into()));
+            continue;
+        };
+        initialisers.push(quote!(#field: #default));
+        let value = if f.optional {
+            quote!(Some(#field.into()))
+        } else {
+            quote!(#field.into())
+        };
+        // A keyword's field is `type_`; its setter reads `with_type`.
+        let setter = ident(&format!(
+            "with_{}",
+            f.name.strip_suffix('_').unwrap_or(&f.name)
+        ));
         let doc = doc_attrs(&format!("Sets `{}`.", f.variable));
-        quote! {
+        setters.push(quote! {
             #doc
             pub fn #setter(mut self, #field: impl Into<#ty>) -> Self {
-                self.#field = Some(#field.into());
+                self.#field = #value;
                 self
             }
-        }
-    });
-    // Without required fields `new()` takes nothing, which clippy would rather see as Default.
-    let allow = required
-        .is_empty()
-        .then(|| quote!(#[allow(clippy::new_without_default)]));
+        });
+    }
+    // Without arguments `new()` would rather be `Default` to clippy; forms with many required
+    // fields take them all.
+    let allow = match arguments.len() {
+        0 => quote!(#[allow(clippy::new_without_default)]),
+        1..=7 => TokenStream::new(),
+        _ => quote!(#[allow(clippy::too_many_arguments)]),
+    };
     quote! {
-        /// The credentials with their required fields; the optional ones are unset (see the
-        /// `with_*` setters).
+        /// The credentials with their required fields; the others start unset or at their
+        /// form's default (see the `with_*` setters).
         #allow
         pub fn new(#(#arguments),*) -> Self {
-            Self { #(#set,)* #(#unset: None),* }
+            Self { #(#initialisers),* }
         }
 
         #(#setters)*
