@@ -8,8 +8,9 @@
 //! ```
 //!
 //! Credentials are filled in as a settings form would: `--cred NAME=VALUE` values, then each
-//! secret field from the environment variable named after it in upper case
-//! (`openai_api_key` -> `OPENAI_API_KEY`), then the form's declared defaults.
+//! field from the environment as `modelrt::env` names it (`MODELRT_<PROVIDER>_<VARIABLE>`,
+//! else the variable's own upper-case name when it starts with the provider id:
+//! `openai_api_key` -> `OPENAI_API_KEY`), then the form's declared defaults.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -17,8 +18,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use futures::StreamExt;
-use modelrt::registry::{find_provider, remote_models, ModelHandle};
-use modelrt::runtime::catalog::{CredentialForm, FormType, ModelType, ProviderInfo};
+use modelrt::registry::{self, find_provider, remote_models};
+use modelrt::runtime::catalog::{CredentialForm, ModelType, ProviderInfo};
 use modelrt::runtime::credentials::MODEL_TYPE_VARIABLE;
 use modelrt::runtime::llm::{LlmRequest, Message, StreamAccumulator};
 use modelrt::runtime::usage::Usage;
@@ -88,7 +89,7 @@ async fn run(args: Args) -> Result<()> {
         return Ok(());
     }
 
-    let handle = ModelHandle::open(provider.id, ModelType::Llm, model, &credentials)?
+    let handle = registry::open(provider.id, ModelType::Llm, model, &credentials)?
         .with_params(&params(&args))?;
     let mut messages = Vec::new();
     if let Some(system) = &args.system {
@@ -129,10 +130,7 @@ fn credentials(
         if values.contains_key(form.variable) {
             continue;
         }
-        let from_env = (form.form_type == FormType::SecretInput)
-            .then(|| std::env::var(form.variable.to_uppercase()).ok())
-            .flatten()
-            .filter(|value| !value.is_empty());
+        let from_env = modelrt::env::lookup(provider.id, form.variable).map(|(_, value)| value);
         if let Some(value) = from_env.or_else(|| form.default.map(str::to_owned)) {
             values.insert(form.variable.to_owned(), value);
         }

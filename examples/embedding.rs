@@ -6,7 +6,6 @@
 //! ```
 
 use modelrt::openai;
-use modelrt::runtime::secret::Secret;
 use modelrt::runtime::Result;
 
 /// Cosine similarity of two vectors (0 when either is all zeros).
@@ -41,15 +40,13 @@ async fn main() -> std::process::ExitCode {
     if texts.is_empty() {
         texts = vec!["a cat".into(), "a kitten".into(), "a tax form".into()];
     }
-    let Ok(key) = std::env::var("OPENAI_API_KEY") else {
-        eprintln!("set OPENAI_API_KEY (and OPENAI_API_BASE for another server)");
-        return std::process::ExitCode::FAILURE;
+    let client = match openai::Client::from_env() {
+        Ok(client) => client,
+        Err(error) => {
+            eprintln!("{error}\nset OPENAI_API_KEY (and OPENAI_API_BASE for another server)");
+            return std::process::ExitCode::FAILURE;
+        }
     };
-    let client = openai::Client::new(openai::Credentials {
-        openai_api_key: Secret::new(key),
-        openai_organization: None,
-        openai_api_base: std::env::var("OPENAI_API_BASE").ok(),
-    });
     match similarities(&client, &texts).await {
         Ok(scores) => {
             for (text, score) in texts.iter().zip(scores) {

@@ -9,7 +9,6 @@
 use futures::StreamExt;
 use modelrt::openai;
 use modelrt::runtime::llm::{LlmResponse, StreamAccumulator, Tool};
-use modelrt::runtime::secret::Secret;
 use modelrt::runtime::Result;
 use serde_json::json;
 
@@ -47,15 +46,13 @@ async fn main() -> std::process::ExitCode {
     let question = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "What's the weather in Paris?".into());
-    let Ok(key) = std::env::var("OPENAI_API_KEY") else {
-        eprintln!("set OPENAI_API_KEY (and OPENAI_API_BASE for another server)");
-        return std::process::ExitCode::FAILURE;
+    let client = match openai::Client::from_env() {
+        Ok(client) => client,
+        Err(error) => {
+            eprintln!("{error}\nset OPENAI_API_KEY (and OPENAI_API_BASE for another server)");
+            return std::process::ExitCode::FAILURE;
+        }
     };
-    let client = openai::Client::new(openai::Credentials {
-        openai_api_key: Secret::new(key),
-        openai_organization: None,
-        openai_api_base: std::env::var("OPENAI_API_BASE").ok(),
-    });
     match ask(&client, &question).await {
         Ok(answer) => {
             for call in &answer.tool_calls {

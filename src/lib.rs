@@ -1,34 +1,141 @@
 //! modelrt: a typed Rust SDK for AI model providers, generated from provider YAML.
 //!
 //! Every provider under `providers/` (or the tree named by `MODELRT_PROVIDERS_DIR` at build
-//! time) becomes a module [`providers`]`::<id>`, re-exported at the crate root, with its catalog
-//! row, typed credentials, model enums and parameter structs. [`registry`] lists them all for
-//! dynamic use.
+//! time) becomes a module [`providers`]`::<id>`, re-exported at the crate root: typed
+//! credentials, a typed `Client`, one marker type per model, model enums and parameter
+//! structs. What a model can do is checked by the compiler against its YAML `features`:
+//!
+//! ```no_run
+//! use modelrt::openai;
+//!
+//! # async fn run() -> modelrt::runtime::Result<()> {
+//! // OPENAI_API_KEY (or MODELRT_OPENAI_OPENAI_API_KEY) from the environment, see [`env`].
+//! let client = openai::Client::from_env()?;
+//! let model = client
+//!     .llm(openai::models::Gpt4oMini)?
+//!     .with_params(&openai::LlmParams { max_tokens: Some(300), ..Default::default() })?;
+//! let chat = model
+//!     .chat()
+//!     .system("Answer in one short paragraph.")
+//!     .user("Why is the sky blue?")
+//!     .params(&openai::LlmParams { temperature: Some(0.2), ..Default::default() });
+//! let answer = model.invoke(chat).await?;
+//! println!("{}", answer.content);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Apps whose users pick provider and model at run time use the [`registry`] instead:
+//! provider and model by id, credentials as a string map, parameters as JSON, validated as the
+//! YAML says:
+//!
+//! ```no_run
+//! use modelrt::registry;
+//! use modelrt::runtime::catalog::ModelType;
+//! use modelrt::runtime::llm::{LlmRequest, Message};
+//! use modelrt::serde_json::json;
+//!
+//! # async fn run() -> modelrt::runtime::Result<()> {
+//! let model = registry::open("openai", ModelType::Llm, "gpt-4o-mini", &[("openai_api_key", "sk-...")])?
+//!     .with_params(&json!({ "max_tokens": 200 }))?;
+//! let answer = model.invoke(LlmRequest::new(vec![Message::user("Hello")])).await?;
+//! println!("{}", answer.content);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! The typed handles, the registry and the macros live in the `modelrt-sdk` crate and are
+//! re-exported here; a crate that compiles only its own provider tree depends on that crate
+//! alone. [`docs::adding_a_provider`] shows how to add a model, a provider speaking a known
+//! protocol, or a provider with its own protocol in Rust.
 
 #![warn(missing_docs)]
 
-// Generated code names this crate `::modelrt`, here as in any crate that includes providers.
-extern crate self as modelrt;
+pub use modelrt_sdk::{env, include_providers, provider, runtime, sdk, serde_json};
 
-pub use modelrt_macros::{include_providers, provider};
-pub use modelrt_runtime as runtime;
+/// Every provider compiled into this build, for apps that pick providers at run time: the
+/// bundled tree's [`Registry`](registry::Registry), [`BUNDLED`](registry::BUNDLED), and its
+/// methods as functions.
+pub mod registry {
+    pub use modelrt_sdk::registry::*;
 
-pub mod registry;
-pub mod sdk;
-mod support;
+    use modelrt_sdk::runtime::catalog::{ModelType, ProviderInfo};
+    use modelrt_sdk::runtime::credentials::CredentialSource;
+    use modelrt_sdk::runtime::http::HttpSettings;
+    use modelrt_sdk::runtime::protocol::RemoteModel;
+    use modelrt_sdk::runtime::Result;
 
-/// Guides whose code is compiled and run as doc-tests.
-#[doc(hidden)]
+    /// The registry of the bundled provider tree. A crate that compiles its own tree adds it
+    /// with [`Registry::with`].
+    pub static BUNDLED: Registry = Registry::new(&[&crate::providers::TREE]);
+
+    /// Every bundled provider's catalog row, in position order.
+    pub static PROVIDERS: &[&ProviderInfo] = &crate::providers::ALL;
+
+    /// The bundled provider whose id is `id` ([`Registry::provider`]).
+    pub fn provider(id: &str) -> Option<&'static ProviderInfo> {
+        BUNDLED.provider(id)
+    }
+
+    /// The bundled provider `id`, or an error suggesting the closest id
+    /// ([`Registry::find_provider`]).
+    pub fn find_provider(id: &str) -> Result<&'static ProviderInfo> {
+        BUNDLED.find_provider(id)
+    }
+
+    /// Opens a model of a bundled provider ([`Registry::open`]).
+    pub fn open<S: CredentialSource + ?Sized>(
+        provider_id: &str,
+        model_type: ModelType,
+        model_id: &str,
+        credentials: &S,
+    ) -> Result<ModelHandle> {
+        BUNDLED.open(provider_id, model_type, model_id, credentials)
+    }
+
+    /// Opens a model of a bundled provider row at hand ([`Registry::open_at`]).
+    pub fn open_at<S: CredentialSource + ?Sized>(
+        provider: &'static ProviderInfo,
+        model_type: ModelType,
+        model_id: &str,
+        credentials: &S,
+    ) -> Result<ModelHandle> {
+        BUNDLED.open_at(provider, model_type, model_id, credentials)
+    }
+
+    /// The models a bundled provider lists through its API ([`Registry::remote_models`]),
+    /// with default timeouts and retries.
+    pub async fn remote_models<S: CredentialSource + ?Sized>(
+        provider_id: &str,
+        model_type: ModelType,
+        credentials: &S,
+    ) -> Result<Vec<RemoteModel>> {
+        remote_models_with(
+            provider_id,
+            model_type,
+            credentials,
+            &HttpSettings::default(),
+        )
+        .await
+    }
+
+    /// [`remote_models`] with explicit timeouts and retries.
+    pub async fn remote_models_with<S: CredentialSource + ?Sized>(
+        provider_id: &str,
+        model_type: ModelType,
+        credentials: &S,
+        http: &HttpSettings,
+    ) -> Result<Vec<RemoteModel>> {
+        BUNDLED
+            .remote_models(provider_id, model_type, credentials, http)
+            .await
+    }
+}
+
+/// Guides, with their code compiled and run as doc-tests.
 pub mod docs {
     #[doc = include_str!("../docs/adding-a-provider.md")]
     pub mod adding_a_provider {}
-}
-
-/// Items the generated code calls; not part of the API.
-#[doc(hidden)]
-pub mod __private {
-    pub use crate::support::*;
-    pub use serde_json;
 }
 
 include!(concat!(env!("OUT_DIR"), "/modelrt_generated.rs"));

@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 
-use modelrt::registry::{self, ModelHandle};
+use modelrt::registry;
 use modelrt::runtime::catalog::{LlmMode, ModelInfo, ModelType, ProviderInfo};
 use modelrt::runtime::llm::{LlmRequest, Message};
 use modelrt::runtime::rerank::RerankRequest;
@@ -66,7 +66,7 @@ async fn live_chat(provider_id: &str, env_var: &str) {
     let model = cheapest_chat_model(provider);
     // A template-name value: it also feeds rules named e.g. `max_completion_tokens`.
     let params = json!({"max_tokens": 16});
-    let handle = ModelHandle::open(
+    let handle = registry::open(
         provider.id,
         ModelType::Llm,
         model.id,
@@ -133,7 +133,7 @@ async fn live_cohere_rerank() {
         .models_of(ModelType::Rerank)
         .find(|m| !m.deprecated)
         .expect("cohere has a rerank model");
-    let handle = ModelHandle::open(
+    let handle = registry::open(
         provider.id,
         ModelType::Rerank,
         model.id,

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use modelrt::registry::{self, ModelHandle};
+use modelrt::registry;
 use modelrt::runtime::catalog::ModelType;
 use modelrt::runtime::ErrorKind;
 use serde_json::json;
@@ -16,7 +16,7 @@ fn creds(pairs: &[(&str, &str)]) -> HashMap<String, String> {
 }
 
 fn open_err(provider: &str, model_type: ModelType, model: &str, pairs: &[(&str, &str)]) -> String {
-    match ModelHandle::open(provider, model_type, model, &creds(pairs)) {
+    match registry::open(provider, model_type, model, &creds(pairs)) {
         Ok(_) => panic!("{provider}/{model} opened"),
         Err(error) => error.to_string(),
     }
@@ -60,7 +60,7 @@ fn unsupported_model_type_is_named() {
 #[test]
 fn invalid_credentials_name_the_variable_not_the_secret() {
     // A customizable model: the model credential form applies, with `__model_type` = llm.
-    let error = ModelHandle::open(
+    let error = registry::open(
         "openai_api_compatible",
         ModelType::Llm,
         "my-model",
@@ -75,7 +75,7 @@ fn invalid_credentials_name_the_variable_not_the_secret() {
 
 #[test]
 fn customizable_model_gets_its_form_and_common_rules() {
-    let handle = ModelHandle::open(
+    let handle = registry::open(
         "openai_api_compatible",
         ModelType::Llm,
         "my-model",
@@ -108,7 +108,7 @@ fn customizable_model_gets_its_form_and_common_rules() {
 
 #[test]
 fn predefined_model_params_follow_its_yaml_rules() {
-    let handle = ModelHandle::open(
+    let handle = registry::open(
         "openai",
         ModelType::Llm,
         "gpt-4o",

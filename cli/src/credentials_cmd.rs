@@ -1,7 +1,7 @@
 //! `modelrt credentials validate PROVIDER`: the credential form first (which field is wrong,
 //! never the secret), then a real, minimal call to the provider.
 
-use modelrt::registry::{find_provider, ModelHandle};
+use modelrt::registry::{self, find_provider};
 use modelrt::runtime::catalog::{ModelType, ProviderInfo};
 use modelrt::runtime::credentials::validate_credentials;
 use std::collections::BTreeMap;
@@ -124,7 +124,7 @@ fn validate(args: &ValidateArgs) -> Result<(), Failure> {
         outcome.print(args.output.json);
         return Ok(());
     };
-    let handle = ModelHandle::open_at(provider, model_type, model, gathered.values())
+    let handle = registry::open_at(provider, model_type, model, gathered.values())
         .map_err(fail)?
         .with_http(args.http.settings());
     outcome.masked = handle.credentials().masked();

@@ -18,8 +18,10 @@ Credentials (for credentials, chat, embed, rerank, tts, transcribe, moderate):
   Each value is looked up, in this order, in:
   1. the environment variable MODELRT_<PROVIDER>_<VARIABLE>: provider id and form variable
      upper-cased, every other character than A-Z and 0-9 turned into `_`, e.g.
-     MODELRT_OPENAI_OPENAI_API_KEY, MODELRT_OPENAI_API_COMPATIBLE_ENDPOINT_URL;
-     a name two compiled-in (provider, variable) pairs share is refused as ambiguous;
+     MODELRT_OPENAI_OPENAI_API_KEY, MODELRT_OPENAI_API_COMPATIBLE_ENDPOINT_URL; else, for a
+     variable whose name starts with the provider id, its own upper-cased name
+     (OPENAI_API_KEY); a name two compiled-in (provider, variable) pairs share is refused as
+     ambiguous (the same convention as the library's Client::from_env);
   2. the file $XDG_CONFIG_HOME/modelrt/credentials (else ~/.config/modelrt/credentials):
        [openai]
        openai_api_key = sk-...
@@ -113,20 +115,9 @@ impl Gathered {
     }
 }
 
-/// The environment variable that holds `variable` of `provider`.
+/// The environment variable that holds `variable` of `provider` (`modelrt::env`).
 pub fn env_name(provider: &str, variable: &str) -> String {
-    let upper = |text: &str| -> String {
-        text.chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() {
-                    c.to_ascii_uppercase()
-                } else {
-                    '_'
-                }
-            })
-            .collect()
-    };
-    format!("MODELRT_{}_{}", upper(provider), upper(variable))
+    modelrt::env::prefixed_name(provider, variable)
 }
 
 /// Every form of a provider: provider-wide, then the model credential form.
@@ -153,7 +144,7 @@ fn clashes_among<'a>(
     own: (&str, &str),
 ) -> Vec<String> {
     let mut clashes: Vec<String> = pairs
-        .filter(|(p, v)| (*p, *v) != own && env_name(p, v) == name)
+        .filter(|(p, v)| (*p, *v) != own && modelrt::env::names(p, v).iter().any(|n| n == name))
         .map(|(p, v)| format!("{p}.{v}"))
         .collect();
     clashes.sort();
@@ -180,8 +171,7 @@ pub fn gather(
     warn_unknown_keys(&file, provider, &variables);
     let model_section = model.map(|(_, id)| format!("{}/{id}", provider.id));
     for variable in variables {
-        let name = env_name(provider.id, variable);
-        if let Some(value) = std::env::var(&name).ok().filter(|v| !v.is_empty()) {
+        if let Some((name, value)) = modelrt::env::lookup(provider.id, variable) {
             let clashes = env_name_clashes(&name, provider.id, variable);
             if !clashes.is_empty() {
                 return Err(Failure::new(
@@ -418,9 +408,10 @@ mod tests {
     fn no_two_compiled_in_credentials_share_an_environment_variable() {
         for provider in PROVIDERS {
             for form in all_forms(provider) {
-                let name = env_name(provider.id, form.variable);
-                let clashes = env_name_clashes(&name, provider.id, form.variable);
-                assert!(clashes.is_empty(), "{name}: {clashes:?}");
+                for name in modelrt::env::names(provider.id, form.variable) {
+                    let clashes = env_name_clashes(&name, provider.id, form.variable);
+                    assert!(clashes.is_empty(), "{name}: {clashes:?}");
+                }
             }
         }
     }
@@ -435,6 +426,12 @@ mod tests {
             ["a_b.c"]
         );
         assert!(clashes_among(pairs.into_iter(), "MODELRT_A_X", ("a", "x")).is_empty());
+        // The vendor-style fallback names clash too: `A_B_C` is both a.a_b_c's and a_b.a_b_c's.
+        let pairs = [("a", "a_b_c"), ("a_b", "a_b_c")];
+        assert_eq!(
+            clashes_among(pairs.into_iter(), "A_B_C", ("a", "a_b_c")),
+            ["a_b.a_b_c"]
+        );
     }
 
     #[test]

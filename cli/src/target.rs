@@ -5,7 +5,7 @@ use std::future::Future;
 use std::io::{IsTerminal, Read};
 use std::time::Duration;
 
-use modelrt::registry::{find_provider, ModelHandle};
+use modelrt::registry::{self, find_provider, ModelHandle};
 use modelrt::runtime::catalog::{ModelType, ProviderInfo, UnknownName};
 use modelrt::runtime::http::HttpSettings;
 use serde_json::{Map, Value};
@@ -135,7 +135,7 @@ pub fn open(
     let provider: &'static ProviderInfo = find_provider(&target.provider)?;
     let credentials = gather(provider, Some((model_type, &target.model)))?;
     let fail = |e: modelrt::runtime::Error| credentials.fail(&e);
-    let handle = ModelHandle::open_at(provider, model_type, &target.model, credentials.values())
+    let handle = registry::open_at(provider, model_type, &target.model, credentials.values())
         .map_err(fail)?
         .with_params(&params_map(params))
         .map_err(fail)?

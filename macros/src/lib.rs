@@ -1,4 +1,4 @@
-//! modelrt's macros: `#[modelrt::provider(<id>)]`, which wires a hand-written `impl` block to the
+//! modelrt's macros: `#[modelrt_sdk::provider(<id>)]`, which wires a hand-written `impl` block to the
 //! traits generated for a provider, and `include_providers!`, which compiles a provider tree
 //! into the invoking crate.
 
@@ -9,7 +9,7 @@ use proc_macro::TokenStream;
 
 /// Wires a hand-written `impl` block to provider `<id>`'s generated traits.
 ///
-/// `#[modelrt::provider(acme)] impl Llm { .. }` becomes
+/// `#[modelrt_sdk::provider(acme)] impl Llm { .. }` becomes
 /// `impl LlmProtocol for crate::providers::acme::Provider { .. }` (the block's methods, spans
 /// kept, so rustc reports a missing, extra or mis-typed method on the user's line) plus the
 /// impl of the generated `LlmImpl` trait, which checks the block against the provider's YAML.

@@ -1,7 +1,7 @@
-//! `#[modelrt::provider(<id>)] impl <Block> { .. }`.
+//! `#[modelrt_sdk::provider(<id>)] impl <Block> { .. }`.
 
 use modelrt_vocabulary::{Block, BLOCKS};
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Group, Span, TokenStream, TokenTree};
 use quote::{format_ident, quote, quote_spanned, ToTokens};
 use syn::spanned::Spanned;
 
@@ -19,7 +19,7 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
 fn wire(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
     let names: Vec<&str> = BLOCKS.iter().map(|b| b.name).collect();
     let usage = format!(
-        "expected `#[modelrt::provider(<provider id>)]` on `impl Llm {{ .. }}` (or {})",
+        "expected `#[modelrt_sdk::provider(<provider id>)]` on `impl Llm {{ .. }}` (or {})",
         names[1..].join(", ")
     );
     let provider: syn::Ident = syn::parse2(attr.clone())
@@ -59,10 +59,10 @@ fn wire(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
     let impl_trait = format_ident!("{}Impl", found.name, span = span);
     let constant = format_ident!("{}", found.constant);
     let alias = format_ident!("__modelrt_provider", span = span);
-    let trait_path = quote_spanned!(span=> ::modelrt::runtime::#module::#protocol);
+    let trait_path = quote_spanned!(span=> ::modelrt_sdk::runtime::#module::#protocol);
     let attrs = &block.attrs;
     let unsafety = &block.unsafety;
-    let items = &block.items;
+    let items: Vec<syn::ImplItem> = block.items.iter().cloned().map(boxed_async).collect();
     let impl_token = block.impl_token;
     let provider_path = quote_spanned!(provider.span()=> crate::providers::#provider);
     // The headers carry the span of the block's name, so rustc reports a missing method or an
@@ -89,6 +89,76 @@ fn wire(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
     })
 }
 
+/// An `async fn` method as the protocol traits declare it: `fn m<'a>(&'a self, ..) ->
+/// BoxFuture<'a, T>` whose body is the original one, boxed. Elided lifetimes (`'_`) in the
+/// argument types become that lifetime, so `ctx: CallContext<'_>` borrows for as long as
+/// `self`. Other items are left as they are.
+fn boxed_async(item: syn::ImplItem) -> syn::ImplItem {
+    let syn::ImplItem::Fn(mut method) = item else {
+        return item;
+    };
+    let Some(asyncness) = method.sig.asyncness.take() else {
+        return syn::ImplItem::Fn(method);
+    };
+    let span = asyncness.span;
+    let lifetime = syn::Lifetime::new("'__modelrt", span);
+    method.sig.generics.params.insert(
+        0,
+        syn::GenericParam::Lifetime(syn::LifetimeParam::new(lifetime.clone())),
+    );
+    for input in &mut method.sig.inputs {
+        match input {
+            syn::FnArg::Receiver(receiver) => {
+                if let Some((_, elided @ None)) = &mut receiver.reference {
+                    *elided = Some(lifetime.clone());
+                }
+            }
+            syn::FnArg::Typed(argument) => {
+                let ty = with_lifetime(argument.ty.to_token_stream(), &lifetime);
+                if let Ok(ty) = syn::parse2(ty) {
+                    *argument.ty = ty;
+                }
+            }
+        }
+    }
+    let output = match &method.sig.output {
+        syn::ReturnType::Default => quote_spanned!(span=> ()),
+        syn::ReturnType::Type(_, ty) => ty.to_token_stream(),
+    };
+    method.sig.output = syn::parse_quote_spanned! {span=>
+        -> ::modelrt_sdk::runtime::protocol::BoxFuture<#lifetime, #output>
+    };
+    let body = &method.block;
+    method.block = syn::parse_quote_spanned!(span=> { ::std::boxed::Box::pin(async move #body) });
+    syn::ImplItem::Fn(method)
+}
+
+/// `tokens` with every `'_` replaced by `lifetime`.
+fn with_lifetime(tokens: TokenStream, lifetime: &syn::Lifetime) -> TokenStream {
+    let mut out = Vec::new();
+    let mut tokens = tokens.into_iter().peekable();
+    while let Some(token) = tokens.next() {
+        match token {
+            TokenTree::Punct(p) if p.as_char() == '\'' => {
+                let elided = matches!(tokens.peek(), Some(TokenTree::Ident(i)) if i == "_");
+                if elided {
+                    tokens.next();
+                    out.extend(lifetime.to_token_stream());
+                } else {
+                    out.push(TokenTree::Punct(p));
+                }
+            }
+            TokenTree::Group(g) => {
+                let mut group = Group::new(g.delimiter(), with_lifetime(g.stream(), lifetime));
+                group.set_span(g.span());
+                out.push(TokenTree::Group(group));
+            }
+            other => out.push(other),
+        }
+    }
+    out.into_iter().collect()
+}
+
 fn span_of(tokens: &TokenStream) -> Span {
     tokens
         .clone()
@@ -112,7 +182,7 @@ mod tests {
         let out = expand_str("acme", "impl Llm { fn invoke(&self) {} }");
         assert!(out.contains("use crate :: providers :: acme as __modelrt_provider"));
         assert!(out.contains(
-            "impl :: modelrt :: runtime :: protocol :: LlmProtocol for __modelrt_provider :: Provider"
+            "impl :: modelrt_sdk :: runtime :: protocol :: LlmProtocol for __modelrt_provider :: Provider"
         ));
         assert!(out.contains("fn invoke (& self) { }"));
         assert!(
@@ -121,6 +191,31 @@ mod tests {
         let hook = expand_str("acme", "impl RemoteModels {}");
         assert!(hook.contains("rust_impl :: RemoteModelsProtocol"));
         assert!(hook.contains("const HOOK"));
+    }
+
+    #[test]
+    fn async_methods_become_boxed_futures_borrowing_self() {
+        let out = expand_str(
+            "acme",
+            "impl Llm { async fn invoke(&self, ctx: CallContext<'_>, r: LlmRequest) -> Result<LlmResponse> { answer(ctx, r).await } }",
+        );
+        assert!(
+            out.contains(
+                "fn invoke < '__modelrt > (& '__modelrt self , ctx : CallContext < '__modelrt > , \
+                 r : LlmRequest) -> :: modelrt_sdk :: runtime :: protocol :: BoxFuture < \
+                 '__modelrt , Result < LlmResponse > >"
+            ),
+            "{out}"
+        );
+        assert!(
+            out.contains(
+                "{ :: std :: boxed :: Box :: pin (async move { answer (ctx , r) . await }) }"
+            ),
+            "{out}"
+        );
+        // Plain methods are left alone.
+        let out = expand_str("acme", "impl Llm { fn count(&self) -> u64 { 0 } }");
+        assert!(out.contains("fn count (& self) -> u64 { 0 }"), "{out}");
     }
 
     #[test]

@@ -9,12 +9,12 @@
 
 use std::marker::PhantomData;
 
-/// Type-level model types: the `Kind` of a [`Model`].
+/// Type-level model types: the `Kind` of a [`Model`], each a [`kind::ModelKind`].
 pub mod kind {
     use crate::catalog::ModelType;
 
     /// A model type known at compile time.
-    pub trait Kind: Send + Sync + 'static {
+    pub trait ModelKind: Send + Sync + 'static {
         /// Its run-time value.
         const MODEL_TYPE: ModelType;
     }
@@ -25,7 +25,7 @@ pub mod kind {
             #[derive(Debug, Clone, Copy, PartialEq, Eq)]
             pub enum $name {}
 
-            impl Kind for $name {
+            impl ModelKind for $name {
                 const MODEL_TYPE: ModelType = ModelType::$name;
             }
         )+};
@@ -52,7 +52,7 @@ pub trait Model: Send + Sync + 'static {
     /// The provider it belongs to (`modelrt::<provider>::Provider`).
     type Provider: 'static;
     /// Its model type, as a [`kind`].
-    type Kind: kind::Kind;
+    type Kind: kind::ModelKind;
     /// Its declared features, as a [`FeatureSet`] of [`Yes`] and [`No`].
     type Features;
     /// The id sent to the API.
@@ -79,7 +79,7 @@ pub struct FeatureSet<A, B, C, D, E, F, G, H, I>(PhantomData<(A, B, C, D, E, F, 
 /// or a value of a model enum ([`AnyModel`], capabilities unknown to the compiler).
 pub trait ModelChoice<P> {
     /// The model type.
-    type Kind: kind::Kind;
+    type Kind: kind::ModelKind;
     /// What the handle is tagged with: the marker type itself, or [`AnyModel`].
     type Tag: Tag<Provider = P>;
     /// The id sent to the API.
@@ -115,137 +115,74 @@ impl<P: 'static> Tag for AnyModel<P> {
     type Provider = P;
 }
 
-/// The model calls tools (`tool-call` under `features`).
-#[diagnostic::on_unimplemented(
-    message = "model `{Self}` does not declare the `tool-call` feature",
-    label = "this needs a model with `tool-call` in its YAML `features`",
-    note = "add `- tool-call` to `features` in the model's YAML file (its marker type's rustdoc names the file) if the provider supports it, or pick a model that declares it; a model chosen by enum value (`AnyModel`) has no compile-time capabilities: open it by its marker type from `<provider>::models`"
-)]
-pub trait ToolCall: Model {}
+/// Defines one capability trait per feature, each implemented for every marker whose
+/// `FeatureSet` has `Yes` at the feature's position (`$yes` lists the set's parameters with
+/// `Yes` in that place, `$free` the others).
+macro_rules! capabilities {
+    ($(
+        $(#[$doc:meta])*
+        $name:ident: $feature:literal, $message:literal, $label:literal,
+            <$($free:ident),*> [$($yes:ident),*];
+    )+) => {$(
+        $(#[$doc])*
+        #[doc = concat!("\n\n(`", $feature, "` under `features`.)")]
+        #[diagnostic::on_unimplemented(
+            message = $message,
+            label = $label,
+            note = "add the feature to `features` in the model's YAML file (its marker type's rustdoc names the file) if the provider supports it, or pick a model that declares it; a model chosen by enum value (`AnyModel`) has no compile-time capabilities: open it by its marker type from `<provider>::models`"
+        )]
+        pub trait $name: Model {}
 
-/// The model calls several tools in one turn (`multi-tool-call` under `features`).
-#[diagnostic::on_unimplemented(
-    message = "model `{Self}` does not declare the `multi-tool-call` feature",
-    label = "this needs a model with `multi-tool-call` in its YAML `features`",
-    note = "add `- multi-tool-call` to `features` in the model's YAML file (its marker type's rustdoc names the file) if the provider supports it, or pick a model that declares it; a model chosen by enum value (`AnyModel`) has no compile-time capabilities: open it by its marker type from `<provider>::models`"
-)]
-pub trait MultiToolCall: Model {}
-
-/// The model streams tool calls as deltas (`stream-tool-call` under `features`).
-#[diagnostic::on_unimplemented(
-    message = "model `{Self}` does not declare the `stream-tool-call` feature",
-    label = "this needs a model with `stream-tool-call` in its YAML `features`",
-    note = "add `- stream-tool-call` to `features` in the model's YAML file (its marker type's rustdoc names the file) if the provider supports it, or pick a model that declares it; a model chosen by enum value (`AnyModel`) has no compile-time capabilities: open it by its marker type from `<provider>::models`"
-)]
-pub trait StreamToolCall: Model {}
-
-/// The model accepts images (`vision` under `features`).
-#[diagnostic::on_unimplemented(
-    message = "model `{Self}` does not declare the `vision` feature",
-    label = "this needs a model with `vision` in its YAML `features`",
-    note = "add `- vision` to `features` in the model's YAML file (its marker type's rustdoc names the file) if the provider supports it, or pick a model that declares it; a model chosen by enum value (`AnyModel`) has no compile-time capabilities: open it by its marker type from `<provider>::models`"
-)]
-pub trait Vision: Model {}
-
-/// The model accepts documents (`document` under `features`).
-#[diagnostic::on_unimplemented(
-    message = "model `{Self}` does not declare the `document` feature",
-    label = "this needs a model with `document` in its YAML `features`",
-    note = "add `- document` to `features` in the model's YAML file (its marker type's rustdoc names the file) if the provider supports it, or pick a model that declares it; a model chosen by enum value (`AnyModel`) has no compile-time capabilities: open it by its marker type from `<provider>::models`"
-)]
-pub trait Document: Model {}
-
-/// The model accepts audio (`audio` under `features`).
-#[diagnostic::on_unimplemented(
-    message = "model `{Self}` does not declare the `audio` feature",
-    label = "this needs a model with `audio` in its YAML `features`",
-    note = "add `- audio` to `features` in the model's YAML file (its marker type's rustdoc names the file) if the provider supports it, or pick a model that declares it; a model chosen by enum value (`AnyModel`) has no compile-time capabilities: open it by its marker type from `<provider>::models`"
-)]
-pub trait Audio: Model {}
-
-/// The model accepts video (`video` under `features`).
-#[diagnostic::on_unimplemented(
-    message = "model `{Self}` does not declare the `video` feature",
-    label = "this needs a model with `video` in its YAML `features`",
-    note = "add `- video` to `features` in the model's YAML file (its marker type's rustdoc names the file) if the provider supports it, or pick a model that declares it; a model chosen by enum value (`AnyModel`) has no compile-time capabilities: open it by its marker type from `<provider>::models`"
-)]
-pub trait Video: Model {}
-
-/// The model follows a JSON schema for its answer (`structured-output` under `features`).
-#[diagnostic::on_unimplemented(
-    message = "model `{Self}` does not declare the `structured-output` feature",
-    label = "this needs a model with `structured-output` in its YAML `features`",
-    note = "add `- structured-output` to `features` in the model's YAML file (its marker type's rustdoc names the file) if the provider supports it, or pick a model that declares it; a model chosen by enum value (`AnyModel`) has no compile-time capabilities: open it by its marker type from `<provider>::models`"
-)]
-pub trait StructuredOutput: Model {}
-
-/// The model is suited to agent reasoning loops (`agent-thought` under `features`).
-#[diagnostic::on_unimplemented(
-    message = "model `{Self}` does not declare the `agent-thought` feature",
-    label = "this needs a model with `agent-thought` in its YAML `features`",
-    note = "add `- agent-thought` to `features` in the model's YAML file (its marker type's rustdoc names the file) if the provider supports it, or pick a model that declares it; a model chosen by enum value (`AnyModel`) has no compile-time capabilities: open it by its marker type from `<provider>::models`"
-)]
-pub trait AgentThought: Model {}
-
-// Reported as the unmet `ToolCall` bound itself (with its message), not as this impl's clause.
-#[diagnostic::do_not_recommend]
-impl<M, B, C, D, E, F, G, H, I> ToolCall for M where
-    M: Model<Features = FeatureSet<Yes, B, C, D, E, F, G, H, I>>
-{
+        // Reported as the unmet bound itself (with its message), not as this impl's clause.
+        #[diagnostic::do_not_recommend]
+        impl<M, $($free),*> $name for M where M: Model<Features = FeatureSet<$($yes),*>> {}
+    )+};
 }
 
-// Reported as the unmet `MultiToolCall` bound itself (with its message), not as this impl's clause.
-#[diagnostic::do_not_recommend]
-impl<M, A, C, D, E, F, G, H, I> MultiToolCall for M where
-    M: Model<Features = FeatureSet<A, Yes, C, D, E, F, G, H, I>>
-{
-}
-
-// Reported as the unmet `StreamToolCall` bound itself (with its message), not as this impl's clause.
-#[diagnostic::do_not_recommend]
-impl<M, A, B, D, E, F, G, H, I> StreamToolCall for M where
-    M: Model<Features = FeatureSet<A, B, Yes, D, E, F, G, H, I>>
-{
-}
-
-// Reported as the unmet `Vision` bound itself (with its message), not as this impl's clause.
-#[diagnostic::do_not_recommend]
-impl<M, A, B, C, E, F, G, H, I> Vision for M where
-    M: Model<Features = FeatureSet<A, B, C, Yes, E, F, G, H, I>>
-{
-}
-
-// Reported as the unmet `Document` bound itself (with its message), not as this impl's clause.
-#[diagnostic::do_not_recommend]
-impl<M, A, B, C, D, F, G, H, I> Document for M where
-    M: Model<Features = FeatureSet<A, B, C, D, Yes, F, G, H, I>>
-{
-}
-
-// Reported as the unmet `Audio` bound itself (with its message), not as this impl's clause.
-#[diagnostic::do_not_recommend]
-impl<M, A, B, C, D, E, G, H, I> Audio for M where
-    M: Model<Features = FeatureSet<A, B, C, D, E, Yes, G, H, I>>
-{
-}
-
-// Reported as the unmet `Video` bound itself (with its message), not as this impl's clause.
-#[diagnostic::do_not_recommend]
-impl<M, A, B, C, D, E, F, H, I> Video for M where
-    M: Model<Features = FeatureSet<A, B, C, D, E, F, Yes, H, I>>
-{
-}
-
-// Reported as the unmet `StructuredOutput` bound itself (with its message), not as this impl's clause.
-#[diagnostic::do_not_recommend]
-impl<M, A, B, C, D, E, F, G, I> StructuredOutput for M where
-    M: Model<Features = FeatureSet<A, B, C, D, E, F, G, Yes, I>>
-{
-}
-
-// Reported as the unmet `AgentThought` bound itself (with its message), not as this impl's clause.
-#[diagnostic::do_not_recommend]
-impl<M, A, B, C, D, E, F, G, H> AgentThought for M where
-    M: Model<Features = FeatureSet<A, B, C, D, E, F, G, H, Yes>>
-{
+capabilities! {
+    /// The model calls tools.
+    ToolCalling: "tool-call",
+        "model `{Self}` does not declare the `tool-call` feature",
+        "this needs a model with `tool-call` in its YAML `features`",
+        <B, C, D, E, F, G, H, I> [Yes, B, C, D, E, F, G, H, I];
+    /// The model calls several tools in one turn.
+    MultiToolCall: "multi-tool-call",
+        "model `{Self}` does not declare the `multi-tool-call` feature",
+        "this needs a model with `multi-tool-call` in its YAML `features`",
+        <A, C, D, E, F, G, H, I> [A, Yes, C, D, E, F, G, H, I];
+    /// The model streams tool calls as deltas.
+    StreamToolCall: "stream-tool-call",
+        "model `{Self}` does not declare the `stream-tool-call` feature",
+        "this needs a model with `stream-tool-call` in its YAML `features`",
+        <A, B, D, E, F, G, H, I> [A, B, Yes, D, E, F, G, H, I];
+    /// The model accepts images.
+    Vision: "vision",
+        "model `{Self}` does not declare the `vision` feature",
+        "this needs a model with `vision` in its YAML `features`",
+        <A, B, C, E, F, G, H, I> [A, B, C, Yes, E, F, G, H, I];
+    /// The model accepts documents.
+    Document: "document",
+        "model `{Self}` does not declare the `document` feature",
+        "this needs a model with `document` in its YAML `features`",
+        <A, B, C, D, F, G, H, I> [A, B, C, D, Yes, F, G, H, I];
+    /// The model accepts audio.
+    Audio: "audio",
+        "model `{Self}` does not declare the `audio` feature",
+        "this needs a model with `audio` in its YAML `features`",
+        <A, B, C, D, E, G, H, I> [A, B, C, D, E, Yes, G, H, I];
+    /// The model accepts video.
+    Video: "video",
+        "model `{Self}` does not declare the `video` feature",
+        "this needs a model with `video` in its YAML `features`",
+        <A, B, C, D, E, F, H, I> [A, B, C, D, E, F, Yes, H, I];
+    /// The model follows a JSON schema for its answer.
+    StructuredOutput: "structured-output",
+        "model `{Self}` does not declare the `structured-output` feature",
+        "this needs a model with `structured-output` in its YAML `features`",
+        <A, B, C, D, E, F, G, I> [A, B, C, D, E, F, G, Yes, I];
+    /// The model is suited to agent reasoning loops.
+    AgentThought: "agent-thought",
+        "model `{Self}` does not declare the `agent-thought` feature",
+        "this needs a model with `agent-thought` in its YAML `features`",
+        <A, B, C, D, E, F, G, H> [A, B, C, D, E, F, G, H, Yes];
 }

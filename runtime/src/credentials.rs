@@ -4,8 +4,9 @@
 //! whose `show_on` conditions hold, checks each value and returns typed values; generated
 //! `Credentials` structs are built from the result.
 
+use std::borrow::Borrow;
 use std::collections::{BTreeMap, HashMap};
-use std::hash::BuildHasher;
+use std::hash::{BuildHasher, Hash};
 
 use crate::catalog::{CredentialForm, FormType, ModelType};
 use crate::secret::{Secret, HIDDEN_PLACEHOLDER};
@@ -19,21 +20,41 @@ pub trait CredentialSource {
     fn value(&self, variable: &str) -> Option<&str>;
 }
 
-impl<S: BuildHasher> CredentialSource for HashMap<String, String, S> {
+impl<K, V, S> CredentialSource for HashMap<K, V, S>
+where
+    K: Borrow<str> + Hash + Eq,
+    V: AsRef<str>,
+    S: BuildHasher,
+{
     fn value(&self, variable: &str) -> Option<&str> {
-        self.get(variable).map(String::as_str)
+        self.get(variable).map(AsRef::as_ref)
     }
 }
 
-impl CredentialSource for BTreeMap<String, String> {
+impl<K: Borrow<str> + Ord, V: AsRef<str>> CredentialSource for BTreeMap<K, V> {
     fn value(&self, variable: &str) -> Option<&str> {
-        self.get(variable).map(String::as_str)
+        self.get(variable).map(AsRef::as_ref)
     }
 }
 
-impl CredentialSource for [(&str, &str)] {
+/// Pairs of variable and value, the first pair of a variable winning.
+impl<K: AsRef<str>, V: AsRef<str>> CredentialSource for [(K, V)] {
     fn value(&self, variable: &str) -> Option<&str> {
-        self.iter().find(|(k, _)| *k == variable).map(|(_, v)| *v)
+        self.iter()
+            .find(|(k, _)| k.as_ref() == variable)
+            .map(|(_, v)| v.as_ref())
+    }
+}
+
+impl<K: AsRef<str>, V: AsRef<str>, const N: usize> CredentialSource for [(K, V); N] {
+    fn value(&self, variable: &str) -> Option<&str> {
+        self[..].value(variable)
+    }
+}
+
+impl<K: AsRef<str>, V: AsRef<str>> CredentialSource for Vec<(K, V)> {
+    fn value(&self, variable: &str) -> Option<&str> {
+        self[..].value(variable)
     }
 }
 

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use futures::StreamExt;
-use modelrt::registry::ModelHandle;
+use modelrt::registry::{self, ModelHandle};
 use modelrt::runtime::catalog::ModelType;
 use modelrt::runtime::http::HttpSettings;
 use modelrt::runtime::llm::{
@@ -58,7 +58,7 @@ pub fn open_in_mode(
         ("max_tokens_to_sample", "2048"),
         ("stream_mode_delimiter", "\\n\\n"),
     ];
-    ModelHandle::open(PROVIDER, model_type, model, &credentials[..])
+    registry::open(PROVIDER, model_type, model, &credentials[..])
 }
 
 /// Greedy decoding with a fixed seed and an output limit.

@@ -71,7 +71,7 @@ async fn wrong_path_fails_with_the_servers_404() {
 #[tokio::test]
 async fn missing_endpoint_is_rejected_before_any_call() {
     let credentials = [("mode", "chat")];
-    let error = modelrt::registry::ModelHandle::open(
+    let error = modelrt::registry::open(
         client::PROVIDER,
         ModelType::Llm,
         "any-model",

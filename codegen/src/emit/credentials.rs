@@ -19,7 +19,7 @@ pub const MODEL_TYPE_VARIABLE: &str = "__model_type";
 
 /// The Rust type a credential becomes.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Kind {
+enum CredentialType {
     Text,
     Secret,
     Switch,
@@ -32,7 +32,7 @@ enum Kind {
 struct Field<'a> {
     name: String,
     variable: &'a str,
-    kind: Kind,
+    kind: CredentialType,
     optional: bool,
     forms: Vec<&'a CredentialForm>,
 }
@@ -102,7 +102,7 @@ fn kind_of(
     forms: &[&CredentialForm],
     prefix: &str,
     enums: &mut EnumSet<'_>,
-) -> Kind {
+) -> CredentialType {
     let is_choice =
         |f: &&&CredentialForm| matches!(f.form_type, FormType::Select | FormType::Radio);
     if forms.iter().all(|f| is_choice(&f)) {
@@ -113,16 +113,16 @@ fn kind_of(
             }
         }
         let doc = format!("Values of the `{variable}` credential.");
-        return Kind::Choice(enums.request(variable, prefix, &doc, &values));
+        return CredentialType::Choice(enums.request(variable, prefix, &doc, &values));
     }
     let first = forms.first().map(|f| f.form_type);
     if forms.iter().any(|f| Some(f.form_type) != first) {
-        return Kind::Text;
+        return CredentialType::Text;
     }
     match first {
-        Some(FormType::SecretInput) => Kind::Secret,
-        Some(FormType::Switch) => Kind::Switch,
-        _ => Kind::Text,
+        Some(FormType::SecretInput) => CredentialType::Secret,
+        Some(FormType::Switch) => CredentialType::Switch,
+        _ => CredentialType::Text,
     }
 }
 
@@ -132,10 +132,10 @@ fn field_doc(field: &Field<'_>) -> String {
         .first()
         .map_or(field.variable, |f| f.label.en_us.as_str());
     let widget = match &field.kind {
-        Kind::Text => "text",
-        Kind::Secret => "secret",
-        Kind::Switch => "switch",
-        Kind::Choice(_) => "choice",
+        CredentialType::Text => "text",
+        CredentialType::Secret => "secret",
+        CredentialType::Switch => "switch",
+        CredentialType::Choice(_) => "choice",
     };
     let mut doc = format!("{label} (`{}`, {widget}", field.variable);
     if let [form] = field.forms.as_slice() {
@@ -185,30 +185,23 @@ fn credential_struct(
     let declarations = fields.iter().map(|f| {
         let field = ident(&f.name);
         let doc_attrs = doc_attrs(&field_doc(f));
-        let ty = match &f.kind {
-            Kind::Text => quote!(String),
-            Kind::Secret => quote!(::modelrt::runtime::secret::Secret),
-            Kind::Switch => quote!(bool),
-            Kind::Choice(e) => {
-                let e = ident(e);
-                quote!(#e)
-            }
-        };
+        let ty = value_type(f);
         let ty = if f.optional { quote!(Option<#ty>) } else { ty };
         quote!(#doc_attrs pub #field: #ty)
     });
+    let constructor = constructor(fields);
     // One call per field on `__private::CredentialFields`.
     let initialisers = fields.iter().map(|f| {
         let field = ident(&f.name);
         let variable = f.variable;
         match (&f.kind, f.optional) {
-            (Kind::Text, true) => quote!(#field: values.optional_text(#variable)),
-            (Kind::Text, false) => quote!(#field: values.text(#variable)?),
-            (Kind::Secret, true) => quote!(#field: values.optional_secret(#variable)),
-            (Kind::Secret, false) => quote!(#field: values.secret(#variable)?),
-            (Kind::Switch, true) => quote!(#field: values.optional_switch(#variable)),
-            (Kind::Switch, false) => quote!(#field: values.switch(#variable)?),
-            (Kind::Choice(e), optional) => {
+            (CredentialType::Text, true) => quote!(#field: values.optional_text(#variable)),
+            (CredentialType::Text, false) => quote!(#field: values.text(#variable)?),
+            (CredentialType::Secret, true) => quote!(#field: values.optional_secret(#variable)),
+            (CredentialType::Secret, false) => quote!(#field: values.secret(#variable)?),
+            (CredentialType::Switch, true) => quote!(#field: values.optional_switch(#variable)),
+            (CredentialType::Switch, false) => quote!(#field: values.switch(#variable)?),
+            (CredentialType::Choice(e), optional) => {
                 let e = ident(e);
                 let method = ident(if optional {
                     "optional_choice"
@@ -223,14 +216,18 @@ fn credential_struct(
         let field = ident(&f.name);
         let variable = f.variable;
         let value = match (&f.kind, f.optional) {
-            (Kind::Text, false) => quote!(Some(self.#field.as_str())),
-            (Kind::Text, true) => quote!(self.#field.as_deref()),
-            (Kind::Secret, false) => quote!(Some(self.#field.expose())),
-            (Kind::Secret, true) => quote!(self.#field.as_ref().map(|s| s.expose())),
-            (Kind::Switch, false) => quote!(Some(if self.#field { "true" } else { "false" })),
-            (Kind::Switch, true) => quote!(self.#field.map(|b| if b { "true" } else { "false" })),
-            (Kind::Choice(_), false) => quote!(Some(self.#field.as_str())),
-            (Kind::Choice(_), true) => quote!(self.#field.map(|c| c.as_str())),
+            (CredentialType::Text, false) => quote!(Some(self.#field.as_str())),
+            (CredentialType::Text, true) => quote!(self.#field.as_deref()),
+            (CredentialType::Secret, false) => quote!(Some(self.#field.expose())),
+            (CredentialType::Secret, true) => quote!(self.#field.as_ref().map(|s| s.expose())),
+            (CredentialType::Switch, false) => {
+                quote!(Some(if self.#field { "true" } else { "false" }))
+            }
+            (CredentialType::Switch, true) => {
+                quote!(self.#field.map(|b| if b { "true" } else { "false" }))
+            }
+            (CredentialType::Choice(_), false) => quote!(Some(self.#field.as_str())),
+            (CredentialType::Choice(_), true) => quote!(self.#field.map(|c| c.as_str())),
         };
         quote!(#variable => #value,)
     });
@@ -259,15 +256,17 @@ fn credential_struct(
         pub struct #name { #(#declarations),* }
 
         impl #name {
+            #constructor
+
             /// Validates submitted credentials (a string map, as a UI sends them) against the
             /// form and returns them typed. Defaults are applied; unknown keys are dropped.
             pub fn from_map<S>(
                 input: &S,
-            ) -> Result<Self, ::modelrt::runtime::credentials::CredentialError>
+            ) -> Result<Self, ::modelrt_sdk::runtime::credentials::CredentialError>
             where
-                S: ::modelrt::runtime::credentials::CredentialSource + ?Sized,
+                S: ::modelrt_sdk::runtime::credentials::CredentialSource + ?Sized,
             {
-                #binding = ::modelrt::__private::credential_fields(
+                #binding = ::modelrt_sdk::__private::credential_fields(
                     PROVIDER.id,
                     &#forms_static,
                     #model_type,
@@ -279,11 +278,99 @@ fn credential_struct(
 
         /// The typed values read back by variable name, so a typed client is validated
         /// exactly as a submitted form.
-        impl ::modelrt::runtime::credentials::CredentialSource for #name {
+        impl ::modelrt_sdk::runtime::credentials::CredentialSource for #name {
             fn value(&self, variable: &str) -> Option<&str> {
                 #lookup
             }
         }
+    }
+}
+
+/// The Rust type of a field's value.
+fn value_type(field: &Field<'_>) -> TokenStream {
+    match &field.kind {
+        CredentialType::Text => quote!(String),
+        CredentialType::Secret => quote!(::modelrt_sdk::runtime::secret::Secret),
+        CredentialType::Switch => quote!(bool),
+        CredentialType::Choice(e) => {
+            let e = ident(e);
+            quote!(#e)
+        }
+    }
+}
+
+/// The value `new` gives a required field that its form defaults, when the default is a
+/// plain literal of the field's type (a select's default stays an argument of `new`).
+fn default_value(field: &Field<'_>) -> Option<TokenStream> {
+    let default = field.forms.iter().find_map(|f| f.default.as_deref())?;
+    match &field.kind {
+        CredentialType::Text => Some(quote!(#default.to_owned())),
+        CredentialType::Secret => {
+            Some(quote!(::modelrt_sdk::runtime::secret::Secret::new(#default)))
+        }
+        CredentialType::Switch => {
+            let on = default == "true";
+            Some(quote!(#on))
+        }
+        CredentialType::Choice(_) => None,
+    }
+}
+
+/// `new(<required fields without a default>)` and a `with_<field>` setter for every other
+/// field (optional ones start unset, defaulted ones at their form's default).
+fn constructor(fields: &[Field<'_>]) -> TokenStream {
+    let mut arguments = Vec::new();
+    let mut initialisers = Vec::new();
+    let mut setters = Vec::new();
+    for f in fields {
+        let field = ident(&f.name);
+        let ty = value_type(f);
+        let default = if f.optional {
+            Some(quote!(None))
+        } else {
+            default_value(f)
+        };
+        let Some(default) = default else {
+            arguments.push(quote!(#field: impl Into<#ty>));
+            initialisers.push(quote!(#field: #field.into()));
+            continue;
+        };
+        initialisers.push(quote!(#field: #default));
+        let value = if f.optional {
+            quote!(Some(#field.into()))
+        } else {
+            quote!(#field.into())
+        };
+        // A keyword's field is `type_`; its setter reads `with_type`.
+        let setter = ident(&format!(
+            "with_{}",
+            f.name.strip_suffix('_').unwrap_or(&f.name)
+        ));
+        let doc = doc_attrs(&format!("Sets `{}`.", f.variable));
+        setters.push(quote! {
+            #doc
+            pub fn #setter(mut self, #field: impl Into<#ty>) -> Self {
+                self.#field = #value;
+                self
+            }
+        });
+    }
+    // Without arguments `new()` would rather be `Default` to clippy; forms with many required
+    // fields take them all.
+    let allow = match arguments.len() {
+        0 => quote!(#[allow(clippy::new_without_default)]),
+        1..=7 => TokenStream::new(),
+        _ => quote!(#[allow(clippy::too_many_arguments)]),
+    };
+    quote! {
+        /// The credentials with their required fields; the others start unset or at their
+        /// form's default (see the `with_*` setters).
+        #allow
+        pub fn new(#(#arguments),*) -> Self {
+            Self { #(#initialisers),* }
+        }
+
+        #(#setters)*
     }
 }
 

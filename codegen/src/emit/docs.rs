@@ -50,7 +50,7 @@ pub fn model_doc(model: &Model) -> Result<String, EmitError> {
     Ok(doc)
 }
 
-/// `Price per 1M tokens: input 2.5, output 10 USD.`
+/// `Price per 1M tokens: input 2.5, output 10 USD.` (no output for an input-only price)
 fn price_doc(pricing: &Pricing) -> Result<String, EmitError> {
     let unit = parse_decimal(&pricing.unit)?;
     let per_million = |declared: &str| -> Result<String, EmitError> {
@@ -63,11 +63,11 @@ fn price_doc(pricing: &Pricing) -> Result<String, EmitError> {
     };
     let input = per_million(&pricing.input)?;
     let output = match &pricing.output {
-        Some(output) => per_million(output)?,
-        None => "0".to_owned(),
+        Some(output) => format!(", output {}", per_million(output)?),
+        None => String::new(), // an input-only price (embeddings, rerank)
     };
     Ok(format!(
-        "Price per 1M tokens: input {input}, output {output} {}.",
+        "Price per 1M tokens: input {input}{output} {}.",
         pricing.currency
     ))
 }
@@ -88,15 +88,15 @@ mod tests {
             price_doc(&pricing).unwrap(),
             "Price per 1M tokens: input 2.5, output 10 USD."
         );
-        let free_output = Pricing {
+        let input_only = Pricing {
             input: "0.5".into(),
             output: None,
             unit: "0.000001".into(),
             currency: "RMB".into(),
         };
         assert_eq!(
-            price_doc(&free_output).unwrap(),
-            "Price per 1M tokens: input 0.5, output 0 RMB."
+            price_doc(&input_only).unwrap(),
+            "Price per 1M tokens: input 0.5 RMB."
         );
     }
 }

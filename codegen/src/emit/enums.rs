@@ -158,7 +158,7 @@ pub fn wire_enum(e: &WireEnum) -> TokenStream {
 
             /// The variant whose wire value is `value`.
             pub fn from_wire(value: &str) -> Option<Self> {
-                ::modelrt::__private::find_by(Self::ALL, value, Self::as_str)
+                ::modelrt_sdk::__private::find_by(Self::ALL, value, Self::as_str)
             }
         }
     }

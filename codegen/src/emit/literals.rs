@@ -9,7 +9,7 @@ use crate::emit::EmitError;
 use crate::ir::I18n;
 
 /// `I18n { en_us: "..", others: &[("zh_Hans", ".."), ..] }`, or `rt::text("..")` for English only
-/// (`rt` is `::modelrt::__private`, imported by every module of tables).
+/// (`rt` is `::modelrt_sdk::__private`, imported by every module of tables).
 pub fn i18n(t: &mut Text, text: &I18n) -> Written {
     if text.others.is_empty() {
         t.push("rt::text(").str(&text.en_us).push(")");

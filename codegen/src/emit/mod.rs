@@ -4,8 +4,8 @@
 //! table of every provider and a root re-export of each provider module. Model metadata is
 //! static data of `modelrt_runtime::catalog` types; code is emitted per provider and per
 //! model type, never per model. The generated code names everything by absolute paths
-//! (`::modelrt::runtime::..` and the hidden helpers `::modelrt::__private::..`), so it can be
-//! included into any crate that depends on `modelrt` (`modelrt::include_providers!`). The
+//! (`::modelrt_sdk::runtime::..` and the hidden helpers `::modelrt_sdk::__private::..`), so it
+//! can be included into any crate that depends on `modelrt-sdk` (`include_providers!`). The
 //! modules holding tables import the two most used ones, `catalog` and `rt` (the helpers),
 //! because the rows name them thousands of times and every path costs rustc a resolution.
 
@@ -22,7 +22,7 @@ mod tables;
 mod text;
 mod wiring;
 
-use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
+use proc_macro2::TokenStream;
 
 use crate::ir::{Callability, Catalog, Provider};
 use text::Text;
@@ -30,12 +30,12 @@ use text::Text;
 /// Root-level names of the `modelrt` crate a provider module must not be re-exported over.
 pub const RESERVED_ROOT_NAMES: &[&str] = &[
     "docs",
+    "env",
     "providers",
     "registry",
     "runtime",
     "sdk",
-    "support",
-    "__private",
+    "serde_json",
 ];
 
 /// Settings of one emission.
@@ -105,12 +105,12 @@ pub fn emit(catalog: &Catalog, options: &EmitOptions) -> Result<String, EmitErro
             .into_iter()
             .flat_map(|group| group.models)
     }));
-    let modules = crate::parallel::map(&catalog.providers, |provider| {
+    let mut modules = crate::parallel::map(&catalog.providers, |provider| {
         provider_module(provider, &shared).map_err(|e| e.in_file(&provider.source))
     })
     .into_iter()
     .collect::<Result<Vec<_>, _>>()?;
-    let modules = with_wire_enums(catalog, modules)?;
+    add_wire_enums(catalog, &mut modules)?;
 
     let mut tail = Text::new(1);
     shared.constants(&mut tail, tables::shared_element, tables::shared_items)?;
@@ -124,44 +124,34 @@ pub fn emit(catalog: &Catalog, options: &EmitOptions) -> Result<String, EmitErro
         Ok(())
     })?;
     tail.push(";\n");
+    tail.doc("This tree for a dynamic registry (`modelrt_sdk::registry::Registry`).");
+    tail.indent()
+        .push("pub static TREE: ::modelrt_sdk::registry::Tree = ::modelrt_sdk::registry::Tree {\n")
+        .push("        providers: &ALL,\n        implementations: &IMPLEMENTATIONS,\n    };\n");
     let implementations = format_items(wiring::implementations(&catalog.providers)?, 1)?;
 
-    let mut reexports = Text::new(0);
+    let mut out = Text::new(0);
+    out.push(&header(catalog, options));
+    out.doc("Every provider of the tree, one module each, named after the provider id.");
+    out.module("providers", |t| {
+        t.push(&table_imports(1));
+        for module in &modules {
+            module.write(t)?;
+        }
+        t.push(&tail.into_string()).push(&implementations);
+        Ok(())
+    })?;
     for provider in &catalog.providers {
         let module = &provider.rust_module;
         if !RESERVED_ROOT_NAMES.contains(&module.as_str()) {
-            reexports.doc(&format!(
+            out.doc(&format!(
                 "The `{}` provider (see [`providers::{module}`]).",
                 provider.id
             ));
-            reexports
-                .push("pub use providers::")
-                .push(module)
-                .push(";\n");
+            out.push("pub use providers::").push(module).push(";\n");
         }
     }
-    let tail = tail.into_string();
-    let reexports = reexports.into_string();
-
-    let mut out = header(catalog, options);
-    out.reserve(
-        modules.iter().map(String::len).sum::<usize>()
-            + tail.len()
-            + implementations.len()
-            + reexports.len()
-            + 200,
-    );
-    out.push_str("/// Every provider of the tree, one module each, named after the provider id.\n");
-    out.push_str("pub mod providers {\n");
-    out.push_str(&table_imports(1));
-    for module in &modules {
-        out.push_str(module);
-    }
-    out.push_str(&tail);
-    out.push_str(&implementations);
-    out.push_str("}\n");
-    out.push_str(&reexports);
-    Ok(out)
+    Ok(out.into_string())
 }
 
 /// The imports of a module holding tables, indented `depth` levels (`rt` is unused where no
@@ -169,9 +159,9 @@ pub fn emit(catalog: &Catalog, options: &EmitOptions) -> Result<String, EmitErro
 fn table_imports(depth: usize) -> String {
     let indent = "    ".repeat(depth);
     format!(
-        "{indent}use ::modelrt::runtime::catalog;\n\
+        "{indent}use ::modelrt_sdk::runtime::catalog;\n\
          {indent}#[allow(unused_imports)]\n\
-         {indent}use ::modelrt::__private as rt;\n"
+         {indent}use ::modelrt_sdk::__private as rt;\n"
     )
 }
 
@@ -182,42 +172,23 @@ fn format_file(tokens: TokenStream) -> Result<String, EmitError> {
     Ok(prettyplease::unparse(&file))
 }
 
-/// Formats items as they read `depth` modules deep: each line indented `depth` levels,
-/// without the modules' own lines (prettyplease indents them, so multi-line literals and
-/// comments stay intact).
+/// Formats items as they read `depth` modules deep: formatted as a file, each line then
+/// indented `depth` levels (generated literals and docs never span lines).
 fn format_items(items: TokenStream, depth: usize) -> Result<String, EmitError> {
     if items.is_empty() {
         return Ok(String::new());
     }
-    // Built around the stream without copying it (as `quote!` interpolation would).
-    let mut wrapped = items;
-    for _ in 0..depth {
-        let body = Group::new(Delimiter::Brace, wrapped);
-        wrapped = TokenStream::from_iter([
-            TokenTree::Ident(names::ident("mod")),
-            TokenTree::Ident(names::ident("m")),
-            TokenTree::Group(body),
-        ]);
-    }
-    let text = format_file(wrapped)?;
-    let unexpected = || EmitError::new("unexpected formatting of a generated module");
-    let mut inner = text.as_str();
-    for level in 0..depth {
-        let (line, rest) = inner.split_once('\n').ok_or_else(unexpected)?;
-        if line.len() != level * 4 + "mod m {".len() || line.trim_start() != "mod m {" {
-            return Err(unexpected());
+    let text = format_file(items)?;
+    let indent = "    ".repeat(depth);
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for line in text.lines() {
+        if !line.is_empty() {
+            out.push_str(&indent);
+            out.push_str(line);
         }
-        inner = rest;
+        out.push('\n');
     }
-    for level in 0..depth {
-        let body = inner.strip_suffix("}\n").ok_or_else(unexpected)?;
-        let (body, indent) = body.split_at(body.rfind('\n').map_or(0, |i| i + 1));
-        if indent.len() != level * 4 || !indent.bytes().all(|b| b == b' ') {
-            return Err(unexpected());
-        }
-        inner = body;
-    }
-    Ok(inner.to_owned())
+    Ok(out)
 }
 
 /// `// @generated from providers/ ...` and the list of provider files.
@@ -235,43 +206,51 @@ fn header(catalog: &Catalog, options: &EmitOptions) -> String {
     out
 }
 
-/// Appends each module's wire enums, each defined by the first module that needs it and
-/// re-exported by the others (see [`enums::Owners`]), before the module's closing brace.
-fn with_wire_enums(
-    catalog: &Catalog,
-    modules: Vec<(String, Vec<enums::WireEnum>)>,
-) -> Result<Vec<String>, EmitError> {
+/// Gives each module its wire enums, each defined by the first module that needs it and
+/// re-exported by the others (see [`enums::Owners`]).
+fn add_wire_enums(catalog: &Catalog, modules: &mut [ProviderModule]) -> Result<(), EmitError> {
     let mut owners = enums::Owners::default();
-    catalog
-        .providers
-        .iter()
-        .zip(modules)
-        .map(|(provider, (text, wire_enums))| {
-            if wire_enums.is_empty() {
-                return Ok(text);
-            }
-            let module = models::checked_ident(&provider.rust_module, &provider.source)?;
-            let items = format_items(owners.definitions(&module, &wire_enums), 2)?;
-            let body = text.strip_suffix("    }\n").ok_or_else(|| {
-                EmitError::new("unexpected formatting of a provider module")
-                    .in_file(&provider.source)
-            })?;
-            let mut joined = String::with_capacity(text.len() + items.len());
-            joined.push_str(body);
-            joined.push_str(&items);
-            joined.push_str("    }\n");
-            Ok(joined)
-        })
-        .collect()
+    for (provider, module) in catalog.providers.iter().zip(modules) {
+        if module.wire_enums.is_empty() {
+            continue;
+        }
+        let name = models::checked_ident(&provider.rust_module, &provider.source)?;
+        let items = owners.definitions(&name, &module.wire_enums);
+        module.items.push(format_items(items, 2)?);
+    }
+    Ok(())
 }
 
-/// `pub mod <provider> { .. }` without its wire enums (tables, credentials, model enums,
-/// params, wiring, SDK) as formatted text one level deep (inside `pub mod providers`), and
-/// the wire enums it needs.
+/// One provider module, as formatted pieces: written out once its wire enums are added.
+struct ProviderModule {
+    name: String,
+    doc: String,
+    /// The module's items, each formatted two levels deep.
+    items: Vec<String>,
+    /// The wire enums its items name, still to be defined or re-exported.
+    wire_enums: Vec<enums::WireEnum>,
+}
+
+impl ProviderModule {
+    /// `pub mod <provider> { .. }` with its doc, one level deep.
+    fn write(&self, out: &mut Text) -> text::Written {
+        out.doc(&self.doc);
+        out.module(&self.name, |t| {
+            t.push(&table_imports(2));
+            for item in &self.items {
+                t.push(item);
+            }
+            Ok(())
+        })
+    }
+}
+
+/// The module of `provider` (tables, credentials, model enums, params, wiring, SDK) and the
+/// wire enums it needs.
 fn provider_module(
     provider: &Provider,
     shared: &shared::Shared<'_>,
-) -> Result<(String, Vec<enums::WireEnum>), EmitError> {
+) -> Result<ProviderModule, EmitError> {
     let groups = models::group_models(provider);
 
     // Type names the module defines for itself, so wire enums never take them.
@@ -314,6 +293,16 @@ fn provider_module(
         .collect();
     let code = format_items(code, 2)?;
 
+    Ok(ProviderModule {
+        name: provider.rust_module.clone(),
+        doc: module_doc(provider),
+        items: vec![tables, code],
+        wire_enums,
+    })
+}
+
+/// The doc of a provider module: label, description, where it is declared, how it is called.
+fn module_doc(provider: &Provider) -> String {
     let mut doc = provider.label.en_us.clone();
     if let Some(description) = &provider.description {
         doc.push_str(": ");
@@ -332,12 +321,5 @@ fn provider_module(
         "\n\nProvider `{}`, declared in `{}`. {callability_doc}",
         provider.id, provider.source
     ));
-    let mut text = Text::new(1);
-    text.doc(&doc);
-    text.module(&provider.rust_module, |t| {
-        t.push(&table_imports(2));
-        t.push(&tables).push(&code);
-        Ok(())
-    })?;
-    Ok((text.into_string(), wire_enums))
+    doc
 }

@@ -49,7 +49,7 @@ pub fn model_enum(provider: &Provider, group: &TypeGroup<'_>) -> Result<TokenStr
     let name = ident(group.model_type.variant_name());
     let name_str = group.model_type.variant_name();
     let enum_doc_attrs = doc_attrs(&format!(
-        "{} models of {}, in position order. Each variant's row is in [`PROVIDER`]`.models`.",
+        "The `{}` models of {}, in position order. Each variant's row is in [`PROVIDER`]`.models`.",
         group.model_type.as_str(),
         provider.label.en_us
     ));
@@ -88,7 +88,7 @@ pub fn model_enum(provider: &Provider, group: &TypeGroup<'_>) -> Result<TokenStr
         // By id, not by variant: a derived `Debug` would be one match arm per model.
         impl ::core::fmt::Debug for #name {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                ::modelrt::__private::debug_model(f, #name_str, self.id())
+                ::modelrt_sdk::__private::debug_model(f, #name_str, self.id())
             }
         }
 
@@ -109,7 +109,7 @@ pub fn model_enum(provider: &Provider, group: &TypeGroup<'_>) -> Result<TokenStr
 
             /// The model whose id is `id` (exact match).
             pub fn from_id(id: &str) -> Option<Self> {
-                ::modelrt::__private::find_by(Self::ALL, id, Self::id)
+                ::modelrt_sdk::__private::find_by(Self::ALL, id, Self::id)
             }
         }
     })

@@ -21,7 +21,7 @@ use crate::ir::{ParameterRule, ParameterType};
 
 /// A field's value type.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Kind {
+enum ValueType {
     Int,
     Float,
     Bool,
@@ -64,7 +64,7 @@ struct Field<'a> {
     name: String,
     /// Wire names, in first-use order (`["top_p", "topP"]`).
     wire_names: Vec<&'a str>,
-    kind: Kind,
+    kind: ValueType,
     /// The first rule of the group, for the doc.
     rule: &'a ParameterRule,
     /// How many models of the group use it.
@@ -114,10 +114,10 @@ fn fields<'a>(group: &TypeGroup<'a>, enums: &mut EnumSet<'_>) -> Vec<Field<'a>> 
                 }
             }
             let kind = match family {
-                Family::Int => Kind::Int,
-                Family::Float => Kind::Float,
-                Family::Bool => Kind::Bool,
-                Family::Str if rules.iter().any(|r| r.options.is_empty()) => Kind::Str,
+                Family::Int => ValueType::Int,
+                Family::Float => ValueType::Float,
+                Family::Bool => ValueType::Bool,
+                Family::Str if rules.iter().any(|r| r.options.is_empty()) => ValueType::Str,
                 Family::Str => {
                     let mut values: Vec<(String, String)> = Vec::new();
                     for option in rules.iter().flat_map(|r| &r.options) {
@@ -126,7 +126,7 @@ fn fields<'a>(group: &TypeGroup<'a>, enums: &mut EnumSet<'_>) -> Vec<Field<'a>> 
                         }
                     }
                     let doc = format!("Values of the `{}` parameter.", first.name);
-                    Kind::Choice(enums.request(&base, type_prefix, &doc, &values))
+                    ValueType::Choice(enums.request(&base, type_prefix, &doc, &values))
                 }
             };
             Some(Field {
@@ -177,7 +177,7 @@ pub fn params_struct(
         ));
         return quote! {
             #doc
-            pub type #name = ::modelrt::sdk::NoParams<Provider, ::modelrt::runtime::capability::kind::#model_enum>;
+            pub type #name = ::modelrt_sdk::sdk::NoParams<Provider, ::modelrt_sdk::runtime::capability::kind::#model_enum>;
         };
     }
     let fields = fields(group, enums);
@@ -190,38 +190,11 @@ pub fn params_struct(
     let declarations = fields.iter().map(|f| {
         let field = ident(&f.name);
         let doc_attrs = doc_attrs(&field_doc(f, group.models.len()));
-        let ty = match &f.kind {
-            Kind::Int => quote!(i64),
-            Kind::Float => quote!(f64),
-            Kind::Bool => quote!(bool),
-            Kind::Str => quote!(String),
-            Kind::Choice(e) => {
-                let e = ident(e);
-                quote!(#e)
-            }
-        };
+        let ty = value_type(f);
         quote!(#doc_attrs pub #field: Option<#ty>)
     });
-    // Each field as a plain value through the method of its kind on `__private::ParamsJson`.
-    let json_fields = fields.iter().map(|f| {
-        let field = ident(&f.name);
-        let (method, value) = match &f.kind {
-            Kind::Int => (quote!(int), quote!(self.#field)),
-            Kind::Float => (quote!(float), quote!(self.#field)),
-            Kind::Bool => (quote!(boolean), quote!(self.#field)),
-            Kind::Str => (quote!(text), quote!(self.#field.as_deref())),
-            Kind::Choice(e) => {
-                let e = ident(e);
-                (quote!(text), quote!(self.#field.map(#e::as_str)))
-            }
-        };
-        let wire_name = match f.wire_names.as_slice() {
-            [name] => quote!(#name),
-            names => quote!(json.wire_name(&[#(#names),*])),
-        };
-        quote!(json.#method(#wire_name, #value);)
-    });
-    let derives = if fields.iter().any(|f| f.kind == Kind::Float) {
+    let json_fields = fields.iter().map(json_call);
+    let derives = if fields.iter().any(|f| f.kind == ValueType::Float) {
         quote!(#[derive(Debug, Clone, Default, PartialEq)])
     } else {
         quote!(#[derive(Debug, Clone, Default, PartialEq, Eq)])
@@ -234,8 +207,8 @@ pub fn params_struct(
         impl #name {
             /// The set fields as the JSON object `validate_params` takes, each under the wire
             /// name `model` declares for it (the first name when `model` declares none).
-            pub fn to_json(&self, model: #model_enum) -> ::modelrt::__private::serde_json::Map<String, ::modelrt::__private::serde_json::Value> {
-                let mut json = ::modelrt::__private::ParamsJson::new(model.info());
+            pub fn to_json(&self, model: #model_enum) -> ::modelrt_sdk::__private::serde_json::Map<String, ::modelrt_sdk::__private::serde_json::Value> {
+                let mut json = ::modelrt_sdk::__private::ParamsJson::new(model.info());
                 #(#json_fields)*
                 json.into_map()
             }
@@ -245,15 +218,50 @@ pub fn params_struct(
             pub fn validate(
                 &self,
                 model: #model_enum,
-            ) -> Result<::modelrt::runtime::params::ValidatedParams, ::modelrt::runtime::params::ParamError> {
-                ::modelrt::runtime::params::validate_params(PROVIDER.id, model.info(), &self.to_json(model))
+            ) -> Result<::modelrt_sdk::runtime::params::ValidatedParams, ::modelrt_sdk::runtime::params::ParamError> {
+                ::modelrt_sdk::runtime::params::validate_params(PROVIDER.id, model.info(), &self.to_json(model))
             }
         }
     }
 }
 
+/// The Rust type of a field's value.
+fn value_type(field: &Field<'_>) -> TokenStream {
+    match &field.kind {
+        ValueType::Int => quote!(i64),
+        ValueType::Float => quote!(f64),
+        ValueType::Bool => quote!(bool),
+        ValueType::Str => quote!(String),
+        ValueType::Choice(e) => {
+            let e = ident(e);
+            quote!(#e)
+        }
+    }
+}
+
+/// The statement of `to_json` for one field: its plain value through the method of its kind
+/// on `__private::ParamsJson`, under its wire name.
+fn json_call(field: &Field<'_>) -> TokenStream {
+    let name = ident(&field.name);
+    let (method, value) = match &field.kind {
+        ValueType::Int => (quote!(int), quote!(self.#name)),
+        ValueType::Float => (quote!(float), quote!(self.#name)),
+        ValueType::Bool => (quote!(boolean), quote!(self.#name)),
+        ValueType::Str => (quote!(text), quote!(self.#name.as_deref())),
+        ValueType::Choice(e) => {
+            let e = ident(e);
+            (quote!(text), quote!(self.#name.map(#e::as_str)))
+        }
+    };
+    let wire_name = match field.wire_names.as_slice() {
+        [wire_name] => quote!(#wire_name),
+        names => quote!(json.wire_name(&[#(#names),*])),
+    };
+    quote!(json.#method(#wire_name, #value);)
+}
+
 /// Whether some model of `group` declares a parameter (else its params type is
-/// `modelrt::sdk::NoParams`).
+/// `modelrt_sdk::sdk::NoParams`).
 pub fn has_params(group: &TypeGroup<'_>) -> bool {
     group.models.iter().any(|m| !m.parameter_rules.is_empty())
 }

@@ -1,6 +1,6 @@
 //! The typed SDK surface of a callable provider (DESIGN.md, use 4): `Client`, one marker type
 //! per predefined model in `models` with its capability traits, and the glue that lets model
-//! enums and params structs feed the generic handles of `modelrt::sdk`.
+//! enums and params structs feed the generic handles of `modelrt_sdk::sdk`.
 //!
 //! Compile cost stays flat per model: a marker is a unit struct and one `Model` impl made of
 //! types and a constant (its features are one `FeatureSet<Yes, No, ..>` type that blanket
@@ -40,23 +40,58 @@ fn feature_set(flags: &[bool; 9]) -> TokenStream {
     quote!(FeatureSet<#(#flags),*>)
 }
 
-/// The SDK items of `provider`, or nothing for a catalog-only provider.
+/// The SDK items of `provider`, or nothing for a catalog-only provider: the `models` markers,
+/// the glue of model enums and params structs, `ProviderSpec` and `Client`.
 pub fn sdk(provider: &Provider, groups: &[TypeGroup<'_>]) -> Result<TokenStream, EmitError> {
     let implementation = match provider.callability() {
         Callability::CatalogOnly => return Ok(TokenStream::new()),
         Callability::RustImpl => quote!(Some(&IMPLEMENTATION)),
         Callability::Protocol(_) => quote!(None),
     };
-    let label = &provider.label.en_us;
-    let mut markers = Vec::new();
-    let mut glue = Vec::new();
+    let groups: Vec<&TypeGroup<'_>> = groups
+        .iter()
+        .filter(|g| callable_type(g.model_type))
+        .collect();
+    let models = models_module(&provider.label.en_us, &groups)?;
+    let glue = groups.iter().map(|group| glue(group));
+    let customizable = customizable_impls(provider);
+    let client_doc = doc_attrs(&format!(
+        "A typed client of {}: validated credentials and the models it opens \
+         (`client.llm(models::..)`, ...).",
+        provider.label.en_us
+    ));
+    Ok(quote! {
+        #models
+
+        #(#glue)*
+
+        impl ::modelrt_sdk::sdk::ProviderSpec for Provider {
+            type Credentials = Credentials;
+            const INFO: &'static catalog::ProviderInfo = &PROVIDER;
+            const IMPLEMENTATION: Option<&'static ::modelrt_sdk::runtime::rust_impl::RustImplementation> = #implementation;
+            fn credentials_from(
+                submitted: &dyn ::modelrt_sdk::runtime::credentials::CredentialSource,
+            ) -> Result<Credentials, ::modelrt_sdk::runtime::credentials::CredentialError> {
+                Credentials::from_map(submitted)
+            }
+        }
+
+        #customizable
+
+        #client_doc
+        pub type Client = ::modelrt_sdk::sdk::Client<Provider>;
+    })
+}
+
+/// `pub mod models`: one marker type per model of `groups`, each a `Model` impl naming one
+/// of the distinct feature sets.
+fn models_module(label: &str, groups: &[&TypeGroup<'_>]) -> Result<TokenStream, EmitError> {
     // The names the `models` module imports; a model named like one is renamed.
     let mut scope = Scope::with_reserved(&["FeatureSet", "Model", "No", "Yes", "kind"]);
-    let protocol_groups = || groups.iter().filter(|g| callable_type(g.model_type));
     // Each distinct feature set once, as a private alias the markers name: a marker is then a
     // few tokens, where the nine flags were most of it.
     let mut feature_sets: Vec<([bool; 9], proc_macro2::Ident)> = Vec::new();
-    for model in protocol_groups().flat_map(|g| &g.models) {
+    for model in groups.iter().flat_map(|g| &g.models) {
         let flags = feature_flags(&model.features);
         if !feature_sets.iter().any(|(seen, _)| *seen == flags) {
             let name = scope.claim(&format!("Features{}", feature_sets.len()));
@@ -67,10 +102,10 @@ pub fn sdk(provider: &Provider, groups: &[TypeGroup<'_>]) -> Result<TokenStream,
         let set = feature_set(flags);
         quote!(type #name = #set;)
     });
-    for group in protocol_groups() {
+    let mut markers = Vec::new();
+    for group in groups {
         let type_name = group.model_type.variant_name();
         let kind_name = ident(type_name);
-        let kind = quote!(::modelrt::runtime::capability::kind::#kind_name);
         for model in &group.models {
             let name = if scope.is_free(&model.rust_ident) {
                 scope.claim(&model.rust_ident)
@@ -100,33 +135,73 @@ pub fn sdk(provider: &Provider, groups: &[TypeGroup<'_>]) -> Result<TokenStream,
                 }
             });
         }
-        let model_enum = ident(type_name);
-        let params = ident(&params_name(group));
-        glue.push(quote! {
-            impl ::modelrt::runtime::capability::ModelChoice<Provider> for #model_enum {
-                type Kind = #kind;
-                type Tag = ::modelrt::runtime::capability::AnyModel<Provider>;
-                fn model_id(self) -> &'static str {
-                    self.id()
-                }
-            }
-        });
-        if !has_params(group) {
-            continue; // `NoParams` is typed params of every provider already
+    }
+    // Import only the flags some marker names (an unused import would warn); the markers
+    // name the others by these short paths, each of which rustc resolves once per marker.
+    let flags = || feature_sets.iter().flat_map(|(flags, _)| flags);
+    let (yes, no) = (flags().any(|&f| f), flags().any(|&f| !f));
+    let imports = match (yes, no) {
+        (false, false) => TokenStream::new(),
+        (true, false) => quote!(
+            use ::modelrt_sdk::runtime::capability::{kind, FeatureSet, Model, Yes};
+        ),
+        (false, true) => quote!(
+            use ::modelrt_sdk::runtime::capability::{kind, FeatureSet, Model, No};
+        ),
+        (true, true) => quote!(
+            use ::modelrt_sdk::runtime::capability::{kind, FeatureSet, Model, No, Yes};
+        ),
+    };
+    let doc = doc_attrs(&format!(
+        "One marker type per predefined model of {label}, implementing the capability traits of \
+         `modelrt_sdk::runtime::capability` its YAML `features` declare."
+    ));
+    Ok(quote! {
+        #doc
+        pub mod models {
+            #imports
+            #(#feature_aliases)*
+            #(#markers)*
         }
-        glue.push(quote! {
-            impl ::modelrt::sdk::TypedParams for #params {
+    })
+}
+
+/// The model enum of `group` as a run-time model choice, and its params struct as typed
+/// parameters.
+fn glue(group: &TypeGroup<'_>) -> TokenStream {
+    let kind_name = ident(group.model_type.variant_name());
+    let kind = quote!(::modelrt_sdk::runtime::capability::kind::#kind_name);
+    let model_enum = &kind_name;
+    let mut out = quote! {
+        impl ::modelrt_sdk::runtime::capability::ModelChoice<Provider> for #model_enum {
+            type Kind = #kind;
+            type Tag = ::modelrt_sdk::runtime::capability::AnyModel<Provider>;
+            fn model_id(self) -> &'static str {
+                self.id()
+            }
+        }
+    };
+    if has_params(group) {
+        // (Without parameters the type is `NoParams`, typed params of every provider already.)
+        let params = ident(&params_name(group));
+        out.extend(quote! {
+            impl ::modelrt_sdk::sdk::TypedParams for #params {
                 type Provider = Provider;
                 type Kind = #kind;
                 fn to_json_for(
                     &self,
                     model_id: &str,
-                ) -> Option<::modelrt::__private::serde_json::Map<String, ::modelrt::__private::serde_json::Value>> {
+                ) -> Option<::modelrt_sdk::__private::serde_json::Map<String, ::modelrt_sdk::__private::serde_json::Value>> {
                     Some(self.to_json(#model_enum::from_id(model_id)?))
                 }
             }
         });
     }
+    out
+}
+
+/// `Customizable<K>` for each model type whose models the user may name.
+fn customizable_impls(provider: &Provider) -> TokenStream {
     let customizable = provider
         .configurate_methods
         .contains(&ConfigurateMethod::CustomizableModel)
@@ -135,58 +210,14 @@ pub fn sdk(provider: &Provider, groups: &[TypeGroup<'_>]) -> Result<TokenStream,
         .supported_model_types
         .iter()
         .filter(|&&t| customizable && callable_type(t));
-    let customizable_impls = custom_types.map(|&model_type| {
+    let impls = custom_types.map(|&model_type| {
         let kind = ident(model_type.variant_name());
         let credentials = ident(&model_credentials_name(model_type));
         quote! {
-            impl ::modelrt::sdk::Customizable<::modelrt::runtime::capability::kind::#kind> for Provider {
+            impl ::modelrt_sdk::sdk::Customizable<::modelrt_sdk::runtime::capability::kind::#kind> for Provider {
                 type ModelCredentials = #credentials;
             }
         }
     });
-    // Import only the flags some marker names (an unused import would warn); the markers
-    // name the others by these short paths, each of which rustc resolves once per marker.
-    let flags = || feature_sets.iter().flat_map(|(flags, _)| flags);
-    let (yes, no) = (flags().any(|&f| f), flags().any(|&f| !f));
-    let imports = match (yes, no) {
-        (false, false) => TokenStream::new(),
-        (true, false) => quote!(
-            use ::modelrt::runtime::capability::{kind, FeatureSet, Model, Yes};
-        ),
-        (false, true) => quote!(
-            use ::modelrt::runtime::capability::{kind, FeatureSet, Model, No};
-        ),
-        (true, true) => quote!(
-            use ::modelrt::runtime::capability::{kind, FeatureSet, Model, No, Yes};
-        ),
-    };
-    let models_doc = doc_attrs(&format!(
-        "One marker type per predefined model of {label}, implementing the capability traits of \
-         `modelrt::runtime::capability` its YAML `features` declare."
-    ));
-    let client_doc = doc_attrs(&format!(
-        "A typed client of {label}: validated credentials and the models it opens \
-         (`client.llm(models::..)`, ...)."
-    ));
-    Ok(quote! {
-        #models_doc
-        pub mod models {
-            #imports
-            #(#feature_aliases)*
-            #(#markers)*
-        }
-
-        #(#glue)*
-
-        impl ::modelrt::sdk::ProviderSpec for Provider {
-            type Credentials = Credentials;
-            const INFO: &'static catalog::ProviderInfo = &PROVIDER;
-            const IMPLEMENTATION: Option<&'static ::modelrt::runtime::rust_impl::RustImplementation> = #implementation;
-        }
-
-        #(#customizable_impls)*
-
-        #client_doc
-        pub type Client = ::modelrt::sdk::Client<Provider>;
-    })
+    quote!(#(#impls)*)
 }

@@ -16,18 +16,18 @@ use crate::ir::Model;
 
 /// What a shared array holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Kind {
+pub enum SharedArray {
     /// A model's feature list (`FEATURES_n`).
     Features,
     /// A model's parameter rules (`RULES_n`).
     Rules,
 }
 
-impl Kind {
+impl SharedArray {
     fn prefix(self) -> &'static str {
         match self {
-            Kind::Features => "FEATURES",
-            Kind::Rules => "RULES",
+            SharedArray::Features => "FEATURES",
+            SharedArray::Rules => "RULES",
         }
     }
 
@@ -37,8 +37,8 @@ impl Kind {
         key.clear();
         // Writing into a `String` cannot fail.
         let _ = match self {
-            Kind::Features => write!(key, "{:?}", model.features),
-            Kind::Rules => write!(key, "{:?}", model.parameter_rules),
+            SharedArray::Features => write!(key, "{:?}", model.features),
+            SharedArray::Rules => write!(key, "{:?}", model.parameter_rules),
         };
     }
 }
@@ -47,7 +47,7 @@ impl Kind {
 #[derive(Debug)]
 struct Entry<'a> {
     name: String,
-    kind: Kind,
+    kind: SharedArray,
     model: &'a Model,
 }
 
@@ -57,7 +57,7 @@ pub struct Shared<'a> {
     entries: Vec<Entry<'a>>,
     /// Each planned model's entries, by the model's address (the models are borrowed for
     /// `'a`, so addresses are stable), so emission need not rebuild the content keys.
-    by_model: HashMap<(Kind, usize), usize>,
+    by_model: HashMap<(SharedArray, usize), usize>,
 }
 
 fn address(model: &Model) -> usize {
@@ -74,7 +74,10 @@ impl<'a> Shared<'a> {
         let mut by_key: [HashMap<String, usize>; 2] = Default::default();
         let mut key = String::new();
         for model in models {
-            for (kind, seen) in [Kind::Features, Kind::Rules].into_iter().zip(&mut by_key) {
+            for (kind, seen) in [SharedArray::Features, SharedArray::Rules]
+                .into_iter()
+                .zip(&mut by_key)
+            {
                 kind.key(model, &mut key);
                 let index = match seen.get(key.as_str()) {
                     Some(&index) => index,
@@ -97,7 +100,7 @@ impl<'a> Shared<'a> {
 
     /// Writes the path of the shared constant holding `model`'s content of `kind`
     /// (`super::RULES_3`).
-    pub fn reference(&self, t: &mut Text, kind: Kind, model: &Model) -> Written {
+    pub fn reference(&self, t: &mut Text, kind: SharedArray, model: &Model) -> Written {
         let entry = self
             .by_model
             .get(&(kind, address(model)))
@@ -119,8 +122,8 @@ impl<'a> Shared<'a> {
     pub fn constants(
         &self,
         t: &mut Text,
-        element: impl Fn(Kind) -> &'static str,
-        items: impl Fn(&mut Text, Kind, &Model) -> Written,
+        element: impl Fn(SharedArray) -> &'static str,
+        items: impl Fn(&mut Text, SharedArray, &Model) -> Written,
     ) -> Written {
         for entry in &self.entries {
             t.indent().push("const ").push(&entry.name).push(": &[");
@@ -166,7 +169,7 @@ mod tests {
         let shared = Shared::plan([&a, &none, &b, &c]);
         let reference = |m: &Model| {
             let mut t = Text::new(0);
-            shared.reference(&mut t, Kind::Features, m).unwrap();
+            shared.reference(&mut t, SharedArray::Features, m).unwrap();
             t.into_string()
         };
         assert_eq!(reference(&a), reference(&b));

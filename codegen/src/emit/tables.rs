@@ -4,7 +4,7 @@
 
 use crate::emit::literals::{float, i18n, price, price_parts, string, translations};
 use crate::emit::models::TypeGroup;
-use crate::emit::shared::{Kind, Shared};
+use crate::emit::shared::{Shared, SharedArray};
 use crate::emit::text::{Text, Written};
 use crate::ir::{
     Callability, ConfigurateMethod, CredentialForm, DefaultValue, FormOption, LlmMode, Model,
@@ -200,7 +200,9 @@ fn full_row(t: &mut Text, model: &Model, shared: &Shared<'_>) -> Written {
                 .push(model.model_type.variant_name());
             Ok(())
         })?;
-        t.field("features", |t| shared.reference(t, Kind::Features, model))?;
+        t.field("features", |t| {
+            shared.reference(t, SharedArray::Features, model)
+        })?;
         t.field("fetch_from", |t| {
             t.push("catalog::ConfigurateMethod::")
                 .push(model.fetch_from.variant_name());
@@ -208,7 +210,7 @@ fn full_row(t: &mut Text, model: &Model, shared: &Shared<'_>) -> Written {
         })?;
         t.field("properties", |t| properties(t, &model.properties))?;
         t.field("parameter_rules", |t| {
-            shared.reference(t, Kind::Rules, model)
+            shared.reference(t, SharedArray::Rules, model)
         })?;
         t.field("pricing", |t| t.option(model.pricing.as_ref(), pricing))?;
         t.field("deprecated", |t| {
@@ -264,7 +266,7 @@ fn compact_row(t: &mut Text, model: &Model, shared: &Shared<'_>) -> Written {
     t.push(", catalog::ModelType::")
         .push(model.model_type.variant_name())
         .push(", ");
-    shared.reference(t, Kind::Features, model)?;
+    shared.reference(t, SharedArray::Features, model)?;
     t.push(match p.mode {
         None => ", rt::NO_MODE, ",
         Some(LlmMode::Chat) => ", rt::CHAT, ",
@@ -272,7 +274,7 @@ fn compact_row(t: &mut Text, model: &Model, shared: &Shared<'_>) -> Written {
     });
     t.display(p.context_size.unwrap_or(0)).push(", ");
     t.display(p.max_chunks.unwrap_or(0)).push(", ");
-    shared.reference(t, Kind::Rules, model)?;
+    shared.reference(t, SharedArray::Rules, model)?;
     t.push(", ").display(model.deprecated).push(", ");
     t.str(&model.source);
     if let Some(pricing) = &model.pricing {
@@ -363,22 +365,22 @@ fn voice(t: &mut Text, voice: &Voice) -> Written {
 }
 
 /// The element type of a shared slice (see [`Shared::constants`]).
-pub fn shared_element(kind: Kind) -> &'static str {
+pub fn shared_element(kind: SharedArray) -> &'static str {
     match kind {
-        Kind::Features => "catalog::ModelFeature",
-        Kind::Rules => "catalog::ParameterRule",
+        SharedArray::Features => "catalog::ModelFeature",
+        SharedArray::Rules => "catalog::ParameterRule",
     }
 }
 
 /// The elements of a shared slice (see [`Shared::constants`]).
-pub fn shared_items(t: &mut Text, kind: Kind, model: &Model) -> Written {
+pub fn shared_items(t: &mut Text, kind: SharedArray, model: &Model) -> Written {
     match kind {
-        Kind::Features => t.array(&model.features, |t, feature| {
+        SharedArray::Features => t.array(&model.features, |t, feature| {
             t.push("catalog::ModelFeature::")
                 .push(feature.variant_name());
             Ok(())
         }),
-        Kind::Rules => t.rows(&model.parameter_rules, rule_row),
+        SharedArray::Rules => t.rows(&model.parameter_rules, rule_row),
     }
 }
 

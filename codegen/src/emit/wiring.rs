@@ -3,7 +3,7 @@
 //!
 //! Every provider module gets `pub struct Provider;` and one `<Type>Impl` trait per model type
 //! the runtime has a protocol for, plus `CustomizableModelImpl` and `RemoteModelsImpl` for the
-//! two hooks. `#[modelrt::provider(<id>)] impl Llm { .. }` implements `LlmProtocol` and
+//! two hooks. `#[modelrt_sdk::provider(<id>)] impl Llm { .. }` implements `LlmProtocol` and
 //! `LlmImpl` for `Provider`. The YAML decides which of these traits may be implemented and which
 //! must be:
 //!
@@ -59,8 +59,13 @@ pub fn wiring(provider: &Provider) -> Result<TokenStream, EmitError> {
     let source = &provider.source;
     let rust = provider.callability() == Callability::RustImpl;
     let module = &provider.rust_module;
+    let attach = if rust {
+        format!(": `#[modelrt_sdk::provider({module})]` impl blocks attach to it")
+    } else {
+        String::new()
+    };
     let provider_doc = doc_attrs(&format!(
-        "The `{id}` provider as a type: `#[modelrt::provider({module})]` impl blocks attach to it."
+        "The `{id}` provider as a type (what its `Client` is generic over){attach}."
     ));
     let mut out = quote! {
         #provider_doc
@@ -90,17 +95,18 @@ pub fn wiring(provider: &Provider) -> Result<TokenStream, EmitError> {
         // where it is written rather than where a block needs it.
         out.extend(quote! {
             /// Never implemented: the provider is not implemented in Rust.
+            #[doc(hidden)]
             #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
             pub trait NotImplementedInRust {}
 
-            impl<'a> ::modelrt::runtime::rust_impl::not_in_rust::InRust for Provider
+            impl<'a> ::modelrt_sdk::runtime::rust_impl::not_in_rust::InRust for Provider
             where
                 &'a Provider: NotImplementedInRust,
             {
             }
 
-            #[allow(unused_imports)] // named only by `#[modelrt::provider]` blocks
-            pub(crate) use ::modelrt::runtime::rust_impl::not_in_rust::{#(#shared_impls),*};
+            #[allow(unused_imports)] // named only by `#[modelrt_sdk::provider]` blocks
+            pub(crate) use ::modelrt_sdk::runtime::rust_impl::not_in_rust::{#(#shared_impls),*};
         });
         return Ok(out);
     }
@@ -112,9 +118,9 @@ pub fn wiring(provider: &Provider) -> Result<TokenStream, EmitError> {
         let constant = ident(part.constant);
         let (runtime_module, runtime_trait) =
             (ident(part.runtime_module), ident(part.runtime_trait));
-        let object = quote!(&'static dyn ::modelrt::runtime::#runtime_module::#runtime_trait);
+        let object = quote!(&'static dyn ::modelrt_sdk::runtime::#runtime_module::#runtime_trait);
         let (key, value) = (part.declared_by.yaml_key(), part.declared_by.yaml_value());
-        let expected = format!("#[modelrt::provider({module})] impl {block}");
+        let expected = format!("#[modelrt_sdk::provider({module})] impl {block}");
         let is_declared = declared(provider, part);
         if is_declared {
             let message = format!(
@@ -131,6 +137,7 @@ pub fn wiring(provider: &Provider) -> Result<TokenStream, EmitError> {
             ));
             out.extend(quote! {
                 #doc
+                #[doc(hidden)]
                 #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
                 pub trait #impl_trait {
                     /// The implementation.
@@ -148,10 +155,12 @@ pub fn wiring(provider: &Provider) -> Result<TokenStream, EmitError> {
             let impl_doc = doc_attrs(&format!("Rejects `{expected}`: {message}."));
             out.extend(quote! {
                 #doc
+                #[doc(hidden)]
                 #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
                 pub trait #blocker {}
 
                 #impl_doc
+                #[doc(hidden)]
                 pub trait #impl_trait: #blocker {
                     /// The implementation.
                     const #constant: #object;
@@ -163,7 +172,7 @@ pub fn wiring(provider: &Provider) -> Result<TokenStream, EmitError> {
             Declaration::ModelType(_) if is_declared => {
                 let variant = ident(block);
                 implementations.push(
-                    quote!(::modelrt::runtime::protocols::Implementation::#variant(#implemented)),
+                    quote!(::modelrt_sdk::runtime::protocols::Implementation::#variant(#implemented)),
                 );
             }
             Declaration::Method(method) if is_declared => {
@@ -196,9 +205,9 @@ pub fn wiring(provider: &Provider) -> Result<TokenStream, EmitError> {
         #(#files)*
 
         /// The hand-written implementation, as the registry dispatches to it.
-        pub static IMPLEMENTATION: ::modelrt::runtime::rust_impl::RustImplementation =
-            ::modelrt::runtime::rust_impl::RustImplementation {
-                protocols: ::modelrt::runtime::protocols::ProtocolSet {
+        pub static IMPLEMENTATION: ::modelrt_sdk::runtime::rust_impl::RustImplementation =
+            ::modelrt_sdk::runtime::rust_impl::RustImplementation {
+                protocols: ::modelrt_sdk::runtime::protocols::ProtocolSet {
                     name: #id,
                     implementations: &[#(#implementations),*],
                 },
@@ -222,7 +231,7 @@ pub fn implementations(providers: &[Provider]) -> Result<TokenStream, EmitError>
     let count = rows.len();
     Ok(quote! {
         /// Every provider implemented in hand-written Rust, in position order.
-        pub static IMPLEMENTATIONS: [&::modelrt::runtime::rust_impl::RustImplementation; #count] =
+        pub static IMPLEMENTATIONS: [&::modelrt_sdk::runtime::rust_impl::RustImplementation; #count] =
             [#(#rows),*];
     })
 }

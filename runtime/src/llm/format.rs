@@ -8,7 +8,7 @@
 use serde_json::Value;
 
 use super::message::{ContentPart, Message, Role};
-use super::response::LlmRequest;
+use super::request::LlmRequest;
 use crate::error::{Error, ErrorKind, Result};
 use crate::params::ValidatedParams;
 

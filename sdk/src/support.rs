@@ -1,0 +1,44 @@
+//! Helpers the generated provider modules call, kept here so the generated code stays small.
+//! Public only for generated code (as `modelrt::__private`); not part of the API.
+
+use modelrt_runtime::catalog::{I18n, ModelProperties};
+
+mod credentials;
+mod params;
+mod rows;
+
+pub use credentials::{credential_fields, CredentialFields};
+pub use params::ParamsJson;
+pub use rows::*;
+
+/// A text declared in English only (most labels): one short call instead of a struct literal.
+pub const fn text(en_us: &'static str) -> I18n {
+    I18n { en_us, others: &[] }
+}
+
+/// The `Debug` form of a generated model enum value, `Llm("gpt-4o")`: one call in each
+/// generated impl, cheaper to check than a builder chain.
+pub fn debug_model(f: &mut std::fmt::Formatter<'_>, enum_name: &str, id: &str) -> std::fmt::Result {
+    f.debug_tuple(enum_name).field(&id).finish()
+}
+
+/// Model properties with nothing set; rows name only the keys they declare.
+pub const NO_PROPERTIES: ModelProperties = ModelProperties {
+    mode: None,
+    context_size: None,
+    max_chunks: None,
+    file_upload_limit: None,
+    supported_file_extensions: None,
+    default_voice: None,
+    voices: &[],
+    word_limit: None,
+    audio_type: None,
+    max_workers: None,
+    max_characters_per_chunk: None,
+};
+
+/// The entry of `all` whose name (`name_of`) is `name`: `from_id` of model enums and
+/// `from_wire` of wire enums, as one generic function rather than a closure per enum.
+pub fn find_by<T: Copy>(all: &[T], name: &str, name_of: fn(T) -> &'static str) -> Option<T> {
+    all.iter().copied().find(|entry| name_of(*entry) == name)
+}

@@ -1,4 +1,0 @@
-// no_impl/acme/acme.yaml declares `llm`, but no Rust file beside it has `impl Llm`.
-modelrt::include_providers!("../fixtures/no_impl");
-
-fn main() {}
