@@ -69,7 +69,7 @@ pub struct Gathered {
 }
 
 impl Gathered {
-    /// The values by variable, as `ModelHandle::open` takes them.
+    /// The values by variable, as `modelrt::registry::open` takes them.
     pub fn values(&self) -> &BTreeMap<String, String> {
         &self.values
     }

@@ -11,7 +11,7 @@ use modelrt::runtime::catalog::{FormType, ModelType, ProviderInfo};
 
 use crate::error::ApiError;
 
-/// Credential values by form variable, as `ModelHandle::open` takes them.
+/// Credential values by form variable, as `modelrt::registry::open` takes them.
 pub type Values = BTreeMap<String, String>;
 
 /// Looks up the credential values of a provider (and of one of its models, for customizable

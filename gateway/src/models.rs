@@ -8,7 +8,7 @@ use std::time::Duration;
 use axum::extract::State;
 use axum::Json;
 use futures::future::join_all;
-use modelrt::registry::{find_provider, remote_models_with, ModelHandle, PROVIDERS};
+use modelrt::registry::{self, find_provider, remote_models_with, ModelHandle, PROVIDERS};
 use modelrt::runtime::catalog::{ConfigurateMethod, ModelType, ProviderInfo};
 use modelrt::runtime::http::HttpSettings;
 use modelrt::runtime::Error;
@@ -77,7 +77,7 @@ impl Shared {
                 .get(provider, Some((model_type, model)))
                 .map_err(ApiError::internal)?,
         };
-        let handle = ModelHandle::open_at(provider, model_type, model, &found.values)
+        let handle = registry::open_at(provider, model_type, model, &found.values)
             .and_then(|handle| handle.with_params(params))
             .map_err(|e| found.fail(e))?
             .with_http(http);
@@ -251,7 +251,7 @@ fn predefined<'a>(
                 .models_of(model_type)
                 .filter(|model| !model.deprecated)
                 .filter(move |model| {
-                    ModelHandle::open_at(provider, model_type, model.id, &found.values).is_ok()
+                    registry::open_at(provider, model_type, model.id, &found.values).is_ok()
                 })
         })
         .map(move |model| format!("{}/{}", provider.id, model.id))
