@@ -36,7 +36,7 @@ fn a_dify_provider_without_extra_becomes_callable_through_the_overlay() {
 }
 
 #[test]
-fn an_overlay_variable_the_forms_lack_is_the_only_diagnostic() {
+fn the_diagnostics_are_a_missing_overlay_variable_and_the_reason_a_provider_stays_catalog_only() {
     let loaded = loaded();
     let got: Vec<_> = loaded
         .diagnostics
@@ -53,13 +53,23 @@ fn an_overlay_variable_the_forms_lack_is_the_only_diagnostic() {
         .collect();
     assert_eq!(
         got,
-        [(
-            Severity::Warning,
-            "tongyi/tongyi.yaml",
-            "provider_credential_schema",
-            "the Dify overlay's `api_key_variable` for `tongyi` names `dashscope_api_key` or \
-             `tongyi_api_key`, which neither credential form declares"
-        )]
+        [
+            (
+                Severity::Warning,
+                "tongyi/tongyi.yaml",
+                "provider_credential_schema",
+                "the Dify overlay's `api_key_variable` for `tongyi` names `dashscope_api_key` or \
+                 `tongyi_api_key`, which neither credential form declares"
+            ),
+            (
+                Severity::Warning,
+                "wenxin/wenxin.yaml",
+                "",
+                "provider `wenxin` is catalog-only (Dify overlay: Dify's form holds a Baidu API \
+                 key and secret key, exchanged for an access token; no protocol for that): \
+                 listed and typed, but not callable"
+            )
+        ]
     );
     // The form the overlay does not name keeps its widget.
     let tongyi = provider(&loaded, "tongyi");

@@ -283,7 +283,7 @@ mod tests {
         assert!(code.contains("pub trait TtsImpl : TtsDeclared"));
         assert!(code.contains("does not declare `customizable-model` in acme/acme.yaml"));
         assert!(code.contains(
-            "implementations : & [:: modelrt :: runtime :: protocols :: Implementation :: Llm \
+            "implementations : & [:: modelrt_sdk :: runtime :: protocols :: Implementation :: Llm \
              (< Provider as LlmImpl > :: PROTOCOL)]"
         ));
         assert!(code.contains("remote_models : Some (< Provider as RemoteModelsImpl > :: HOOK)"));

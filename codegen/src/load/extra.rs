@@ -430,7 +430,8 @@ mod tests {
             messages(&out),
             vec![
                 "2:13 extra.modelrt.protocol: unknown protocol `antropic`, expected one of: \
-                 openai-compatible, anthropic, ollama, cohere; did you mean `anthropic`?"
+                 openai-compatible, anthropic, ollama, cohere, bedrock, azure-openai, \
+                 openai-responses, gemini, vertex-ai; did you mean `anthropic`?"
             ]
         );
         let (_, out) = run(
@@ -485,7 +486,7 @@ mod tests {
                 "3:13 extra.modelrt.base_url: expected a string, found a list",
                 "4:3 extra.modelrt.protocl: unknown key `protocl` under extra.modelrt, expected \
                  one of: protocol, base_url, api_key_variable, base_url_variable, \
-                 base_url_variable_suffix, headers, header_variables; did you mean `protocol`?",
+                 base_url_variable_suffix, headers, header_variables, api_version, api_version_variable, bearer_token_variable; did you mean `protocol`?",
             ]
         );
         assert!(got.contains(&("protocl".to_owned(), "ollama".to_owned())));
