@@ -2,10 +2,13 @@
 //! with credentials from the same sources as every other command.
 
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 
 use modelrt::runtime::catalog::{ModelType, ProviderInfo};
 use modelrt::runtime::secret::Secret;
-use modelrt_gateway::{CredentialStore, Gateway, Settings, Values, DEFAULT_BODY_LIMIT};
+use modelrt_gateway::{
+    parse_routing, CredentialStore, Gateway, RoutingConfig, Settings, Values, DEFAULT_BODY_LIMIT,
+};
 
 use crate::failure::Failure;
 use crate::sources::gather;
@@ -17,7 +20,8 @@ Examples:
   MODELRT_OPENAI_OPENAI_API_KEY=sk-... modelrt serve --listen 127.0.0.1:8080
   MODELRT_GATEWAY_KEY=secret modelrt serve   # clients send `Authorization: Bearer secret`
 Models are addressed as PROVIDER/MODEL, e.g. openai/gpt-4o-mini; GET /v1/models lists the
-ones callable with the credentials present.";
+ones callable with the credentials present. Calls are not retried unless --retries is given, so
+a rate limit reaches the client at once with its retry-after.";
 
 /// The environment variable holding the key clients must send.
 const GATEWAY_KEY_VARIABLE: &str = "MODELRT_GATEWAY_KEY";
@@ -31,6 +35,10 @@ pub struct Args {
     /// The largest request body accepted, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_BODY_LIMIT)]
     pub body_limit: usize,
+    /// A routing file: model aliases served by weighted deployments, with fallback and
+    /// cooldown (see gateway/README.md). SIGHUP reloads it; a bad file keeps the old one.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// Log every request (and debug details), not only failures and startup.
     #[arg(long, short)]
     pub verbose: bool,
@@ -52,6 +60,44 @@ impl CredentialStore for CliCredentials {
             .map_err(|failure| failure.message().to_owned())
     }
 }
+
+/// Reads and validates the routing file; the problems are `file:line:column: error: ...`.
+fn load_routing(path: &Path) -> Result<RoutingConfig, Vec<String>> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| vec![format!("{}: error: cannot read: {e}", path.display())])?;
+    parse_routing(&path.display().to_string(), &text, |name| {
+        std::env::var(name).ok()
+    })
+}
+
+/// Reloads the routing file on every SIGHUP, keeping the routes in force when it is bad.
+#[cfg(unix)]
+fn reload_on_hangup(gateway: Gateway, path: PathBuf) {
+    use tokio::signal::unix::{signal, SignalKind};
+    let Ok(mut hangups) = signal(SignalKind::hangup()) else {
+        tracing::warn!("cannot listen for SIGHUP: the routing file will not be reloaded");
+        return;
+    };
+    tokio::spawn(async move {
+        while hangups.recv().await.is_some() {
+            match load_routing(&path) {
+                Ok(routing) => {
+                    gateway.reload_routing(routing);
+                    tracing::info!("reloaded {}", path.display());
+                }
+                Err(problems) => {
+                    for problem in problems {
+                        tracing::error!("{problem}");
+                    }
+                    tracing::warn!("kept the routing in force: {} is not valid", path.display());
+                }
+            }
+        }
+    });
+}
+
+#[cfg(not(unix))]
+fn reload_on_hangup(_gateway: Gateway, _path: PathBuf) {}
 
 /// Runs the gateway until Ctrl-C or SIGTERM, then lets requests in flight finish.
 pub fn run(args: &Args) -> Result<(), Failure> {
@@ -76,6 +122,18 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         body_limit: args.body_limit,
         http,
     };
+    let routing = match &args.config {
+        Some(path) => load_routing(path).map_err(|problems| {
+            for problem in &problems {
+                eprintln!("{problem}");
+            }
+            Failure::new(
+                "config",
+                format!("{} problem(s) in {}", problems.len(), path.display()),
+            )
+        })?,
+        None => RoutingConfig::default(),
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -95,7 +153,11 @@ pub fn run(args: &Args) -> Result<(), Failure> {
             },
             "modelrt gateway listening on http://{address}/v1"
         );
-        Gateway::new(CliCredentials, settings)
+        let gateway = Gateway::with_routing(CliCredentials, settings, routing);
+        if let Some(path) = &args.config {
+            reload_on_hangup(gateway.clone(), path.clone());
+        }
+        gateway
             .serve(listener, shutdown_signal())
             .await
             .map_err(|e| Failure::new("serve", format!("the server failed: {e}")))

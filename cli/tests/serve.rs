@@ -51,9 +51,15 @@ fn free_port() -> u16 {
 /// Starts `modelrt serve` in `cli`'s isolated environment plus `env`, and waits until it
 /// accepts connections.
 fn serve(cli: &Cli, env: &[(&str, &str)]) -> Served {
+    serve_with(cli, &[], env)
+}
+
+/// [`serve`] with more arguments.
+fn serve_with(cli: &Cli, args: &[&str], env: &[(&str, &str)]) -> Served {
     let port = free_port();
     let child = Command::new(env!("CARGO_BIN_EXE_modelrt"))
         .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .args(args)
         .env_clear()
         .env("HOME", cli.home())
         .env("XDG_CONFIG_HOME", cli.home().join("config"))
@@ -143,4 +149,99 @@ async fn serve_uses_environment_credentials_and_the_gateway_key() {
     assert!(log.contains("listening on"), "{log}");
     assert!(log.contains("authorization failed"), "{log}");
     assert!(!log.contains(SECRET), "{log}");
+}
+
+#[test]
+fn a_bad_routing_file_is_refused_with_file_line_and_column() {
+    let cli = Cli::new("serve_bad_config");
+    let file = cli.home().join("gateway.yaml");
+    std::fs::write(
+        &file,
+        "models:\n  - alias: chat\n    deployments:\n      - provider: opneai\n        model: m\n",
+    )
+    .unwrap();
+    let run = cli.run(&["serve", "--config", file.to_str().unwrap()]);
+    run.expect_code(1);
+    let place = format!("{}:4:", file.display());
+    assert!(run.stderr.contains(&place), "{}", run.all());
+    assert!(run.stderr.contains("no provider `opneai`"), "{}", run.all());
+}
+
+/// Sends SIGHUP to the gateway.
+#[cfg(unix)]
+fn hang_up(served: &Served) {
+    let status = Command::new("kill")
+        .args(["-HUP", &served.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sighup_reloads_the_routing_file_and_keeps_it_when_bad() {
+    let upstream = MockServer::start().await;
+    for model in ["model-a", "model-b"] {
+        Mock::given(method("POST"))
+            .and(path("/v1/chat/completions"))
+            .and(wiremock::matchers::body_partial_json(json!({"model": model})))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "choices": [{"index": 0, "message": {"role": "assistant", "content": model}, "finish_reason": "stop"}],
+                "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}
+            })))
+            .mount(&upstream)
+            .await;
+    }
+    let routing = |model: &str| {
+        format!("models:\n  - alias: chat\n    deployments:\n      - provider: openai_api_compatible\n        model: {model}\n")
+    };
+    let cli = Cli::new("serve_sighup");
+    let file = cli.home().join("gateway.yaml");
+    std::fs::write(&file, routing("model-a")).unwrap();
+    let endpoint = format!("{}/v1", upstream.uri());
+    let config = file.to_str().unwrap();
+    let served = serve_with(
+        &cli,
+        &["--config", config],
+        &[("MODELRT_OPENAI_API_COMPATIBLE_ENDPOINT_URL", &endpoint)],
+    );
+    let client = reqwest::Client::new();
+    let url = format!("{}/v1/chat/completions", served.base);
+    let ask = || async {
+        let body = json!({"model": "chat", "messages": [{"role": "user", "content": "hi"}]});
+        let answer: Value = client
+            .post(&url)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        answer["choices"][0]["message"]["content"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert_eq!(ask().await, "model-a");
+
+    std::fs::write(&file, routing("model-b")).unwrap();
+    hang_up(&served);
+    let started = Instant::now();
+    while ask().await != "model-b" {
+        assert!(started.elapsed() < Duration::from_secs(10), "not reloaded");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    std::fs::write(&file, "models: [oops\n").unwrap();
+    hang_up(&served);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        ask().await,
+        "model-b",
+        "a bad file keeps the routes in force"
+    );
+    let log = served.stop();
+    assert!(log.contains("kept the routing in force"), "{log}");
+    assert!(log.contains(&format!("{config}:1:")), "{log}");
 }

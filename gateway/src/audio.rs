@@ -38,18 +38,18 @@ pub async fn speech(
     let text: String = require(&mut body, "input")?;
     let voice: Option<String> = take(&mut body, "voice")?;
     let format: Option<String> = take(&mut body, "response_format")?;
-    let opened = shared.open(&model, ModelType::Tts, &body)?;
     let mime = audio_mime(format.as_deref().unwrap_or("mp3"));
     let request = TtsRequest {
         text,
         voice,
         format,
     };
-    let audio = opened
-        .handle
-        .synthesize(request)
-        .await
-        .map_err(|e| opened.fail(e))?;
+    let (audio, _) = shared
+        .call(&model, ModelType::Tts, &body, |handle| {
+            let request = request.clone();
+            async move { handle.synthesize(request).await }
+        })
+        .await?;
     let body = Body::from_stream(audio.map(|bytes| bytes.map(Bytes::from)));
     Ok(([(header::CONTENT_TYPE, mime)], body).into_response())
 }
@@ -107,12 +107,12 @@ pub async fn transcriptions(
         language: take(&mut fields, "language")?,
         prompt: take(&mut fields, "prompt")?,
     };
-    let opened = shared.open(&model, ModelType::Speech2Text, &Map::new())?;
-    let transcription = opened
-        .handle
-        .transcribe(request)
-        .await
-        .map_err(|e| opened.fail(e))?;
+    let (transcription, _) = shared
+        .call(&model, ModelType::Speech2Text, &Map::new(), |handle| {
+            let request = request.clone();
+            async move { handle.transcribe(request).await }
+        })
+        .await?;
     Ok(match format.as_deref() {
         None | Some("json") => Json(json!({"text": transcription.text})).into_response(),
         Some("text") => transcription.text.into_response(),

@@ -45,7 +45,8 @@ pub struct Found {
 }
 
 impl Found {
-    fn new(provider: &ProviderInfo, values: Values) -> Self {
+    /// Credentials `values` of `provider`, with its secret values noted.
+    pub fn new(provider: &ProviderInfo, values: Values) -> Self {
         let model_forms = provider
             .model_credential_schema
             .map_or(&[][..], |schema| schema.forms);

@@ -46,12 +46,13 @@ pub async fn create(
         Some("query") => EmbeddingInputType::Query,
         _ => EmbeddingInputType::Document,
     };
-    let opened = shared.open(&model, ModelType::TextEmbedding, &body)?;
-    let response = opened
-        .handle
-        .embed(EmbeddingRequest { texts, input_type })
-        .await
-        .map_err(|e| opened.fail(e))?;
+    let request = EmbeddingRequest { texts, input_type };
+    let (response, _) = shared
+        .call(&model, ModelType::TextEmbedding, &body, |handle| {
+            let request = request.clone();
+            async move { handle.embed(request).await }
+        })
+        .await?;
     let data: Vec<Value> = response
         .embeddings
         .iter()

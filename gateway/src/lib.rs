@@ -18,7 +18,9 @@ mod models;
 mod moderations;
 mod rerank;
 mod responses;
+mod routing;
 mod server;
 
 pub use credentials::{CredentialStore, Values};
+pub use routing::{parse as parse_routing, Cooldown, Deployment, RoutingConfig};
 pub use server::{Gateway, Settings, DEFAULT_BODY_LIMIT};

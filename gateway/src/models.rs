@@ -1,6 +1,7 @@
 //! `<provider>/<model>` addressing: opening a model of the registry for one request, and
 //! `GET /v1/models`.
 
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -18,18 +19,9 @@ use crate::error::ApiError;
 use crate::server::Shared;
 
 /// A model opened for one request, with the secrets its errors must not show.
-pub struct Opened {
-    /// The handle, with the request's parameters validated.
-    pub handle: ModelHandle,
-    /// Its credentials, whose secrets errors must not show.
-    pub found: Arc<Found>,
-}
-
-impl Opened {
-    /// A failed call as an API error, secrets masked.
-    pub fn fail(&self, error: Error) -> ApiError {
-        self.found.fail(error)
-    }
+struct Opened {
+    handle: ModelHandle,
+    found: Arc<Found>,
 }
 
 /// Splits `<provider>/<model>` at the first `/` (model ids may contain more).
@@ -48,7 +40,7 @@ fn split(address: &str) -> Result<(&str, &str), ApiError> {
 impl Shared {
     /// Opens the model `address` as a `model_type` model, with `params` validated against its
     /// rules.
-    pub fn open(
+    fn open(
         &self,
         address: &str,
         model_type: ModelType,
@@ -56,18 +48,92 @@ impl Shared {
     ) -> Result<Opened, ApiError> {
         let (provider_id, model) = split(address)?;
         let provider = find_provider(provider_id).map_err(|e| ApiError::from_runtime(e, &[]))?;
-        let found = self
-            .credentials
-            .get(provider, Some((model_type, model)))
-            .map_err(ApiError::internal)?;
-        let secrets = found.secrets();
-        let fail = |e: Error| ApiError::from_runtime(e, &secrets);
+        self.open_at(provider, model, model_type, params, None)
+    }
+
+    /// Opens `model` of `provider`, with `found` credentials or else those of the
+    /// gateway's credential sources.
+    fn open_at(
+        &self,
+        provider: &'static ProviderInfo,
+        model: &str,
+        model_type: ModelType,
+        params: &Map<String, Value>,
+        found: Option<Arc<Found>>,
+    ) -> Result<Opened, ApiError> {
+        let found = match found {
+            Some(found) => found,
+            None => self
+                .credentials
+                .get(provider, Some((model_type, model)))
+                .map_err(ApiError::internal)?,
+        };
         let handle = ModelHandle::open_at(provider, model_type, model, &found.values)
-            .map_err(fail)?
-            .with_params(params)
-            .map_err(fail)?
+            .and_then(|handle| handle.with_params(params))
+            .map_err(|e| found.fail(e))?
             .with_http(self.settings.http);
         Ok(Opened { handle, found })
+    }
+
+    /// Calls the model `address` (`<provider>/<model>`, or an alias of the routing file) with
+    /// `attempt`. An alias tries its deployments in the router's order, going on to the next
+    /// after a retryable failure; the last failure is returned when all failed.
+    pub async fn call<T, F, Fut>(
+        &self,
+        address: &str,
+        model_type: ModelType,
+        params: &Map<String, Value>,
+        mut attempt: F,
+    ) -> Result<(T, Arc<Found>), ApiError>
+    where
+        F: FnMut(ModelHandle) -> Fut,
+        Fut: Future<Output = Result<T, Error>>,
+    {
+        let routes = self.routes();
+        let Some(plan) = routes.plan(address) else {
+            let opened = self.open(address, model_type, params)?;
+            let found = opened.found;
+            return match attempt(opened.handle).await {
+                Ok(answer) => Ok((answer, found)),
+                Err(error) => Err(found.fail(error)),
+            };
+        };
+        let mut last = None;
+        for planned in plan {
+            let deployment = planned.deployment;
+            let opened = self.open_at(
+                deployment.provider,
+                &deployment.model,
+                model_type,
+                params,
+                planned.found.clone(),
+            )?;
+            let found = opened.found;
+            match attempt(opened.handle).await {
+                Ok(answer) => {
+                    routes.record(&planned, false);
+                    return Ok((answer, found));
+                }
+                Err(error) if error.is_retryable() => {
+                    routes.record(&planned, true);
+                    tracing::warn!(
+                        alias = address,
+                        provider = deployment.provider.id,
+                        model = deployment.model,
+                        "deployment failed ({}); trying the next",
+                        error.kind()
+                    );
+                    last = Some(found.fail(error));
+                }
+                Err(error) => {
+                    routes.record(&planned, false);
+                    return Err(found.fail(error));
+                }
+            }
+        }
+        Err(last.unwrap_or_else(|| {
+            ApiError::model_not_found(format!("alias `{address}` has no deployments"))
+        }))
     }
 }
 

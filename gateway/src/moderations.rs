@@ -30,14 +30,20 @@ pub async fn create(
         Input::One(text) => vec![text],
         Input::Many(texts) => texts,
     };
-    let opened = shared.open(&model, ModelType::Moderation, &body)?;
-    let mut results = Vec::with_capacity(texts.len());
-    for text in texts {
-        let result = opened
-            .handle
-            .moderate(ModerationRequest { text })
-            .await
-            .map_err(|e| opened.fail(e))?;
+    let (verdicts, _) = shared
+        .call(&model, ModelType::Moderation, &body, |handle| {
+            let texts = texts.clone();
+            async move {
+                let mut verdicts = Vec::with_capacity(texts.len());
+                for text in texts {
+                    verdicts.push(handle.moderate(ModerationRequest { text }).await?);
+                }
+                Ok(verdicts)
+            }
+        })
+        .await?;
+    let mut results = Vec::with_capacity(verdicts.len());
+    for result in verdicts {
         let mut categories = Map::new();
         let mut scores = Map::new();
         for category in &result.categories {

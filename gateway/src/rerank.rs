@@ -36,18 +36,18 @@ pub async fn create(
         .collect();
     let top_n: Option<u32> = take(&mut body, "top_n")?;
     let return_documents = take::<bool>(&mut body, "return_documents")?.unwrap_or(true);
-    let opened = shared.open(&model, ModelType::Rerank, &body)?;
     let request = RerankRequest {
         query,
         documents,
         top_n,
         score_threshold: None,
     };
-    let response = opened
-        .handle
-        .rerank(request)
-        .await
-        .map_err(|e| opened.fail(e))?;
+    let (response, _) = shared
+        .call(&model, ModelType::Rerank, &body, |handle| {
+            let request = request.clone();
+            async move { handle.rerank(request).await }
+        })
+        .await?;
     let results: Vec<Value> = response
         .results
         .iter()

@@ -1,7 +1,7 @@
 //! The router: endpoints, the gateway key, body limits and the fallbacks for unknown paths.
 
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request, State};
@@ -17,6 +17,7 @@ use tokio::net::TcpListener;
 
 use crate::credentials::{CachedCredentials, CredentialStore};
 use crate::error::ApiError;
+use crate::routing::{Routes, RoutingConfig};
 use crate::{audio, chat, embeddings, models, moderations, rerank, responses};
 
 /// How the gateway serves.
@@ -54,6 +55,18 @@ pub struct Shared {
     pub credentials: CachedCredentials,
     /// How the gateway serves.
     pub settings: Settings,
+    /// Aliases of the routing file; replaced whole on reload.
+    routes: RwLock<Arc<Routes>>,
+}
+
+impl Shared {
+    /// The routes in force; a request keeps the ones it started with.
+    pub fn routes(&self) -> Arc<Routes> {
+        self.routes
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
 }
 
 /// The OpenAI-compatible gateway over every provider compiled into modelrt.
@@ -63,14 +76,35 @@ pub struct Gateway {
 }
 
 impl Gateway {
-    /// A gateway finding credentials in `store`.
+    /// A gateway finding credentials in `store`, serving `<provider>/<model>` ids only.
     pub fn new(store: impl CredentialStore, settings: Settings) -> Self {
+        Self::with_routing(store, settings, RoutingConfig::default())
+    }
+
+    /// A gateway that also serves the aliases of a routing file.
+    pub fn with_routing(
+        store: impl CredentialStore,
+        settings: Settings,
+        routing: RoutingConfig,
+    ) -> Self {
         Gateway {
             shared: Arc::new(Shared {
                 credentials: CachedCredentials::new(store),
                 settings,
+                routes: RwLock::new(Arc::new(Routes::new(routing))),
             }),
         }
+    }
+
+    /// Replaces the aliases (a reloaded routing file). Requests in flight finish with the
+    /// routes they started with.
+    pub fn reload_routing(&self, routing: RoutingConfig) {
+        let routes = Arc::new(Routes::new(routing));
+        *self
+            .shared
+            .routes
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = routes;
     }
 
     /// The HTTP routes, ready to serve or to nest in another router.

@@ -22,21 +22,22 @@ pub async fn completions(
     JsonObject(body): JsonObject,
 ) -> Result<Response, ApiError> {
     let call = request::decode(body)?;
-    let opened = shared.open(&call.model, ModelType::Llm, &call.params)?;
+    let request = &call.request;
     if !call.stream {
-        let response = opened
-            .handle
-            .invoke(call.request)
-            .await
-            .map_err(|e| opened.fail(e))?;
+        let (response, _) = shared
+            .call(&call.model, ModelType::Llm, &call.params, |handle| {
+                let request = request.clone();
+                async move { handle.invoke(request).await }
+            })
+            .await?;
         return Ok(Json(reply::completion(&call.model, &response)).into_response());
     }
-    let pieces = opened
-        .handle
-        .stream(call.request)
-        .await
-        .map_err(|e| opened.fail(e))?;
-    let found = opened.found;
+    let (pieces, found) = shared
+        .call(&call.model, ModelType::Llm, &call.params, |handle| {
+            let request = request.clone();
+            async move { handle.stream(request).await }
+        })
+        .await?;
     let mut writer = reply::ChunkWriter::new(call.model, call.include_usage);
     // Dropping this stream (the client went away) drops `pieces`, which cancels the call.
     let events = pieces

@@ -22,22 +22,24 @@ pub async fn create(
     JsonObject(body): JsonObject,
 ) -> Result<Response, ApiError> {
     let call = request::decode(body)?;
-    let opened = shared.open(&call.model, ModelType::Llm, &call.params)?;
-    let envelope = reply::Envelope::new(call.model, call.instructions);
+    let request = &call.request;
     if !call.stream {
-        let response = opened
-            .handle
-            .invoke(call.request)
-            .await
-            .map_err(|e| opened.fail(e))?;
+        let (response, _) = shared
+            .call(&call.model, ModelType::Llm, &call.params, |handle| {
+                let request = request.clone();
+                async move { handle.invoke(request).await }
+            })
+            .await?;
+        let envelope = reply::Envelope::new(call.model, call.instructions);
         return Ok(Json(envelope.complete(&response)).into_response());
     }
-    let pieces = opened
-        .handle
-        .stream(call.request)
-        .await
-        .map_err(|e| opened.fail(e))?;
-    let found = opened.found;
+    let (pieces, found) = shared
+        .call(&call.model, ModelType::Llm, &call.params, |handle| {
+            let request = request.clone();
+            async move { handle.stream(request).await }
+        })
+        .await?;
+    let envelope = reply::Envelope::new(call.model, call.instructions);
     let mut writer = reply::EventWriter::new(envelope);
     let opening = writer.start();
     // `None` marks the end of the answer, where the closing events go.

@@ -10,4 +10,5 @@ mod errors;
 mod models;
 mod rerank_moderation;
 mod responses;
+mod routing;
 mod support;

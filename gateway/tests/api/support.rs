@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use modelrt_gateway::{Gateway, Settings, Values};
+use modelrt_gateway::{parse_routing, Gateway, Settings, Values};
 use serde_json::Value;
 
 /// The upstream key the gateway holds; no response or log line may show it.
@@ -83,6 +83,26 @@ pub async fn start_with(upstream: &str, settings: Settings) -> Running {
         base,
         client: reqwest::Client::new(),
     }
+}
+
+/// Serves a gateway in front of `upstream` with the routing file `yaml`, whose environment
+/// variable references `env` resolves; also returns the gateway, to reload it.
+pub async fn start_routed(upstream: &str, yaml: &str, env: &[(&str, &str)]) -> (Running, Gateway) {
+    let lookup = |name: &str| {
+        env.iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| (*v).to_owned())
+    };
+    let routing = parse_routing("gateway.yaml", yaml, lookup).unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let gateway = Gateway::with_routing(credentials(upstream), Settings::default(), routing);
+    tokio::spawn(gateway.clone().serve(listener, std::future::pending()));
+    let running = Running {
+        base,
+        client: reqwest::Client::new(),
+    };
+    (running, gateway)
 }
 
 /// Serves a gateway with the default settings in front of `upstream`.
