@@ -124,6 +124,7 @@ def report(folder, rates, step_rates, max_p99_ms, duration, latency_ms_, chunks)
         for rate in step_rates:
             run = result(target, "step", rate)
             if run is None:
+                first_failure = "%s not run" % rate
                 break
             reason = why_not_sustained(run, int(rate), float(max_p99_ms))
             if reason:

@@ -45,9 +45,7 @@ pub fn stream(model: &str, tokens: usize, include_usage: bool) -> Vec<String> {
         }
         format!("data: {chunk}\n\n")
     };
-    let delta = |delta: Value, finish_reason: Option<&str>| {
-        json!([{"index": 0, "delta": delta, "logprobs": null, "finish_reason": finish_reason}])
-    };
+    let delta = |delta: Value, finish_reason: Option<&str>| json!([{"index": 0, "delta": delta, "logprobs": null, "finish_reason": finish_reason}]);
     let mut events = Vec::with_capacity(tokens + 4);
     events.push(chunk(
         delta(json!({"role": "assistant", "content": ""}), None),
