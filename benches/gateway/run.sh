@@ -52,7 +52,7 @@ stop_all() {
 trap stop_all EXIT
 
 echo "== build and tools" >&2
-cargo build --quiet --release -p modelrt-cli --bin modelrt -p modelrt-mock-upstream
+cargo build --quiet --release -p modelrt-cli -p modelrt-mock-upstream --bins
 if [ ! -x "$OHA" ] || ! "$OHA" --version | grep -q " $OHA_VERSION"; then
     cargo install --quiet --locked oha --version "$OHA_VERSION" --root "$CACHE/oha"
 fi
@@ -94,10 +94,10 @@ model_list:
       api_base: http://127.0.0.1:$MOCK_PORT/v1
       api_key: mock-key
 EOF
-# The bundled cost map and no telemetry: nothing is downloaded while it runs.
+# The bundled cost map: nothing is downloaded while it runs.
 LITELLM_LOCAL_MODEL_COST_MAP=True LITELLM_LOG=ERROR \
     "$LITELLM_VENV/bin/litellm" --config "$RESULTS/litellm.yaml" --host 127.0.0.1 \
-    --port "$LITELLM_PORT" --num_workers 1 --telemetry False >"$RESULTS/litellm.log" 2>&1 &
+    --port "$LITELLM_PORT" --num_workers 1 >"$RESULTS/litellm.log" 2>&1 &
 PIDS+=($!)
 LITELLM_PID=$!
 
