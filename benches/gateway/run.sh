@@ -94,8 +94,10 @@ model_list:
       api_base: http://127.0.0.1:$MOCK_PORT/v1
       api_key: mock-key
 EOF
-# The bundled cost map: nothing is downloaded while it runs.
-LITELLM_LOCAL_MODEL_COST_MAP=True LITELLM_LOG=ERROR \
+# The bundled cost map: nothing is downloaded while it runs. LiteLLM refuses to start without
+# a master key; every target gets it in the same header, so requests are alike.
+MASTER_KEY=sk-bench-master
+LITELLM_MASTER_KEY=$MASTER_KEY LITELLM_LOCAL_MODEL_COST_MAP=True LITELLM_LOG=ERROR \
     "$LITELLM_VENV/bin/litellm" --config "$RESULTS/litellm.yaml" --host 127.0.0.1 \
     --port "$LITELLM_PORT" --num_workers 1 >"$RESULTS/litellm.log" 2>&1 &
 PIDS+=($!)
@@ -148,6 +150,7 @@ load() {
     before=$(cpu_seconds "$(pid_of "$target")")
     "$OHA" --no-tui --output-format json -q "$rate" -z "$DURATION" -w --latency-correction -t 30s \
         -c "$connections" -m POST -H 'content-type: application/json' \
+        -H "authorization: Bearer $MASTER_KEY" \
         -d "$(body "$mode" "$(model "$target")")" "$(url "$target")/v1/chat/completions" \
         >"$RESULTS/$name.json"
     after=$(cpu_seconds "$(pid_of "$target")")
