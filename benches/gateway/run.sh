@@ -20,7 +20,7 @@
 #      the machine may be shared.
 #
 # Usage: benches/gateway/run.sh   (DURATION=10s per point, RATES="500 1000",
-#   STEP_DURATION=5s, STEP_RATES="250 500 1000 2000 4000 8000", MAX_P99_MS=1000,
+#   STEP_DURATION=5s, STEP_RATES="50 100 250 500 1000 2000 4000 8000", MAX_P99_MS=1000,
 #   LATENCY_MS=50 to first byte, CHUNKS=20 per stream; CARGO_TARGET_DIR to reuse a build;
 #   raw oha JSON and the servers' logs stay in the directory printed at the end)
 set -euo pipefail
@@ -31,7 +31,7 @@ LITELLM_VERSION=1.108.0
 DURATION=${DURATION:-10s}
 STEP_DURATION=${STEP_DURATION:-5s}
 RATES=${RATES:-"500 1000"}
-STEP_RATES=${STEP_RATES:-"250 500 1000 2000 4000 8000"}
+STEP_RATES=${STEP_RATES:-"50 100 250 500 1000 2000 4000 8000"}
 LATENCY_MS=${LATENCY_MS:-50}
 CHUNKS=${CHUNKS:-20}
 MAX_P99_MS=${MAX_P99_MS:-1000}
