@@ -9,6 +9,7 @@ use axum::http::{header, Method, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use axum::serve::ListenerExt;
 use axum::Router;
 use modelrt::runtime::http::HttpSettings;
 use modelrt::runtime::secret::Secret;
@@ -135,6 +136,13 @@ impl Gateway {
         listener: TcpListener,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
+        // Streamed chunks are small writes: without TCP_NODELAY, Nagle's algorithm holds each
+        // one back until the client's delayed ACK (tens of milliseconds per chunk).
+        let listener = listener.tap_io(|stream| {
+            if let Err(error) = stream.set_nodelay(true) {
+                tracing::warn!(%error, "could not set TCP_NODELAY on a connection");
+            }
+        });
         axum::serve(listener, self.router())
             .with_graceful_shutdown(shutdown)
             .await
