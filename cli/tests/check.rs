@@ -133,8 +133,13 @@ fn a_dify_overlay_variable_no_form_declares_is_reported() {
         "{text}"
     );
     assert!(text.contains("--> tongyi/tongyi.yaml"), "{text}");
+    // The provider the overlay cannot call says why.
     assert!(
-        text.trim_end().ends_with("0 error(s), 1 warning(s)"),
+        text.contains("provider `wenxin` is catalog-only (Dify overlay: Dify's form holds"),
+        "{text}"
+    );
+    assert!(
+        text.trim_end().ends_with("0 error(s), 2 warning(s)"),
         "{text}"
     );
 }
