@@ -13,13 +13,12 @@
 
 mod custom_rules;
 mod handle;
-mod suggest;
 
 use std::borrow::Cow;
 use std::ptr;
 
 pub use handle::{JsonParams, ModelHandle};
-pub use suggest::did_you_mean;
+pub use modelrt_vocabulary::did_you_mean;
 
 use modelrt_runtime::catalog::{ConfigurateMethod, ModelType, ProviderInfo};
 use modelrt_runtime::credentials::{validate_credentials, CredentialSource};

@@ -42,5 +42,9 @@ mod tests {
         assert_eq!(did_you_mean("openai", names), None);
         assert_eq!(did_you_mean("antropic", names), Some("anthropic"));
         assert_eq!(did_you_mean("Ollama", names), Some("ollama"));
+        let ids = ["openai", "anthropic", "openai_api_compatible", "ollama"];
+        assert_eq!(did_you_mean("opneai", ids), Some("openai"));
+        assert_eq!(did_you_mean("mistral", ids), None);
+        assert_eq!(did_you_mean("", ids), None);
     }
 }

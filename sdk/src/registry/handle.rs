@@ -27,7 +27,7 @@ use modelrt_runtime::{Error, ErrorKind, Result};
 use serde_json::{Map, Value};
 
 use super::custom_rules::rules_for;
-use super::suggest::did_you_mean;
+use modelrt_vocabulary::did_you_mean;
 
 /// Call parameters as JSON: a `serde_json::Map`, or a `serde_json::Value` that must hold an
 /// object.
