@@ -17,6 +17,20 @@ if ! command -v cargo >/dev/null 2>&1; then
   echo "error: cargo not found; install a Rust toolchain (1.88 or newer, with rustfmt and clippy) with rustup" >&2
   exit 1
 fi
+
+# rust-toolchain.toml pins the compiler the ui expectations were blessed with. Where rustup has
+# that release only as `stable`, it is linked under the pinned name, so that rustup does not
+# try to download it.
+pinned=$(sed -n 's/^channel = "\(.*\)"$/\1/p' "$(dirname "${BASH_SOURCE[0]}")/../rust-toolchain.toml")
+if [ -n "$pinned" ] && command -v rustup >/dev/null 2>&1 \
+  && ! rustup toolchain list 2>/dev/null | grep -q "^$pinned"; then
+  stable_rustc=$(rustup which --toolchain stable rustc 2>/dev/null || true)
+  if [ -n "$stable_rustc" ] && "$stable_rustc" --version | grep -q "^rustc $pinned "; then
+    echo "==> linking the installed stable toolchain (rustc $pinned) as $pinned" >&2
+    rustup toolchain link "$pinned" "$(dirname "$(dirname "$stable_rustc")")"
+  fi
+fi
+
 [ "${#missing[@]}" -eq 0 ] && exit 0
 
 mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
