@@ -61,6 +61,24 @@ impl UsageBasis {
     }
 }
 
+impl UsageBasis {
+    /// Finishes a streamed answer the same way for every protocol, as [`UsageBasis::finish`]
+    /// does a whole one: usage priced or estimated (with `end`, an error when the server closed
+    /// the stream early), and the code fence of the `JSON`/`XML` response format stripped.
+    pub fn finish_stream(
+        self,
+        chunks: LlmStream,
+        format: Option<&ResponseFormat>,
+        end: Option<StreamEnd>,
+    ) -> LlmStream {
+        let stream = with_usage_checked(chunks, self, end);
+        match format {
+            Some(ResponseFormat::CodeBlock(_)) => strip_fence(stream),
+            _ => stream,
+        }
+    }
+}
+
 /// Wraps a stream so that usage is always priced and, when the server sent none, a final chunk
 /// carries usage estimated from the text that was streamed (`estimated = true`).
 /// Errors pass through unchanged and end the stream without an estimate.

@@ -9,10 +9,7 @@ use super::endpoint;
 use super::error::parse_error_body;
 use crate::error::{Error, Result};
 use crate::http::{HttpCall, HttpRequest};
-use crate::llm::{
-    strip_fence, with_usage, LlmRequest, LlmResponse, LlmStream, Message, ResponseFormat,
-    UsageBasis,
-};
+use crate::llm::{LlmRequest, LlmResponse, LlmStream, Message, ResponseFormat, UsageBasis};
 use crate::params::ValidatedParams;
 use crate::protocol::CallContext;
 use crate::protocols::llm_events::{chunk_stream, ChunkDecoder};
@@ -126,11 +123,7 @@ pub async fn stream(ctx: CallContext<'_>, request: LlmRequest) -> Result<LlmStre
         &http_request,
         "message_stop",
     );
-    let stream = with_usage(chunks, basis);
-    Ok(match format {
-        Some(ResponseFormat::CodeBlock(_)) => strip_fence(stream),
-        _ => stream,
-    })
+    Ok(basis.finish_stream(chunks, format.as_ref(), None))
 }
 
 /// A minimal real call: a one-token answer to "ping", without the call's parameters.

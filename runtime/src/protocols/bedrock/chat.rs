@@ -9,8 +9,7 @@ use crate::catalog::DefaultValue;
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::{HttpCall, HttpRequest};
 use crate::llm::{
-    strip_fence, with_usage, LlmChunk, LlmRequest, LlmResponse, LlmStream, Message, ResponseFormat,
-    UsageBasis,
+    LlmChunk, LlmRequest, LlmResponse, LlmStream, Message, ResponseFormat, UsageBasis,
 };
 use crate::params::ValidatedParams;
 use crate::protocol::CallContext;
@@ -136,11 +135,7 @@ pub async fn stream(ctx: CallContext<'_>, request: LlmRequest) -> Result<LlmStre
         &http_request,
         END_EVENT,
     );
-    let stream = with_usage(chunks, basis);
-    Ok(match format {
-        Some(ResponseFormat::CodeBlock(_)) => strip_fence(stream),
-        _ => stream,
-    })
+    Ok(basis.finish_stream(chunks, format.as_ref(), None))
 }
 
 /// A minimal real call: a one-token answer to "ping", without the call's parameters.

@@ -8,8 +8,7 @@ use super::error::parse_error_body;
 use crate::error::{Error, Result};
 use crate::http::{HttpCall, HttpRequest};
 use crate::llm::{
-    strip_fence, with_usage, LlmChunk, LlmRequest, LlmResponse, LlmStream, Message, ResponseFormat,
-    UsageBasis,
+    LlmChunk, LlmRequest, LlmResponse, LlmStream, Message, ResponseFormat, UsageBasis,
 };
 use crate::params::ValidatedParams;
 use crate::protocol::CallContext;
@@ -119,11 +118,7 @@ pub async fn stream(
         &http_request,
         "a finishReason",
     );
-    let stream = with_usage(chunks, basis);
-    Ok(match format {
-        Some(ResponseFormat::CodeBlock(_)) => strip_fence(stream),
-        _ => stream,
-    })
+    Ok(basis.finish_stream(chunks, format.as_ref(), None))
 }
 
 /// A minimal real call: a one-token answer to "ping", without the call's parameters.

@@ -8,8 +8,7 @@ use crate::catalog::{LlmMode, ModelFeature};
 use crate::error::{Error, Result};
 use crate::http::{decode_json, HttpCall, HttpRequest};
 use crate::llm::{
-    strip_fence, with_usage, LlmRequest, LlmResponse, LlmStream, ResponseFormat, StreamAccumulator,
-    UsageBasis,
+    LlmRequest, LlmResponse, LlmStream, ResponseFormat, StreamAccumulator, UsageBasis,
 };
 use crate::protocol::CallContext;
 use crate::protocols::llm_events::chunk_stream;
@@ -111,11 +110,7 @@ pub async fn stream(ctx: CallContext<'_>, request: LlmRequest) -> Result<LlmStre
         &http_request,
         "the `done` record",
     );
-    let stream = with_usage(chunks, basis);
-    Ok(match format {
-        Some(ResponseFormat::CodeBlock(_)) => strip_fence(stream),
-        _ => stream,
-    })
+    Ok(basis.finish_stream(chunks, format.as_ref(), None))
 }
 
 /// Checks that the server answers and has the model, without running it:

@@ -14,8 +14,8 @@ use crate::catalog::LlmMode;
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::{classify, HttpCall, HttpRequest, Parsed};
 use crate::llm::{
-    strip_fence, with_usage_checked, LlmChunk, LlmRequest, LlmResponse, LlmStream, Message,
-    ResponseFormat, StreamEnd, ToolCallDelta, UsageBasis,
+    LlmChunk, LlmRequest, LlmResponse, LlmStream, Message, ResponseFormat, StreamEnd,
+    ToolCallDelta, UsageBasis,
 };
 use crate::params::ValidatedParams;
 use crate::protocol::CallContext;
@@ -223,11 +223,7 @@ pub async fn stream(
         server_done: saw_done,
         cut_error,
     };
-    let stream = with_usage_checked(Box::pin(chunks), basis, Some(end));
-    Ok(match format {
-        Some(ResponseFormat::CodeBlock(_)) => strip_fence(stream),
-        _ => stream,
-    })
+    Ok(basis.finish_stream(Box::pin(chunks), format.as_ref(), Some(end)))
 }
 
 /// A minimal real call: a five-token answer to "ping", without the call's parameters.

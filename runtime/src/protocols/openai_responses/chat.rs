@@ -7,8 +7,7 @@ use super::encode::{responses_body, BodySettings};
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::{decode_json, HttpCall, HttpRequest};
 use crate::llm::{
-    strip_fence, with_usage, LlmChunk, LlmRequest, LlmResponse, LlmStream, Message, ResponseFormat,
-    UsageBasis,
+    LlmChunk, LlmRequest, LlmResponse, LlmStream, Message, ResponseFormat, UsageBasis,
 };
 use crate::params::ValidatedParams;
 use crate::protocol::CallContext;
@@ -131,11 +130,7 @@ pub async fn stream(ctx: CallContext<'_>, request: LlmRequest) -> Result<LlmStre
         &http_request,
         "response.completed",
     );
-    let stream = with_usage(chunks, basis);
-    Ok(match format {
-        Some(ResponseFormat::CodeBlock(_)) => strip_fence(stream),
-        _ => stream,
-    })
+    Ok(basis.finish_stream(chunks, format.as_ref(), None))
 }
 
 /// A minimal real call: a short answer to "ping", without the call's parameters.
