@@ -3,7 +3,7 @@
 
 use modelrt::registry::{self, find_provider};
 use modelrt::runtime::catalog::{ModelType, ProviderInfo};
-use modelrt::runtime::credentials::validate_credentials;
+use modelrt::runtime::credentials::validate_credentials_of;
 use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value};
@@ -103,8 +103,8 @@ fn validate(args: &ValidateArgs) -> Result<(), Failure> {
     };
     // The provider-wide form alone, when no model is at hand (nothing to call with).
     let Some(model) = model.as_deref() else {
-        let checked = validate_credentials(
-            provider.id,
+        let checked = validate_credentials_of(
+            provider,
             provider.provider_credentials,
             None,
             gathered.values(),

@@ -332,6 +332,16 @@ impl ProviderInfo {
             .find(|m| m.model_type == model_type && m.id == id)
     }
 
+    /// Whether `variable` is a `secret-input` in any of its credential forms (provider or
+    /// model): such a value is a secret wherever it is asked for.
+    pub fn is_secret_variable(&self, variable: &str) -> bool {
+        let model_forms = self.model_credential_schema.map_or(&[][..], |s| s.forms);
+        self.provider_credentials
+            .iter()
+            .chain(model_forms)
+            .any(|f| f.variable == variable && f.form_type == FormType::SecretInput)
+    }
+
     /// A value under `extra.modelrt` (dotted key, e.g. `base_url`).
     pub fn extra(&self, key: &str) -> Option<&'static str> {
         self.extra.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)

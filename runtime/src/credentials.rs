@@ -8,7 +8,7 @@ use std::borrow::Borrow;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasher, Hash};
 
-use crate::catalog::{CredentialForm, FormType, ModelType};
+use crate::catalog::{CredentialForm, FormType, ModelType, ProviderInfo};
 use crate::secret::{Secret, HIDDEN_PLACEHOLDER};
 
 /// The pseudo-variable that holds the model type being configured (model credentials only).
@@ -67,6 +67,17 @@ pub enum CredentialValue {
     Secret(Secret),
     /// `switch`.
     Bool(bool),
+}
+
+impl CredentialValue {
+    /// The value as a secret, whichever widget supplied it.
+    fn into_secret(self) -> Secret {
+        match self {
+            CredentialValue::Secret(secret) => secret,
+            CredentialValue::Text(text) => Secret::new(text),
+            CredentialValue::Bool(value) => Secret::new(value.to_string()),
+        }
+    }
 }
 
 /// Credentials that passed validation, by variable, in form order.
@@ -279,6 +290,26 @@ pub fn validate_credentials<S: CredentialSource + ?Sized>(
             validate_field(form, non_empty(submitted.value(form.variable))).map_err(error)?
         {
             validated.insert(form.variable, value);
+        }
+    }
+    Ok(validated)
+}
+
+/// [`validate_credentials`] against one of `provider`'s forms, keeping as a [`Secret`] every
+/// variable that is `secret-input` in any of its forms: a key that the model form asks for in
+/// a plain text box is still the key the provider form hides, and must not show in `Debug`,
+/// `masked()` or logs (the generated credential structs type it as a secret everywhere too).
+pub fn validate_credentials_of<S: CredentialSource + ?Sized>(
+    provider: &ProviderInfo,
+    forms: &'static [CredentialForm],
+    model_type: Option<ModelType>,
+    submitted: &S,
+) -> Result<ValidatedCredentials, CredentialError> {
+    let mut validated = validate_credentials(provider.id, forms, model_type, submitted)?;
+    for (variable, value) in &mut validated.values {
+        if !matches!(value, CredentialValue::Secret(_)) && provider.is_secret_variable(variable) {
+            let plain = std::mem::replace(value, CredentialValue::Bool(false));
+            *value = CredentialValue::Secret(plain.into_secret());
         }
     }
     Ok(validated)
@@ -573,5 +604,53 @@ mod tests {
         assert_eq!(got.take_text("mode").as_deref(), Some("chat"));
         assert_eq!(got.take_bool("vision"), Some(false));
         assert_eq!(got.take_text("vision"), None);
+    }
+
+    /// The provider form asks for `token` in a plain text box; `FORMS` (the model form here)
+    /// hides `api_key`, which the provider form shows as text.
+    static PLAIN_FORMS: [CredentialForm; 3] = [
+        form("api_key", FormType::TextInput),
+        form("region", FormType::TextInput),
+        CredentialForm {
+            required: false,
+            default: Some("true"),
+            ..form("verify", FormType::Switch)
+        },
+    ];
+
+    static MIXED: ProviderInfo = ProviderInfo {
+        id: "p",
+        label: label("P"),
+        description: None,
+        icon_small: None,
+        icon_large: None,
+        background: None,
+        help: None,
+        supported_model_types: &[ModelType::Llm],
+        configurate_methods: &[],
+        provider_credentials: &PLAIN_FORMS,
+        model_credential_schema: Some(crate::catalog::ModelCredentialSchema {
+            model_label: label("Model"),
+            model_placeholder: None,
+            forms: &FORMS,
+        }),
+        models: &[],
+        extra: &[],
+        callability: crate::catalog::Callability::CatalogOnly,
+        source: "p/p.yaml",
+    };
+
+    #[test]
+    fn a_variable_secret_in_any_form_is_a_secret_in_every_form() {
+        assert!(MIXED.is_secret_variable("api_key"));
+        assert!(!MIXED.is_secret_variable("region"));
+        let input = submit(&[("api_key", "sk-typed-as-text"), ("region", "eu")]);
+        let got = validate_credentials_of(&MIXED, &PLAIN_FORMS, None, &input).unwrap();
+        assert_eq!(got.secret("api_key").unwrap().expose(), "sk-typed-as-text");
+        assert_eq!(got.text("region"), Some("eu"));
+        assert_eq!(got.switch("verify"), Some(true));
+        let shown = format!("{got:?} {:?}", got.masked());
+        assert!(!shown.contains("sk-typed-as-text"), "{shown}");
+        assert!(shown.contains("eu"), "{shown}");
     }
 }

@@ -21,7 +21,7 @@ pub use handle::{JsonParams, ModelHandle};
 pub use modelrt_vocabulary::did_you_mean;
 
 use modelrt_runtime::catalog::{ConfigurateMethod, ModelType, ProviderInfo};
-use modelrt_runtime::credentials::{validate_credentials, CredentialSource};
+use modelrt_runtime::credentials::{validate_credentials_of, CredentialSource};
 use modelrt_runtime::http::HttpSettings;
 use modelrt_runtime::protocol::{ProviderContext, RemoteModel};
 use modelrt_runtime::rust_impl::RustImplementation;
@@ -159,12 +159,8 @@ impl Registry {
         }
         let implementation = self.implementation_of(provider);
         let protocols = handle::protocols_of(provider, implementation)?;
-        let credentials = validate_credentials(
-            provider.id,
-            provider.provider_credentials,
-            None,
-            credentials,
-        )?;
+        let credentials =
+            validate_credentials_of(provider, provider.provider_credentials, None, credentials)?;
         let ctx = ProviderContext {
             provider,
             credentials: &credentials,

@@ -56,10 +56,12 @@ impl Target {
     }
 }
 
-/// Groups the admitted forms by variable (first appearance order) and types each field.
+/// Groups the admitted forms by variable (first appearance order) and types each field;
+/// `secrets` are the variables that are `secret-input` in any of the provider's forms.
 fn fields<'a>(
     forms: &'a [CredentialForm],
     target: Target,
+    secrets: &[&str],
     struct_prefix: &str,
     enums: &mut EnumSet<'_>,
 ) -> Vec<Field<'a>> {
@@ -74,7 +76,11 @@ fn fields<'a>(
     grouped
         .into_iter()
         .map(|(variable, forms)| {
-            let kind = kind_of(variable, &forms, struct_prefix, enums);
+            let kind = if secrets.contains(&variable) {
+                CredentialType::Secret
+            } else {
+                kind_of(variable, &forms, struct_prefix, enums)
+            };
             let conditional = forms
                 .iter()
                 .any(|f| f.show_on.iter().any(|c| c.variable != MODEL_TYPE_VARIABLE));
@@ -96,7 +102,8 @@ fn fields<'a>(
         .collect()
 }
 
-/// Same widget everywhere -> that type (select/radio options united); mixed widgets -> text.
+/// The type of a variable that no form hides: the same widget everywhere -> that type
+/// (select/radio options united); mixed widgets -> text.
 fn kind_of(
     variable: &str,
     forms: &[&CredentialForm],
@@ -120,7 +127,6 @@ fn kind_of(
         return CredentialType::Text;
     }
     match first {
-        Some(FormType::SecretInput) => CredentialType::Secret,
         Some(FormType::Switch) => CredentialType::Switch,
         _ => CredentialType::Text,
     }
@@ -267,7 +273,7 @@ fn credential_struct(
                 S: ::modelrt_sdk::runtime::credentials::CredentialSource + ?Sized,
             {
                 #binding = ::modelrt_sdk::__private::credential_fields(
-                    PROVIDER.id,
+                    &PROVIDER,
                     &#forms_static,
                     #model_type,
                     input,
@@ -374,12 +380,31 @@ fn constructor(fields: &[Field<'_>]) -> TokenStream {
     }
 }
 
+/// The variables that are `secret-input` in any of `provider`'s forms: each is a `Secret` in
+/// every struct, whichever form a struct reads it from (the runtime agrees:
+/// `ProviderInfo::is_secret_variable`).
+fn secret_variables(provider: &Provider) -> Vec<&str> {
+    let model_forms = provider
+        .model_credential_schema
+        .as_ref()
+        .map_or(&[][..], |s| &s.forms[..]);
+    provider
+        .provider_credentials
+        .iter()
+        .chain(model_forms)
+        .filter(|f| f.form_type == FormType::SecretInput)
+        .map(|f| f.variable.as_str())
+        .collect()
+}
+
 /// `Credentials` and, for `customizable-model` providers, every `<Type>ModelCredentials`.
 pub fn credential_structs(provider: &Provider, enums: &mut EnumSet<'_>) -> TokenStream {
     let label = &provider.label.en_us;
+    let secrets = secret_variables(provider);
     let provider_fields = fields(
         &provider.provider_credentials,
         Target::Provider,
+        &secrets,
         "Provider",
         enums,
     );
@@ -394,7 +419,13 @@ pub fn credential_structs(provider: &Provider, enums: &mut EnumSet<'_>) -> Token
     if let (true, Some(schema)) = (customizable, &provider.model_credential_schema) {
         for &model_type in &provider.supported_model_types {
             let prefix = model_type.variant_name();
-            let model_fields = fields(&schema.forms, Target::Model(model_type), prefix, enums);
+            let model_fields = fields(
+                &schema.forms,
+                Target::Model(model_type),
+                &secrets,
+                prefix,
+                enums,
+            );
             let doc = format!(
                 "Credentials of a custom {} model of {label} (`model_credential_schema` in `{}`, \
                  forms for `__model_type = {}`).",
@@ -490,7 +521,14 @@ mod tests {
         ];
         let mut scope = Scope::default();
         let mut enums = EnumSet::new(&mut scope);
-        let llm = fields(&forms, Target::Model(ModelType::Llm), "Llm", &mut enums);
+        let secrets = ["api_key"];
+        let llm = fields(
+            &forms,
+            Target::Model(ModelType::Llm),
+            &secrets,
+            "Llm",
+            &mut enums,
+        );
         assert_eq!(
             summary(&llm),
             [
@@ -502,6 +540,7 @@ mod tests {
         let rerank = fields(
             &forms,
             Target::Model(ModelType::Rerank),
+            &secrets,
             "Rerank",
             &mut enums,
         );
@@ -527,7 +566,7 @@ mod tests {
         ];
         let mut scope = Scope::default();
         let mut enums = EnumSet::new(&mut scope);
-        let got = fields(&forms, Target::Provider, "Provider", &mut enums);
+        let got = fields(&forms, Target::Provider, &["token"], "Provider", &mut enums);
         assert_eq!(
             summary(&got),
             [
@@ -545,12 +584,56 @@ mod tests {
     #[test]
     fn mixed_widgets_for_one_variable_become_optional_text() {
         let forms = vec![
-            form("endpoint", FormType::SecretInput, &[("region", "private")]),
+            form("endpoint", FormType::Select, &[("region", "private")]),
             form("endpoint", FormType::TextInput, &[("region", "public")]),
         ];
         let mut scope = Scope::default();
         let mut enums = EnumSet::new(&mut scope);
-        let got = fields(&forms, Target::Provider, "Provider", &mut enums);
+        let got = fields(&forms, Target::Provider, &[], "Provider", &mut enums);
         assert_eq!(summary(&got), ["endpoint:Text:opt"]);
+    }
+
+    #[test]
+    fn a_variable_hidden_by_any_form_is_a_secret_in_every_struct() {
+        // Shown as text in the provider form, hidden by one of the model form's two widgets.
+        let provider = Provider {
+            id: "p".into(),
+            rust_module: "p".into(),
+            source: "p/p.yaml".into(),
+            dir: "p".into(),
+            label: I18n::default(),
+            description: None,
+            icon_small: None,
+            icon_large: None,
+            background: None,
+            help: None,
+            supported_model_types: vec![ModelType::Llm],
+            configurate_methods: vec![ConfigurateMethod::CustomizableModel],
+            provider_credentials: vec![form("token", FormType::TextInput, &[])],
+            model_credential_schema: Some(crate::ir::ModelCredentialSchema {
+                model_label: I18n::default(),
+                model_placeholder: None,
+                forms: vec![
+                    form("token", FormType::SecretInput, &[("auth", "token")]),
+                    form("token", FormType::TextInput, &[("auth", "none")]),
+                    form("region", FormType::TextInput, &[]),
+                ],
+            }),
+            models: vec![],
+            extra_modelrt: vec![],
+            rust_files: vec![],
+        };
+        assert_eq!(secret_variables(&provider), ["token"]);
+        let code = credential_structs(&provider, &mut EnumSet::new(&mut Scope::default()))
+            .to_string()
+            .replace(' ', "");
+        let secret_fields = code
+            .matches("pubtoken:::modelrt_sdk::runtime::secret::Secret")
+            .count()
+            + code
+                .matches("pubtoken:Option<::modelrt_sdk::runtime::secret::Secret>")
+                .count();
+        assert_eq!(secret_fields, 2, "{code}");
+        assert!(code.contains("pubregion:String"), "{code}");
     }
 }

@@ -50,6 +50,16 @@ pub fn model_doc(model: &Model) -> Result<String, EmitError> {
     Ok(doc)
 }
 
+/// `#[deprecated]` naming the YAML file for a model marked `deprecated: true` (on its enum
+/// variant and its marker type alike), else nothing.
+pub fn deprecated_attr(model: &Model) -> TokenStream {
+    if !model.deprecated {
+        return TokenStream::new();
+    }
+    let note = format!("marked `deprecated: true` in {}", model.source);
+    quote!(#[deprecated(note = #note)])
+}
+
 /// `Price per 1M tokens: input 2.5, output 10 USD.` (no output for an input-only price)
 fn price_doc(pricing: &Pricing) -> Result<String, EmitError> {
     let unit = parse_decimal(&pricing.unit)?;

@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::emit::docs::{doc_attrs, model_doc};
+use crate::emit::docs::{deprecated_attr, doc_attrs, model_doc};
 use crate::emit::names::{ident, Scope};
 use crate::emit::tables::MODELS;
 use crate::emit::EmitError;
@@ -59,12 +59,7 @@ pub fn model_enum(provider: &Provider, group: &TypeGroup<'_>) -> Result<TokenStr
     for model in &group.models {
         let variant = checked_ident(&scope.claim(&model.rust_ident), &model.source)?;
         let doc_attrs = doc_attrs(&model_doc(model)?);
-        let deprecated = if model.deprecated {
-            let note = format!("marked `deprecated: true` in {}", model.source);
-            quote!(#[deprecated(note = #note)])
-        } else {
-            TokenStream::new()
-        };
+        let deprecated = deprecated_attr(model);
         variants.push(quote!(#doc_attrs #deprecated #variant));
         all.push(quote!(#name::#variant));
     }

@@ -12,7 +12,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::emit::credentials::model_credentials_name;
-use crate::emit::docs::{doc_attrs, model_doc};
+use crate::emit::docs::{deprecated_attr, doc_attrs, model_doc};
 use crate::emit::models::{checked_ident, TypeGroup};
 use crate::emit::names::{ident, Scope};
 use crate::emit::params::{has_params, params_name};
@@ -124,9 +124,18 @@ fn models_module(label: &str, groups: &[&TypeGroup<'_>]) -> Result<TokenStream, 
                 .ok_or_else(|| {
                     EmitError::new("feature set not collected").in_file(&model.source)
                 })?;
+            let deprecated = deprecated_attr(model);
+            // Naming a deprecated marker in its own impl is not a use by the caller.
+            let allow = if model.deprecated {
+                quote!(#[allow(deprecated)])
+            } else {
+                TokenStream::new()
+            };
             markers.push(quote! {
                 #doc
+                #deprecated
                 pub struct #marker;
+                #allow
                 impl Model for #marker {
                     type Provider = super::Provider;
                     type Kind = kind::#kind_name;

@@ -8,7 +8,9 @@
 use modelrt_runtime::catalog::{
     Callability, ConfigurateMethod, ModelInfo, ModelType, ParameterRule, ProviderInfo,
 };
-use modelrt_runtime::credentials::{validate_credentials, CredentialSource, ValidatedCredentials};
+use modelrt_runtime::credentials::{
+    validate_credentials_of, CredentialSource, ValidatedCredentials,
+};
 use modelrt_runtime::embedding::{EmbeddingRequest, EmbeddingResponse};
 use modelrt_runtime::http::HttpSettings;
 use modelrt_runtime::llm::{LlmRequest, LlmResponse, LlmStream};
@@ -144,7 +146,7 @@ impl ModelHandle {
                 _ => return Err(unknown_model(provider, model_type, model_id)),
             },
         };
-        let credentials = validate_credentials(provider.id, forms, scope, credentials)?;
+        let credentials = validate_credentials_of(provider, forms, scope, credentials)?;
         let hook = implementation.and_then(|i| i.customizable_model);
         let custom_rules = match (info, scope, hook) {
             (Some(_), _, _) => Vec::new(),

@@ -1,8 +1,8 @@
 //! Moving validated credentials into a generated credentials struct, field by field.
 
-use modelrt_runtime::catalog::{CredentialForm, ModelType};
+use modelrt_runtime::catalog::{CredentialForm, ModelType, ProviderInfo};
 use modelrt_runtime::credentials::{
-    validate_credentials, CredentialError, CredentialProblem, CredentialSource,
+    validate_credentials_of, CredentialError, CredentialProblem, CredentialSource,
     ValidatedCredentials,
 };
 use modelrt_runtime::secret::Secret;
@@ -10,15 +10,17 @@ use modelrt_runtime::secret::Secret;
 /// Submitted credentials validated against `forms`, ready to be moved into a generated
 /// struct: one call per field, each returning the typed value or the error naming the
 /// provider and variable (a generated `from_map` is then a struct literal of such calls).
+/// A variable that is `secret-input` in any of the provider's forms comes out as a secret
+/// whichever form supplied it, as the generated field is typed.
 pub fn credential_fields<S: CredentialSource + ?Sized>(
-    provider: &'static str,
+    provider: &'static ProviderInfo,
     forms: &'static [CredentialForm],
     model_type: Option<ModelType>,
     submitted: &S,
 ) -> Result<CredentialFields, CredentialError> {
     Ok(CredentialFields {
-        provider,
-        values: validate_credentials(provider, forms, model_type, submitted)?,
+        provider: provider.id,
+        values: validate_credentials_of(provider, forms, model_type, submitted)?,
     })
 }
 
