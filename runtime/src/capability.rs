@@ -77,6 +77,11 @@ pub struct FeatureSet<A, B, C, D, E, F, G, H, I>(PhantomData<(A, B, C, D, E, F, 
 
 /// How a typed handle's model was chosen: a marker type (capabilities known to the compiler)
 /// or a value of a model enum ([`AnyModel`], capabilities unknown to the compiler).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a model of `{P}`",
+    label = "a model of another provider",
+    note = "a marker from `<provider>::models` or a value of a `<provider>` model enum opens only with that provider's client"
+)]
 pub trait ModelChoice<P> {
     /// The model type.
     type Kind: kind::ModelKind;
@@ -86,13 +91,29 @@ pub trait ModelChoice<P> {
     fn model_id(self) -> &'static str;
 }
 
-impl<M: Model> ModelChoice<M::Provider> for M {
+// Reported as the unmet bound itself (naming both providers), not as this impl's clause.
+#[diagnostic::do_not_recommend]
+impl<P, M: Model<Provider = P>> ModelChoice<P> for M {
     type Kind = M::Kind;
     type Tag = M;
     fn model_id(self) -> &'static str {
         M::ID
     }
 }
+
+/// A model choice of provider `P` whose model type is `K`: what a client's opener of that
+/// model type (`llm`, `text_embedding`, ...) accepts. (A model of another provider fails the
+/// `ModelChoice<P>` bound first, with its own message.)
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is a model of another model type than this opener takes",
+    label = "not of the model type this opener takes",
+    note = "`Client::llm` opens `llm` models, `Client::text_embedding` `text-embedding` models, and so on; the marker's rustdoc names its YAML file, whose `model_type` says which"
+)]
+pub trait ModelOf<P, K>: ModelChoice<P, Kind = K> {}
+
+// Reported as the unmet bound itself, not as a type mismatch inside this impl.
+#[diagnostic::do_not_recommend]
+impl<P, K: kind::ModelKind, M: ModelChoice<P, Kind = K>> ModelOf<P, K> for M {}
 
 /// What a typed handle is tagged with: ties it to its provider and, for marker types, to the
 /// model's capabilities.

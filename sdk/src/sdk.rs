@@ -33,7 +33,7 @@ mod typed;
 
 pub use chat::{Chat, NoTools, StreamableWith, WithTools};
 pub use client::{Client, Customizable, ProviderSpec};
-pub use modelrt_runtime::capability::{AnyModel, Model, ModelChoice};
+pub use modelrt_runtime::capability::{AnyModel, Model, ModelChoice, ModelOf};
 pub use typed::{
     LlmModel, ModerationModel, RerankModel, Speech2TextModel, TextEmbeddingModel, TtsModel,
     TypedModel,

@@ -7,7 +7,7 @@
 
 use std::fmt;
 
-use modelrt_runtime::capability::{kind, AnyModel, ModelChoice};
+use modelrt_runtime::capability::{kind, AnyModel, ModelChoice, ModelOf};
 use modelrt_runtime::catalog::{ModelType, ProviderInfo};
 use modelrt_runtime::credentials::{CredentialError, CredentialSource};
 use modelrt_runtime::http::HttpSettings;
@@ -125,7 +125,7 @@ macro_rules! openers {
             #[doc = concat!("Opens ", $name, " model: a marker from `<provider>::models` or a `<provider>::", stringify!($kind), "` value.")]
             pub fn $open<M>(&self, model: M) -> Result<TypedModel<kind::$kind, M::Tag>>
             where
-                M: ModelChoice<P, Kind = kind::$kind>,
+                M: ModelOf<P, kind::$kind>,
             {
                 self.model(model)
             }

@@ -1,0 +1,17 @@
+// echo-mini declares no `audio` feature.
+use modelrt_sdk::runtime::secret::Secret;
+
+modelrt_sdk::include_providers!("../fixtures/complete");
+
+fn client() -> echo::Client {
+    echo::Client::new(echo::Credentials {
+        api_key: Secret::new("key"),
+        endpoint_url: None,
+    })
+}
+
+fn main() -> modelrt_sdk::runtime::Result<()> {
+    let model = client().llm(echo::models::EchoMini)?;
+    let _chat = model.chat().user_audio("transcribe this", "UklGRiQAAABXQVZF", "wav");
+    Ok(())
+}
