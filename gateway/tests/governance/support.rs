@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use modelrt::runtime::secret::Secret;
-use modelrt_gateway::{Gateway, Governance, GovernanceConfig, Settings, Values};
+use modelrt_gateway::{parse_routing, Gateway, Governance, GovernanceConfig, Settings, Values};
 use serde_json::{json, Value};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -44,6 +44,16 @@ pub fn temp_dir() -> PathBuf {
 /// Serves a gateway with governance on `database_url` (a fresh SQLite file when `None`) and
 /// `redis_url`, in front of `upstream`.
 pub async fn start(upstream: &str, database_url: Option<&str>, redis_url: Option<&str>) -> Running {
+    start_routed(upstream, database_url, redis_url, "models: []\n").await
+}
+
+/// [`start`] with the routing file `yaml`.
+pub async fn start_routed(
+    upstream: &str,
+    database_url: Option<&str>,
+    redis_url: Option<&str>,
+    yaml: &str,
+) -> Running {
     let data_dir = temp_dir();
     let governance = Governance::open(GovernanceConfig {
         master_key: Secret::new(MASTER),
@@ -66,7 +76,9 @@ pub async fn start(upstream: &str, database_url: Option<&str>, redis_url: Option
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(Gateway::new(credentials, settings).serve(listener, std::future::pending()));
+    let routing = parse_routing("gateway.yaml", yaml, |_| None).unwrap();
+    let gateway = Gateway::with_routing(credentials, settings, routing);
+    tokio::spawn(gateway.serve(listener, std::future::pending()));
     Running {
         base,
         client: reqwest::Client::new(),
