@@ -145,6 +145,12 @@ pub fn chat_body(max_tokens: u64) -> Value {
 /// `completion` tokens, in the shape of OpenAI's Chat Completions API.
 pub async fn mock_upstream(prompt: u64, completion: u64, delay_ms: u64) -> MockServer {
     let upstream = MockServer::start().await;
+    mount_completion(&upstream, prompt, completion, delay_ms).await;
+    upstream
+}
+
+/// Mounts the answer of [`mock_upstream`] on `upstream`.
+pub async fn mount_completion(upstream: &MockServer, prompt: u64, completion: u64, delay_ms: u64) {
     let body = json!({
         "id": "chatcmpl-1", "object": "chat.completion", "created": 1, "model": "gpt-4o-mini",
         "choices": [{"index": 0, "message": {"role": "assistant", "content": "hi"}, "finish_reason": "stop"}],
@@ -159,9 +165,8 @@ pub async fn mock_upstream(prompt: u64, completion: u64, delay_ms: u64) -> MockS
                 .set_body_json(body)
                 .set_delay(std::time::Duration::from_millis(delay_ms)),
         )
-        .mount(&upstream)
+        .mount(upstream)
         .await;
-    upstream
 }
 
 /// The prompt tokens the gateway counts offline for [`chat_body`], as the runtime counts them.
