@@ -152,9 +152,17 @@ pub struct SpendGroup {
 }
 
 /// The database.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Store {
     pool: AnyPool,
+}
+
+impl std::fmt::Debug for Store {
+    /// The back end only: connection options can hold a password.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let backend = self.pool.connect_options().database_url.scheme().to_owned();
+        f.debug_struct("Store").field("backend", &backend).finish()
+    }
 }
 
 type Result<T> = std::result::Result<T, String>;
