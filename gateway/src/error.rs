@@ -57,6 +57,37 @@ impl ApiError {
         }
     }
 
+    /// 401: a virtual key that exists but may no longer be used (revoked, expired).
+    pub fn key_refused(message: impl Into<String>) -> Self {
+        ApiError {
+            code: Some("invalid_api_key"),
+            ..Self::new(StatusCode::UNAUTHORIZED, "authentication_error", message)
+        }
+    }
+
+    /// 429 with `retry-after`: a virtual key's rate limit or budget is used up.
+    pub fn limited(message: impl Into<String>, retry_after: Duration) -> Self {
+        ApiError {
+            code: Some("rate_limit_exceeded"),
+            retry_after: Some(retry_after),
+            ..Self::new(StatusCode::TOO_MANY_REQUESTS, "rate_limit_error", message)
+        }
+    }
+
+    /// 403: the virtual key's allowlist does not include the model.
+    pub fn model_not_allowed(message: impl Into<String>) -> Self {
+        ApiError {
+            code: Some("model_not_allowed"),
+            param: Some("model".to_owned()),
+            ..Self::new(StatusCode::FORBIDDEN, "permission_error", message)
+        }
+    }
+
+    /// 404 for an admin resource that does not exist.
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "invalid_request_error", message)
+    }
+
     /// 404 `model_not_found`.
     pub fn model_not_found(message: impl Into<String>) -> Self {
         ApiError {
@@ -119,6 +150,11 @@ impl ApiError {
             message: error.to_string(),
             retry_after: error.retry_after(),
         }
+    }
+
+    /// The HTTP status a failed runtime call is answered with.
+    pub fn status_of(error: &Error) -> u16 {
+        classify(error).0.as_u16()
     }
 
     /// Whether the prompt did not fit the model's context window.

@@ -13,6 +13,7 @@ mod convert;
 mod credentials;
 mod embeddings;
 mod error;
+mod governance;
 mod ids;
 mod models;
 mod moderations;
@@ -22,5 +23,7 @@ mod routing;
 mod server;
 
 pub use credentials::{CredentialStore, Values};
-pub use routing::{parse as parse_routing, Cooldown, Deployment, RoutingConfig};
+pub use governance::admin::openapi as admin_openapi;
+pub use governance::{Governance, GovernanceConfig};
+pub use routing::{parse as parse_routing, Cooldown, Deployment, RoutingConfig, StorageConfig};
 pub use server::{Gateway, Settings, DEFAULT_BODY_LIMIT};

@@ -18,6 +18,7 @@ use tokio::net::TcpListener;
 
 use crate::credentials::{CachedCredentials, CredentialStore};
 use crate::error::ApiError;
+use crate::governance::{self, admin, Governance};
 use crate::routing::{Routes, RoutingConfig};
 use crate::{audio, chat, embeddings, models, moderations, rerank, responses};
 
@@ -30,6 +31,8 @@ pub struct Settings {
     pub body_limit: usize,
     /// Timeouts and retries of the calls to providers.
     pub http: HttpSettings,
+    /// Virtual keys, budgets and the spend log; `None` without a master key.
+    pub governance: Option<Governance>,
 }
 
 /// The default body limit: enough for a long conversation with inline images.
@@ -46,6 +49,7 @@ impl Default for Settings {
                 max_retries: 0,
                 ..HttpSettings::default()
             },
+            governance: None,
         }
     }
 }
@@ -67,6 +71,11 @@ impl Shared {
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .clone()
+    }
+
+    /// Governance, when the gateway has a master key.
+    pub fn governance(&self) -> Option<&Governance> {
+        self.settings.governance.as_ref()
     }
 }
 
@@ -111,7 +120,7 @@ impl Gateway {
     /// The HTTP routes, ready to serve or to nest in another router.
     pub fn router(&self) -> Router {
         let limit = self.shared.settings.body_limit;
-        Router::new()
+        let router = Router::new()
             .route("/v1/models", get(models::list))
             .route("/v1/chat/completions", post(chat::completions))
             .route("/v1/embeddings", post(embeddings::create))
@@ -125,7 +134,12 @@ impl Gateway {
             .layer(middleware::from_fn_with_state(
                 self.shared.clone(),
                 authorize,
-            ))
+            ));
+        let router = match self.shared.governance() {
+            Some(_) => router.nest("/admin", admin::router(self.shared.clone())),
+            None => router,
+        };
+        router
             .layer(axum::extract::DefaultBodyLimit::max(limit))
             .with_state(self.shared.clone())
     }
@@ -157,24 +171,48 @@ async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {
     ApiError::method_not_allowed(method.as_str(), uri.path())
 }
 
-/// Refuses requests without the gateway key, when one is set.
+/// The bearer token of a request, `""` when none.
+pub(crate) fn bearer(request: &Request) -> &str {
+    request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .unwrap_or("")
+        .trim()
+}
+
+/// Refuses requests without the gateway key, when one is set. With governance on, a virtual
+/// key is accepted too (and checked: revoked, expired, requests per minute), and the handler
+/// runs as that key's request.
 async fn authorize(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
-    if let Some(key) = &shared.settings.key {
-        let sent = request
-            .headers()
-            .get(header::AUTHORIZATION)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.strip_prefix("Bearer "))
-            .unwrap_or("");
-        if !constant_time_eq(sent.trim().as_bytes(), key.expose().as_bytes()) {
-            return ApiError::unauthorized().into_response();
-        }
+    let sent = bearer(&request).to_owned();
+    let sent = sent.as_str();
+    let gateway_key = shared
+        .settings
+        .key
+        .as_ref()
+        .map(|key| constant_time_eq(sent.as_bytes(), key.expose().as_bytes()));
+    let Some(governance) = shared.governance() else {
+        return match gateway_key {
+            Some(false) => ApiError::unauthorized().into_response(),
+            _ => next.run(request).await,
+        };
+    };
+    if gateway_key == Some(true) || governance.is_master(sent) {
+        return governance::as_caller(None, next.run(request)).await;
     }
-    next.run(request).await
+    if sent.is_empty() {
+        return ApiError::unauthorized().into_response();
+    }
+    match governance.authenticate(sent).await {
+        Ok(caller) => governance::as_caller(Some(caller), next.run(request)).await,
+        Err(error) => error.into_response(),
+    }
 }
 
 /// Compares without stopping at the first difference, so timing does not reveal the key.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     let differences = a
         .iter()
         .zip(b)
