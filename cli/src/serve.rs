@@ -19,12 +19,23 @@ pub const EXAMPLES: &str = "\
 Examples:
   MODELRT_OPENAI_OPENAI_API_KEY=sk-... modelrt serve --listen 127.0.0.1:8080
   MODELRT_GATEWAY_KEY=secret modelrt serve   # clients send `Authorization: Bearer secret`
+  MODELRT_MASTER_KEY=admin-secret modelrt serve   # web console at http://127.0.0.1:8080/ui
 Models are addressed as PROVIDER/MODEL, e.g. openai/gpt-4o-mini; GET /v1/models lists the
 ones callable with the credentials present. Calls are not retried unless --retries is given, so
 a rate limit reaches the client at once with its retry-after.";
 
 /// The environment variable holding the key clients must send.
 const GATEWAY_KEY_VARIABLE: &str = "MODELRT_GATEWAY_KEY";
+/// The environment variable holding the key of the admin API and the web console.
+const MASTER_KEY_VARIABLE: &str = "MODELRT_MASTER_KEY";
+
+/// A non-empty key from the environment variable `name`.
+fn key_from_env(name: &str) -> Option<Secret> {
+    std::env::var(name)
+        .ok()
+        .filter(|key| !key.is_empty())
+        .map(Secret::new)
+}
 
 /// Arguments of `serve`.
 #[derive(Debug, clap::Args)]
@@ -115,10 +126,8 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         http.max_retries = Settings::default().http.max_retries;
     }
     let settings = Settings {
-        key: std::env::var(GATEWAY_KEY_VARIABLE)
-            .ok()
-            .filter(|key| !key.is_empty())
-            .map(Secret::new),
+        key: key_from_env(GATEWAY_KEY_VARIABLE),
+        master_key: key_from_env(MASTER_KEY_VARIABLE),
         body_limit: args.body_limit,
         http,
     };
@@ -153,6 +162,9 @@ pub fn run(args: &Args) -> Result<(), Failure> {
             },
             "modelrt gateway listening on http://{address}/v1"
         );
+        if settings.master_key.is_some() {
+            tracing::info!("web console at http://{address}/ui");
+        }
         let gateway = Gateway::with_routing(CliCredentials, settings, routing);
         if let Some(path) = &args.config {
             reload_on_hangup(gateway.clone(), path.clone());

@@ -87,10 +87,13 @@ type Key = (&'static str, Option<(ModelType, String)>);
 /// customizable model ids cannot grow it without bound.
 const MAX_ENTRIES: usize = 4096;
 
-/// A [`CredentialStore`] whose answers are kept, so that requests do not re-read sources.
+/// A [`CredentialStore`] whose answers are kept, so that requests do not re-read sources,
+/// with the values set through the console in front of it.
 pub struct CachedCredentials {
     store: Box<dyn CredentialStore>,
     entries: RwLock<HashMap<Key, Arc<Found>>>,
+    /// Values set at run time, by provider id; they replace the store's for every model.
+    replaced: RwLock<HashMap<&'static str, Values>>,
 }
 
 impl CachedCredentials {
@@ -99,7 +102,28 @@ impl CachedCredentials {
         CachedCredentials {
             store: Box::new(store),
             entries: RwLock::new(HashMap::new()),
+            replaced: RwLock::new(HashMap::new()),
         }
+    }
+
+    /// Makes `values` the credentials of `provider` for every later request (in memory only),
+    /// in place of what the store has.
+    pub fn replace(&self, provider: &'static ProviderInfo, values: Values) {
+        // Under the entries' lock, so that no lookup caches the old values after this.
+        let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
+        self.replaced
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(provider.id, values);
+        entries.retain(|(id, _), _| *id != provider.id);
+    }
+
+    /// Whether `provider`'s credentials were set at run time.
+    pub fn is_replaced(&self, provider: &ProviderInfo) -> bool {
+        self.replaced
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains_key(provider.id)
     }
 
     /// The credentials of `provider` (and `model`), looked up on first use.
@@ -112,8 +136,18 @@ impl CachedCredentials {
         if let Some(found) = self.read().get(&key) {
             return Ok(found.clone());
         }
-        let found = Arc::new(Found::new(provider, self.store.lookup(provider, model)?));
         let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
+        let replaced = self
+            .replaced
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(provider.id)
+            .cloned();
+        let values = match replaced {
+            Some(values) => values,
+            None => self.store.lookup(provider, model)?,
+        };
+        let found = Arc::new(Found::new(provider, values));
         if entries.len() >= MAX_ENTRIES {
             entries.clear();
         }

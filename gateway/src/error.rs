@@ -57,6 +57,43 @@ impl ApiError {
         }
     }
 
+    /// 401: the master key of the admin API is missing or wrong.
+    pub fn master_key_required() -> Self {
+        ApiError {
+            code: Some("invalid_api_key"),
+            ..Self::new(
+                StatusCode::UNAUTHORIZED,
+                "authentication_error",
+                "missing or wrong master key: send it as `Authorization: Bearer <master key>`",
+            )
+        }
+    }
+
+    /// Credentials submitted to the admin API, refused by their form or by the provider: a 400
+    /// `invalid_credentials` naming the cause. A provider that could not be reached keeps its
+    /// status (502, 503, 504), as in [`ApiError::from_runtime`].
+    pub fn credentials_refused(error: Error, secrets: &[&str]) -> Self {
+        let refused = matches!(
+            error.kind(),
+            ErrorKind::InvalidCredentials
+                | ErrorKind::Authorization
+                | ErrorKind::InvalidParams
+                | ErrorKind::BadRequest
+                | ErrorKind::ModelNotFound
+        );
+        let api = Self::from_runtime(error, secrets);
+        if !refused {
+            return api;
+        }
+        ApiError {
+            status: StatusCode::BAD_REQUEST,
+            kind: "invalid_request_error",
+            code: Some("invalid_credentials"),
+            retry_after: None,
+            ..api
+        }
+    }
+
     /// 404 `model_not_found`.
     pub fn model_not_found(message: impl Into<String>) -> Self {
         ApiError {

@@ -19,13 +19,15 @@ use tokio::net::TcpListener;
 use crate::credentials::{CachedCredentials, CredentialStore};
 use crate::error::ApiError;
 use crate::routing::{Routes, RoutingConfig};
-use crate::{audio, chat, embeddings, models, moderations, rerank, responses};
+use crate::{audio, chat, console, embeddings, models, moderations, rerank, responses};
 
 /// How the gateway serves.
 #[derive(Debug, Clone)]
 pub struct Settings {
     /// When set, clients must send `Authorization: Bearer <key>`.
     pub key: Option<Secret>,
+    /// The key of the admin API and the console (`/admin`, `/ui`); without one they are off.
+    pub master_key: Option<Secret>,
     /// The largest request body accepted, in bytes.
     pub body_limit: usize,
     /// Timeouts and retries of the calls to providers.
@@ -36,11 +38,12 @@ pub struct Settings {
 pub const DEFAULT_BODY_LIMIT: usize = 32 * 1024 * 1024;
 
 impl Default for Settings {
-    /// No key, a 32 MiB body limit, and no retries: a rate limit reaches the client at once,
+    /// No keys, a 32 MiB body limit, and no retries: a rate limit reaches the client at once,
     /// with its `retry-after`, instead of holding the request.
     fn default() -> Self {
         Settings {
             key: None,
+            master_key: None,
             body_limit: DEFAULT_BODY_LIMIT,
             http: HttpSettings {
                 max_retries: 0,
@@ -120,6 +123,7 @@ impl Gateway {
             .route("/v1/audio/speech", post(audio::speech))
             .route("/v1/audio/transcriptions", post(audio::transcriptions))
             .route("/v1/responses", post(responses::create))
+            .merge(console::router(&self.shared))
             .fallback(unknown_url)
             .method_not_allowed_fallback(method_not_allowed)
             .layer(middleware::from_fn_with_state(
@@ -157,20 +161,26 @@ async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {
     ApiError::method_not_allowed(method.as_str(), uri.path())
 }
 
-/// Refuses requests without the gateway key, when one is set.
+/// Refuses requests without the gateway key, when one is set. The console's paths check the
+/// master key instead.
 async fn authorize(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
     if let Some(key) = &shared.settings.key {
-        let sent = request
-            .headers()
-            .get(header::AUTHORIZATION)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.strip_prefix("Bearer "))
-            .unwrap_or("");
-        if !constant_time_eq(sent.trim().as_bytes(), key.expose().as_bytes()) {
+        if !console::is_console_path(request.uri().path()) && !bearer_is(&request, key) {
             return ApiError::unauthorized().into_response();
         }
     }
     next.run(request).await
+}
+
+/// Whether `request` carries `Authorization: Bearer <key>`.
+pub fn bearer_is(request: &Request, key: &Secret) -> bool {
+    let sent = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .unwrap_or("");
+    constant_time_eq(sent.trim().as_bytes(), key.expose().as_bytes())
 }
 
 /// Compares without stopping at the first difference, so timing does not reveal the key.
