@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure the system tools the quickstart and the tests need are present, installing the
 # missing ones on Debian/Ubuntu (with sudo when not root): a C/C++ toolchain to build
-# llama.cpp (cmake and ninja come from pip), Python with venv support, CA certificates.
+# llama.cpp (cmake and ninja come from pip), Python with venv support, CA certificates,
+# and PostgreSQL and Redis for the gateway's shared-storage tests (scripts/with-services.sh).
 # Does nothing when everything is there. Rust itself is a prerequisite (rustup).
 set -euo pipefail
 
@@ -12,6 +13,9 @@ command -v make >/dev/null 2>&1 || missing+=(build-essential)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
 python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
 [ -f /etc/ssl/certs/ca-certificates.crt ] || missing+=(ca-certificates)
+# Debian keeps PostgreSQL's server binaries under /usr/lib/postgresql/<version>/bin.
+command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 
 if ! command -v cargo >/dev/null 2>&1; then
   echo "error: cargo not found; install a Rust toolchain (1.88 or newer, with rustfmt and clippy) with rustup" >&2

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every check CI runs: formatting, clippy (warnings are errors) and the whole test
-# suite, with llama.cpp's server running for the end-to-end tests. Each step runs even
+# suite, with llama.cpp's server running for the end-to-end tests and PostgreSQL and Redis
+# for the gateway's shared-storage tests. Each step runs even
 # if an earlier one failed, so one report shows all problems; the exit status is
 # non-zero if any step failed.
 #
@@ -32,7 +33,9 @@ step clippy cargo clippy --workspace --all-targets -- -D warnings
 # Compile the tests before starting the servers, so they only run while tests do.
 if step build cargo test --workspace --no-run "$@"; then
   # --no-fail-fast: every test binary runs and prints its summary, even after a failure.
-  step test scripts/with-llama-server.sh cargo test --workspace --no-fail-fast "$@"
+  # PostgreSQL and Redis for the gateway's two-instance tests (they fail, not skip, under CI).
+  step test scripts/with-services.sh scripts/with-llama-server.sh \
+    cargo test --workspace --no-fail-fast "$@"
 fi
 # The official `openai` Python package against `modelrt serve` and the same llama servers.
 step gateway-clients scripts/with-llama-server.sh scripts/test-gateway-python.sh

@@ -16,6 +16,7 @@ macro_rules! out {
     };
 }
 
+mod admin;
 mod calls;
 mod catalog;
 mod chat;
@@ -89,6 +90,12 @@ enum Command {
     /// Serve every callable provider over an OpenAI-compatible HTTP API.
     #[command(after_help = serve::EXAMPLES)]
     Serve(serve::Args),
+    /// Manage a running gateway's virtual keys (through its admin API).
+    #[command(subcommand, after_help = admin::KEYS_EXAMPLES)]
+    Keys(admin::KeysCommand),
+    /// Show a running gateway's spend, grouped by key, model, provider or day.
+    #[command(after_help = admin::SPEND_EXAMPLES)]
+    Spend(admin::SpendArgs),
 }
 
 fn main() -> ExitCode {
@@ -108,6 +115,8 @@ fn main() -> ExitCode {
         Command::Tokens(args) => (args.output.json, tokens::run(&args)),
         Command::Schema(args) => (true, schema::run(&args)),
         Command::Serve(args) => (false, serve::run(&args)),
+        Command::Keys(command) => (command.json(), admin::keys(&command)),
+        Command::Spend(args) => (args.gateway.output.json, admin::spend(&args)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use modelrt::runtime::catalog::{ModelType, ProviderInfo};
 use modelrt::runtime::secret::Secret;
 use modelrt_gateway::{
-    parse_routing, CredentialStore, Gateway, RoutingConfig, Settings, Values, DEFAULT_BODY_LIMIT,
+    parse_routing, CredentialStore, Gateway, Governance, GovernanceConfig, RoutingConfig, Settings,
+    StorageConfig, Values, DEFAULT_BODY_LIMIT,
 };
 
 use crate::failure::Failure;
@@ -19,23 +20,13 @@ pub const EXAMPLES: &str = "\
 Examples:
   MODELRT_OPENAI_OPENAI_API_KEY=sk-... modelrt serve --listen 127.0.0.1:8080
   MODELRT_GATEWAY_KEY=secret modelrt serve   # clients send `Authorization: Bearer secret`
-  MODELRT_MASTER_KEY=admin-secret modelrt serve   # web console at http://127.0.0.1:8080/ui
+  MODELRT_MASTER_KEY=admin-secret modelrt serve   # virtual keys, budgets, spend: `modelrt keys`
 Models are addressed as PROVIDER/MODEL, e.g. openai/gpt-4o-mini; GET /v1/models lists the
 ones callable with the credentials present. Calls are not retried unless --retries is given, so
 a rate limit reaches the client at once with its retry-after.";
 
 /// The environment variable holding the key clients must send.
 const GATEWAY_KEY_VARIABLE: &str = "MODELRT_GATEWAY_KEY";
-/// The environment variable holding the key of the admin API and the web console.
-const MASTER_KEY_VARIABLE: &str = "MODELRT_MASTER_KEY";
-
-/// A non-empty key from the environment variable `name`.
-fn key_from_env(name: &str) -> Option<Secret> {
-    std::env::var(name)
-        .ok()
-        .filter(|key| !key.is_empty())
-        .map(Secret::new)
-}
 
 /// Arguments of `serve`.
 #[derive(Debug, clap::Args)]
@@ -55,6 +46,28 @@ pub struct Args {
     pub verbose: bool,
     #[command(flatten)]
     pub http: HttpArgs,
+}
+
+/// Governance settings: the environment overrides the routing file.
+fn governance_config(storage: &StorageConfig) -> Option<GovernanceConfig> {
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let master_key = env("MODELRT_MASTER_KEY")
+        .map(Secret::new)
+        .or_else(|| storage.master_key.clone())?;
+    let data_dir = env("MODELRT_DATA_DIR")
+        .or_else(|| storage.data_dir.clone())
+        .map(PathBuf::from)
+        .or_else(|| env("XDG_DATA_HOME").map(|d| Path::new(&d).join("modelrt")))
+        .or_else(|| env("HOME").map(|h| Path::new(&h).join(".local/share/modelrt")))
+        .unwrap_or_else(|| PathBuf::from("modelrt-data"));
+    Some(GovernanceConfig {
+        master_key,
+        database_url: env("MODELRT_DATABASE_URL")
+            .or_else(|| storage.database_url.as_ref().map(|s| s.expose().to_owned())),
+        redis_url: env("MODELRT_REDIS_URL")
+            .or_else(|| storage.redis_url.as_ref().map(|s| s.expose().to_owned())),
+        data_dir,
+    })
 }
 
 /// Credentials from the environment and the credentials file (see `modelrt --help`).
@@ -125,11 +138,14 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     if args.http.retries.is_none() {
         http.max_retries = Settings::default().http.max_retries;
     }
-    let settings = Settings {
-        key: key_from_env(GATEWAY_KEY_VARIABLE),
-        master_key: key_from_env(MASTER_KEY_VARIABLE),
+    let mut settings = Settings {
+        key: std::env::var(GATEWAY_KEY_VARIABLE)
+            .ok()
+            .filter(|key| !key.is_empty())
+            .map(Secret::new),
         body_limit: args.body_limit,
         http,
+        governance: None,
     };
     let routing = match &args.config {
         Some(path) => load_routing(path).map_err(|problems| {
@@ -154,6 +170,14 @@ pub fn run(args: &Args) -> Result<(), Failure> {
                 Failure::new("listen", format!("cannot listen on {}: {e}", args.listen))
             })?;
         let address = listener.local_addr().unwrap_or(args.listen);
+        if let Some(config) = governance_config(&routing.storage) {
+            let governance = Governance::open(config)
+                .await
+                .map_err(|e| Failure::new("storage", e))?;
+            tracing::info!("virtual keys on: admin API at http://{address}/admin/");
+            tracing::info!("web console at http://{address}/ui");
+            settings.governance = Some(governance);
+        }
         tracing::info!(
             key = if settings.key.is_some() {
                 "required"
@@ -162,9 +186,6 @@ pub fn run(args: &Args) -> Result<(), Failure> {
             },
             "modelrt gateway listening on http://{address}/v1"
         );
-        if settings.master_key.is_some() {
-            tracing::info!("web console at http://{address}/ui");
-        }
         let gateway = Gateway::with_routing(CliCredentials, settings, routing);
         if let Some(path) = &args.config {
             reload_on_hangup(gateway.clone(), path.clone());

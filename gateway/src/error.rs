@@ -57,18 +57,6 @@ impl ApiError {
         }
     }
 
-    /// 401: the master key of the admin API is missing or wrong.
-    pub fn master_key_required() -> Self {
-        ApiError {
-            code: Some("invalid_api_key"),
-            ..Self::new(
-                StatusCode::UNAUTHORIZED,
-                "authentication_error",
-                "missing or wrong master key: send it as `Authorization: Bearer <master key>`",
-            )
-        }
-    }
-
     /// Credentials submitted to the admin API, refused by their form or by the provider: a 400
     /// `invalid_credentials` naming the cause. A provider that could not be reached keeps its
     /// status (502, 503, 504), as in [`ApiError::from_runtime`].
@@ -92,6 +80,42 @@ impl ApiError {
             retry_after: None,
             ..api
         }
+    }
+
+    /// 401: a virtual key that exists but may no longer be used (revoked, expired).
+    pub fn key_refused(message: impl Into<String>) -> Self {
+        ApiError {
+            code: Some("invalid_api_key"),
+            ..Self::new(StatusCode::UNAUTHORIZED, "authentication_error", message)
+        }
+    }
+
+    /// 429 with `retry-after`: a virtual key's rate limit or budget is used up.
+    pub fn limited(message: impl Into<String>, retry_after: Duration) -> Self {
+        ApiError {
+            code: Some("rate_limit_exceeded"),
+            retry_after: Some(retry_after),
+            ..Self::new(StatusCode::TOO_MANY_REQUESTS, "rate_limit_error", message)
+        }
+    }
+
+    /// 403: the virtual key's allowlist does not include the model.
+    pub fn model_not_allowed(message: impl Into<String>) -> Self {
+        ApiError {
+            code: Some("model_not_allowed"),
+            param: Some("model".to_owned()),
+            ..Self::new(StatusCode::FORBIDDEN, "permission_error", message)
+        }
+    }
+
+    /// 404 for an admin resource that does not exist.
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "invalid_request_error", message)
+    }
+
+    /// The HTTP status answered.
+    pub fn status(&self) -> u16 {
+        self.status.as_u16()
     }
 
     /// 404 `model_not_found`.
@@ -156,6 +180,11 @@ impl ApiError {
             message: error.to_string(),
             retry_after: error.retry_after(),
         }
+    }
+
+    /// The HTTP status a failed runtime call is answered with.
+    pub fn status_of(error: &Error) -> u16 {
+        classify(error).0.as_u16()
     }
 
     /// Whether the prompt did not fit the model's context window.

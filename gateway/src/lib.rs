@@ -14,6 +14,7 @@ mod convert;
 mod credentials;
 mod embeddings;
 mod error;
+mod governance;
 mod ids;
 mod models;
 mod moderations;
@@ -23,5 +24,7 @@ mod routing;
 mod server;
 
 pub use credentials::{CredentialStore, Values};
-pub use routing::{parse as parse_routing, Cooldown, Deployment, RoutingConfig};
+pub use governance::admin::{openapi as admin_openapi, since_ms};
+pub use governance::{Governance, GovernanceConfig};
+pub use routing::{parse as parse_routing, Cooldown, Deployment, RoutingConfig, StorageConfig};
 pub use server::{Gateway, Settings, DEFAULT_BODY_LIMIT};

@@ -11,11 +11,13 @@ use futures::future::join_all;
 use modelrt::registry::{self, find_provider, remote_models_with, ModelHandle, PROVIDERS};
 use modelrt::runtime::catalog::{ConfigurateMethod, ModelType, ProviderInfo};
 use modelrt::runtime::http::HttpSettings;
+use modelrt::runtime::llm::LlmRequest;
 use modelrt::runtime::Error;
 use serde_json::{json, Map, Value};
 
 use crate::credentials::Found;
 use crate::error::ApiError;
+use crate::governance::{self, Caller, Governance, Metered, Outcome, Ticket};
 use crate::routing::Routes;
 use crate::server::Shared;
 
@@ -23,6 +25,14 @@ use crate::server::Shared;
 struct Opened {
     handle: ModelHandle,
     found: Arc<Found>,
+}
+
+/// What every attempt of one call shares.
+struct Call<'a> {
+    caller: Option<Caller>,
+    prompt: Option<&'a LlmRequest>,
+    model_type: ModelType,
+    params: &'a Map<String, Value>,
 }
 
 /// Splits `<provider>/<model>` at the first `/` (model ids may contain more).
@@ -88,21 +98,63 @@ impl Shared {
     /// `attempt`. An alias tries its deployments in the router's order, going on to the next
     /// after a retryable failure; the last failure is returned when all failed. When the
     /// prompt does not fit, an alias declaring a `context_window_fallback` tries that model.
+    /// With governance on, every attempt is admitted and settled (see [`governance`]).
     pub async fn call<T, F, Fut>(
         &self,
         address: &str,
         model_type: ModelType,
         params: &Map<String, Value>,
-        mut attempt: F,
+        attempt: F,
     ) -> Result<(T, Arc<Found>), ApiError>
     where
+        T: Metered + Send,
         F: FnMut(ModelHandle) -> Fut,
         Fut: Future<Output = Result<T, Error>>,
     {
+        self.call_metered(address, model_type, params, None, attempt)
+            .await
+    }
+
+    /// [`Shared::call`] for an LLM `prompt`, whose worst-case cost a budget reserves.
+    pub async fn call_llm<T, F, Fut>(
+        &self,
+        address: &str,
+        params: &Map<String, Value>,
+        prompt: &LlmRequest,
+        attempt: F,
+    ) -> Result<(T, Arc<Found>), ApiError>
+    where
+        T: Metered + Send,
+        F: FnMut(ModelHandle) -> Fut,
+        Fut: Future<Output = Result<T, Error>>,
+    {
+        self.call_metered(address, ModelType::Llm, params, Some(prompt), attempt)
+            .await
+    }
+
+    async fn call_metered<T, F, Fut>(
+        &self,
+        address: &str,
+        model_type: ModelType,
+        params: &Map<String, Value>,
+        prompt: Option<&LlmRequest>,
+        mut attempt: F,
+    ) -> Result<(T, Arc<Found>), ApiError>
+    where
+        T: Metered + Send,
+        F: FnMut(ModelHandle) -> Fut,
+        Fut: Future<Output = Result<T, Error>>,
+    {
+        let caller = governance::current_caller();
+        Governance::check_model(caller.as_ref(), address)?;
+        let call = Call {
+            caller,
+            prompt,
+            model_type,
+            params,
+        };
         let routes = self.routes();
-        let outcome = self
-            .call_route(&routes, address, model_type, params, &mut attempt)
-            .await;
+        let outcome = self.call_route(&routes, address, &call, &mut attempt).await;
         match (outcome, routes.context_fallback(address)) {
             (Err(error), Some(larger)) if error.is_context_window() => {
                 tracing::info!(
@@ -110,11 +162,47 @@ impl Shared {
                     larger,
                     "context window exceeded; trying {larger}"
                 );
-                self.call_route(&routes, larger, model_type, params, &mut attempt)
-                    .await
+                self.call_route(&routes, larger, &call, &mut attempt).await
             }
             (outcome, _) => outcome,
         }
+    }
+
+    /// One attempt at an opened model, admitted before and settled after when governance is
+    /// on. A failure comes back as the runtime's error, for the caller to decide on fallback.
+    async fn attempt_once<T, F, Fut>(
+        &self,
+        address: &str,
+        call: &Call<'_>,
+        opened: Opened,
+        attempt: &mut F,
+    ) -> Result<Result<T, Error>, ApiError>
+    where
+        T: Metered + Send,
+        F: FnMut(ModelHandle) -> Fut,
+        Fut: Future<Output = Result<T, Error>>,
+    {
+        let ticket: Option<Ticket> = match self.governance() {
+            Some(governance) => Some(
+                governance
+                    .admit(call.caller.clone(), address, &opened.handle, call.prompt)
+                    .await?,
+            ),
+            None => None,
+        };
+        let result = attempt(opened.handle).await;
+        let Some(ticket) = ticket else {
+            return Ok(result);
+        };
+        Ok(match result {
+            Ok(answer) => Ok(answer.settle_with(ticket).await),
+            Err(error) => {
+                let status = ApiError::status_of(&error);
+                let kind = format!("{:?}", error.kind());
+                ticket.settle(Outcome::Failed(status, kind)).await;
+                Err(error)
+            }
+        })
     }
 
     /// [`Shared::call`] without the context-window fallback.
@@ -122,18 +210,18 @@ impl Shared {
         &self,
         routes: &Routes,
         address: &str,
-        model_type: ModelType,
-        params: &Map<String, Value>,
+        call: &Call<'_>,
         attempt: &mut F,
     ) -> Result<(T, Arc<Found>), ApiError>
     where
+        T: Metered + Send,
         F: FnMut(ModelHandle) -> Fut,
         Fut: Future<Output = Result<T, Error>>,
     {
         let Some(plan) = routes.plan(address) else {
-            let opened = self.open(address, model_type, params)?;
-            let found = opened.found;
-            return match attempt(opened.handle).await {
+            let opened = self.open(address, call.model_type, call.params)?;
+            let found = opened.found.clone();
+            return match self.attempt_once(address, call, opened, attempt).await? {
                 Ok(answer) => Ok((answer, found)),
                 Err(error) => Err(found.fail(error)),
             };
@@ -152,13 +240,13 @@ impl Shared {
             let opened = self.open_at(
                 deployment.provider,
                 &deployment.model,
-                model_type,
-                params,
+                call.model_type,
+                call.params,
                 planned.found.clone(),
                 http,
             )?;
-            let found = opened.found;
-            match attempt(opened.handle).await {
+            let found = opened.found.clone();
+            match self.attempt_once(address, call, opened, attempt).await? {
                 Ok(answer) => {
                     routes.record(&planned, false);
                     return Ok((answer, found));

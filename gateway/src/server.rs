@@ -18,6 +18,7 @@ use tokio::net::TcpListener;
 
 use crate::credentials::{CachedCredentials, CredentialStore};
 use crate::error::ApiError;
+use crate::governance::{self, admin, Governance};
 use crate::routing::{Routes, RoutingConfig};
 use crate::{audio, chat, console, embeddings, models, moderations, rerank, responses};
 
@@ -26,29 +27,29 @@ use crate::{audio, chat, console, embeddings, models, moderations, rerank, respo
 pub struct Settings {
     /// When set, clients must send `Authorization: Bearer <key>`.
     pub key: Option<Secret>,
-    /// The key of the admin API and the console (`/admin`, `/ui`); without one they are off.
-    pub master_key: Option<Secret>,
     /// The largest request body accepted, in bytes.
     pub body_limit: usize,
     /// Timeouts and retries of the calls to providers.
     pub http: HttpSettings,
+    /// Virtual keys, budgets and the spend log; `None` without a master key.
+    pub governance: Option<Governance>,
 }
 
 /// The default body limit: enough for a long conversation with inline images.
 pub const DEFAULT_BODY_LIMIT: usize = 32 * 1024 * 1024;
 
 impl Default for Settings {
-    /// No keys, a 32 MiB body limit, and no retries: a rate limit reaches the client at once,
+    /// No key, a 32 MiB body limit, and no retries: a rate limit reaches the client at once,
     /// with its `retry-after`, instead of holding the request.
     fn default() -> Self {
         Settings {
             key: None,
-            master_key: None,
             body_limit: DEFAULT_BODY_LIMIT,
             http: HttpSettings {
                 max_retries: 0,
                 ..HttpSettings::default()
             },
+            governance: None,
         }
     }
 }
@@ -70,6 +71,11 @@ impl Shared {
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .clone()
+    }
+
+    /// Governance, when the gateway has a master key.
+    pub fn governance(&self) -> Option<&Governance> {
+        self.settings.governance.as_ref()
     }
 }
 
@@ -114,7 +120,7 @@ impl Gateway {
     /// The HTTP routes, ready to serve or to nest in another router.
     pub fn router(&self) -> Router {
         let limit = self.shared.settings.body_limit;
-        Router::new()
+        let router = Router::new()
             .route("/v1/models", get(models::list))
             .route("/v1/chat/completions", post(chat::completions))
             .route("/v1/embeddings", post(embeddings::create))
@@ -123,13 +129,19 @@ impl Gateway {
             .route("/v1/audio/speech", post(audio::speech))
             .route("/v1/audio/transcriptions", post(audio::transcriptions))
             .route("/v1/responses", post(responses::create))
-            .merge(console::router(&self.shared))
             .fallback(unknown_url)
             .method_not_allowed_fallback(method_not_allowed)
             .layer(middleware::from_fn_with_state(
                 self.shared.clone(),
                 authorize,
-            ))
+            ));
+        let router = match self.shared.governance() {
+            Some(_) => router
+                .nest("/admin", admin::router(self.shared.clone()))
+                .merge(console::router(self.shared.clone())),
+            None => router,
+        };
+        router
             .layer(axum::extract::DefaultBodyLimit::max(limit))
             .with_state(self.shared.clone())
     }
@@ -161,30 +173,48 @@ async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {
     ApiError::method_not_allowed(method.as_str(), uri.path())
 }
 
-/// Refuses requests without the gateway key, when one is set. The console's paths check the
-/// master key instead.
-async fn authorize(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
-    if let Some(key) = &shared.settings.key {
-        if !console::is_console_path(request.uri().path()) && !bearer_is(&request, key) {
-            return ApiError::unauthorized().into_response();
-        }
-    }
-    next.run(request).await
-}
-
-/// Whether `request` carries `Authorization: Bearer <key>`.
-pub fn bearer_is(request: &Request, key: &Secret) -> bool {
-    let sent = request
+/// The bearer token of a request, `""` when none.
+pub(crate) fn bearer(request: &Request) -> &str {
+    request
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.strip_prefix("Bearer "))
-        .unwrap_or("");
-    constant_time_eq(sent.trim().as_bytes(), key.expose().as_bytes())
+        .unwrap_or("")
+        .trim()
+}
+
+/// Refuses requests without the gateway key, when one is set. With governance on, a virtual
+/// key is accepted too (and checked: revoked, expired, requests per minute), and the handler
+/// runs as that key's request.
+async fn authorize(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
+    let sent = bearer(&request).to_owned();
+    let sent = sent.as_str();
+    let gateway_key = shared
+        .settings
+        .key
+        .as_ref()
+        .map(|key| constant_time_eq(sent.as_bytes(), key.expose().as_bytes()));
+    let Some(governance) = shared.governance() else {
+        return match gateway_key {
+            Some(false) => ApiError::unauthorized().into_response(),
+            _ => next.run(request).await,
+        };
+    };
+    if gateway_key == Some(true) || governance.is_master(sent) {
+        return governance::as_caller(None, next.run(request)).await;
+    }
+    if sent.is_empty() {
+        return ApiError::unauthorized().into_response();
+    }
+    match governance.authenticate(sent).await {
+        Ok(caller) => governance::as_caller(Some(caller), next.run(request)).await,
+        Err(error) => error.into_response(),
+    }
 }
 
 /// Compares without stopping at the first difference, so timing does not reveal the key.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     let differences = a
         .iter()
         .zip(b)

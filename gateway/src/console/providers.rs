@@ -12,24 +12,77 @@ use modelrt::runtime::catalog::{ConfigurateMethod, ModelType, ProviderInfo};
 use modelrt::runtime::credential_schema::provider_schema;
 use modelrt::runtime::credentials::validate_credentials;
 use modelrt::runtime::http::HttpSettings;
-use serde_json::{json, Map, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use utoipa::ToSchema;
 
 use crate::credentials::{Found, Values};
 use crate::error::ApiError;
+use crate::governance::admin::decode;
 use crate::models::callable;
-use crate::server::{require, take, JsonObject, Shared};
+use crate::server::{JsonObject, Shared};
+
+/// A provider as `GET /admin/providers` shows it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProviderView {
+    /// The provider id, as in `<provider>/<model>`.
+    pub id: &'static str,
+    /// Its English label.
+    pub label: &'static str,
+    /// Its credential form: the JSON Schema `modelrt schema <provider>` prints.
+    #[schema(value_type = Object)]
+    pub schema: Value,
+    /// Whether it has credentials: set through the console, or from the gateway's sources
+    /// and passing the provider-wide form.
+    pub configured: bool,
+    /// The `<provider>/<model>` ids callable with the credentials in force.
+    pub callable_models: Vec<String>,
+}
+
+/// `{"data": [...]}` of providers.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProviderList {
+    /// In catalog order.
+    pub data: Vec<ProviderView>,
+}
+
+/// `PUT /admin/providers/{id}/credentials`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SetCredentials {
+    /// Values by form variable (strings; booleans for switches).
+    #[schema(value_type = Object)]
+    credentials: Map<String, Value>,
+    /// A model to check with, for a provider without predefined models that lists none.
+    model: Option<String>,
+    /// The type of `model` (`llm`, `text-embedding`, ...).
+    model_type: Option<String>,
+}
+
+/// The answer of an accepted `PUT /admin/providers/{id}/credentials`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CredentialsAccepted {
+    /// Always `true`.
+    pub configured: bool,
+    /// The `<provider>/<model>` ids now callable.
+    pub callable_models: Vec<String>,
+}
 
 /// `GET /admin/providers`: every provider, in catalog order.
-pub async fn list(State(shared): State<Arc<Shared>>) -> Json<Value> {
+#[utoipa::path(get, path = "/admin/providers",
+    responses((status = 200, body = ProviderList), (status = 401, description = "no master key")))]
+pub async fn list(State(shared): State<Arc<Shared>>) -> Json<ProviderList> {
     let rows = PROVIDERS
         .iter()
         .copied()
         .map(|provider| describe(&shared, provider));
-    Json(json!({"data": join_all(rows).await}))
+    Json(ProviderList {
+        data: join_all(rows).await,
+    })
 }
 
 /// One provider's row: its form, and what the credentials in force make of it.
-async fn describe(shared: &Shared, provider: &'static ProviderInfo) -> Value {
+async fn describe(shared: &Shared, provider: &'static ProviderInfo) -> ProviderView {
     let (configured, callable_models) = match shared.credentials.get(provider, None) {
         Ok(found) => {
             let configured = shared.credentials.is_replaced(provider)
@@ -51,13 +104,13 @@ async fn describe(shared: &Shared, provider: &'static ProviderInfo) -> Value {
             (false, Vec::new())
         }
     };
-    json!({
-        "id": provider.id,
-        "label": provider.label.en_us,
-        "schema": provider_schema(provider),
-        "configured": configured,
-        "callable_models": callable_models,
-    })
+    ProviderView {
+        id: provider.id,
+        label: provider.label.en_us,
+        schema: provider_schema(provider),
+        configured,
+        callable_models,
+    }
 }
 
 /// `PUT /admin/providers/{id}/credentials` with `{"credentials": {variable: value}}`, and
@@ -65,15 +118,25 @@ async fn describe(shared: &Shared, provider: &'static ProviderInfo) -> Value {
 /// and lists none. The values are checked against the form, then with a real call; only
 /// accepted values replace the provider's credentials (in memory). Nothing submitted is
 /// echoed back.
+#[utoipa::path(put, path = "/admin/providers/{id}/credentials", params(("id" = String, Path)),
+    request_body = SetCredentials,
+    responses(
+        (status = 200, body = CredentialsAccepted),
+        (status = 400, description = "the form or the provider refused the credentials"),
+        (status = 404, description = "no such provider"),
+        (status = 502, description = "the provider could not be reached"),
+    ))]
 pub async fn set_credentials(
     State(shared): State<Arc<Shared>>,
     Path(id): Path<String>,
-    JsonObject(mut body): JsonObject,
-) -> Result<Json<Value>, ApiError> {
+    JsonObject(body): JsonObject,
+) -> Result<Json<CredentialsAccepted>, ApiError> {
     let provider = find_provider(&id).map_err(|e| ApiError::from_runtime(e, &[]))?;
-    let values = form_values(require(&mut body, "credentials")?)?;
-    let model: Option<String> = take(&mut body, "model")?;
-    let model_type = take::<String>(&mut body, "model_type")?
+    let body: SetCredentials = decode(body)?;
+    let values = form_values(body.credentials)?;
+    let model = body.model;
+    let model_type = body
+        .model_type
         .map(|name| {
             name.parse::<ModelType>()
                 .map_err(|e| ApiError::bad_field("model_type", format!("`model_type`: {e}")))
@@ -97,9 +160,10 @@ pub async fn set_credentials(
         provider = provider.id,
         "credentials set through the console"
     );
-    Ok(Json(
-        json!({"configured": true, "callable_models": callable_models}),
-    ))
+    Ok(Json(CredentialsAccepted {
+        configured: true,
+        callable_models,
+    }))
 }
 
 /// The submitted form as strings, the way credential sources hold them: switches as

@@ -11,7 +11,6 @@ use axum::response::sse::{Event, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use futures::{stream, StreamExt};
-use modelrt::runtime::catalog::ModelType;
 
 use crate::error::ApiError;
 use crate::server::{JsonObject, Shared};
@@ -25,7 +24,7 @@ pub async fn create(
     let request = &call.request;
     if !call.stream {
         let (response, _) = shared
-            .call(&call.model, ModelType::Llm, &call.params, |handle| {
+            .call_llm(&call.model, &call.params, request, |handle| {
                 let request = request.clone();
                 async move { handle.invoke(request).await }
             })
@@ -34,7 +33,7 @@ pub async fn create(
         return Ok(Json(envelope.complete(&response)).into_response());
     }
     let (pieces, found) = shared
-        .call(&call.model, ModelType::Llm, &call.params, |handle| {
+        .call_llm(&call.model, &call.params, request, |handle| {
             let request = request.clone();
             async move { handle.stream(request).await }
         })

@@ -19,6 +19,12 @@
 //! cooldown:
 //!   after_failures: 3             # consecutive retryable failures
 //!   seconds: 30
+//! # Virtual keys, budgets and the spend log (docs/gateway.md); each also from the
+//! # environment: MODELRT_MASTER_KEY, MODELRT_DATABASE_URL, MODELRT_REDIS_URL, MODELRT_DATA_DIR.
+//! master_key: MASTER_KEY_VARIABLE   # the environment variable holding the master key
+//! database_url: postgres://modelrt@db/modelrt   # default: SQLite in data_dir
+//! redis_url: redis://127.0.0.1:6379             # default: limits in process
+//! data_dir: /var/lib/modelrt
 //! ```
 
 use std::collections::{BTreeMap, HashMap};
@@ -26,6 +32,7 @@ use std::time::Duration;
 
 use modelrt::registry::provider;
 use modelrt::runtime::catalog::ProviderInfo;
+use modelrt::runtime::secret::Secret;
 use serde::Deserialize;
 use serde_saphyr::{Location, Spanned};
 
@@ -68,6 +75,19 @@ impl Default for Cooldown {
     }
 }
 
+/// Where governance keeps its state, as the file gives it.
+#[derive(Debug, Default, Clone)]
+pub struct StorageConfig {
+    /// The master key (read from the environment variable the file names).
+    pub master_key: Option<Secret>,
+    /// `postgres://...` or `sqlite://...`; may hold a password, hence a [`Secret`].
+    pub database_url: Option<Secret>,
+    /// `redis://...`; may hold a password.
+    pub redis_url: Option<Secret>,
+    /// The directory of the default SQLite database.
+    pub data_dir: Option<String>,
+}
+
 /// A validated routing file.
 #[derive(Debug, Default)]
 pub struct RoutingConfig {
@@ -77,13 +97,20 @@ pub struct RoutingConfig {
     pub cooldown: Cooldown,
     /// By alias: the model (address or alias) to try when a prompt exceeds the context window.
     pub context_fallbacks: HashMap<String, String>,
+    /// Governance storage (read once at start; a reload does not change it).
+    pub storage: StorageConfig,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FileEntry {
+    #[serde(default)]
     models: Vec<AliasEntry>,
     cooldown: Option<CooldownEntry>,
+    master_key: Option<Spanned<String>>,
+    database_url: Option<String>,
+    redis_url: Option<String>,
+    data_dir: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -202,6 +229,23 @@ pub fn parse(
             duration: Duration::from_secs(cooldown.seconds),
         };
     }
+    if let Some(variable) = entry.master_key {
+        match env(&variable.value) {
+            Some(value) if !value.is_empty() => {
+                config.storage.master_key = Some(Secret::new(value))
+            }
+            _ => problems.at(
+                &variable.referenced,
+                format!(
+                    "the environment variable `{}` (for `master_key`) is not set",
+                    variable.value
+                ),
+            ),
+        }
+    }
+    config.storage.database_url = entry.database_url.map(Secret::new);
+    config.storage.redis_url = entry.redis_url.map(Secret::new);
+    config.storage.data_dir = entry.data_dir;
     if problems.found.is_empty() {
         Ok(config)
     } else {

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-pub use config::{parse, Cooldown, Deployment, RoutingConfig};
+pub use config::{parse, Cooldown, Deployment, RoutingConfig, StorageConfig};
 
 use crate::credentials::Found;
 

@@ -1,0 +1,125 @@
+//! Budgets hold under concurrency: each request reserves its worst case before it is sent.
+
+use futures::future::join_all;
+use reqwest::Method;
+use rust_decimal::Decimal;
+use serde_json::{json, Value};
+
+use crate::support::{self, cost, counted_prompt_tokens, Running, MODEL};
+
+/// The completion tokens asked for (and, from the mock, used).
+const MAX_TOKENS: u64 = 100;
+
+/// 50 concurrent requests against `gateways` (round robin) with a budget fitting 10 worst
+/// cases: exactly 10 succeed, the rest are 429s with `retry-after` naming the budget, and the
+/// key's spend equals the sum of the logged costs to the last decimal.
+pub async fn fifty_against_ten(gateways: &[&Running]) {
+    let prompt = counted_prompt_tokens();
+    let worst = cost(prompt, MAX_TOKENS);
+    // Room for 10 worst cases and half of an 11th.
+    let limit = worst * Decimal::from(10) + worst / Decimal::from(2);
+    let (id, key) = gateways[0]
+        .create_key(
+            json!({"name": "tight", "budget": {"limit": limit.to_string(), "period": "daily"}}),
+        )
+        .await;
+    let responses =
+        join_all((0..50).map(|i| gateways[i % gateways.len()].chat(&key, MAX_TOKENS))).await;
+    let mut succeeded = 0;
+    for response in responses {
+        match response.status().as_u16() {
+            200 => succeeded += 1,
+            429 => {
+                let retry_after = response.headers()["retry-after"]
+                    .to_str()
+                    .unwrap()
+                    .to_owned();
+                assert!(retry_after.parse::<u64>().unwrap() >= 1, "{retry_after}");
+                let body: Value = response.json().await.unwrap();
+                assert_eq!(body["error"]["type"], "rate_limit_error", "{body}");
+                let message = body["error"]["message"].as_str().unwrap();
+                assert!(
+                    message.contains("virtual key `tight` has not enough daily budget"),
+                    "{message}"
+                );
+            }
+            other => panic!(
+                "unexpected status {other}: {}",
+                response.text().await.unwrap()
+            ),
+        }
+    }
+    assert_eq!(succeeded, 10);
+
+    let (_, view) = gateways[0]
+        .admin(Method::GET, &format!("/keys/{id}"), None)
+        .await;
+    let spent: Decimal = view["spent"].as_str().unwrap().parse().unwrap();
+    assert_eq!(spent, worst * Decimal::from(10), "{view}");
+    let (_, logs) = gateways[0]
+        .admin(Method::GET, "/spend/logs?limit=1000", None)
+        .await;
+    let rows: Vec<&Value> = logs["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|row| row["key_id"] == id.as_str())
+        .collect();
+    assert_eq!(rows.len(), 10);
+    let logged: Decimal = rows
+        .iter()
+        .map(|row| row["cost"].as_str().unwrap().parse::<Decimal>().unwrap())
+        .sum();
+    assert_eq!(logged, spent);
+    let row = rows[0];
+    assert_eq!(row["alias"], MODEL);
+    assert_eq!(row["deployment"], MODEL);
+    assert_eq!(row["prompt_tokens"], prompt);
+    assert_eq!(row["completion_tokens"], MAX_TOKENS);
+    assert_eq!(row["status"], 200);
+    assert_eq!(row["key_name"], "tight");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fifty_concurrent_requests_against_a_budget_for_ten_on_sqlite() {
+    let upstream = support::mock_upstream(counted_prompt_tokens(), MAX_TOKENS, 500).await;
+    let gateway = support::start(&upstream.uri(), None, None).await;
+    fifty_against_ten(&[&gateway]).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn settlement_charges_actual_usage_and_releases_the_rest() {
+    // The model answers with 10 tokens though 1000 were reserved.
+    let upstream = support::mock_upstream(counted_prompt_tokens(), 10, 0).await;
+    let gateway = support::start(&upstream.uri(), None, None).await;
+    let worst = cost(counted_prompt_tokens(), 1000);
+    let actual = cost(counted_prompt_tokens(), 10);
+    // Three requests fit only if each releases the unused part of its reservation.
+    let limit = worst + actual * Decimal::from(2);
+    assert!(actual * Decimal::from(2) < worst);
+    let (id, key) = gateway
+        .create_key(
+            json!({"name": "roomy", "budget": {"limit": limit.to_string(), "period": "monthly"}}),
+        )
+        .await;
+    for _ in 0..3 {
+        let response = gateway.chat(&key, 1000).await;
+        assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+    }
+    let (_, view) = gateway
+        .admin(Method::GET, &format!("/keys/{id}"), None)
+        .await;
+    let spent: Decimal = view["spent"].as_str().unwrap().parse().unwrap();
+    assert_eq!(spent, actual * Decimal::from(3));
+    // Without max_tokens the worst case is the model's largest output (16384 tokens).
+    let response = gateway
+        .client
+        .post(format!("{}/v1/chat/completions", gateway.base))
+        .bearer_auth(&key)
+        .json(&json!({"model": MODEL, "messages": [{"role": "user", "content": "Say hi"}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 429);
+    assert!(response.text().await.unwrap().contains("worst case"));
+}
