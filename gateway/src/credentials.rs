@@ -37,6 +37,25 @@ impl CredentialStore for BTreeMap<String, Values> {
     }
 }
 
+/// `values` completed with the declared defaults of required fields left out, for
+/// `model_type` (the provider-wide form alone for `None`), as credential sources complete them.
+pub fn with_required_defaults(
+    provider: &ProviderInfo,
+    model_type: Option<ModelType>,
+    values: &Values,
+) -> Values {
+    let mut completed = values.clone();
+    for form in provider.credential_forms() {
+        if completed.contains_key(form.variable) {
+            continue;
+        }
+        if let Some(default) = provider.required_default(model_type, form.variable) {
+            completed.insert(form.variable.to_owned(), default.to_owned());
+        }
+    }
+    completed
+}
+
 /// Credentials found for one provider and model, with the secret values to mask in errors.
 pub struct Found {
     /// The values.
@@ -47,13 +66,8 @@ pub struct Found {
 impl Found {
     /// Credentials `values` of `provider`, with its secret values noted.
     pub fn new(provider: &ProviderInfo, values: Values) -> Self {
-        let model_forms = provider
-            .model_credential_schema
-            .map_or(&[][..], |schema| schema.forms);
         let secrets = provider
-            .provider_credentials
-            .iter()
-            .chain(model_forms)
+            .credential_forms()
             .filter(|form| form.form_type == FormType::SecretInput)
             .filter_map(|form| values.get(form.variable).cloned())
             .filter(|value| !value.is_empty())
@@ -107,7 +121,7 @@ impl CachedCredentials {
     }
 
     /// Makes `values` the credentials of `provider` for every later request (in memory only),
-    /// in place of what the store has.
+    /// in place of what the store has; required fields left out take their declared defaults.
     pub fn replace(&self, provider: &'static ProviderInfo, values: Values) {
         // Under the entries' lock, so that no lookup caches the old values after this.
         let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
@@ -143,8 +157,9 @@ impl CachedCredentials {
             .unwrap_or_else(|e| e.into_inner())
             .get(provider.id)
             .cloned();
+        // The console's values, completed as the CLI's sources complete theirs.
         let values = match replaced {
-            Some(values) => values,
+            Some(values) => with_required_defaults(provider, model.map(|(t, _)| t), &values),
             None => self.store.lookup(provider, model)?,
         };
         let found = Arc::new(Found::new(provider, values));

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
-use crate::credentials::{Found, Values};
+use crate::credentials::{with_required_defaults, Found, Values};
 use crate::error::ApiError;
 use crate::governance::admin::decode;
 use crate::models::callable;
@@ -143,23 +143,30 @@ pub async fn set_credentials(
         })
         .transpose()?;
     let probe = Probe::choose(provider, model, model_type)?;
-    let found = Arc::new(Found::new(provider, values));
+    let checked = Found::new(
+        provider,
+        with_required_defaults(provider, probe.model_type(), &values),
+    );
     probe
-        .run(provider, &found, &shared.settings.http)
+        .run(provider, &checked, &shared.settings.http)
         .await
-        .map_err(|error| ApiError::credentials_refused(error, &found.secrets()))?;
-    let mut callable_models = callable(provider, found.clone()).await;
+        .map_err(|error| ApiError::credentials_refused(error, &checked.secrets()))?;
+    shared.credentials.replace(provider, values);
+    tracing::info!(
+        provider = provider.id,
+        "credentials set through the console"
+    );
+    let found = shared
+        .credentials
+        .get(provider, None)
+        .map_err(ApiError::internal)?;
+    let mut callable_models = callable(provider, found).await;
     if let Probe::Model(_, model) = &probe {
         let id = format!("{}/{model}", provider.id);
         if !callable_models.contains(&id) {
             callable_models.push(id);
         }
     }
-    shared.credentials.replace(provider, found.values.clone());
-    tracing::info!(
-        provider = provider.id,
-        "credentials set through the console"
-    );
     Ok(Json(CredentialsAccepted {
         configured: true,
         callable_models,
@@ -198,6 +205,14 @@ enum Probe {
 }
 
 impl Probe {
+    /// The model type whose credential form applies: none (provider-wide) for a listing.
+    fn model_type(&self) -> Option<ModelType> {
+        match self {
+            Probe::Model(model_type, _) => Some(*model_type),
+            Probe::Listing(_) => None,
+        }
+    }
+
     /// The model named in the request, else the provider's first predefined model, else
     /// listing its models; a provider with none of these needs a model named.
     fn choose(
