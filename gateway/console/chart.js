@@ -9,9 +9,9 @@ function svg(tag, attributes = {}, ...children) {
   return element;
 }
 
-/** A round upper bound for an axis, and its step, for `max` > 0. */
-function niceScale(max, ticks = 4) {
-  const raw = max / ticks;
+/** A round upper bound for an axis, and its step, for `max` > 0; whole steps for counts. */
+function niceScale(max, integer, ticks = 4) {
+  const raw = integer ? Math.max(1, max / ticks) : max / ticks;
   const magnitude = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((s) => s >= raw);
   return { top: step * Math.ceil(max / step), step };
@@ -19,9 +19,10 @@ function niceScale(max, ticks = 4) {
 
 /**
  * Vertical bars, one per `{label, value}` in order (e.g. days), with a value axis.
- * `format` renders values; `title` describes the chart for screen readers.
+ * `format` renders values, `integer` keeps axis steps whole (counts); `title` describes the
+ * chart for screen readers.
  */
-export function columnChart(points, { format = String, title = '' } = {}) {
+export function columnChart(points, { format = String, title = '', integer = false } = {}) {
   const width = 640;
   const height = 240;
   const left = 64;
@@ -30,7 +31,7 @@ export function columnChart(points, { format = String, title = '' } = {}) {
   const plotWidth = width - left - 12;
   const plotHeight = height - top - bottom;
   const max = Math.max(0, ...points.map((p) => p.value));
-  const { top: axisTop, step } = max > 0 ? niceScale(max) : { top: 1, step: 0.25 };
+  const { top: axisTop, step } = max > 0 ? niceScale(max, integer) : { top: 1, step: integer ? 1 : 0.25 };
   const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, class: 'chart', role: 'img', 'aria-label': title });
   for (let tick = 0; tick <= axisTop + step / 2; tick += step) {
     const y = top + plotHeight - (tick / axisTop) * plotHeight;
@@ -65,8 +66,8 @@ export function barChart(points, { format = String, title = '' } = {}) {
   const sorted = [...points].sort((a, b) => b.value - a.value).slice(0, 12);
   const width = 640;
   const row = 30;
-  const labelWidth = 230;
-  const valueWidth = 90;
+  const labelWidth = 300;
+  const valueWidth = 80;
   const height = Math.max(sorted.length, 1) * row + 8;
   const max = Math.max(0, ...sorted.map((p) => p.value));
   const plotWidth = width - labelWidth - valueWidth;
@@ -74,7 +75,7 @@ export function barChart(points, { format = String, title = '' } = {}) {
   sorted.forEach((point, index) => {
     const y = 4 + index * row;
     const barWidth = max > 0 ? (point.value / max) * plotWidth : 0;
-    const label = point.label.length > 32 ? `${point.label.slice(0, 31)}…` : point.label;
+    const label = point.label.length > 46 ? `${point.label.slice(0, 45)}…` : point.label;
     chart.append(
       svg('text', { x: labelWidth - 10, y: y + row / 2 + 4, class: 'axis', 'text-anchor': 'end' }, label,
         svg('title', {}, point.label)),

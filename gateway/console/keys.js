@@ -83,9 +83,9 @@ function createForm(created, reload) {
     return { element, row: h('div', { class: 'field' }, h('label', { for: id }, label), element) };
   };
   const name = input('key-name', 'Name', { required: true, placeholder: 'e.g. team-search' });
-  const models = input('key-models', 'Models (comma-separated, empty for all)', { placeholder: 'alias or provider/model*' });
-  const rpm = input('key-rpm', 'Requests per minute', { type: 'number', min: 1 });
-  const tpm = input('key-tpm', 'Tokens per minute', { type: 'number', min: 1 });
+  const models = input('key-models', 'Models (comma-separated; empty: all)', { placeholder: 'alias or provider/model*' });
+  const rpm = input('key-rpm', 'Requests / minute', { type: 'number', min: 1 });
+  const tpm = input('key-tpm', 'Tokens / minute', { type: 'number', min: 1 });
   const budget = input('key-budget', 'Budget', { inputmode: 'decimal', placeholder: 'e.g. 12.50' });
   const period = h('select', { id: 'key-period', 'aria-label': 'Budget period' },
     ['daily', 'weekly', 'monthly'].map((p) => h('option', { value: p, selected: p === 'monthly' }, p)));

@@ -38,7 +38,7 @@ export async function render(page) {
         },
         h('span', { class: 'provider-name' }, p.label),
         h('span', { class: p.configured ? 'badge ok' : 'badge' },
-          p.configured ? `${p.callable_models.length} models` : 'not set')))));
+          p.configured ? plural(p.callable_models.length, 'model') : 'not set')))));
   };
   const drawDetail = () => {
     const provider = providers.find((p) => p.id === selected);
@@ -83,6 +83,8 @@ function providerDetail(container, provider, onSaved) {
     h('summary', {}, 'Check with a specific model'),
     h('div', { class: 'field inline' }, probeModel, probeType));
 
+  const badge = h('span', { class: provider.configured ? 'badge ok' : 'badge', id: 'provider-badge' },
+    provider.configured ? 'configured' : 'not configured');
   const submit = h('button', { type: 'submit', class: 'primary', id: 'validate' }, 'Validate and save');
   const element = h('form', {
     onsubmit: async (event) => {
@@ -97,8 +99,10 @@ function providerDetail(container, provider, onSaved) {
       try {
         const answer = await api('PUT', `/admin/providers/${encodeURIComponent(provider.id)}/credentials`, body);
         replace(status, notice('ok',
-          `Accepted by ${provider.label}: ${answer.callable_models.length} model(s) callable.`));
+          `Accepted by ${provider.label}: ${plural(answer.callable_models.length, 'model')} callable.`));
         drawModels(answer.callable_models);
+        badge.className = 'badge ok';
+        badge.textContent = 'configured';
         onSaved(answer);
       } catch (error) {
         replace(status, notice('error', `Not saved: ${error.message}`));
@@ -113,9 +117,13 @@ function providerDetail(container, provider, onSaved) {
       h('div', {},
         h('h2', {}, provider.label),
         h('code', { class: 'muted' }, provider.id)),
-      h('span', { class: provider.configured ? 'badge ok' : 'badge' },
-        provider.configured ? 'configured' : 'not configured')),
+      badge),
     schema.description && h('p', { class: 'muted' }, schema.description),
     element,
     models);
+}
+
+/** `1 model`, `2 models`. */
+function plural(n, noun) {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

@@ -5,6 +5,9 @@ import { api } from './api.js';
 import { h, replace, notice, loadFailure, money, count, when } from './dom.js';
 import { columnChart, barChart } from './chart.js';
 
+/** Days shown on the chart by day, per period. */
+const PERIOD_DAYS = { '24h': 2, '7d': 7, '30d': 30 };
+
 const METRICS = {
   cost: { label: 'Cost', value: (row) => Number(row.cost) },
   requests: { label: 'Requests', value: (row) => row.requests },
@@ -56,7 +59,7 @@ async function load(body, since, by, metricName) {
     tokens: sum.tokens + row.prompt_tokens + row.completion_tokens,
     cost: addDecimals(sum.cost, row.cost),
   }), { requests: 0, tokens: 0, cost: '0' });
-  const days = [...byDay.data].sort((a, b) => a.group.localeCompare(b.group));
+  const days = everyDay(byDay.data, PERIOD_DAYS[since]);
   replace(body,
     h('div', { class: 'stats' },
       stat('Requests', count(totals.requests)),
@@ -66,7 +69,7 @@ async function load(body, since, by, metricName) {
       h('section', { class: 'card', id: 'chart-by-day' },
         h('h2', {}, `${metric.label} by day`),
         columnChart(days.map((row) => ({ label: row.group.slice(5), value: metric.value(row) })),
-          { format, title: `${metric.label} by day` })),
+          { format, title: `${metric.label} by day`, integer: metricName !== 'cost' })),
       h('section', { class: 'card', id: 'chart-by-group' },
         h('h2', {}, `${metric.label} by ${by}`),
         barChart(byGroup.data.map((row) => ({ label: row.group, value: metric.value(row) })),
@@ -93,6 +96,19 @@ function logRow(row, currency) {
     h('td', { class: 'num' }, row.latency_ms != null ? `${count(row.latency_ms)} ms` : '—'),
     h('td', {}, h('span', { class: failed ? 'badge bad' : 'badge ok' },
       failed && row.error_kind ? `${row.status} ${row.error_kind}` : String(row.status))));
+}
+
+/** The rows by day (`YYYY-MM-DD`, UTC) for each of the last `count` days, zero where none. */
+function everyDay(rows, count) {
+  const byDate = new Map(rows.map((row) => [row.group, row]));
+  const days = [];
+  for (let back = count - 1; back >= 0; back -= 1) {
+    const date = new Date(Date.now() - back * 86400000).toISOString().slice(0, 10);
+    days.push(byDate.get(date) ?? {
+      group: date, requests: 0, prompt_tokens: 0, completion_tokens: 0, cached_tokens: 0, cost: '0',
+    });
+  }
+  return days;
 }
 
 function stat(label, value) {
