@@ -245,3 +245,112 @@ async fn sighup_reloads_the_routing_file_and_keeps_it_when_bad() {
     assert!(log.contains("kept the routing in force"), "{log}");
     assert!(log.contains(&format!("{config}:1:")), "{log}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keys_and_spend_commands_manage_a_running_gateway() {
+    let upstream = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "id": "c1", "object": "chat.completion", "created": 1, "model": "my-model",
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": "Hi!"}, "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": 3, "completion_tokens": 1, "total_tokens": 4}
+        })))
+        .mount(&upstream)
+        .await;
+    let endpoint = format!("{}/v1", upstream.uri());
+    let master = "master-0123456789-abcdef";
+    let cli = Cli::new("serve_keys");
+    let served = serve(
+        &cli,
+        &[
+            ("MODELRT_OPENAI_API_COMPATIBLE_ENDPOINT_URL", &endpoint),
+            ("MODELRT_OPENAI_API_COMPATIBLE_API_KEY", SECRET),
+            ("MODELRT_MASTER_KEY", master),
+        ],
+    );
+    // The default SQLite file is created in the data directory under $HOME.
+    assert!(cli.home().join(".local/share/modelrt/modelrt.db").exists());
+
+    let without_master = cli.run(&["keys", "list", "--url", &served.base]);
+    without_master.expect_code(1);
+    assert!(
+        without_master.stderr.contains("MODELRT_MASTER_KEY"),
+        "{}",
+        without_master.all()
+    );
+
+    let cli = cli.env("MODELRT_MASTER_KEY", master);
+    let url = ["--url", served.base.as_str()];
+    let create = [
+        &[
+            "keys", "create", "team-a", "--rpm", "5", "--budget", "2.5", "--period", "daily",
+        ][..],
+        &url,
+        &["--models", "openai_api_compatible/*", "--json"],
+    ]
+    .concat();
+    let created = cli.run(&create);
+    created.expect_code(0);
+    let created = created.json();
+    let key = created["key"].as_str().unwrap().to_owned();
+    let id = created["id"].as_str().unwrap().to_owned();
+    assert_eq!(created["budget"]["limit"], "2.5");
+
+    let chat = json!({"model": "openai_api_compatible/my-model", "messages": [{"role": "user", "content": "hi"}]});
+    let answer = reqwest::Client::new()
+        .post(format!("{}/v1/chat/completions", served.base))
+        .bearer_auth(&key)
+        .json(&chat)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+
+    let list = cli.run(&[&["keys", "list"][..], &url].concat());
+    list.expect_code(0);
+    assert!(list.stdout.contains("SPENT / BUDGET"), "{}", list.all());
+    assert!(
+        list.stdout.contains("team-a") && list.stdout.contains("0 / 2.5 daily"),
+        "{}",
+        list.all()
+    );
+    assert!(!list.stdout.contains(&key));
+
+    let spend = cli.run(&[&["spend", "--by", "model", "--since", "24h"][..], &url].concat());
+    spend.expect_code(0);
+    assert!(
+        spend.stdout.contains("openai_api_compatible/my-model"),
+        "{}",
+        spend.all()
+    );
+    let spend = cli.run(&[&["spend", "--by", "key", "--json"][..], &url].concat());
+    let report = spend.json();
+    assert_eq!(report["data"][0]["group"], "team-a");
+    assert_eq!(report["data"][0]["prompt_tokens"], 3);
+
+    let updated = cli.run(
+        &[
+            &["keys", "update", &id, "--tpm", "1000", "--json"][..],
+            &url,
+        ]
+        .concat(),
+    );
+    assert_eq!(updated.json()["tpm"], 1000);
+    let revoked = cli.run(&[&["keys", "revoke", &id][..], &url].concat());
+    revoked.expect_code(0);
+    assert!(revoked.stdout.contains("revoked"), "{}", revoked.all());
+    let missing = cli.run(&[&["keys", "revoke", "key_nope"][..], &url].concat());
+    missing.expect_code(1);
+    assert!(
+        missing.stderr.contains("no virtual key `key_nope`"),
+        "{}",
+        missing.all()
+    );
+
+    let log = served.stop();
+    assert!(log.contains("virtual keys on"), "{log}");
+    for secret in [SECRET, master, key.as_str()] {
+        assert!(!log.contains(secret), "{log}");
+    }
+}

@@ -425,3 +425,26 @@ impl Drop for Ticket {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_shows_no_secret() {
+        let config = GovernanceConfig {
+            master_key: Secret::new("master-secret-value"),
+            database_url: Some("postgres://user:db-password@host/db".to_owned()),
+            redis_url: Some("redis://:redis-password@host:6379".to_owned()),
+            data_dir: PathBuf::from("/var/lib/modelrt"),
+        };
+        let shown = format!("{config:?}");
+        for secret in ["master-secret-value", "db-password", "redis-password"] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
+        assert!(
+            shown.contains("postgres") && shown.contains("/var/lib/modelrt"),
+            "{shown}"
+        );
+    }
+}

@@ -370,4 +370,30 @@ mod tests {
         assert!(problems[0].starts_with("g.yaml:3:"), "{}", problems[0]);
         assert!(problems[0].contains("deploy"), "{}", problems[0]);
     }
+
+    #[test]
+    fn storage_settings_read_the_master_key_from_the_environment() {
+        let env = |name: &str| (name == "ADMIN").then(|| "admin-secret".to_owned());
+        let text = "master_key: ADMIN\ndatabase_url: postgres://u:p@h/db\nredis_url: redis://h:1\n";
+        let config = parse("g.yaml", text, env).unwrap();
+        let storage = &config.storage;
+        assert_eq!(
+            storage.master_key.as_ref().unwrap().expose(),
+            "admin-secret"
+        );
+        assert_eq!(
+            storage.database_url.as_ref().unwrap().expose(),
+            "postgres://u:p@h/db"
+        );
+        assert!(!format!("{storage:?}").contains("admin-secret"));
+        assert!(!format!("{storage:?}").contains("u:p"));
+
+        let problems = parse("g.yaml", "models: []\nmaster_key: UNSET\n", env).unwrap_err();
+        assert!(problems[0].starts_with("g.yaml:2:"), "{}", problems[0]);
+        assert!(
+            problems[0].contains("`UNSET` (for `master_key`)"),
+            "{}",
+            problems[0]
+        );
+    }
 }

@@ -4,6 +4,9 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
+use wiremock::matchers::{body_partial_json, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
 use crate::support::{self, counted_prompt_tokens, MASTER, MODEL, UPSTREAM_KEY};
 
 #[tokio::test]
@@ -186,7 +189,30 @@ async fn allowlists_rpm_tpm_and_expiry_are_enforced() {
 
 #[tokio::test]
 async fn the_spend_log_and_totals_record_every_request_without_secrets() {
-    let upstream = support::mock_upstream(counted_prompt_tokens(), 7, 0).await;
+    let upstream = MockServer::start().await;
+    // OpenAI's streamed shape: content chunks, then a usage chunk with no choices.
+    let chunks = [
+        json!({"id": "c", "object": "chat.completion.chunk", "created": 1, "model": "gpt-4o-mini",
+               "choices": [{"index": 0, "delta": {"role": "assistant", "content": "hi"}, "finish_reason": null}]}),
+        json!({"id": "c", "object": "chat.completion.chunk", "created": 1, "model": "gpt-4o-mini",
+               "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}),
+        json!({"id": "c", "object": "chat.completion.chunk", "created": 1, "model": "gpt-4o-mini",
+               "choices": [], "usage": {"prompt_tokens": 9, "completion_tokens": 4, "total_tokens": 13,
+                                        "prompt_tokens_details": {"cached_tokens": 3}}}),
+    ];
+    let mut sse: String = chunks.iter().map(|c| format!("data: {c}\n\n")).collect();
+    sse.push_str("data: [DONE]\n\n");
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .and(body_partial_json(json!({"stream": true})))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("content-type", "text/event-stream")
+                .set_body_string(sse),
+        )
+        .mount(&upstream)
+        .await;
+    support::mount_completion(&upstream, counted_prompt_tokens(), 7, 0).await;
     let gateway = support::start(&upstream.uri(), None, None).await;
     let (_, key) = gateway.create_key(json!({"name": "logged"})).await;
     for _ in 0..2 {

@@ -123,3 +123,88 @@ async fn settlement_charges_actual_usage_and_releases_the_rest() {
     assert_eq!(response.status(), 429);
     assert!(response.text().await.unwrap().contains("worst case"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fallbacks_are_admitted_and_logged_like_first_attempts() {
+    use wiremock::matchers::{body_partial_json, method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    let upstream = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .and(body_partial_json(json!({"model": "gpt-4o-mini"})))
+        .respond_with(ResponseTemplate::new(503).set_body_json(json!({
+            "error": {"message": "overloaded", "type": "server_error", "code": null}
+        })))
+        .mount(&upstream)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .and(body_partial_json(json!({"model": "gpt-4o"})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "id": "c", "object": "chat.completion", "created": 1, "model": "gpt-4o",
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": "hi"}, "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": 8, "completion_tokens": 2, "total_tokens": 10}
+        })))
+        .mount(&upstream)
+        .await;
+    let yaml = "models:\n  - alias: chat\n    deployments:\n      - provider: openai\n        model: gpt-4o-mini\n        weight: 1000000\n      - provider: openai\n        model: gpt-4o\n        weight: 1\ncooldown:\n  after_failures: 1000\n  seconds: 1\n";
+    let gateway = support::start_routed(&upstream.uri(), None, None, yaml).await;
+    let ask = |key: &str| {
+        gateway
+            .client
+            .post(format!("{}/v1/chat/completions", gateway.base))
+            .bearer_auth(key.to_owned())
+            .json(&json!({"model": "chat", "messages": [{"role": "user", "content": "Say hi"}], "max_tokens": 100}))
+            .send()
+    };
+
+    // Enough for the cheap first deployment's worst case, not for the fallback's: the
+    // fallback is refused, not sent.
+    let limit = cost(counted_prompt_tokens(), 100) * Decimal::from(2);
+    let (_, tight) = gateway
+        .create_key(json!({"name": "tight", "models": ["chat"], "budget": {"limit": limit.to_string(), "period": "daily"}}))
+        .await;
+    let refused = ask(&tight).await.unwrap();
+    assert_eq!(refused.status(), 429);
+    let message = refused.text().await.unwrap();
+    assert!(
+        message.contains("worst case") && message.contains("for `chat`"),
+        "{message}"
+    );
+    let sent: Vec<Value> = upstream
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|request| request.body_json().unwrap())
+        .collect();
+    assert_eq!(sent.len(), 1, "only the first deployment was called");
+    assert_eq!(sent[0]["model"], "gpt-4o-mini");
+
+    // With room for both, the failed attempt and the fallback are each logged.
+    let (id, roomy) = gateway
+        .create_key(json!({"name": "roomy", "budget": {"limit": "1", "period": "daily"}}))
+        .await;
+    let answered = ask(&roomy).await.unwrap();
+    assert_eq!(answered.status(), 200, "{}", answered.text().await.unwrap());
+    let (_, logs) = gateway.admin(Method::GET, "/spend/logs", None).await;
+    let rows: Vec<&Value> = logs["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|row| row["key_id"] == id.as_str())
+        .collect();
+    assert_eq!(rows.len(), 2, "{logs}");
+    assert_eq!(rows[0]["deployment"], "openai/gpt-4o");
+    assert_eq!(rows[0]["alias"], "chat");
+    assert_eq!(rows[0]["status"], 200);
+    assert_eq!(rows[1]["deployment"], "openai/gpt-4o-mini");
+    assert_eq!(rows[1]["status"], 503);
+    assert_eq!(rows[1]["error_kind"], "ServerUnavailable");
+    assert_eq!(rows[1]["cost"], "0");
+    let (_, view) = gateway
+        .admin(Method::GET, &format!("/keys/{id}"), None)
+        .await;
+    assert_eq!(view["spent"], rows[0]["cost"]);
+}

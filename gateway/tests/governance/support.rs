@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use modelrt::runtime::secret::Secret;
-use modelrt_gateway::{Gateway, Governance, GovernanceConfig, Settings, Values};
+use modelrt_gateway::{parse_routing, Gateway, Governance, GovernanceConfig, Settings, Values};
 use serde_json::{json, Value};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -44,6 +44,16 @@ pub fn temp_dir() -> PathBuf {
 /// Serves a gateway with governance on `database_url` (a fresh SQLite file when `None`) and
 /// `redis_url`, in front of `upstream`.
 pub async fn start(upstream: &str, database_url: Option<&str>, redis_url: Option<&str>) -> Running {
+    start_routed(upstream, database_url, redis_url, "models: []\n").await
+}
+
+/// [`start`] with the routing file `yaml`.
+pub async fn start_routed(
+    upstream: &str,
+    database_url: Option<&str>,
+    redis_url: Option<&str>,
+    yaml: &str,
+) -> Running {
     let data_dir = temp_dir();
     let governance = Governance::open(GovernanceConfig {
         master_key: Secret::new(MASTER),
@@ -66,7 +76,9 @@ pub async fn start(upstream: &str, database_url: Option<&str>, redis_url: Option
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(Gateway::new(credentials, settings).serve(listener, std::future::pending()));
+    let routing = parse_routing("gateway.yaml", yaml, |_| None).unwrap();
+    let gateway = Gateway::with_routing(credentials, settings, routing);
+    tokio::spawn(gateway.serve(listener, std::future::pending()));
     Running {
         base,
         client: reqwest::Client::new(),
@@ -133,6 +145,12 @@ pub fn chat_body(max_tokens: u64) -> Value {
 /// `completion` tokens, in the shape of OpenAI's Chat Completions API.
 pub async fn mock_upstream(prompt: u64, completion: u64, delay_ms: u64) -> MockServer {
     let upstream = MockServer::start().await;
+    mount_completion(&upstream, prompt, completion, delay_ms).await;
+    upstream
+}
+
+/// Mounts the answer of [`mock_upstream`] on `upstream`.
+pub async fn mount_completion(upstream: &MockServer, prompt: u64, completion: u64, delay_ms: u64) {
     let body = json!({
         "id": "chatcmpl-1", "object": "chat.completion", "created": 1, "model": "gpt-4o-mini",
         "choices": [{"index": 0, "message": {"role": "assistant", "content": "hi"}, "finish_reason": "stop"}],
@@ -147,9 +165,8 @@ pub async fn mock_upstream(prompt: u64, completion: u64, delay_ms: u64) -> MockS
                 .set_body_json(body)
                 .set_delay(std::time::Duration::from_millis(delay_ms)),
         )
-        .mount(&upstream)
+        .mount(upstream)
         .await;
-    upstream
 }
 
 /// The prompt tokens the gateway counts offline for [`chat_body`], as the runtime counts them.
