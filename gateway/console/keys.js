@@ -57,10 +57,10 @@ function keyRow(key, reload) {
   return h('tr', { class: key.revoked ? 'revoked' : '', 'data-key': key.id },
     h('td', {}, h('strong', {}, key.name), h('br'), h('code', { class: 'muted' }, key.id)),
     h('td', {}, key.models?.length ? key.models.join(', ') : h('span', { class: 'muted' }, 'all')),
-    h('td', {}, limits.length ? limits.join(' · ') : h('span', { class: 'muted' }, 'none')),
+    h('td', { class: 'nowrap' }, limits.length ? limits.join(' · ') : h('span', { class: 'muted' }, 'none')),
     h('td', {}, budgetUse(key)),
-    h('td', {}, key.expires_at ? when(key.expires_at) : h('span', { class: 'muted' }, 'never')),
-    h('td', {}, when(key.created_at)),
+    h('td', { class: 'nowrap' }, key.expires_at ? when(key.expires_at) : h('span', { class: 'muted' }, 'never')),
+    h('td', { class: 'nowrap' }, when(key.created_at)),
     h('td', {}, key.revoked ? h('span', { class: 'badge' }, 'revoked') : revoke));
 }
 
