@@ -150,6 +150,8 @@ impl CachedCredentials {
         if let Some(found) = self.read().get(&key) {
             return Ok(found.clone());
         }
+        // Looked up under the write lock (only on a miss): a lookup racing `replace` could
+        // otherwise cache the values being replaced.
         let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
         let replaced = self
             .replaced
@@ -173,5 +175,56 @@ impl CachedCredentials {
     fn read(&self) -> std::sync::RwLockReadGuard<'_, HashMap<Key, Arc<Found>>> {
         // A panic while holding the lock leaves a map that is still valid.
         self.entries.read().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use modelrt::registry::find_provider;
+
+    fn values(pairs: &[(&str, &str)]) -> Values {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn replaced_values_win_over_cached_ones_for_every_model() {
+        let openai = find_provider("openai").unwrap();
+        let store = BTreeMap::from([("openai".to_owned(), values(&[("openai_api_key", "old")]))]);
+        let cached = CachedCredentials::new(store);
+        let model = Some((ModelType::Llm, "gpt-4o-mini"));
+        assert_eq!(
+            cached.get(openai, model).unwrap().values["openai_api_key"],
+            "old"
+        );
+        assert!(!cached.is_replaced(openai));
+        cached.replace(openai, values(&[("openai_api_key", "new")]));
+        assert!(cached.is_replaced(openai));
+        assert_eq!(
+            cached.get(openai, model).unwrap().values["openai_api_key"],
+            "new"
+        );
+        assert_eq!(
+            cached.get(openai, None).unwrap().values["openai_api_key"],
+            "new"
+        );
+        assert_eq!(cached.get(openai, None).unwrap().secrets(), ["new"]);
+    }
+
+    #[test]
+    fn left_out_required_fields_take_their_defaults_for_the_model_type() {
+        let compatible = find_provider("openai_api_compatible").unwrap();
+        let submitted = values(&[("endpoint_url", "http://127.0.0.1:1/v1")]);
+        let llm = with_required_defaults(compatible, Some(ModelType::Llm), &submitted);
+        assert_eq!(llm["endpoint_url"], "http://127.0.0.1:1/v1");
+        assert_eq!(llm["mode"], "chat");
+        // The provider-wide form alone declares no defaults here.
+        assert_eq!(
+            with_required_defaults(compatible, None, &submitted),
+            submitted
+        );
     }
 }
