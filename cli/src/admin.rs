@@ -262,12 +262,7 @@ pub fn keys(command: &KeysCommand) -> Result<(), Failure> {
         .map(|key| {
             let budget = match &key["budget"] {
                 Value::Null => "-".to_owned(),
-                b => format!(
-                    "{} / {} {}",
-                    text(&key["spent"]),
-                    text(&b["limit"]),
-                    text(&b["period"])
-                ),
+                b => format!("{} {}", text(&b["limit"]), text(&b["period"])),
             };
             let models = key["models"]
                 .as_array()
@@ -281,6 +276,7 @@ pub fn keys(command: &KeysCommand) -> Result<(), Failure> {
                 models,
                 text(&key["rpm"]),
                 text(&key["tpm"]),
+                format!("{} {}", text(&key["spent"]), text(&key["currency"])),
                 budget,
                 text(&key["expires_at"]),
                 if key["revoked"] == true {
@@ -294,14 +290,7 @@ pub fn keys(command: &KeysCommand) -> Result<(), Failure> {
         .collect();
     print_table(
         &[
-            "ID",
-            "NAME",
-            "MODELS",
-            "RPM",
-            "TPM",
-            "SPENT / BUDGET",
-            "EXPIRES",
-            "STATE",
+            "ID", "NAME", "MODELS", "RPM", "TPM", "SPENT", "BUDGET", "EXPIRES", "STATE",
         ],
         &rows,
     );

@@ -113,11 +113,6 @@ impl ApiError {
         Self::new(StatusCode::NOT_FOUND, "invalid_request_error", message)
     }
 
-    /// The HTTP status answered.
-    pub fn status(&self) -> u16 {
-        self.status.as_u16()
-    }
-
     /// 404 `model_not_found`.
     pub fn model_not_found(message: impl Into<String>) -> Self {
         ApiError {

@@ -24,7 +24,7 @@ mod routing;
 mod server;
 
 pub use credentials::{CredentialStore, Values};
-pub use governance::admin::{openapi as admin_openapi, since_ms};
+pub use governance::admin::openapi as admin_openapi;
 pub use governance::{Governance, GovernanceConfig};
 pub use routing::{parse as parse_routing, Cooldown, Deployment, RoutingConfig, StorageConfig};
 pub use server::{Gateway, Settings, DEFAULT_BODY_LIMIT};

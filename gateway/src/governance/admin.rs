@@ -492,7 +492,7 @@ async fn revoke_key(
 }
 
 /// The start of a `since` window: an RFC 3339 time or `<n>h` / `<n>d` back from now.
-pub fn since_ms(text: Option<&str>, now: i64) -> Result<i64, String> {
+fn since_ms(text: Option<&str>, now: i64) -> Result<i64, String> {
     const HOUR: i64 = 3_600_000;
     let text = text.unwrap_or("30d").trim();
     let relative = |unit: char, ms: i64| {

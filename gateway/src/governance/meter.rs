@@ -15,6 +15,7 @@ use modelrt::runtime::usage::Usage;
 use modelrt::runtime::Result;
 
 use super::{Outcome, Ticket};
+use crate::error::ApiError;
 
 /// An answer whose usage settles its [`Ticket`].
 pub trait Metered: Sized {
@@ -119,7 +120,7 @@ impl Stream for Settling<'_> {
             }
             Poll::Ready(Some(Err(error))) => {
                 let kind = format!("{:?}", error.kind());
-                self.settle(Outcome::Failed(502, kind));
+                self.settle(Outcome::Failed(ApiError::status_of(error), kind));
             }
             Poll::Ready(None) => {
                 let usage = self.usage.unwrap_or_default();

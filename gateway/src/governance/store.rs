@@ -152,9 +152,17 @@ pub struct SpendGroup {
 }
 
 /// The database.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Store {
     pool: AnyPool,
+}
+
+impl std::fmt::Debug for Store {
+    /// The back end only: connection options can hold a password.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let backend = self.pool.connect_options().database_url.scheme().to_owned();
+        f.debug_struct("Store").field("backend", &backend).finish()
+    }
 }
 
 type Result<T> = std::result::Result<T, String>;
@@ -209,6 +217,15 @@ impl Store {
             .run(&pool)
             .await
             .map_err(|e| format!("cannot migrate the database: {e}"))?;
+        if sqlite {
+            // The embedded file serves one instance: reservations left by a previous run that
+            // ended mid-request (a crash) are released. A shared PostgreSQL cannot tell them
+            // from other instances' requests in flight, so it keeps them (docs/governance.md).
+            sqlx::query("UPDATE virtual_keys SET reserved = 0 WHERE reserved <> 0")
+                .execute(&pool)
+                .await
+                .map_err(db)?;
+        }
         Ok(Store { pool })
     }
 
@@ -478,4 +495,93 @@ fn spend_row(row: &AnyRow) -> Result<SpendRow> {
         status: u16::try_from(get_i64("status")?).unwrap_or(0),
         error_kind: get_opt_text("error_kind")?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(budget: i64) -> KeyRecord {
+        KeyRecord {
+            id: "key_t".to_owned(),
+            name: "t".to_owned(),
+            models: Vec::new(),
+            rpm: None,
+            tpm: None,
+            budget: Some(Budget {
+                limit: Money(budget),
+                period: Period::Daily,
+            }),
+            period_start: 0,
+            spent: Money::ZERO,
+            reserved: Money::ZERO,
+            expires_at: None,
+            metadata: Map::new(),
+            created_at: 0,
+            revoked_at: None,
+        }
+    }
+
+    fn row(cost: i64) -> SpendRow {
+        SpendRow {
+            time_ms: 0,
+            key_id: Some("key_t".to_owned()),
+            key_name: Some("t".to_owned()),
+            alias: "a".to_owned(),
+            provider: "p".to_owned(),
+            model: "m".to_owned(),
+            deployment: "p/m".to_owned(),
+            prompt_tokens: 1,
+            completion_tokens: 1,
+            cached_tokens: 0,
+            cost: Money(cost),
+            latency_ms: 1,
+            ttft_ms: None,
+            status: 200,
+            error_kind: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn reservations_hold_roll_over_with_the_period_and_are_released_on_restart() {
+        let dir = std::env::temp_dir().join(format!("modelrt-store-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let url = format!("sqlite://{}?mode=rwc", dir.join("t.db").display());
+        let store = Store::open(&url).await.unwrap();
+        store.insert_key(&key(100), "hash").await.unwrap();
+
+        assert!(store.reserve("key_t", 1000, Money(60)).await.unwrap());
+        assert!(!store.reserve("key_t", 1000, Money(41)).await.unwrap());
+        store
+            .settle(Some("key_t"), Money(60), &row(30))
+            .await
+            .unwrap();
+        assert!(store.reserve("key_t", 1000, Money(70)).await.unwrap());
+        store
+            .settle(Some("key_t"), Money(70), &row(70))
+            .await
+            .unwrap();
+        // Used up: even a free request is refused until the period turns.
+        assert!(!store.reserve("key_t", 1000, Money::ZERO).await.unwrap());
+        assert!(store.reserve("key_t", 2000, Money(90)).await.unwrap());
+        let stored = store.key("key_t").await.unwrap().unwrap();
+        assert_eq!(
+            (stored.spent, stored.reserved, stored.period_start),
+            (Money::ZERO, Money(90), 2000)
+        );
+
+        // A restart of the single instance owning the file releases what it left reserved.
+        drop(store);
+        let store = Store::open(&url).await.unwrap();
+        assert_eq!(
+            store.key("key_t").await.unwrap().unwrap().reserved,
+            Money::ZERO
+        );
+        assert_eq!(
+            store.key_by_hash("hash").await.unwrap().unwrap().id,
+            "key_t"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

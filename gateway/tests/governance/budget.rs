@@ -208,3 +208,42 @@ async fn fallbacks_are_admitted_and_logged_like_first_attempts() {
         .await;
     assert_eq!(view["spent"], rows[0]["cost"]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_client_gone_mid_call_is_charged_its_reservation() {
+    let upstream = support::mock_upstream(counted_prompt_tokens(), MAX_TOKENS, 3000).await;
+    let gateway = support::start(&upstream.uri(), None, None).await;
+    let (id, key) = gateway
+        .create_key(json!({"name": "impatient", "budget": {"limit": "1", "period": "daily"}}))
+        .await;
+    let gone = gateway
+        .client
+        .post(format!("{}/v1/chat/completions", gateway.base))
+        .bearer_auth(&key)
+        .timeout(std::time::Duration::from_millis(300))
+        .json(&json!({"model": MODEL, "messages": [{"role": "user", "content": "Say hi"}], "max_tokens": MAX_TOKENS}))
+        .send()
+        .await;
+    assert!(gone.is_err());
+    let worst = cost(counted_prompt_tokens(), MAX_TOKENS);
+    let mut spent = Decimal::ZERO;
+    for _ in 0..50 {
+        let (_, view) = gateway
+            .admin(Method::GET, &format!("/keys/{id}"), None)
+            .await;
+        spent = view["spent"].as_str().unwrap().parse().unwrap();
+        if spent > Decimal::ZERO {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(spent, worst);
+    let (_, logs) = gateway.admin(Method::GET, "/spend/logs", None).await;
+    let row = &logs["data"][0];
+    assert_eq!(row["status"], 499, "{row}");
+    assert_eq!(row["error_kind"], "cancelled");
+    assert_eq!(
+        row["cost"].as_str().unwrap().parse::<Decimal>().unwrap(),
+        worst
+    );
+}
