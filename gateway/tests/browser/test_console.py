@@ -22,6 +22,7 @@ import urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -115,7 +116,12 @@ class Console:
     def __init__(self, browser, base):
         self.browser = browser
         self.base = base
-        self.wait = WebDriverWait(browser, WAIT_SECONDS)
+        # Pages redraw as their data arrives: an element found a moment ago may be gone.
+        self.wait = WebDriverWait(
+            browser,
+            WAIT_SECONDS,
+            ignored_exceptions=[NoSuchElementException, StaleElementReferenceException],
+        )
         self.key = None
 
     def find(self, css):
@@ -185,12 +191,10 @@ class Console:
             if name == "browser-test":
                 self.key = self.find("#new-key").text
         assert self.key and len(self.key) > 20, self.key
-        self.find("tr[data-key] button[data-revoke]")
-        revoked_id = [
-            r.get_attribute("data-key")
-            for r in self.browser.find_elements(By.CSS_SELECTOR, "tr[data-key]")
-            if "to-revoke" in r.text
-        ][0]
+        # The table reloads after the new key is shown: wait for the key's row.
+        row = self.wait.until(lambda b: next(
+            (r for r in b.find_elements(By.CSS_SELECTOR, "tr[data-key]") if "to-revoke" in r.text), None))
+        revoked_id = row.get_attribute("data-key")
         self.find('button[data-revoke="%s"]' % revoked_id).click()
         self.browser.switch_to.alert.accept()
         self.wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, 'tr.revoked[data-key="%s"]' % revoked_id)))
@@ -212,9 +216,11 @@ class Console:
     def spend_page_shows_the_request(self):
         self.nav("spend")
         Select(self.find("#spend-metric")).select_by_value("requests")
-        table = self.find("#recent-requests table")
+        # The change redraws the page: wait for the redrawn charts before reading anything.
+        self.wait.until(lambda b: "Requests by day" in b.find_element(By.ID, "chart-by-day").text)
         self.wait.until(lambda b: MODEL in b.find_element(By.ID, "recent-requests").text)
-        assert "browser-test" in table.text, table.text
+        table = self.find("#recent-requests table").text
+        assert "browser-test" in table, table
         bars = self.browser.find_elements(By.CSS_SELECTOR, "#chart-by-day rect.bar")
         assert len(bars) >= 1, "no bar in the chart by day"
         # Full names are in the bars' titles (tooltips); long labels are shortened.
