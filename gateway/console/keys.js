@@ -60,7 +60,7 @@ function keyRow(key, reload) {
     h('td', { class: 'nowrap' }, limits.length ? limits.join(' · ') : h('span', { class: 'muted' }, 'none')),
     h('td', {}, budgetUse(key)),
     h('td', { class: 'nowrap' }, key.expires_at ? when(key.expires_at) : h('span', { class: 'muted' }, 'never')),
-    h('td', { class: 'nowrap' }, when(key.created_at)),
+    h('td', {}, when(key.created_at)),
     h('td', {}, key.revoked ? h('span', { class: 'badge' }, 'revoked') : revoke));
 }
 
