@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Python packages of the gateway's client tests (gateway/tests/python/
-# requirements.txt, e.g. the official `openai` package) from PyPI into a virtual environment
+# Installs the Python packages of the gateway's client and browser tests (gateway/tests/python/
+# requirements.txt: the official `openai` package, selenium) from PyPI into a virtual environment
 # cached outside the checkout, then prints the venv path. A venv installed from the same
 # requirements is reused.
 #

@@ -13,6 +13,9 @@ command -v make >/dev/null 2>&1 || missing+=(build-essential)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
 python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
 [ -f /etc/ssl/certs/ca-certificates.crt ] || missing+=(ca-certificates)
+# The web console's browser test (scripts/test-console-browser.sh) drives Debian's chromium.
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
 # Debian keeps PostgreSQL's server binaries under /usr/lib/postgresql/<version>/bin.
 command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)

@@ -39,6 +39,8 @@ if step build cargo test --workspace --no-run "$@"; then
 fi
 # The official `openai` Python package against `modelrt serve` and the same llama servers.
 step gateway-clients scripts/with-llama-server.sh scripts/test-gateway-python.sh
+# The web console in headless chromium, screenshots in target/console-screenshots/.
+step console-browser scripts/with-llama-server.sh --chat-only scripts/test-console-browser.sh
 
 if [ "${#failed[@]}" -ne 0 ]; then
   echo "==> failed steps: ${failed[*]}" >&2

@@ -175,6 +175,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
                 .await
                 .map_err(|e| Failure::new("storage", e))?;
             tracing::info!("virtual keys on: admin API at http://{address}/admin/");
+            tracing::info!("web console at http://{address}/ui");
             settings.governance = Some(governance);
         }
         tracing::info!(

@@ -5,8 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use modelrt::registry::{did_you_mean, PROVIDERS};
-use modelrt::runtime::catalog::{CredentialForm, FormType, ModelType, ProviderInfo};
-use modelrt::runtime::credentials::MODEL_TYPE_VARIABLE;
+use modelrt::runtime::catalog::{FormType, ModelType, ProviderInfo};
 use modelrt::runtime::{Error, ErrorKind};
 
 use crate::failure::Failure;
@@ -87,7 +86,9 @@ impl Gathered {
             return failure;
         }
         // The runtime names the variable in backticks.
-        let named = all_forms(self.provider)
+        let named = self
+            .provider
+            .credential_forms()
             .map(|f| f.variable)
             .find(|v| error.message().contains(&format!("`{v}`")));
         match named {
@@ -120,20 +121,12 @@ pub fn env_name(provider: &str, variable: &str) -> String {
     modelrt::env::prefixed_name(provider, variable)
 }
 
-/// Every form of a provider: provider-wide, then the model credential form.
-fn all_forms(provider: &ProviderInfo) -> impl Iterator<Item = &'static CredentialForm> {
-    let model_forms = provider
-        .model_credential_schema
-        .map_or(&[][..], |s| s.forms);
-    provider.provider_credentials.iter().chain(model_forms)
-}
-
 /// The compiled-in `(provider, variable)` pairs other than `(provider, variable)` itself whose
 /// environment variable is also `name`.
 fn env_name_clashes(name: &str, provider: &str, variable: &str) -> Vec<String> {
     let compiled_in = PROVIDERS
         .iter()
-        .flat_map(|p| all_forms(p).map(move |f| (p.id, f.variable)));
+        .flat_map(|p| p.credential_forms().map(move |f| (p.id, f.variable)));
     clashes_among(compiled_in, name, (provider, variable))
 }
 
@@ -165,7 +158,8 @@ pub fn gather(
         origins: BTreeMap::new(),
         secrets: Vec::new(),
     };
-    let mut variables: Vec<&'static str> = all_forms(provider).map(|f| f.variable).collect();
+    let mut variables: Vec<&'static str> =
+        provider.credential_forms().map(|f| f.variable).collect();
     variables.sort_unstable();
     variables.dedup();
     warn_unknown_keys(&file, provider, &variables);
@@ -203,11 +197,12 @@ pub fn gather(
             gathered.put(variable, value, origin);
             continue;
         }
-        if let Some(default) = required_default(provider, model.map(|(t, _)| t), variable) {
+        if let Some(default) = provider.required_default(model.map(|(t, _)| t), variable) {
             gathered.put(variable, default.to_owned(), Origin::Default);
         }
     }
-    gathered.secrets = all_forms(provider)
+    gathered.secrets = provider
+        .credential_forms()
         .filter(|f| f.form_type == FormType::SecretInput)
         .filter_map(|f| gathered.values.get(f.variable).cloned())
         .collect();
@@ -238,25 +233,6 @@ fn warn_unknown_keys(file: &CredentialFile, provider: &ProviderInfo, variables: 
             );
         }
     }
-}
-
-/// The default of the first required form declaring `variable` whose `__model_type`
-/// conditions hold for `model_type` (forms with no such condition always qualify).
-fn required_default(
-    provider: &ProviderInfo,
-    model_type: Option<ModelType>,
-    variable: &str,
-) -> Option<&'static str> {
-    all_forms(provider)
-        .filter(|f| f.variable == variable && f.required)
-        .find(|f| {
-            f.show_on
-                .iter()
-                .filter(|c| c.variable == MODEL_TYPE_VARIABLE)
-                .all(|c| model_type.is_some_and(|t| t.as_str() == c.value))
-        })
-        .and_then(|f| f.default)
-        .filter(|d| !d.is_empty())
 }
 
 /// The credentials file: `[section]` headers and `key = value` lines.
@@ -407,7 +383,7 @@ mod tests {
     #[test]
     fn no_two_compiled_in_credentials_share_an_environment_variable() {
         for provider in PROVIDERS {
-            for form in all_forms(provider) {
+            for form in provider.credential_forms() {
                 for name in modelrt::env::names(provider.id, form.variable) {
                     let clashes = env_name_clashes(&name, provider.id, form.variable);
                     assert!(clashes.is_empty(), "{name}: {clashes:?}");

@@ -57,6 +57,31 @@ impl ApiError {
         }
     }
 
+    /// Credentials submitted to the admin API, refused by their form or by the provider: a 400
+    /// `invalid_credentials` naming the cause. A provider that could not be reached keeps its
+    /// status (502, 503, 504), as in [`ApiError::from_runtime`].
+    pub fn credentials_refused(error: Error, secrets: &[&str]) -> Self {
+        let refused = matches!(
+            error.kind(),
+            ErrorKind::InvalidCredentials
+                | ErrorKind::Authorization
+                | ErrorKind::InvalidParams
+                | ErrorKind::BadRequest
+                | ErrorKind::ModelNotFound
+        );
+        let api = Self::from_runtime(error, secrets);
+        if !refused {
+            return api;
+        }
+        ApiError {
+            status: StatusCode::BAD_REQUEST,
+            kind: "invalid_request_error",
+            code: Some("invalid_credentials"),
+            retry_after: None,
+            ..api
+        }
+    }
+
     /// 401: a virtual key that exists but may no longer be used (revoked, expired).
     pub fn key_refused(message: impl Into<String>) -> Self {
         ApiError {

@@ -5,10 +5,11 @@
 //! into the runtime's request types, sent through `modelrt::registry::ModelHandle` (which
 //! validates credentials and parameters against the provider's YAML), and answered in
 //! OpenAI's shapes; streams are passed on chunk by chunk. Models are addressed as
-//! `<provider>/<model>`.
+//! `<provider>/<model>`. With a master key, `/ui` serves a web console over the admin API.
 
 mod audio;
 mod chat;
+mod console;
 mod convert;
 mod credentials;
 mod embeddings;

@@ -288,35 +288,25 @@ const REMOTE_LISTING: HttpSettings = HttpSettings {
 /// The model types whose remote models a provider can list.
 const LISTED_REMOTE_TYPES: [ModelType; 2] = [ModelType::Llm, ModelType::TextEmbedding];
 
-/// `GET /v1/models`: every `<provider>/<model>` callable with the credentials present: the
-/// predefined models whose credentials validate, and the models that providers declaring
-/// `fetch-from-remote` list.
+/// `GET /v1/models`: every `<provider>/<model>` callable with the credentials present.
 pub async fn list(State(shared): State<Arc<Shared>>) -> Json<Value> {
-    let mut ids: Vec<(String, &'static str)> = Vec::new();
-    let mut remote = Vec::new();
+    let mut listings = Vec::new();
     for provider in PROVIDERS.iter().copied() {
-        let found = match shared.credentials.get(provider, None) {
-            Ok(found) => found,
-            Err(problem) => {
-                tracing::warn!(
-                    provider = provider.id,
-                    "credentials not readable: {problem}"
-                );
-                continue;
+        match shared.credentials.get(provider, None) {
+            Ok(found) => {
+                listings.push(async move { (provider.id, callable(provider, found).await) })
             }
-        };
-        ids.extend(predefined(provider, &found).map(|id| (id, provider.id)));
-        if provider.supports_method(ConfigurateMethod::FetchFromRemote) {
-            for model_type in LISTED_REMOTE_TYPES {
-                if provider.supported_model_types.contains(&model_type) {
-                    remote.push(remote_ids(provider, model_type, found.clone()));
-                }
-            }
+            Err(problem) => tracing::warn!(
+                provider = provider.id,
+                "credentials not readable: {problem}"
+            ),
         }
     }
-    for listed in join_all(remote).await {
-        ids.extend(listed);
-    }
+    let mut ids: Vec<(String, &'static str)> = join_all(listings)
+        .await
+        .into_iter()
+        .flat_map(|(owner, ids)| ids.into_iter().map(move |id| (id, owner)))
+        .collect();
     ids.sort();
     ids.dedup();
     let data: Vec<Value> = ids
@@ -324,6 +314,23 @@ pub async fn list(State(shared): State<Arc<Shared>>) -> Json<Value> {
         .map(|(id, owner)| json!({"id": id, "object": "model", "created": 0, "owned_by": owner}))
         .collect();
     Json(json!({"object": "list", "data": data}))
+}
+
+/// Every `<provider>/<model>` of `provider` callable with `found`: the predefined models whose
+/// credentials validate, and the models it lists through its API when it declares
+/// `fetch-from-remote` (none when it cannot be asked). Sorted, without repeats.
+pub async fn callable(provider: &'static ProviderInfo, found: Arc<Found>) -> Vec<String> {
+    let mut ids: Vec<String> = predefined(provider, &found).collect();
+    if provider.supports_method(ConfigurateMethod::FetchFromRemote) {
+        let listings = LISTED_REMOTE_TYPES
+            .into_iter()
+            .filter(|model_type| provider.supported_model_types.contains(model_type))
+            .map(|model_type| remote_ids(provider, model_type, &found));
+        ids.extend(join_all(listings).await.into_iter().flatten());
+    }
+    ids.sort();
+    ids.dedup();
+    ids
 }
 
 /// The predefined, non-deprecated models of `provider` that open with `found`.
@@ -349,12 +356,12 @@ fn predefined<'a>(
 async fn remote_ids(
     provider: &'static ProviderInfo,
     model_type: ModelType,
-    found: Arc<Found>,
-) -> Vec<(String, &'static str)> {
+    found: &Found,
+) -> Vec<String> {
     match remote_models_with(provider.id, model_type, &found.values, &REMOTE_LISTING).await {
         Ok(models) => models
             .into_iter()
-            .map(|model| (format!("{}/{}", provider.id, model.id), provider.id))
+            .map(|model| format!("{}/{}", provider.id, model.id))
             .collect(),
         Err(error) => {
             let error = error.redact(&found.secrets());

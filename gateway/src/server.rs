@@ -20,7 +20,7 @@ use crate::credentials::{CachedCredentials, CredentialStore};
 use crate::error::ApiError;
 use crate::governance::{self, admin, Governance};
 use crate::routing::{Routes, RoutingConfig};
-use crate::{audio, chat, embeddings, models, moderations, rerank, responses};
+use crate::{audio, chat, console, embeddings, models, moderations, rerank, responses};
 
 /// How the gateway serves.
 #[derive(Debug, Clone)]
@@ -136,7 +136,9 @@ impl Gateway {
                 authorize,
             ));
         let router = match self.shared.governance() {
-            Some(_) => router.nest("/admin", admin::router(self.shared.clone())),
+            Some(_) => router
+                .nest("/admin", admin::router(self.shared.clone()))
+                .merge(console::router(self.shared.clone())),
             None => router,
         };
         router

@@ -346,4 +346,30 @@ impl ProviderInfo {
     pub fn extra(&self, key: &str) -> Option<&'static str> {
         self.extra.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
     }
+
+    /// Every credential form: provider-wide, then the model credential form.
+    pub fn credential_forms(&self) -> impl Iterator<Item = &'static CredentialForm> {
+        let model_forms = self.model_credential_schema.map_or(&[][..], |s| s.forms);
+        self.provider_credentials.iter().chain(model_forms)
+    }
+
+    /// The non-empty default of the first required form declaring `variable` whose
+    /// `__model_type` conditions hold for `model_type` (forms with no such condition always
+    /// qualify): what a settings UI pre-fills, and what credential sources fall back to.
+    pub fn required_default(
+        &self,
+        model_type: Option<ModelType>,
+        variable: &str,
+    ) -> Option<&'static str> {
+        self.credential_forms()
+            .filter(|f| f.variable == variable && f.required)
+            .find(|f| {
+                f.show_on
+                    .iter()
+                    .filter(|c| c.variable == crate::credentials::MODEL_TYPE_VARIABLE)
+                    .all(|c| model_type.is_some_and(|t| t.as_str() == c.value))
+            })
+            .and_then(|f| f.default)
+            .filter(|d| !d.is_empty())
+    }
 }

@@ -5,6 +5,7 @@
 
 pub mod capability;
 pub mod catalog;
+pub mod credential_schema;
 pub mod credentials;
 pub mod embedding;
 pub mod error;

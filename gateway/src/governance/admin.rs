@@ -20,6 +20,7 @@ use utoipa::{Modify, OpenApi, ToSchema};
 
 use super::keys::{self, Budget, Period};
 use super::{now_ms, Governance, GroupBy, KeyRecord, Money, SpendGroup, SpendRow};
+use crate::console::providers;
 use crate::error::ApiError;
 use crate::server::{JsonObject, Shared};
 
@@ -229,10 +230,12 @@ pub struct SpendLogs {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "modelrt gateway admin API"),
-    paths(create_key, list_keys, get_key, update_key, revoke_key, spend, spend_logs),
+    paths(create_key, list_keys, get_key, update_key, revoke_key, spend, spend_logs,
+        providers::list, providers::set_credentials),
     components(schemas(
         CreateKey, UpdateKey, KeyView, CreatedKey, KeyList, BudgetBody, SpendReport,
-        SpendGroupView, SpendLogs, SpendRowView
+        SpendGroupView, SpendLogs, SpendRowView, providers::ProviderList,
+        providers::ProviderView, providers::SetCredentials, providers::CredentialsAccepted
     )),
     modifiers(&MasterKey),
     security(("master_key" = []))
@@ -277,7 +280,8 @@ fn governance(shared: &Shared) -> Result<&Governance, ApiError> {
         .ok_or_else(|| ApiError::not_found("the admin API needs a master key"))
 }
 
-async fn require_master_key(
+/// Refuses requests without the master key (`/admin`, also the console's endpoints).
+pub(crate) async fn require_master_key(
     State(shared): State<Arc<Shared>>,
     request: Request,
     next: Next,
@@ -334,7 +338,10 @@ fn view(key: &KeyRecord) -> KeyView {
     }
 }
 
-fn decode<T: serde::de::DeserializeOwned>(body: Map<String, Value>) -> Result<T, ApiError> {
+/// A JSON body as `T`; a wrong shape is a 400 naming the field.
+pub(crate) fn decode<T: serde::de::DeserializeOwned>(
+    body: Map<String, Value>,
+) -> Result<T, ApiError> {
     serde_json::from_value(Value::Object(body))
         .map_err(|e| ApiError::bad_request(format!("invalid request body: {e}")))
 }
