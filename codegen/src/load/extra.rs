@@ -54,6 +54,8 @@ const KEYS: &[(&str, KeyType)] = &[
         "bearer_token_variable",
         KeyType::Variable(&[FormType::SecretInput, FormType::TextInput]),
     ),
+    // The credential holding the name the server knows the model by (an endpoint id, a uid).
+    ("model_variable", KeyType::Variable(TEXT_FORMS)),
 ];
 
 /// Every key a model's own `extra.modelrt` may hold.
@@ -486,7 +488,7 @@ mod tests {
                 "3:13 extra.modelrt.base_url: expected a string, found a list",
                 "4:3 extra.modelrt.protocl: unknown key `protocl` under extra.modelrt, expected \
                  one of: protocol, base_url, api_key_variable, base_url_variable, \
-                 base_url_variable_suffix, headers, header_variables, api_version, api_version_variable, bearer_token_variable; did you mean `protocol`?",
+                 base_url_variable_suffix, headers, header_variables, api_version, api_version_variable, bearer_token_variable, model_variable; did you mean `protocol`?",
             ]
         );
         assert!(got.contains(&("protocl".to_owned(), "ollama".to_owned())));

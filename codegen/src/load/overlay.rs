@@ -34,7 +34,7 @@ const OPENAI: &str = "openai-compatible";
 #[rustfmt::skip]
 static OVERLAY: &[(&str, How)] = &[
     ("anthropic", Protocol(&[("protocol", "anthropic"), ("base_url", "https://api.anthropic.com"), ("api_key_variable", "anthropic_api_key"), ("base_url_variable", "anthropic_api_url")])),
-    ("azure_ai_studio", CatalogOnly("Azure AI Studio endpoints take the key in an `api-key` header and differ per deployment type; no protocol for them yet")),
+    ("azure_ai_studio", Protocol(&[("protocol", OPENAI), ("base_url_variable", "endpoint"), ("api_key_variable", "api_key"), ("api_version", "2024-05-01-preview")])),
     ("azure_openai", Protocol(&[("protocol", "azure-openai"), ("base_url_variable", "openai_api_base"), ("api_key_variable", "openai_api_key"), ("api_version_variable", "openai_api_version")])),
     ("baichuan", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.baichuan-ai.com/v1"), ("api_key_variable", "api_key")])),
     ("bedrock", Protocol(&[("protocol", "bedrock"), ("base_url", "https://bedrock-runtime.{region}.amazonaws.com")])),
@@ -51,7 +51,7 @@ static OVERLAY: &[(&str, How)] = &[
     ("huggingface_tei", Protocol(&[("protocol", OPENAI), ("base_url_variable", "server_url"), ("base_url_variable_suffix", "/v1")])),
     ("hunyuan", CatalogOnly("Dify's form holds a Tencent Cloud secret id and key, which sign requests with TC3-HMAC-SHA256; no protocol for that")),
     ("jina", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.jina.ai/v1"), ("api_key_variable", "api_key"), ("base_url_variable", "base_url")])),
-    ("leptonai", CatalogOnly("Lepton serves each model on its own host named after the model; no base URL to configure")),
+    ("leptonai", Protocol(&[("protocol", OPENAI), ("base_url", "https://{model}.lepton.run/api/v1"), ("api_key_variable", "api_key")])),
     ("localai", Protocol(&[("protocol", OPENAI), ("base_url_variable", "server_url"), ("base_url_variable_suffix", "/v1")])),
     ("minimax", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.minimax.chat/v1"), ("api_key_variable", "minimax_api_key|api_key")])),
     ("mistralai", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.mistral.ai/v1"), ("api_key_variable", "api_key")])),
@@ -80,11 +80,11 @@ static OVERLAY: &[(&str, How)] = &[
     ("upstage", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.upstage.ai/v1/solar"), ("api_key_variable", "upstage_api_key")])),
     ("vertex_ai", Protocol(&[("protocol", "vertex-ai")])),
     ("vessl_ai", Protocol(&[("protocol", OPENAI), ("api_key_variable", "api_key"), ("base_url_variable", "endpoint_url")])),
-    ("volcengine_maas", CatalogOnly("Dify sends each model as the Ark endpoint id from its form, or signs with an access key; no protocol takes either")),
+    ("volcengine_maas", Protocol(&[("protocol", OPENAI), ("base_url", "https://ark.cn-beijing.volces.com/api/v3"), ("base_url_variable", "api_endpoint_host"), ("api_key_variable", "volc_api_key"), ("model_variable", "endpoint_id")])),
     ("voyage", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.voyageai.com/v1"), ("api_key_variable", "api_key")])),
     ("wenxin", CatalogOnly("Dify's form holds a Baidu API key and secret key, exchanged for an access token; no protocol for that")),
     ("x", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.x.ai/v1"), ("api_key_variable", "api_key"), ("base_url_variable", "endpoint_url")])),
-    ("xinference", CatalogOnly("Dify's form keeps the server URL in a secret field and sends the model uid from the form as the model")),
+    ("xinference", Protocol(&[("protocol", OPENAI), ("base_url_variable", "server_url"), ("base_url_variable_suffix", "/v1"), ("api_key_variable", "api_key"), ("model_variable", "model_uid")])),
     ("yi", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.lingyiwanwu.com/v1"), ("api_key_variable", "api_key"), ("base_url_variable", "endpoint_url")])),
     ("zhinao", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.360.cn/v1"), ("api_key_variable", "api_key")])),
     ("zhipuai", Protocol(&[("protocol", OPENAI), ("base_url", "https://open.bigmodel.cn/api/paas/v4"), ("api_key_variable", "api_key|zhipuai_api_key")])),
@@ -127,7 +127,7 @@ pub fn apply(provider: &mut Provider, r: &mut Report) {
 }
 
 fn names_variable(key: &str) -> bool {
-    matches!(key, "api_key_variable" | "base_url_variable") || key.starts_with("header_variables.")
+    matches!(key, "api_key_variable" | "base_url_variable" | "model_variable") || key.starts_with("header_variables.")
 }
 
 fn forms(provider: &mut Provider) -> impl Iterator<Item = &mut CredentialForm> {

@@ -29,7 +29,7 @@ pub static AZURE_OPENAI: OpenAiCompatible = OpenAiCompatible::with_dialect(Diale
 const V1_SUFFIX: &str = "/openai/v1";
 
 /// Whether `text` may go into a URL as it is: a deployment name or an API version.
-fn url_safe(text: &str) -> bool {
+pub(crate) fn url_safe(text: &str) -> bool {
     !text.is_empty()
         && text
             .chars()

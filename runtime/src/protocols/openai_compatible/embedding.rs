@@ -4,7 +4,7 @@ use serde::de::IgnoredAny;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use super::config::{Dialect, Endpoint};
+use super::config::{wire_model, Dialect, Endpoint};
 use super::decode::parse_error_body;
 use crate::embedding::{embed_in_batches, EmbeddingRequest, EmbeddingResponse};
 use crate::error::{Error, ErrorKind, Result};
@@ -123,9 +123,7 @@ pub async fn embed(
 ) -> Result<EmbeddingResponse> {
     let in_call = |e: Error| e.in_call(ctx.provider.id, ctx.model.id);
     let endpoint = Endpoint::for_call(&ctx, dialect).map_err(in_call)?;
-    let wire_model = ctx
-        .credential("endpoint_model_name")
-        .unwrap_or(ctx.model.id);
+    let wire_model = wire_model(&ctx);
     let max_chunks = ctx.max_chunks()?;
     let mut response = embed_in_batches(&request.texts, max_chunks, |batch| {
         embed_batch(&ctx, &endpoint, wire_model, batch)

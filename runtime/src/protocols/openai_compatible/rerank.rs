@@ -3,7 +3,7 @@
 use serde::Deserialize;
 use serde_json::json;
 
-use super::config::Endpoint;
+use super::config::{wire_model, Dialect, Endpoint};
 use super::decode::parse_error_body;
 use crate::error::{Error, Result};
 use crate::http::HttpRequest;
@@ -36,16 +36,14 @@ struct RerankUsage {
 /// Ranks the documents; no request is sent when there are none.
 pub async fn rerank(ctx: CallContext<'_>, request: RerankRequest) -> Result<RerankResponse> {
     let in_call = |e: Error| e.in_call(ctx.provider.id, ctx.model.id);
-    let wire_model = ctx
-        .credential("endpoint_model_name")
-        .unwrap_or(ctx.model.id);
+    let wire_model = wire_model(&ctx);
     if request.documents.is_empty() {
         return Ok(RerankResponse {
             model: wire_model.to_owned(),
             ..RerankResponse::default()
         });
     }
-    let endpoint = Endpoint::resolve(&ctx.provider_context()).map_err(in_call)?;
+    let endpoint = Endpoint::for_call(&ctx, Dialect::OpenAi).map_err(in_call)?;
     let url = match ctx.credential("rerank_endpoint_url") {
         Some(url) => url.trim().to_owned(),
         None => endpoint.url("rerank"),

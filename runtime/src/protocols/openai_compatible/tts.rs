@@ -6,7 +6,7 @@
 use futures::StreamExt;
 use serde_json::{json, Map, Value};
 
-use super::config::{Dialect, Endpoint};
+use super::config::{wire_model, Dialect, Endpoint};
 use super::decode::parse_error_body;
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::{ByteStream, HttpRequest};
@@ -102,7 +102,7 @@ pub async fn synthesize(
     let mut requests = Vec::new();
     for segment in split_text(&request.text, limit) {
         let mut body = Map::new();
-        body.insert("model".into(), json!(ctx.model.id));
+        body.insert("model".into(), json!(wire_model(&ctx)));
         body.insert("input".into(), json!(segment));
         body.insert("voice".into(), json!(voice));
         body.insert("response_format".into(), json!(format));
