@@ -26,6 +26,8 @@ pub mod protocol {
     pub const GEMINI: &str = "gemini";
     /// Gemini on Google Cloud's Vertex AI, with service-account OAuth2.
     pub const VERTEX_AI: &str = "vertex-ai";
+    /// Nomic's text embedding API.
+    pub const NOMIC: &str = "nomic";
 }
 
 /// One protocol.
@@ -98,6 +100,10 @@ pub const PROTOCOLS: &[Protocol] = &[
     Protocol {
         name: protocol::VERTEX_AI,
         model_types: &[ModelType::Llm, ModelType::TextEmbedding],
+    },
+    Protocol {
+        name: protocol::NOMIC,
+        model_types: &[ModelType::TextEmbedding],
     },
 ];
 

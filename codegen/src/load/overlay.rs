@@ -57,7 +57,7 @@ static OVERLAY: &[(&str, How)] = &[
     ("mistralai", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.mistral.ai/v1"), ("api_key_variable", "api_key")])),
     ("mixedbread", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.mixedbread.ai/v1"), ("api_key_variable", "api_key")])),
     ("moonshot", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.moonshot.cn/v1"), ("api_key_variable", "api_key"), ("base_url_variable", "endpoint_url")])),
-    ("nomic", CatalogOnly("Nomic's embedding API has its own request shape; no protocol for it")),
+    ("nomic", Protocol(&[("protocol", "nomic"), ("base_url", "https://api-atlas.nomic.ai"), ("api_key_variable", "nomic_api_key")])),
     ("novita", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.novita.ai/v3/openai"), ("api_key_variable", "api_key")])),
     ("nvidia", Protocol(&[("protocol", OPENAI), ("base_url", "https://integrate.api.nvidia.com/v1"), ("api_key_variable", "api_key")])),
     ("nvidia_nim", Protocol(&[("protocol", OPENAI), ("base_url_variable", "endpoint_url")])),

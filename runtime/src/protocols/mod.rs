@@ -12,6 +12,7 @@ pub mod cohere;
 pub mod gemini;
 mod llm_events;
 mod media;
+pub mod nomic;
 pub mod ollama;
 pub mod openai_compatible;
 pub mod openai_responses;
@@ -84,6 +85,10 @@ pub static PROTOCOLS: &[ProtocolSet] = &[
             Implementation::Llm(&vertex_ai::VERTEX_AI),
             Implementation::TextEmbedding(&vertex_ai::VERTEX_AI),
         ],
+    },
+    ProtocolSet {
+        name: nomic::PROTOCOL_NAME,
+        implementations: &[Implementation::TextEmbedding(&nomic::NOMIC)],
     },
 ];
 
