@@ -28,6 +28,8 @@ pub mod protocol {
     pub const VERTEX_AI: &str = "vertex-ai";
     /// Nomic's text embedding API.
     pub const NOMIC: &str = "nomic";
+    /// Triton Inference Server's generate extension.
+    pub const TRITON: &str = "triton";
 }
 
 /// One protocol.
@@ -104,6 +106,10 @@ pub const PROTOCOLS: &[Protocol] = &[
     Protocol {
         name: protocol::NOMIC,
         model_types: &[ModelType::TextEmbedding],
+    },
+    Protocol {
+        name: protocol::TRITON,
+        model_types: &[ModelType::Llm],
     },
 ];
 

@@ -76,7 +76,7 @@ static OVERLAY: &[(&str, How)] = &[
     ("tencent", CatalogOnly("Tencent Cloud speech recognition signs requests with a secret id and key; no protocol for that")),
     ("togetherai", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.together.xyz/v1"), ("api_key_variable", "api_key")])),
     ("tongyi", Protocol(&[("protocol", OPENAI), ("base_url", "https://dashscope.aliyuncs.com/compatible-mode/v1"), ("api_key_variable", "dashscope_api_key|tongyi_api_key")])),
-    ("triton_inference_server", CatalogOnly("Triton's generate API has its own request shape; no protocol for it")),
+    ("triton_inference_server", Protocol(&[("protocol", "triton"), ("base_url_variable", "server_url")])),
     ("upstage", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.upstage.ai/v1/solar"), ("api_key_variable", "upstage_api_key")])),
     ("vertex_ai", Protocol(&[("protocol", "vertex-ai")])),
     ("vessl_ai", Protocol(&[("protocol", OPENAI), ("api_key_variable", "api_key"), ("base_url_variable", "endpoint_url")])),

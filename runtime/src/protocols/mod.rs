@@ -17,6 +17,7 @@ pub mod ollama;
 pub mod openai_compatible;
 pub mod openai_responses;
 mod set;
+pub mod triton;
 pub mod vertex_ai;
 
 pub use set::{Implementation, ProtocolOf, ProtocolSet};
@@ -89,6 +90,10 @@ pub static PROTOCOLS: &[ProtocolSet] = &[
     ProtocolSet {
         name: nomic::PROTOCOL_NAME,
         implementations: &[Implementation::TextEmbedding(&nomic::NOMIC)],
+    },
+    ProtocolSet {
+        name: triton::PROTOCOL_NAME,
+        implementations: &[Implementation::Llm(&triton::TRITON)],
     },
 ];
 
