@@ -30,6 +30,8 @@ pub mod protocol {
     pub const NOMIC: &str = "nomic";
     /// Triton Inference Server's generate extension.
     pub const TRITON: &str = "triton";
+    /// Fish Audio's text to speech API.
+    pub const FISH_AUDIO: &str = "fishaudio";
 }
 
 /// One protocol.
@@ -110,6 +112,10 @@ pub const PROTOCOLS: &[Protocol] = &[
     Protocol {
         name: protocol::TRITON,
         model_types: &[ModelType::Llm],
+    },
+    Protocol {
+        name: protocol::FISH_AUDIO,
+        model_types: &[ModelType::Tts],
     },
 ];
 

@@ -42,7 +42,7 @@ static OVERLAY: &[(&str, How)] = &[
     ("cohere", Protocol(&[("protocol", "cohere"), ("base_url", "https://api.cohere.com"), ("api_key_variable", "api_key"), ("base_url_variable", "base_url")])),
     ("deepseek", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.deepseek.com/v1"), ("api_key_variable", "api_key"), ("base_url_variable", "endpoint_url")])),
     ("fireworks", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.fireworks.ai/inference/v1"), ("api_key_variable", "fireworks_api_key")])),
-    ("fishaudio", CatalogOnly("Fish Audio's text-to-speech API has its own msgpack request shape; no protocol for it")),
+    ("fishaudio", Protocol(&[("protocol", "fishaudio"), ("base_url", "https://api.fish.audio"), ("base_url_variable", "api_base"), ("api_key_variable", "api_key")])),
     ("gitee_ai", Protocol(&[("protocol", OPENAI), ("base_url", "https://ai.gitee.com/v1"), ("api_key_variable", "api_key")])),
     ("google", Protocol(&[("protocol", "gemini"), ("base_url", "https://generativelanguage.googleapis.com/v1beta"), ("api_key_variable", "google_api_key")])),
     ("gpustack", Protocol(&[("protocol", OPENAI), ("api_key_variable", "api_key"), ("base_url_variable", "endpoint_url"), ("base_url_variable_suffix", "/v1-openai")])),

@@ -9,6 +9,7 @@ pub mod anthropic;
 pub mod azure_openai;
 pub mod bedrock;
 pub mod cohere;
+pub mod fishaudio;
 pub mod gemini;
 mod llm_events;
 mod media;
@@ -94,6 +95,10 @@ pub static PROTOCOLS: &[ProtocolSet] = &[
     ProtocolSet {
         name: triton::PROTOCOL_NAME,
         implementations: &[Implementation::Llm(&triton::TRITON)],
+    },
+    ProtocolSet {
+        name: fishaudio::PROTOCOL_NAME,
+        implementations: &[Implementation::Tts(&fishaudio::FISH_AUDIO)],
     },
 ];
 
