@@ -32,6 +32,8 @@ pub mod protocol {
     pub const TRITON: &str = "triton";
     /// Fish Audio's text to speech API.
     pub const FISH_AUDIO: &str = "fishaudio";
+    /// Baidu's ERNIE (Wenxin) chat API, with an access token from an API key and secret key.
+    pub const WENXIN: &str = "wenxin";
 }
 
 /// One protocol.
@@ -116,6 +118,10 @@ pub const PROTOCOLS: &[Protocol] = &[
     Protocol {
         name: protocol::FISH_AUDIO,
         model_types: &[ModelType::Tts],
+    },
+    Protocol {
+        name: protocol::WENXIN,
+        model_types: &[ModelType::Llm],
     },
 ];
 

@@ -82,7 +82,7 @@ static OVERLAY: &[(&str, How)] = &[
     ("vessl_ai", Protocol(&[("protocol", OPENAI), ("api_key_variable", "api_key"), ("base_url_variable", "endpoint_url")])),
     ("volcengine_maas", Protocol(&[("protocol", OPENAI), ("base_url", "https://ark.cn-beijing.volces.com/api/v3"), ("base_url_variable", "api_endpoint_host"), ("api_key_variable", "volc_api_key"), ("model_variable", "endpoint_id")])),
     ("voyage", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.voyageai.com/v1"), ("api_key_variable", "api_key")])),
-    ("wenxin", CatalogOnly("Dify's form holds a Baidu API key and secret key, exchanged for an access token; no protocol for that")),
+    ("wenxin", Protocol(&[("protocol", "wenxin"), ("base_url", "https://aip.baidubce.com"), ("api_key_variable", "api_key")])),
     ("x", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.x.ai/v1"), ("api_key_variable", "api_key"), ("base_url_variable", "endpoint_url")])),
     ("xinference", Protocol(&[("protocol", OPENAI), ("base_url_variable", "server_url"), ("base_url_variable_suffix", "/v1"), ("api_key_variable", "api_key"), ("model_variable", "model_uid")])),
     ("yi", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.lingyiwanwu.com/v1"), ("api_key_variable", "api_key"), ("base_url_variable", "endpoint_url")])),
@@ -300,7 +300,7 @@ mod tests {
 
     #[test]
     fn a_known_provider_without_a_protocol_says_why() {
-        let (p, _) = applied(provider("wenxin", vec![]));
+        let (p, _) = applied(provider("oci", vec![]));
         assert_eq!(p.extra_modelrt.len(), 1);
         assert_eq!(p.extra_modelrt[0].0, REASON_KEY);
     }

@@ -20,6 +20,7 @@ pub mod openai_responses;
 mod set;
 pub mod triton;
 pub mod vertex_ai;
+pub mod wenxin;
 
 pub use set::{Implementation, ProtocolOf, ProtocolSet};
 
@@ -99,6 +100,10 @@ pub static PROTOCOLS: &[ProtocolSet] = &[
     ProtocolSet {
         name: fishaudio::PROTOCOL_NAME,
         implementations: &[Implementation::Tts(&fishaudio::FISH_AUDIO)],
+    },
+    ProtocolSet {
+        name: wenxin::PROTOCOL_NAME,
+        implementations: &[Implementation::Llm(&wenxin::WENXIN)],
     },
 ];
 
