@@ -162,9 +162,7 @@ async fn credentials_are_checked_by_listing_own_voice_models() {
     Mock::given(method("GET"))
         .and(path("/model"))
         .and(query_param("self", "true"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(json!({"total": 0, "items": []})),
-        )
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"total": 0, "items": []})))
         .mount(&server)
         .await;
     let fx = fish(&server, &[]);

@@ -50,12 +50,19 @@ async fn embeds_documents_and_queries_with_their_task_type() {
         "model": MODEL,
         "inference_mode": "remote"
     });
-    answer(&server, ResponseTemplate::new(200).set_body_json(documented)).await;
+    answer(
+        &server,
+        ResponseTemplate::new(200).set_body_json(documented),
+    )
+    .await;
     let fx = nomic(&server, &[]);
     let got = NOMIC
         .embed(
             fx.ctx(),
-            EmbeddingRequest::new(vec!["so much depends upon".into(), "a red wheel barrow".into()]),
+            EmbeddingRequest::new(vec![
+                "so much depends upon".into(),
+                "a red wheel barrow".into(),
+            ]),
         )
         .await
         .unwrap();
@@ -83,7 +90,10 @@ async fn embeds_documents_and_queries_with_their_task_type() {
     server.reset().await;
     answer(&server, ResponseTemplate::new(200).set_body_json(one)).await;
     NOMIC.embed(fx.ctx(), query).await.unwrap();
-    assert_eq!(body(&only_request(&server).await)["task_type"], json!("search_query"));
+    assert_eq!(
+        body(&only_request(&server).await)["task_type"],
+        json!("search_query")
+    );
 }
 
 #[tokio::test]
@@ -93,7 +103,10 @@ async fn texts_are_batched_by_max_chunks_and_usage_is_summed() {
     answer(&server, ResponseTemplate::new(200).set_body_json(one)).await;
     let fx = nomic(&server, &[("max_chunks", "1")]);
     let got = NOMIC
-        .embed(fx.ctx(), EmbeddingRequest::new(vec!["a".into(), "b".into()]))
+        .embed(
+            fx.ctx(),
+            EmbeddingRequest::new(vec!["a".into(), "b".into()]),
+        )
         .await
         .unwrap();
     assert_eq!(got.embeddings, vec![vec![1.0_f32], vec![1.0]]);
@@ -110,7 +123,10 @@ async fn a_vector_count_that_differs_from_the_texts_is_an_error() {
     answer(&server, ResponseTemplate::new(200).set_body_json(short)).await;
     let fx = nomic(&server, &[]);
     let error = NOMIC
-        .embed(fx.ctx(), EmbeddingRequest::new(vec!["a".into(), "b".into()]))
+        .embed(
+            fx.ctx(),
+            EmbeddingRequest::new(vec!["a".into(), "b".into()]),
+        )
         .await
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::InvalidResponse);

@@ -131,11 +131,17 @@ async fn xinference_embeddings_send_the_model_uid() {
     .await;
     let fx = xinference(&server.uri(), "bge-m3-uid");
     let got = OPENAI_COMPATIBLE
-        .embed(fx.ctx(), EmbeddingRequest::new(vec!["what is xinference".into()]))
+        .embed(
+            fx.ctx(),
+            EmbeddingRequest::new(vec!["what is xinference".into()]),
+        )
         .await
         .unwrap();
     assert_eq!(got.embeddings, vec![vec![0.0125_f32, -0.5]]);
-    assert_eq!(body(&only_request(&server).await)["model"], json!("bge-m3-uid"));
+    assert_eq!(
+        body(&only_request(&server).await)["model"],
+        json!("bge-m3-uid")
+    );
 }
 
 #[tokio::test]
@@ -246,7 +252,10 @@ async fn ark_errors_keep_their_code_and_message() {
         .await
         .unwrap_err();
     assert_eq!(error.status(), Some(404));
-    assert!(error.to_string().contains("ep-missing does not exist"), "{error}");
+    assert!(
+        error.to_string().contains("ep-missing does not exist"),
+        "{error}"
+    );
     assert_eq!(error.code(), Some("InvalidEndpointOrModel.NotFound"));
     assert_eq!(error.provider(), Some("volcengine_maas"));
     assert_no_key(&error);
@@ -298,7 +307,10 @@ async fn lepton_calls_the_models_own_url() {
         .await
         .unwrap();
     assert_eq!(got.content, "Hello");
-    assert_eq!(body(&only_request(&server).await)["model"], json!("llama3-70b"));
+    assert_eq!(
+        body(&only_request(&server).await)["model"],
+        json!("llama3-70b")
+    );
 }
 
 #[tokio::test]
@@ -364,7 +376,8 @@ async fn azure_ai_inference_errors_by_status_class() {
     ];
     for (status, code, kind) in cases {
         let server = MockServer::builder().start().await;
-        let error_body = json!({"error": {"code": code, "message": format!("{code} from the endpoint")}});
+        let error_body =
+            json!({"error": {"code": code, "message": format!("{code} from the endpoint")}});
         answer_at(
             &server,
             "/chat/completions",
@@ -384,4 +397,112 @@ async fn azure_ai_inference_errors_by_status_class() {
         assert_eq!(error.code(), Some(code));
         assert_no_key(&error);
     }
+}
+
+// Voyage ----------------------------------------------------------------------------------
+
+/// Voyage as Dify's `voyage` (and the bundled `voyage`) declare it.
+fn voyage(server: &MockServer, model: &str) -> Fixture {
+    let base: &'static str = Box::leak(format!("{}/v1", server.uri()).into_boxed_str());
+    fixture(
+        "voyage",
+        vec![
+            ("api_key_variable", "api_key"),
+            ("base_url", base),
+            ("embedding_input_type_field", "input_type"),
+            ("protocol", "openai-compatible"),
+            ("rerank_top_field", "top_k"),
+        ],
+        model,
+        &["api_key"],
+        &[],
+    )
+}
+
+#[tokio::test]
+async fn voyage_embeddings_say_what_the_texts_are_for() {
+    let server = MockServer::builder().start().await;
+    let documented = json!({
+        "object": "list",
+        "data": [{"object": "embedding", "embedding": [-0.013, 0.042], "index": 0}],
+        "model": "voyage-3.5",
+        "usage": {"total_tokens": 10}
+    });
+    answer_at(
+        &server,
+        "/v1/embeddings",
+        ResponseTemplate::new(200).set_body_json(documented),
+    )
+    .await;
+    let fx = voyage(&server, "voyage-3.5");
+    let request = EmbeddingRequest {
+        texts: vec!["When is Apple's conference call scheduled?".into()],
+        input_type: modelrt_runtime::embedding::EmbeddingInputType::Query,
+    };
+    let got = OPENAI_COMPATIBLE.embed(fx.ctx(), request).await.unwrap();
+    assert_eq!(got.embeddings, vec![vec![-0.013_f32, 0.042]]);
+    assert_eq!(got.usage.tokens, 10);
+    assert_eq!(
+        body(&only_request(&server).await),
+        json!({"model": "voyage-3.5", "input": ["When is Apple's conference call scheduled?"],
+               "input_type": "query"})
+    );
+}
+
+#[tokio::test]
+async fn voyage_rerank_sends_top_k_and_reads_data() {
+    use modelrt_runtime::protocol::RerankProtocol;
+    use modelrt_runtime::rerank::RerankRequest;
+    let server = MockServer::builder().start().await;
+    let documented = json!({
+        "object": "list",
+        "data": [{"relevance_score": 0.4375, "index": 1}, {"relevance_score": 0.421875, "index": 0}],
+        "model": "rerank-2.5",
+        "usage": {"total_tokens": 26}
+    });
+    answer_at(
+        &server,
+        "/v1/rerank",
+        ResponseTemplate::new(200).set_body_json(documented),
+    )
+    .await;
+    let fx = voyage(&server, "rerank-2.5");
+    let request = RerankRequest {
+        query: "When is Apple's conference call scheduled?".into(),
+        documents: vec![
+            "Apple's earnings call is on Thursday.".into(),
+            "Bananas.".into(),
+        ],
+        top_n: Some(2),
+        score_threshold: None,
+    };
+    let got = OPENAI_COMPATIBLE.rerank(fx.ctx(), request).await.unwrap();
+    let order: Vec<usize> = got.results.iter().map(|r| r.index).collect();
+    assert_eq!(order, [1, 0]);
+    assert_eq!(got.usage.map(|u| u.tokens), Some(26));
+    let sent = body(&only_request(&server).await);
+    assert_eq!(sent["top_k"], json!(2));
+    assert!(sent.get("top_n").is_none(), "{sent}");
+}
+
+#[tokio::test]
+async fn voyage_errors_carry_their_detail() {
+    let server = MockServer::builder().start().await;
+    answer_at(
+        &server,
+        "/v1/embeddings",
+        ResponseTemplate::new(401).set_body_json(json!({"detail": "Provided API key is invalid."})),
+    )
+    .await;
+    let fx = voyage(&server, "voyage-3.5");
+    let error = OPENAI_COMPATIBLE
+        .embed(fx.ctx(), EmbeddingRequest::new(vec!["x".into()]))
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Authorization);
+    assert!(
+        error.to_string().contains("Provided API key is invalid."),
+        "{error}"
+    );
+    assert_no_key(&error);
 }

@@ -49,7 +49,10 @@ fn conversation() -> LlmRequest {
 
 /// Streams `request`; the texts received, and the error that ended the stream.
 async fn collect(fx: &Fixture, request: LlmRequest) -> (String, Option<Error>) {
-    let mut stream = TRITON.stream(fx.ctx(), request).await.expect("stream starts");
+    let mut stream = TRITON
+        .stream(fx.ctx(), request)
+        .await
+        .expect("stream starts");
     let mut text = String::new();
     while let Some(item) = stream.next().await {
         match item {
@@ -107,7 +110,10 @@ async fn completion_mode_sends_the_texts_alone_with_the_default_limit() {
     .await;
     let fx = triton(&server.uri(), &[("completion_type", "completion")]);
     TRITON
-        .invoke(fx.ctx(), LlmRequest::new(vec![Message::user("The answer is")]))
+        .invoke(
+            fx.ctx(),
+            LlmRequest::new(vec![Message::user("The answer is")]),
+        )
         .await
         .unwrap();
     let sent = body(&only_request(&server).await);
@@ -159,7 +165,10 @@ async fn an_error_object_inside_a_200_stream_ends_it_with_that_error() {
     let (text, error) = collect(&fx, conversation()).await;
     assert_eq!(text, "Half");
     let error = error.expect("the error object is an error");
-    assert!(error.to_string().contains("out of KV cache blocks"), "{error}");
+    assert!(
+        error.to_string().contains("out of KV cache blocks"),
+        "{error}"
+    );
     assert_eq!(error.provider(), Some("triton_inference_server"));
 }
 
@@ -236,7 +245,10 @@ async fn what_the_endpoint_cannot_take_is_refused_before_sending() {
         &[],
         &[("server_url", &server.uri())],
     );
-    let error = TRITON.invoke(odd_name.ctx(), conversation()).await.unwrap_err();
+    let error = TRITON
+        .invoke(odd_name.ctx(), conversation())
+        .await
+        .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::BadRequest);
     assert!(requests(&server).await.is_empty());
 }

@@ -154,7 +154,10 @@ async fn a_model_baidu_names_like_itself_goes_to_its_own_endpoint() {
 }
 
 async fn collect(fx: &Fixture, request: LlmRequest) -> (String, Option<Error>) {
-    let mut stream = WENXIN.stream(fx.ctx(), request).await.expect("stream starts");
+    let mut stream = WENXIN
+        .stream(fx.ctx(), request)
+        .await
+        .expect("stream starts");
     let mut text = String::new();
     while let Some(item) = stream.next().await {
         match item {
@@ -179,7 +182,11 @@ fn event(sentence: u32, result: &str, is_end: bool) -> String {
 async fn a_stream_ends_with_is_end_and_a_cut_one_is_an_error() {
     let server = MockServer::builder().start().await;
     token_endpoint(&server).await;
-    let whole = format!("{}{}", event(0, "当然可以，", false), event(1, "这是答案。", true));
+    let whole = format!(
+        "{}{}",
+        event(0, "当然可以，", false),
+        event(1, "这是答案。", true)
+    );
     chat_answers(
         &server,
         "completions",
@@ -233,11 +240,19 @@ async fn errors_with_status_200_map_by_code_and_a_rejected_token_is_forgotten() 
         assert_no_key(&error);
         assert!(!format!("{error:?}").contains(TOKEN));
     }
-    assert_eq!(token_requests(&requests(&server).await), 2, "exchanged again");
+    assert_eq!(
+        token_requests(&requests(&server).await),
+        2,
+        "exchanged again"
+    );
 
     let cases = [
         (18, "QPS limit reached", ErrorKind::RateLimit),
-        (336_003, "the length of messages must be an odd number", ErrorKind::BadRequest),
+        (
+            336_003,
+            "the length of messages must be an odd number",
+            ErrorKind::BadRequest,
+        ),
         (336_100, "try again later", ErrorKind::ServerUnavailable),
     ];
     for (code, message, kind) in cases {

@@ -81,7 +81,7 @@ static OVERLAY: &[(&str, How)] = &[
     ("vertex_ai", Protocol(&[("protocol", "vertex-ai")])),
     ("vessl_ai", Protocol(&[("protocol", OPENAI), ("api_key_variable", "api_key"), ("base_url_variable", "endpoint_url")])),
     ("volcengine_maas", Protocol(&[("protocol", OPENAI), ("base_url", "https://ark.cn-beijing.volces.com/api/v3"), ("base_url_variable", "api_endpoint_host"), ("api_key_variable", "volc_api_key"), ("model_variable", "endpoint_id")])),
-    ("voyage", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.voyageai.com/v1"), ("api_key_variable", "api_key")])),
+    ("voyage", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.voyageai.com/v1"), ("api_key_variable", "api_key"), ("embedding_input_type_field", "input_type"), ("rerank_top_field", "top_k")])),
     ("wenxin", Protocol(&[("protocol", "wenxin"), ("base_url", "https://aip.baidubce.com"), ("api_key_variable", "api_key")])),
     ("x", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.x.ai/v1"), ("api_key_variable", "api_key"), ("base_url_variable", "endpoint_url")])),
     ("xinference", Protocol(&[("protocol", OPENAI), ("base_url_variable", "server_url"), ("base_url_variable_suffix", "/v1"), ("api_key_variable", "api_key"), ("model_variable", "model_uid")])),
@@ -127,7 +127,10 @@ pub fn apply(provider: &mut Provider, r: &mut Report) {
 }
 
 fn names_variable(key: &str) -> bool {
-    matches!(key, "api_key_variable" | "base_url_variable" | "model_variable") || key.starts_with("header_variables.")
+    matches!(
+        key,
+        "api_key_variable" | "base_url_variable" | "model_variable"
+    ) || key.starts_with("header_variables.")
 }
 
 fn forms(provider: &mut Provider) -> impl Iterator<Item = &mut CredentialForm> {

@@ -18,6 +18,7 @@ pub mod ollama;
 pub mod openai_compatible;
 pub mod openai_responses;
 mod set;
+mod token_cache;
 pub mod triton;
 pub mod vertex_ai;
 pub mod wenxin;

@@ -73,7 +73,10 @@ async fn embed_batch(
         .http_call(parse_error_body)
         .send_json(&http_request)
         .await?;
-    let usage = match answer.usage.and_then(|u| u.total_tokens.or(u.prompt_tokens)) {
+    let usage = match answer
+        .usage
+        .and_then(|u| u.total_tokens.or(u.prompt_tokens))
+    {
         Some(count) => InputUsage::new(count, false),
         None => InputUsage::new(
             texts

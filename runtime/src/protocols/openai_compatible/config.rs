@@ -107,6 +107,9 @@ pub struct Endpoint<'a> {
     pub route: Route,
     /// How the key is sent.
     pub key_header: KeyHeader,
+    /// A token obtained for this call (a Microsoft Entra service principal's), sent as
+    /// `Authorization: Bearer` in place of the key.
+    pub fetched_token: Option<Secret>,
 }
 
 /// Where a base URL takes the model's name (a provider serving each model on its own host).
@@ -227,14 +230,18 @@ impl<'a> Endpoint<'a> {
             headers: fixed.chain(from_credentials).collect(),
             route: Route::Direct,
             key_header: KeyHeader::Bearer,
+            fetched_token: None,
         })
     }
 
     /// Resolves the endpoint of `ctx`'s model in `dialect` (Azure routes name the model's
     /// deployment; a `{model}` in the base URL becomes the model's name).
-    pub fn for_call(ctx: &CallContext<'a>, dialect: Dialect) -> Result<Self> {
+    /// A Microsoft Entra service principal's token is obtained here (Azure), hence `async`.
+    pub async fn for_call(ctx: &CallContext<'a>, dialect: Dialect) -> Result<Self> {
         if dialect == Dialect::Azure {
-            return azure_openai::endpoint(ctx);
+            let mut endpoint = azure_openai::endpoint(ctx)?;
+            endpoint.fetched_token = azure_openai::entra::token(ctx).await?;
+            return Ok(endpoint);
         }
         let mut endpoint = Self::resolve(&ctx.provider_context())?;
         if endpoint.base_url.contains(MODEL_PLACEHOLDER) {
@@ -263,6 +270,9 @@ impl<'a> Endpoint<'a> {
         let mut request = request;
         for (name, value) in &self.headers {
             request = request.header(name, value)?;
+        }
+        if let Some(token) = &self.fetched_token {
+            return request.bearer(token);
         }
         match (self.api_key, self.key_header) {
             (Some(key), KeyHeader::Bearer) => request.bearer(key),

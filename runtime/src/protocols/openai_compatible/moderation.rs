@@ -94,7 +94,9 @@ pub async fn moderate(
     if pieces.is_empty() {
         return Ok(ModerationResult::default());
     }
-    let endpoint = Endpoint::for_call(&ctx, Dialect::OpenAi).map_err(in_call)?;
+    let endpoint = Endpoint::for_call(&ctx, Dialect::OpenAi)
+        .await
+        .map_err(in_call)?;
     let call = ctx.http_call(parse_error_body);
     let mut merged = Merged::default();
     for batch in pieces.chunks(usize::try_from(per_request).unwrap_or(usize::MAX)) {

@@ -157,7 +157,7 @@ pub async fn transcribe(
 ) -> Result<Transcription> {
     let in_call = |e: Error| e.in_call(ctx.provider.id, ctx.model.id);
     check_file(&ctx, &request).map_err(in_call)?;
-    let endpoint = Endpoint::for_call(&ctx, dialect).map_err(in_call)?;
+    let endpoint = Endpoint::for_call(&ctx, dialect).await.map_err(in_call)?;
     let mut form = Multipart::new(&request.audio);
     let content_type = request
         .mime_type
@@ -195,9 +195,11 @@ pub async fn transcribe(
 /// Checks the key and the model without sending audio: `GET /models/{model}`.
 pub async fn validate_credentials(ctx: CallContext<'_>, dialect: Dialect) -> Result<()> {
     let in_call = |e: Error| e.in_call(ctx.provider.id, ctx.model.id);
-    let endpoint = Endpoint::for_call(&ctx, dialect).map_err(in_call)?;
+    let endpoint = Endpoint::for_call(&ctx, dialect).await.map_err(in_call)?;
     let url = match &endpoint.route {
-        Route::Direct | Route::Versioned(_) => endpoint.url(&format!("models/{}", wire_model(&ctx))),
+        Route::Direct | Route::Versioned(_) => {
+            endpoint.url(&format!("models/{}", wire_model(&ctx)))
+        }
         // Azure's data plane looks up no single deployment; listing the resource's models
         // checks the endpoint, the key and the API version.
         Route::Deployment { api_version, .. } => {

@@ -98,7 +98,7 @@ pub async fn synthesize(
         .and_then(|p| p.word_limit)
         .and_then(|w| usize::try_from(w).ok())
         .unwrap_or(DEFAULT_SEGMENT_CHARS);
-    let endpoint = Endpoint::for_call(&ctx, dialect).map_err(in_call)?;
+    let endpoint = Endpoint::for_call(&ctx, dialect).await.map_err(in_call)?;
     let mut requests = Vec::new();
     for segment in split_text(&request.text, limit) {
         let mut body = Map::new();

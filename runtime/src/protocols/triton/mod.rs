@@ -207,7 +207,11 @@ fn prepare(
         )));
     }
     let endpoint = Endpoint::resolve(&ctx.provider_context()).map_err(in_call)?;
-    let operation = if stream { "generate_stream" } else { "generate" };
+    let operation = if stream {
+        "generate_stream"
+    } else {
+        "generate"
+    };
     let url = endpoint.url(&format!("v2/models/{model}/{operation}"));
     let body = body(ctx, &request, stream).map_err(in_call)?;
     let http_request = endpoint

@@ -1,17 +1,15 @@
 //! Baidu's access tokens: the API key and secret key exchanged at `{base}/oauth/2.0/token`
 //! (OAuth2 client credentials, the keys in the query as Baidu documents), cached per key
-//! pair, process-wide, until shortly before they expire. One exchange runs at a time, so
-//! concurrent calls wait for it instead of exchanging again.
+//! pair (see [`TokenCache`]).
 
-use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use futures::lock::Mutex;
 use serde::Deserialize;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::http::{percent_encode, HttpCall, HttpRequest, Method, ProviderErrorBody};
+use crate::http::{percent_encode, HttpCall, HttpRequest, Method};
 use crate::protocol::CallContext;
+use crate::protocols::token_cache::{parse_oauth_error, TokenCache};
 use crate::secret::Secret;
 
 /// A cached token is replaced this long before it expires.
@@ -38,36 +36,11 @@ struct TokenAnswer {
     error_description: Option<String>,
 }
 
-/// An OAuth2 error (`{"error": "invalid_client", "error_description": ...}`): a rejected key
-/// pair is an authorization failure, whatever the status.
-fn parse_token_error(_status: u16, body: &str) -> ProviderErrorBody {
-    let parsed: TokenAnswer = serde_json::from_str(body).unwrap_or_default();
-    let kind = match parsed.error.as_deref() {
-        Some("invalid_client" | "unauthorized_client") => Some(ErrorKind::Authorization),
-        Some("rate_limit_exceeded") => Some(ErrorKind::RateLimit),
-        _ => None,
-    };
-    ProviderErrorBody {
-        message: parsed.error_description.or_else(|| parsed.error.clone()),
-        code: parsed.error,
-        kind,
-        retry_after: None,
-    }
-}
+/// The tokens of every key pair.
+static TOKENS: TokenCache = TokenCache::new(REFRESH_MARGIN);
 
-struct CachedToken {
-    key: (String, String),
-    token: Secret,
-    refresh_at: Instant,
-}
-
-fn cache() -> &'static Mutex<Vec<CachedToken>> {
-    static TOKENS: OnceLock<Mutex<Vec<CachedToken>>> = OnceLock::new();
-    TOKENS.get_or_init(|| Mutex::new(Vec::new()))
-}
-
-fn cache_key(keys: &Keys<'_>) -> (String, String) {
-    (keys.token_url.clone(), keys.api_key.expose().to_owned())
+fn cache_key(keys: &Keys<'_>) -> String {
+    format!("{}\n{}", keys.token_url, keys.api_key.expose())
 }
 
 async fn exchange(ctx: &CallContext<'_>, keys: &Keys<'_>) -> Result<(Secret, Duration)> {
@@ -79,13 +52,16 @@ async fn exchange(ctx: &CallContext<'_>, keys: &Keys<'_>) -> Result<(Secret, Dur
         percent_encode(secret_key)
     );
     let request = HttpRequest::new(Method::POST, url).header("accept", "application/json")?;
-    let call = HttpCall::new(ctx.provider.id, ctx.model.id, *ctx.http, parse_token_error);
+    let call = HttpCall::new(ctx.provider.id, ctx.model.id, *ctx.http, parse_oauth_error);
     let redact = |e: Error| e.redact(&[api_key, secret_key]);
     let answer: TokenAnswer = call.send_json(&request).await.map_err(redact)?;
+    // Baidu may answer an OAuth2 error with status 200.
     if let Some(code) = answer.error {
-        let message = answer.error_description.unwrap_or_else(|| code.clone());
-        let parsed = parse_token_error(200, &serde_json::json!({"error": code}).to_string());
+        let body =
+            serde_json::json!({"error": code, "error_description": answer.error_description});
+        let parsed = parse_oauth_error(200, &body.to_string());
         let kind = parsed.kind.unwrap_or(ErrorKind::InvalidCredentials);
+        let message = parsed.message.unwrap_or(code);
         return Err(redact(
             Error::new(kind, message).in_call(ctx.provider.id, ctx.model.id),
         ));
@@ -109,25 +85,11 @@ async fn exchange(ctx: &CallContext<'_>, keys: &Keys<'_>) -> Result<(Secret, Dur
 /// An access token for `keys`: the cached one while it has more than the refresh margin
 /// left, else a new one.
 pub async fn access_token(ctx: &CallContext<'_>, keys: &Keys<'_>) -> Result<Secret> {
-    let key = cache_key(keys);
-    let mut tokens = cache().lock().await;
-    let now = Instant::now();
-    tokens.retain(|cached| cached.refresh_at > now);
-    if let Some(cached) = tokens.iter().find(|cached| cached.key == key) {
-        return Ok(cached.token.clone());
-    }
-    let (token, lifetime) = exchange(ctx, keys).await?;
-    tokens.push(CachedToken {
-        key,
-        token: token.clone(),
-        refresh_at: now + lifetime.saturating_sub(REFRESH_MARGIN),
-    });
-    Ok(token)
+    TOKENS.get(cache_key(keys), || exchange(ctx, keys)).await
 }
 
 /// Drops the cached token of `keys`, which the API rejected (expired or revoked early), so
 /// the next call exchanges again.
 pub async fn forget(keys: &Keys<'_>) {
-    let key = cache_key(keys);
-    cache().lock().await.retain(|cached| cached.key != key);
+    TOKENS.forget(&cache_key(keys)).await;
 }
