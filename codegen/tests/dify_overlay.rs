@@ -56,11 +56,11 @@ fn the_diagnostics_are_a_missing_overlay_variable_and_the_reason_a_provider_stay
         [
             (
                 Severity::Warning,
-                "hunyuan/hunyuan.yaml",
+                "spark/spark.yaml",
                 "",
-                "provider `hunyuan` is catalog-only (Dify overlay: Dify's form holds a Tencent \
-                 Cloud secret id and key, which sign requests with TC3-HMAC-SHA256; no protocol \
-                 for that): listed and typed, but not callable"
+                "provider `spark` is catalog-only (Dify overlay: Dify's form holds an iFlytek app \
+                 id, key and secret for its signed WebSocket API; no protocol for that): listed \
+                 and typed, but not callable"
             ),
             (
                 Severity::Warning,
@@ -82,10 +82,10 @@ fn the_diagnostics_are_a_missing_overlay_variable_and_the_reason_a_provider_stay
 #[test]
 fn a_provider_the_overlay_cannot_call_carries_its_reason() {
     let loaded = loaded();
-    let hunyuan = settings(provider(&loaded, "hunyuan"));
-    assert_eq!(hunyuan.len(), 1);
+    let spark = settings(provider(&loaded, "spark"));
+    assert_eq!(spark.len(), 1);
     assert!(
-        hunyuan[0].starts_with("catalog_only_reason=Dify's form holds a Tencent Cloud secret"),
-        "{hunyuan:?}"
+        spark[0].starts_with("catalog_only_reason=Dify's form holds an iFlytek app id"),
+        "{spark:?}"
     );
 }

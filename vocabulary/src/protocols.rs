@@ -34,6 +34,8 @@ pub mod protocol {
     pub const FISH_AUDIO: &str = "fishaudio";
     /// Baidu's ERNIE (Wenxin) chat API, with an access token from an API key and secret key.
     pub const WENXIN: &str = "wenxin";
+    /// Tencent Hunyuan's ChatCompletions, signed with TC3-HMAC-SHA256.
+    pub const HUNYUAN: &str = "hunyuan";
 }
 
 /// One protocol.
@@ -121,6 +123,10 @@ pub const PROTOCOLS: &[Protocol] = &[
     },
     Protocol {
         name: protocol::WENXIN,
+        model_types: &[ModelType::Llm],
+    },
+    Protocol {
+        name: protocol::HUNYUAN,
         model_types: &[ModelType::Llm],
     },
 ];

@@ -49,7 +49,7 @@ static OVERLAY: &[(&str, How)] = &[
     ("groq", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.groq.com/openai/v1"), ("api_key_variable", "api_key")])),
     ("huggingface_hub", Protocol(&[("protocol", OPENAI), ("base_url", "https://router.huggingface.co/v1"), ("api_key_variable", "huggingfacehub_api_token"), ("base_url_variable", "huggingfacehub_endpoint_url"), ("base_url_variable_suffix", "/v1")])),
     ("huggingface_tei", Protocol(&[("protocol", OPENAI), ("base_url_variable", "server_url"), ("base_url_variable_suffix", "/v1")])),
-    ("hunyuan", CatalogOnly("Dify's form holds a Tencent Cloud secret id and key, which sign requests with TC3-HMAC-SHA256; no protocol for that")),
+    ("hunyuan", Protocol(&[("protocol", "hunyuan"), ("base_url", "https://hunyuan.tencentcloudapi.com")])),
     ("jina", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.jina.ai/v1"), ("api_key_variable", "api_key"), ("base_url_variable", "base_url")])),
     ("leptonai", Protocol(&[("protocol", OPENAI), ("base_url", "https://{model}.lepton.run/api/v1"), ("api_key_variable", "api_key")])),
     ("localai", Protocol(&[("protocol", OPENAI), ("base_url_variable", "server_url"), ("base_url_variable_suffix", "/v1")])),

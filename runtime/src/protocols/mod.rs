@@ -11,6 +11,7 @@ pub mod bedrock;
 pub mod cohere;
 pub mod fishaudio;
 pub mod gemini;
+pub mod hunyuan;
 mod llm_events;
 mod media;
 pub mod nomic;
@@ -105,6 +106,10 @@ pub static PROTOCOLS: &[ProtocolSet] = &[
     ProtocolSet {
         name: wenxin::PROTOCOL_NAME,
         implementations: &[Implementation::Llm(&wenxin::WENXIN)],
+    },
+    ProtocolSet {
+        name: hunyuan::PROTOCOL_NAME,
+        implementations: &[Implementation::Llm(&hunyuan::HUNYUAN)],
     },
 ];
 
