@@ -1,6 +1,6 @@
 //! A tree in Dify's core shape, with no `extra.modelrt` (codegen/tests/fixtures/dify_overlay),
 //! compiled with `include_providers!`: the Dify protocol overlay makes `yi` callable with the
-//! credentials Dify's form asks for, and `wenxin` stays catalog-only with its reason.
+//! credentials Dify's form asks for, and `spark` stays catalog-only with its reason.
 
 use modelrt::runtime::catalog::Callability;
 use modelrt::runtime::secret::Secret;
@@ -17,10 +17,10 @@ fn the_overlay_decides_callability_and_is_marked() {
         Callability::Protocol("openai-compatible")
     );
     assert_eq!(yi::PROVIDER.extra("overlay"), Some("dify"));
-    assert_eq!(wenxin::PROVIDER.callability, Callability::CatalogOnly);
-    assert!(wenxin::PROVIDER
+    assert_eq!(spark::PROVIDER.callability, Callability::CatalogOnly);
+    assert!(spark::PROVIDER
         .extra("catalog_only_reason")
-        .is_some_and(|reason| reason.contains("access token")));
+        .is_some_and(|reason| reason.contains("WebSocket")));
 }
 
 #[tokio::test]

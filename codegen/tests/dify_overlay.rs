@@ -56,18 +56,18 @@ fn the_diagnostics_are_a_missing_overlay_variable_and_the_reason_a_provider_stay
         [
             (
                 Severity::Warning,
+                "spark/spark.yaml",
+                "",
+                "provider `spark` is catalog-only (Dify overlay: Dify's form holds an iFlytek app \
+                 id, key and secret for its signed WebSocket API; no protocol for that): listed \
+                 and typed, but not callable"
+            ),
+            (
+                Severity::Warning,
                 "tongyi/tongyi.yaml",
                 "provider_credential_schema",
                 "the Dify overlay's `api_key_variable` for `tongyi` names `dashscope_api_key` or \
                  `tongyi_api_key`, which neither credential form declares"
-            ),
-            (
-                Severity::Warning,
-                "wenxin/wenxin.yaml",
-                "",
-                "provider `wenxin` is catalog-only (Dify overlay: Dify's form holds a Baidu API \
-                 key and secret key, exchanged for an access token; no protocol for that): \
-                 listed and typed, but not callable"
             )
         ]
     );
@@ -82,10 +82,10 @@ fn the_diagnostics_are_a_missing_overlay_variable_and_the_reason_a_provider_stay
 #[test]
 fn a_provider_the_overlay_cannot_call_carries_its_reason() {
     let loaded = loaded();
-    let wenxin = settings(provider(&loaded, "wenxin"));
-    assert_eq!(wenxin.len(), 1);
+    let spark = settings(provider(&loaded, "spark"));
+    assert_eq!(spark.len(), 1);
     assert!(
-        wenxin[0].starts_with("catalog_only_reason=Dify's form holds a Baidu API key"),
-        "{wenxin:?}"
+        spark[0].starts_with("catalog_only_reason=Dify's form holds an iFlytek app id"),
+        "{spark:?}"
     );
 }

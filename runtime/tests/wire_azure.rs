@@ -592,3 +592,155 @@ async fn configuration_errors_send_nothing() {
     assert_eq!(error.kind(), ErrorKind::InvalidCredentials);
     assert!(requests(&server).await.is_empty());
 }
+
+// Microsoft Entra service principal -------------------------------------------------------
+
+const TENANT: &str = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+const CLIENT_ID: &str = "6731de76-14a6-49ae-97bc-6eba6914391e";
+const ENTRA_TOKEN: &str = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiIsIng1dCI6Ik5HVEZ2ZEstZnl0aEV1Q";
+
+/// A deployment on `server` whose credentials name a service principal, with `server` as
+/// the Entra authority too.
+fn service_principal(server: &MockServer, texts: &[(&'static str, &str)]) -> Fixture {
+    let authority: &'static str = Box::leak(server.uri().into_boxed_str());
+    let mut all = vec![
+        ("openai_api_base", server.uri()),
+        ("openai_api_version", VERSION.to_owned()),
+    ];
+    all.extend(texts.iter().map(|(k, v)| (*k, (*v).to_owned())));
+    let all: Vec<(&'static str, &str)> = all.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    fixture(
+        "azure_openai",
+        vec![
+            ("api_key_variable", "openai_api_key"),
+            ("api_version_variable", "openai_api_version"),
+            ("base_url_variable", "openai_api_base"),
+            ("entra_authority", authority),
+            ("entra_client_id_variable", "azure_client_id"),
+            ("entra_client_secret_variable", "azure_client_secret"),
+            ("entra_tenant_variable", "azure_tenant_id"),
+            ("protocol", "azure-openai"),
+        ],
+        DEPLOYMENT,
+        &["azure_client_secret"],
+        &all,
+    )
+}
+
+fn token_path() -> String {
+    format!("/{TENANT}/oauth2/v2.0/token")
+}
+
+/// Entra's token endpoint answering as its documentation shows.
+async fn entra_answers(server: &MockServer, answer: ResponseTemplate) {
+    Mock::given(method("POST"))
+        .and(path(token_path()))
+        .respond_with(answer)
+        .mount(server)
+        .await;
+}
+
+#[tokio::test]
+async fn a_service_principal_gets_a_token_once_and_calls_with_it() {
+    let server = MockServer::builder().start().await;
+    entra_answers(
+        &server,
+        ResponseTemplate::new(200).set_body_json(json!({
+            "token_type": "Bearer", "expires_in": 3599, "ext_expires_in": 3599,
+            "access_token": ENTRA_TOKEN
+        })),
+    )
+    .await;
+    let route = deployment_path(DEPLOYMENT, "chat/completions");
+    answer_at(
+        &server,
+        &route,
+        ResponseTemplate::new(200).set_body_json(completion("Hi")),
+    )
+    .await;
+    let fx = service_principal(
+        &server,
+        &[("azure_tenant_id", TENANT), ("azure_client_id", CLIENT_ID)],
+    );
+    for _ in 0..2 {
+        AZURE_OPENAI
+            .invoke(fx.ctx(), LlmRequest::new(vec![Message::user("Hi")]))
+            .await
+            .unwrap();
+    }
+    let all = requests(&server).await;
+    let tokens: Vec<_> = all
+        .iter()
+        .filter(|r| r.url.path() == token_path())
+        .collect();
+    assert_eq!(tokens.len(), 1, "the token is cached");
+    assert_eq!(
+        header(tokens[0], "content-type"),
+        Some("application/x-www-form-urlencoded")
+    );
+    let form = String::from_utf8(tokens[0].body.clone()).unwrap();
+    assert_eq!(
+        form,
+        format!(
+            "client_id={CLIENT_ID}&scope=https%3A%2F%2Fcognitiveservices.azure.com%2F.default\
+             &client_secret={}&grant_type=client_credentials",
+            API_KEY
+        )
+    );
+    let chats: Vec<_> = all.iter().filter(|r| r.url.path() == route).collect();
+    assert_eq!(chats.len(), 2);
+    for chat in chats {
+        assert_eq!(
+            header(chat, "authorization"),
+            Some(format!("Bearer {ENTRA_TOKEN}").as_str())
+        );
+        assert_eq!(header(chat, "api-key"), None);
+    }
+}
+
+#[tokio::test]
+async fn a_rejected_client_secret_is_an_authorization_error_that_hides_it() {
+    let server = MockServer::builder().start().await;
+    entra_answers(
+        &server,
+        ResponseTemplate::new(401).set_body_json(json!({
+            "error": "invalid_client",
+            "error_description": "AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.",
+            "error_codes": [7000215],
+            "timestamp": "2024-05-01 10:22:12Z",
+            "trace_id": "2b4b1c6f-25f5-4a1d-9a6e-3a1c2a9b1d00"
+        })),
+    )
+    .await;
+    let fx = service_principal(
+        &server,
+        &[("azure_tenant_id", TENANT), ("azure_client_id", CLIENT_ID)],
+    );
+    let error = AZURE_OPENAI
+        .invoke(fx.ctx(), LlmRequest::new(vec![Message::user("Hi")]))
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Authorization);
+    assert_eq!(error.code(), Some("invalid_client"));
+    assert!(error.to_string().contains("AADSTS7000215"), "{error}");
+    assert_eq!(error.provider(), Some("azure_openai"));
+    assert_no_key(&error);
+    let all = requests(&server).await;
+    assert!(
+        all.iter().all(|r| r.url.path() == token_path()),
+        "no call without a token"
+    );
+}
+
+#[tokio::test]
+async fn half_a_service_principal_is_a_configuration_error_that_sends_nothing() {
+    let server = MockServer::builder().start().await;
+    let fx = service_principal(&server, &[("azure_tenant_id", TENANT)]);
+    let error = AZURE_OPENAI
+        .invoke(fx.ctx(), LlmRequest::new(vec![Message::user("Hi")]))
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidCredentials);
+    assert!(error.to_string().contains("azure_client_id"), "{error}");
+    assert!(requests(&server).await.is_empty());
+}

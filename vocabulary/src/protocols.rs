@@ -26,6 +26,16 @@ pub mod protocol {
     pub const GEMINI: &str = "gemini";
     /// Gemini on Google Cloud's Vertex AI, with service-account OAuth2.
     pub const VERTEX_AI: &str = "vertex-ai";
+    /// Nomic's text embedding API.
+    pub const NOMIC: &str = "nomic";
+    /// Triton Inference Server's generate extension.
+    pub const TRITON: &str = "triton";
+    /// Fish Audio's text to speech API.
+    pub const FISH_AUDIO: &str = "fishaudio";
+    /// Baidu's ERNIE (Wenxin) chat API, with an access token from an API key and secret key.
+    pub const WENXIN: &str = "wenxin";
+    /// Tencent Hunyuan's ChatCompletions, signed with TC3-HMAC-SHA256.
+    pub const HUNYUAN: &str = "hunyuan";
 }
 
 /// One protocol.
@@ -98,6 +108,26 @@ pub const PROTOCOLS: &[Protocol] = &[
     Protocol {
         name: protocol::VERTEX_AI,
         model_types: &[ModelType::Llm, ModelType::TextEmbedding],
+    },
+    Protocol {
+        name: protocol::NOMIC,
+        model_types: &[ModelType::TextEmbedding],
+    },
+    Protocol {
+        name: protocol::TRITON,
+        model_types: &[ModelType::Llm],
+    },
+    Protocol {
+        name: protocol::FISH_AUDIO,
+        model_types: &[ModelType::Tts],
+    },
+    Protocol {
+        name: protocol::WENXIN,
+        model_types: &[ModelType::Llm],
+    },
+    Protocol {
+        name: protocol::HUNYUAN,
+        model_types: &[ModelType::Llm],
     },
 ];
 

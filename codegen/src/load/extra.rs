@@ -54,6 +54,22 @@ const KEYS: &[(&str, KeyType)] = &[
         "bearer_token_variable",
         KeyType::Variable(&[FormType::SecretInput, FormType::TextInput]),
     ),
+    // Azure OpenAI: a Microsoft Entra service principal and the authority that issues its tokens.
+    ("entra_tenant_variable", KeyType::Variable(TEXT_FORMS)),
+    ("entra_client_id_variable", KeyType::Variable(TEXT_FORMS)),
+    (
+        "entra_client_secret_variable",
+        KeyType::Variable(&[FormType::SecretInput]),
+    ),
+    ("entra_authority", KeyType::Text),
+    // The credential holding the name the server knows the model by (an endpoint id, a uid).
+    ("model_variable", KeyType::Variable(TEXT_FORMS)),
+    // Voyage's shapes: `input_type` on embeddings, `top_k` on rerank.
+    (
+        "embedding_input_type_field",
+        KeyType::OneOf(&["input_type"]),
+    ),
+    ("rerank_top_field", KeyType::OneOf(&["top_n", "top_k"])),
 ];
 
 /// Every key a model's own `extra.modelrt` may hold.
@@ -431,7 +447,7 @@ mod tests {
             vec![
                 "2:13 extra.modelrt.protocol: unknown protocol `antropic`, expected one of: \
                  openai-compatible, anthropic, ollama, cohere, bedrock, azure-openai, \
-                 openai-responses, gemini, vertex-ai; did you mean `anthropic`?"
+                 openai-responses, gemini, vertex-ai, nomic, triton, fishaudio, wenxin, hunyuan; did you mean `anthropic`?"
             ]
         );
         let (_, out) = run(
@@ -486,7 +502,11 @@ mod tests {
                 "3:13 extra.modelrt.base_url: expected a string, found a list",
                 "4:3 extra.modelrt.protocl: unknown key `protocl` under extra.modelrt, expected \
                  one of: protocol, base_url, api_key_variable, base_url_variable, \
-                 base_url_variable_suffix, headers, header_variables, api_version, api_version_variable, bearer_token_variable; did you mean `protocol`?",
+                 base_url_variable_suffix, headers, header_variables, api_version, \
+                 api_version_variable, bearer_token_variable, entra_tenant_variable, \
+                 entra_client_id_variable, entra_client_secret_variable, entra_authority, \
+                 model_variable, embedding_input_type_field, rerank_top_field; did you mean \
+                 `protocol`?",
             ]
         );
         assert!(got.contains(&("protocl".to_owned(), "ollama".to_owned())));

@@ -34,7 +34,7 @@ const OPENAI: &str = "openai-compatible";
 #[rustfmt::skip]
 static OVERLAY: &[(&str, How)] = &[
     ("anthropic", Protocol(&[("protocol", "anthropic"), ("base_url", "https://api.anthropic.com"), ("api_key_variable", "anthropic_api_key"), ("base_url_variable", "anthropic_api_url")])),
-    ("azure_ai_studio", CatalogOnly("Azure AI Studio endpoints take the key in an `api-key` header and differ per deployment type; no protocol for them yet")),
+    ("azure_ai_studio", Protocol(&[("protocol", OPENAI), ("base_url_variable", "endpoint"), ("api_key_variable", "api_key"), ("api_version", "2024-05-01-preview")])),
     ("azure_openai", Protocol(&[("protocol", "azure-openai"), ("base_url_variable", "openai_api_base"), ("api_key_variable", "openai_api_key"), ("api_version_variable", "openai_api_version")])),
     ("baichuan", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.baichuan-ai.com/v1"), ("api_key_variable", "api_key")])),
     ("bedrock", Protocol(&[("protocol", "bedrock"), ("base_url", "https://bedrock-runtime.{region}.amazonaws.com")])),
@@ -42,22 +42,22 @@ static OVERLAY: &[(&str, How)] = &[
     ("cohere", Protocol(&[("protocol", "cohere"), ("base_url", "https://api.cohere.com"), ("api_key_variable", "api_key"), ("base_url_variable", "base_url")])),
     ("deepseek", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.deepseek.com/v1"), ("api_key_variable", "api_key"), ("base_url_variable", "endpoint_url")])),
     ("fireworks", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.fireworks.ai/inference/v1"), ("api_key_variable", "fireworks_api_key")])),
-    ("fishaudio", CatalogOnly("Fish Audio's text-to-speech API has its own msgpack request shape; no protocol for it")),
+    ("fishaudio", Protocol(&[("protocol", "fishaudio"), ("base_url", "https://api.fish.audio"), ("base_url_variable", "api_base"), ("api_key_variable", "api_key")])),
     ("gitee_ai", Protocol(&[("protocol", OPENAI), ("base_url", "https://ai.gitee.com/v1"), ("api_key_variable", "api_key")])),
     ("google", Protocol(&[("protocol", "gemini"), ("base_url", "https://generativelanguage.googleapis.com/v1beta"), ("api_key_variable", "google_api_key")])),
     ("gpustack", Protocol(&[("protocol", OPENAI), ("api_key_variable", "api_key"), ("base_url_variable", "endpoint_url"), ("base_url_variable_suffix", "/v1-openai")])),
     ("groq", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.groq.com/openai/v1"), ("api_key_variable", "api_key")])),
     ("huggingface_hub", Protocol(&[("protocol", OPENAI), ("base_url", "https://router.huggingface.co/v1"), ("api_key_variable", "huggingfacehub_api_token"), ("base_url_variable", "huggingfacehub_endpoint_url"), ("base_url_variable_suffix", "/v1")])),
     ("huggingface_tei", Protocol(&[("protocol", OPENAI), ("base_url_variable", "server_url"), ("base_url_variable_suffix", "/v1")])),
-    ("hunyuan", CatalogOnly("Dify's form holds a Tencent Cloud secret id and key, which sign requests with TC3-HMAC-SHA256; no protocol for that")),
+    ("hunyuan", Protocol(&[("protocol", "hunyuan"), ("base_url", "https://hunyuan.tencentcloudapi.com")])),
     ("jina", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.jina.ai/v1"), ("api_key_variable", "api_key"), ("base_url_variable", "base_url")])),
-    ("leptonai", CatalogOnly("Lepton serves each model on its own host named after the model; no base URL to configure")),
+    ("leptonai", Protocol(&[("protocol", OPENAI), ("base_url", "https://{model}.lepton.run/api/v1"), ("api_key_variable", "api_key")])),
     ("localai", Protocol(&[("protocol", OPENAI), ("base_url_variable", "server_url"), ("base_url_variable_suffix", "/v1")])),
     ("minimax", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.minimax.chat/v1"), ("api_key_variable", "minimax_api_key|api_key")])),
     ("mistralai", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.mistral.ai/v1"), ("api_key_variable", "api_key")])),
     ("mixedbread", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.mixedbread.ai/v1"), ("api_key_variable", "api_key")])),
     ("moonshot", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.moonshot.cn/v1"), ("api_key_variable", "api_key"), ("base_url_variable", "endpoint_url")])),
-    ("nomic", CatalogOnly("Nomic's embedding API has its own request shape; no protocol for it")),
+    ("nomic", Protocol(&[("protocol", "nomic"), ("base_url", "https://api-atlas.nomic.ai"), ("api_key_variable", "nomic_api_key")])),
     ("novita", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.novita.ai/v3/openai"), ("api_key_variable", "api_key")])),
     ("nvidia", Protocol(&[("protocol", OPENAI), ("base_url", "https://integrate.api.nvidia.com/v1"), ("api_key_variable", "api_key")])),
     ("nvidia_nim", Protocol(&[("protocol", OPENAI), ("base_url_variable", "endpoint_url")])),
@@ -76,15 +76,15 @@ static OVERLAY: &[(&str, How)] = &[
     ("tencent", CatalogOnly("Tencent Cloud speech recognition signs requests with a secret id and key; no protocol for that")),
     ("togetherai", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.together.xyz/v1"), ("api_key_variable", "api_key")])),
     ("tongyi", Protocol(&[("protocol", OPENAI), ("base_url", "https://dashscope.aliyuncs.com/compatible-mode/v1"), ("api_key_variable", "dashscope_api_key|tongyi_api_key")])),
-    ("triton_inference_server", CatalogOnly("Triton's generate API has its own request shape; no protocol for it")),
+    ("triton_inference_server", Protocol(&[("protocol", "triton"), ("base_url_variable", "server_url")])),
     ("upstage", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.upstage.ai/v1/solar"), ("api_key_variable", "upstage_api_key")])),
     ("vertex_ai", Protocol(&[("protocol", "vertex-ai")])),
     ("vessl_ai", Protocol(&[("protocol", OPENAI), ("api_key_variable", "api_key"), ("base_url_variable", "endpoint_url")])),
-    ("volcengine_maas", CatalogOnly("Dify sends each model as the Ark endpoint id from its form, or signs with an access key; no protocol takes either")),
-    ("voyage", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.voyageai.com/v1"), ("api_key_variable", "api_key")])),
-    ("wenxin", CatalogOnly("Dify's form holds a Baidu API key and secret key, exchanged for an access token; no protocol for that")),
+    ("volcengine_maas", Protocol(&[("protocol", OPENAI), ("base_url", "https://ark.cn-beijing.volces.com/api/v3"), ("base_url_variable", "api_endpoint_host"), ("api_key_variable", "volc_api_key"), ("model_variable", "endpoint_id")])),
+    ("voyage", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.voyageai.com/v1"), ("api_key_variable", "api_key"), ("embedding_input_type_field", "input_type"), ("rerank_top_field", "top_k")])),
+    ("wenxin", Protocol(&[("protocol", "wenxin"), ("base_url", "https://aip.baidubce.com"), ("api_key_variable", "api_key")])),
     ("x", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.x.ai/v1"), ("api_key_variable", "api_key"), ("base_url_variable", "endpoint_url")])),
-    ("xinference", CatalogOnly("Dify's form keeps the server URL in a secret field and sends the model uid from the form as the model")),
+    ("xinference", Protocol(&[("protocol", OPENAI), ("base_url_variable", "server_url"), ("base_url_variable_suffix", "/v1"), ("api_key_variable", "api_key"), ("model_variable", "model_uid")])),
     ("yi", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.lingyiwanwu.com/v1"), ("api_key_variable", "api_key"), ("base_url_variable", "endpoint_url")])),
     ("zhinao", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.360.cn/v1"), ("api_key_variable", "api_key")])),
     ("zhipuai", Protocol(&[("protocol", OPENAI), ("base_url", "https://open.bigmodel.cn/api/paas/v4"), ("api_key_variable", "api_key|zhipuai_api_key")])),
@@ -127,7 +127,10 @@ pub fn apply(provider: &mut Provider, r: &mut Report) {
 }
 
 fn names_variable(key: &str) -> bool {
-    matches!(key, "api_key_variable" | "base_url_variable") || key.starts_with("header_variables.")
+    matches!(
+        key,
+        "api_key_variable" | "base_url_variable" | "model_variable"
+    ) || key.starts_with("header_variables.")
 }
 
 fn forms(provider: &mut Provider) -> impl Iterator<Item = &mut CredentialForm> {
@@ -300,7 +303,7 @@ mod tests {
 
     #[test]
     fn a_known_provider_without_a_protocol_says_why() {
-        let (p, _) = applied(provider("wenxin", vec![]));
+        let (p, _) = applied(provider("oci", vec![]));
         assert_eq!(p.extra_modelrt.len(), 1);
         assert_eq!(p.extra_modelrt[0].0, REASON_KEY);
     }

@@ -12,7 +12,7 @@ pub use call::{
     HttpResponse, Parsed, ParsedStream, ProviderErrorBody,
 };
 pub use client::shared_client;
-pub(crate) use request::Secrets;
+pub(crate) use request::{percent_encode, Secrets};
 pub use request::{Body, HttpRequest};
 pub use reqwest::Method;
 pub use retry::{backoff, retry_after};

@@ -55,6 +55,20 @@ impl std::fmt::Debug for Secrets {
     }
 }
 
+/// `text` with everything but unreserved characters percent-encoded (RFC 3986), for one
+/// path segment or one query value: a model id holding `:` or `/`, a key in a query.
+pub(crate) fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
 fn header_name(name: &str) -> Result<HeaderName> {
     HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
         Error::new(

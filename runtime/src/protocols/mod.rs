@@ -9,14 +9,20 @@ pub mod anthropic;
 pub mod azure_openai;
 pub mod bedrock;
 pub mod cohere;
+pub mod fishaudio;
 pub mod gemini;
+pub mod hunyuan;
 mod llm_events;
 mod media;
+pub mod nomic;
 pub mod ollama;
 pub mod openai_compatible;
 pub mod openai_responses;
 mod set;
+mod token_cache;
+pub mod triton;
 pub mod vertex_ai;
+pub mod wenxin;
 
 pub use set::{Implementation, ProtocolOf, ProtocolSet};
 
@@ -84,6 +90,26 @@ pub static PROTOCOLS: &[ProtocolSet] = &[
             Implementation::Llm(&vertex_ai::VERTEX_AI),
             Implementation::TextEmbedding(&vertex_ai::VERTEX_AI),
         ],
+    },
+    ProtocolSet {
+        name: nomic::PROTOCOL_NAME,
+        implementations: &[Implementation::TextEmbedding(&nomic::NOMIC)],
+    },
+    ProtocolSet {
+        name: triton::PROTOCOL_NAME,
+        implementations: &[Implementation::Llm(&triton::TRITON)],
+    },
+    ProtocolSet {
+        name: fishaudio::PROTOCOL_NAME,
+        implementations: &[Implementation::Tts(&fishaudio::FISH_AUDIO)],
+    },
+    ProtocolSet {
+        name: wenxin::PROTOCOL_NAME,
+        implementations: &[Implementation::Llm(&wenxin::WENXIN)],
+    },
+    ProtocolSet {
+        name: hunyuan::PROTOCOL_NAME,
+        implementations: &[Implementation::Llm(&hunyuan::HUNYUAN)],
     },
 ];
 

@@ -8,11 +8,14 @@
 //!   (`{endpoint}/openai/v1/chat/completions`, the deployment in the body's `model`), without
 //!   `api-version`.
 //! - Auth: the key in the `api-key` header; or a Microsoft Entra access token as
-//!   `Authorization: Bearer`, when the credential named by `extra.modelrt.bearer_token_variable`
-//!   holds one.
+//!   `Authorization: Bearer`: one obtained for a service principal ([`entra`]) when the
+//!   credentials name one, else the one the credential named by
+//!   `extra.modelrt.bearer_token_variable` holds.
 //!
 //! Everything else (base URL, key variable, headers) resolves as for the OpenAI-compatible
 //! protocol. Azure has no moderation or rerank endpoint, so none is registered.
+
+pub(crate) mod entra;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::protocol::CallContext;
@@ -29,7 +32,7 @@ pub static AZURE_OPENAI: OpenAiCompatible = OpenAiCompatible::with_dialect(Diale
 const V1_SUFFIX: &str = "/openai/v1";
 
 /// Whether `text` may go into a URL as it is: a deployment name or an API version.
-fn url_safe(text: &str) -> bool {
+pub(crate) fn url_safe(text: &str) -> bool {
     !text.is_empty()
         && text
             .chars()

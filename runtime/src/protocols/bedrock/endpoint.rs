@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use super::sigv4::{sign_request, AwsCredentials};
 use crate::error::{Error, ErrorKind, Result};
-use crate::http::HttpRequest;
+use crate::http::{percent_encode, HttpRequest};
 use crate::protocol::ProviderContext;
 use crate::protocols::openai_compatible::config::Endpoint;
 use crate::secret::Secret;
@@ -49,20 +49,6 @@ fn missing(provider: &str, variable: &str) -> Error {
     .with_provider(provider)
 }
 
-/// Escapes a model id (which may hold `:` or be an ARN with `/`) as one path segment:
-/// everything but unreserved characters is percent-encoded, as AWS's SDKs do.
-fn path_segment(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
-}
-
 impl<'a> Target<'a> {
     /// Resolves the endpoint and identity of `ctx`'s provider.
     pub fn resolve(ctx: &ProviderContext<'a>) -> Result<Self> {
@@ -93,7 +79,7 @@ impl<'a> Target<'a> {
 
     /// The URL of `action` (`converse`, `converse-stream`, `invoke`) for `model`.
     pub fn model_url(&self, model: &str, action: &str) -> String {
-        format!("{}/model/{}/{action}", self.base_url, path_segment(model))
+        format!("{}/model/{}/{action}", self.base_url, percent_encode(model))
     }
 
     /// A signed `POST` of `body` as JSON to `url`.
@@ -116,13 +102,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn model_ids_become_one_path_segment() {
+    fn model_ids_become_one_percent_encode() {
         assert_eq!(
-            path_segment("amazon.titan-embed-text-v2:0"),
+            percent_encode("amazon.titan-embed-text-v2:0"),
             "amazon.titan-embed-text-v2%3A0"
         );
         assert_eq!(
-            path_segment("arn:aws:bedrock:us-east-1:123:inference-profile/us.x"),
+            percent_encode("arn:aws:bedrock:us-east-1:123:inference-profile/us.x"),
             "arn%3Aaws%3Abedrock%3Aus-east-1%3A123%3Ainference-profile%2Fus.x"
         );
     }

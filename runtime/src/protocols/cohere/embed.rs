@@ -39,7 +39,8 @@ struct BilledUnits {
     input_tokens: Option<u64>,
 }
 
-fn input_type(kind: EmbeddingInputType) -> &'static str {
+/// The task a text is embedded for, in the words Cohere and Nomic share.
+pub(crate) fn input_type(kind: EmbeddingInputType) -> &'static str {
     match kind {
         EmbeddingInputType::Document => "search_document",
         EmbeddingInputType::Query => "search_query",
@@ -79,21 +80,19 @@ async fn embed_batch(
     })
 }
 
-/// Texts per request: the model's or the credentials' `max_chunks`, else the API's limit.
-fn batch_size(ctx: &CallContext<'_>) -> Result<u32> {
+/// Texts per request: the model's or the credentials' `max_chunks`, else `api_limit`.
+pub(crate) fn batch_size(ctx: &CallContext<'_>, api_limit: u32) -> Result<u32> {
     let declared = ctx.model.info.and_then(|info| info.properties.max_chunks);
     match declared {
         Some(chunks) => Ok(chunks),
-        None => Ok(ctx
-            .credential_number("max_chunks")?
-            .unwrap_or(MAX_TEXTS_PER_CALL)),
+        None => Ok(ctx.credential_number("max_chunks")?.unwrap_or(api_limit)),
     }
 }
 
 /// Embeds every text, a batch per request.
 pub async fn embed(ctx: CallContext<'_>, request: EmbeddingRequest) -> Result<EmbeddingResponse> {
     let in_call = |e: Error| e.in_call(ctx.provider.id, ctx.model.id);
-    let size = batch_size(&ctx)?;
+    let size = batch_size(&ctx, MAX_TEXTS_PER_CALL)?;
     let kind = request.input_type;
     let mut response =
         embed_in_batches(&request.texts, size, |batch| embed_batch(&ctx, kind, batch))

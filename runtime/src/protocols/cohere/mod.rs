@@ -1,7 +1,7 @@
 //! Cohere's v2 API: `POST /v2/embed` (float embeddings, batched) and `POST /v2/rerank`,
 //! with `GET /v1/models` for fetch-from-remote. Error bodies are `{"message": ...}`.
 
-mod embed;
+pub(crate) mod embed;
 mod models;
 mod request;
 mod rerank;

@@ -48,7 +48,7 @@ enum Shape {
     Probe,
 }
 
-fn prepare(
+async fn prepare(
     ctx: &CallContext<'_>,
     dialect: Dialect,
     settings: LlmSettings,
@@ -56,7 +56,7 @@ fn prepare(
     shape: Shape,
 ) -> Result<Prepared> {
     let in_call = |e: Error| e.in_call(ctx.provider.id, ctx.model.id);
-    let endpoint = Endpoint::for_call(ctx, dialect).map_err(in_call)?;
+    let endpoint = Endpoint::for_call(ctx, dialect).await.map_err(in_call)?;
     let format = match request.response_format.take() {
         Some(format) => Some(format),
         None => ResponseFormat::from_params(ctx.params).map_err(in_call)?,
@@ -137,13 +137,16 @@ pub async fn invoke(
     request: LlmRequest,
     dialect: Dialect,
 ) -> Result<LlmResponse> {
-    complete(prepare(
-        &ctx,
-        dialect,
-        LlmSettings::resolve(&ctx),
-        request,
-        Shape::Whole,
-    )?)
+    complete(
+        prepare(
+            &ctx,
+            dialect,
+            LlmSettings::resolve(&ctx),
+            request,
+            Shape::Whole,
+        )
+        .await?,
+    )
     .await
 }
 
@@ -189,7 +192,7 @@ pub async fn stream(
         settings,
         format,
         basis,
-    } = prepare(&ctx, dialect, settings, request, Shape::Streamed)?;
+    } = prepare(&ctx, dialect, settings, request, Shape::Streamed).await?;
     let (provider, model) = (call.provider().to_owned(), call.model().to_owned());
     let cut_error = Error::new(
         ErrorKind::Connection,
@@ -234,13 +237,16 @@ pub async fn validate_credentials(ctx: CallContext<'_>, dialect: Dialect) -> Res
         ..ctx
     };
     let request = LlmRequest::new(vec![Message::user("ping")]);
-    complete(prepare(
-        &probe,
-        dialect,
-        LlmSettings::resolve(&probe),
-        request,
-        Shape::Probe,
-    )?)
+    complete(
+        prepare(
+            &probe,
+            dialect,
+            LlmSettings::resolve(&probe),
+            request,
+            Shape::Probe,
+        )
+        .await?,
+    )
     .await
     .map(drop)
 }

@@ -11,7 +11,10 @@
 //!   `base_url_variable` (a credential that may override the base URL) with
 //!   `base_url_variable_suffix` (appended to that credential's value when missing, for forms
 //!   that ask for a URL without its version path), `headers.<Name>` fixed extra headers and
-//!   `header_variables.<Name>` headers whose value is a credential (docs/provider-extra.md).
+//!   `header_variables.<Name>` headers whose value is a credential, `model_variable` (a
+//!   credential holding the name the server knows the model by: an endpoint id, a model uid),
+//!   a `{model}` placeholder in `base_url` (one host per model) and `api_version` (an
+//!   `api-version` query value on every path) (docs/provider-extra.md).
 //!
 //! The same credential names also work for vendors, so a vendor may expose any of them.
 
@@ -39,6 +42,8 @@ pub enum Dialect {
 pub enum Route {
     /// `{base_url}/{path}`.
     Direct,
+    /// `{base_url}/{path}?api-version={0}` (Azure AI model inference).
+    Versioned(String),
     /// `{base_url}/openai/deployments/{deployment}/{path}?api-version={api_version}`
     /// (Azure OpenAI).
     Deployment {
@@ -102,6 +107,26 @@ pub struct Endpoint<'a> {
     pub route: Route,
     /// How the key is sent.
     pub key_header: KeyHeader,
+    /// A token obtained for this call (a Microsoft Entra service principal's), sent as
+    /// `Authorization: Bearer` in place of the key.
+    pub fetched_token: Option<Secret>,
+}
+
+/// Where a base URL takes the model's name (a provider serving each model on its own host).
+const MODEL_PLACEHOLDER: &str = "{model}";
+
+/// The name the server knows `ctx`'s model by: the `endpoint_model_name` credential (Dify's
+/// OpenAI-compatible form), else the credential named by `extra.modelrt.model_variable` (an
+/// endpoint id, a model uid), else the model's own name.
+pub fn wire_model<'a>(ctx: &CallContext<'a>) -> &'a str {
+    ctx.credential("endpoint_model_name")
+        .or_else(|| {
+            ctx.provider
+                .extra("model_variable")
+                .and_then(|variable| ctx.credential(variable))
+        })
+        .map(str::trim)
+        .unwrap_or(ctx.model.id)
 }
 
 /// Whether `model` is an OpenAI reasoning model (which takes `max_completion_tokens`).
@@ -143,7 +168,12 @@ impl<'a> Endpoint<'a> {
                 .filter(|v| !v.trim().is_empty())
         };
         let url_variable = provider.extra("base_url_variable");
-        let from_credential = url_variable.and_then(text).map(|url| {
+        // Some forms keep the URL in a secret field (Dify's `xinference`): it is used, never shown.
+        let secret_url = url_variable
+            .and_then(|variable| ctx.credentials.secret(variable))
+            .map(Secret::expose)
+            .filter(|v| !v.trim().is_empty());
+        let from_credential = url_variable.and_then(text).or(secret_url).map(|url| {
             let url = url.trim().trim_end_matches('/');
             match provider.extra("base_url_variable_suffix") {
                 Some(suffix) if !url.ends_with(suffix.trim_end_matches('/')) => {
@@ -172,7 +202,12 @@ impl<'a> Endpoint<'a> {
         if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
             return Err(crate::error::Error::new(
                 ErrorKind::InvalidCredentials,
-                format!("the base URL must start with http:// or https://, got `{base_url}`"),
+                match secret_url {
+                    Some(_) => "the base URL must start with http:// or https://".to_owned(),
+                    None => format!(
+                        "the base URL must start with http:// or https://, got `{base_url}`"
+                    ),
+                },
             )
             .with_provider(provider.id));
         }
@@ -195,16 +230,39 @@ impl<'a> Endpoint<'a> {
             headers: fixed.chain(from_credentials).collect(),
             route: Route::Direct,
             key_header: KeyHeader::Bearer,
+            fetched_token: None,
         })
     }
 
     /// Resolves the endpoint of `ctx`'s model in `dialect` (Azure routes name the model's
-    /// deployment).
-    pub fn for_call(ctx: &CallContext<'a>, dialect: Dialect) -> Result<Self> {
-        match dialect {
-            Dialect::OpenAi => Self::resolve(&ctx.provider_context()),
-            Dialect::Azure => azure_openai::endpoint(ctx),
+    /// deployment; a `{model}` in the base URL becomes the model's name).
+    /// A Microsoft Entra service principal's token is obtained here (Azure), hence `async`.
+    pub async fn for_call(ctx: &CallContext<'a>, dialect: Dialect) -> Result<Self> {
+        if dialect == Dialect::Azure {
+            let mut endpoint = azure_openai::endpoint(ctx)?;
+            endpoint.fetched_token = azure_openai::entra::token(ctx).await?;
+            return Ok(endpoint);
         }
+        let mut endpoint = Self::resolve(&ctx.provider_context())?;
+        if endpoint.base_url.contains(MODEL_PLACEHOLDER) {
+            let model = ctx.model.id;
+            if !azure_openai::url_safe(model) || model.contains('.') {
+                return Err(crate::error::Error::new(
+                    ErrorKind::BadRequest,
+                    format!(
+                        "`{model}` cannot name a host: the base URL `{}` takes the model name \
+                         (letters, digits, `-`, `_`)",
+                        endpoint.base_url
+                    ),
+                )
+                .with_provider(ctx.provider.id));
+            }
+            endpoint.base_url = endpoint.base_url.replace(MODEL_PLACEHOLDER, model);
+        }
+        if let Some(version) = ctx.provider.extra("api_version") {
+            endpoint.route = Route::Versioned(version.to_owned());
+        }
+        Ok(endpoint)
     }
 
     /// `request` with the auth and extra headers added.
@@ -212,6 +270,9 @@ impl<'a> Endpoint<'a> {
         let mut request = request;
         for (name, value) in &self.headers {
             request = request.header(name, value)?;
+        }
+        if let Some(token) = &self.fetched_token {
+            return request.bearer(token);
         }
         match (self.api_key, self.key_header) {
             (Some(key), KeyHeader::Bearer) => request.bearer(key),
@@ -225,6 +286,9 @@ impl<'a> Endpoint<'a> {
         let path = path.trim_start_matches('/');
         match &self.route {
             Route::Direct => format!("{}/{path}", self.base_url),
+            Route::Versioned(api_version) => {
+                format!("{}/{path}?api-version={api_version}", self.base_url)
+            }
             Route::Deployment {
                 deployment,
                 api_version,
@@ -285,10 +349,7 @@ impl LlmSettings {
             }
             _ => Framing::Sse,
         };
-        let wire_model = ctx
-            .credential("endpoint_model_name")
-            .unwrap_or(ctx.model.id)
-            .to_owned();
+        let wire_model = wire_model(ctx).to_owned();
         let token_limit = match ctx.credential("token_param_name") {
             Some("max_completion_tokens") => TokenLimitField::MaxCompletionTokens,
             Some("max_tokens") => TokenLimitField::MaxTokens,

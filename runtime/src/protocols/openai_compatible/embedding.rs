@@ -4,9 +4,9 @@ use serde::de::IgnoredAny;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use super::config::{Dialect, Endpoint};
+use super::config::{wire_model, Dialect, Endpoint};
 use super::decode::parse_error_body;
-use crate::embedding::{embed_in_batches, EmbeddingRequest, EmbeddingResponse};
+use crate::embedding::{embed_in_batches, EmbeddingInputType, EmbeddingRequest, EmbeddingResponse};
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::HttpRequest;
 use crate::protocol::CallContext;
@@ -79,6 +79,7 @@ async fn embed_batch(
     ctx: &CallContext<'_>,
     endpoint: &Endpoint<'_>,
     wire_model: &str,
+    kind: EmbeddingInputType,
     texts: Vec<String>,
 ) -> Result<EmbeddingResponse> {
     let mut body = Map::new();
@@ -86,6 +87,14 @@ async fn embed_batch(
     body.insert("input".into(), json!(texts));
     if ctx.credential("encoding_format") == Some("float") {
         body.insert("encoding_format".into(), json!("float"));
+    }
+    // Voyage's `input_type`: what the texts are for.
+    if let Some(field) = ctx.provider.extra("embedding_input_type_field") {
+        let purpose = match kind {
+            EmbeddingInputType::Document => "document",
+            EmbeddingInputType::Query => "query",
+        };
+        body.insert(field.to_owned(), json!(purpose));
     }
     let request = endpoint.request(HttpRequest::post_json(
         endpoint.url("embeddings"),
@@ -122,13 +131,12 @@ pub async fn embed(
     dialect: Dialect,
 ) -> Result<EmbeddingResponse> {
     let in_call = |e: Error| e.in_call(ctx.provider.id, ctx.model.id);
-    let endpoint = Endpoint::for_call(&ctx, dialect).map_err(in_call)?;
-    let wire_model = ctx
-        .credential("endpoint_model_name")
-        .unwrap_or(ctx.model.id);
+    let endpoint = Endpoint::for_call(&ctx, dialect).await.map_err(in_call)?;
+    let wire_model = wire_model(&ctx);
     let max_chunks = ctx.max_chunks()?;
+    let kind = request.input_type;
     let mut response = embed_in_batches(&request.texts, max_chunks, |batch| {
-        embed_batch(&ctx, &endpoint, wire_model, batch)
+        embed_batch(&ctx, &endpoint, wire_model, kind, batch)
     })
     .await
     .map_err(in_call)?;

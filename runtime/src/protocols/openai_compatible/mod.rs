@@ -16,7 +16,7 @@ mod models;
 mod moderation;
 mod rerank;
 mod speech2text;
-mod tts;
+pub(crate) mod tts;
 
 pub use config::Dialect;
 pub use decode::parse_error_body;

@@ -5,7 +5,7 @@ use serde::Deserialize;
 use serde_json::json;
 use std::collections::BTreeMap;
 
-use super::config::Endpoint;
+use super::config::{wire_model, Dialect, Endpoint};
 use super::decode::parse_error_body;
 use super::tts::split_text;
 use crate::error::{Error, Result};
@@ -94,11 +94,13 @@ pub async fn moderate(
     if pieces.is_empty() {
         return Ok(ModerationResult::default());
     }
-    let endpoint = Endpoint::resolve(&ctx.provider_context()).map_err(in_call)?;
+    let endpoint = Endpoint::for_call(&ctx, Dialect::OpenAi)
+        .await
+        .map_err(in_call)?;
     let call = ctx.http_call(parse_error_body);
     let mut merged = Merged::default();
     for batch in pieces.chunks(usize::try_from(per_request).unwrap_or(usize::MAX)) {
-        let body = json!({"model": ctx.model.id, "input": batch});
+        let body = json!({"model": wire_model(&ctx), "input": batch});
         let http_request = endpoint
             .request(HttpRequest::post_json(endpoint.url("moderations"), &body)?)
             .map_err(in_call)?;

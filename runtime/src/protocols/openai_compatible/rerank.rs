@@ -3,7 +3,7 @@
 use serde::Deserialize;
 use serde_json::json;
 
-use super::config::Endpoint;
+use super::config::{wire_model, Dialect, Endpoint};
 use super::decode::parse_error_body;
 use crate::error::{Error, Result};
 use crate::http::HttpRequest;
@@ -15,6 +15,8 @@ use crate::usage::InputUsage;
 #[serde(default)]
 struct Reranked {
     model: Option<String>,
+    /// `results` (Jina, Cohere), or `data` (Voyage).
+    #[serde(alias = "data")]
     results: Option<Vec<Ranked>>,
     usage: Option<RerankUsage>,
 }
@@ -36,16 +38,16 @@ struct RerankUsage {
 /// Ranks the documents; no request is sent when there are none.
 pub async fn rerank(ctx: CallContext<'_>, request: RerankRequest) -> Result<RerankResponse> {
     let in_call = |e: Error| e.in_call(ctx.provider.id, ctx.model.id);
-    let wire_model = ctx
-        .credential("endpoint_model_name")
-        .unwrap_or(ctx.model.id);
+    let wire_model = wire_model(&ctx);
     if request.documents.is_empty() {
         return Ok(RerankResponse {
             model: wire_model.to_owned(),
             ..RerankResponse::default()
         });
     }
-    let endpoint = Endpoint::resolve(&ctx.provider_context()).map_err(in_call)?;
+    let endpoint = Endpoint::for_call(&ctx, Dialect::OpenAi)
+        .await
+        .map_err(in_call)?;
     let url = match ctx.credential("rerank_endpoint_url") {
         Some(url) => url.trim().to_owned(),
         None => endpoint.url("rerank"),
@@ -53,12 +55,14 @@ pub async fn rerank(ctx: CallContext<'_>, request: RerankRequest) -> Result<Rera
     let top_n = request
         .top_n
         .unwrap_or_else(|| u32::try_from(request.documents.len()).unwrap_or(u32::MAX));
-    let body = json!({
+    // `top_n` (Jina, Cohere) or `top_k` (Voyage), as `extra.modelrt.rerank_top_field` says.
+    let top_field = ctx.provider.extra("rerank_top_field").unwrap_or("top_n");
+    let mut body = json!({
         "model": wire_model,
         "query": request.query,
         "documents": request.documents,
-        "top_n": top_n,
     });
+    body[top_field] = json!(top_n);
     let http_request = endpoint
         .request(HttpRequest::post_json(url, &body)?)
         .map_err(in_call)?;

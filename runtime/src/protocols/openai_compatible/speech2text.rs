@@ -2,7 +2,7 @@
 
 use serde::Deserialize;
 
-use super::config::{Dialect, Endpoint, Route};
+use super::config::{wire_model, Dialect, Endpoint, Route};
 use super::decode::parse_error_body;
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::{Body, HttpRequest, Method};
@@ -157,14 +157,14 @@ pub async fn transcribe(
 ) -> Result<Transcription> {
     let in_call = |e: Error| e.in_call(ctx.provider.id, ctx.model.id);
     check_file(&ctx, &request).map_err(in_call)?;
-    let endpoint = Endpoint::for_call(&ctx, dialect).map_err(in_call)?;
+    let endpoint = Endpoint::for_call(&ctx, dialect).await.map_err(in_call)?;
     let mut form = Multipart::new(&request.audio);
     let content_type = request
         .mime_type
         .as_deref()
         .unwrap_or("application/octet-stream");
     form.file("file", &request.file_name, content_type, &request.audio);
-    form.text("model", ctx.model.id);
+    form.text("model", wire_model(&ctx));
     if let Some(language) = request.language.as_deref().filter(|l| !l.is_empty()) {
         form.text("language", language);
     }
@@ -195,9 +195,11 @@ pub async fn transcribe(
 /// Checks the key and the model without sending audio: `GET /models/{model}`.
 pub async fn validate_credentials(ctx: CallContext<'_>, dialect: Dialect) -> Result<()> {
     let in_call = |e: Error| e.in_call(ctx.provider.id, ctx.model.id);
-    let endpoint = Endpoint::for_call(&ctx, dialect).map_err(in_call)?;
+    let endpoint = Endpoint::for_call(&ctx, dialect).await.map_err(in_call)?;
     let url = match &endpoint.route {
-        Route::Direct => endpoint.url(&format!("models/{}", ctx.model.id)),
+        Route::Direct | Route::Versioned(_) => {
+            endpoint.url(&format!("models/{}", wire_model(&ctx)))
+        }
         // Azure's data plane looks up no single deployment; listing the resource's models
         // checks the endpoint, the key and the API version.
         Route::Deployment { api_version, .. } => {

@@ -6,10 +6,10 @@
 use futures::StreamExt;
 use serde_json::{json, Map, Value};
 
-use super::config::{Dialect, Endpoint};
+use super::config::{wire_model, Dialect, Endpoint};
 use super::decode::parse_error_body;
 use crate::error::{Error, ErrorKind, Result};
-use crate::http::{ByteStream, HttpRequest};
+use crate::http::{ByteStream, HttpCall, HttpRequest};
 use crate::protocol::CallContext;
 use crate::tts::{AudioStream, TtsRequest};
 
@@ -22,7 +22,7 @@ const BODY_PARAMS: &[&str] = &["speed", "instructions"];
 
 /// Splits `text` into pieces of at most `limit` characters, preferring to cut after a
 /// sentence end, else after whitespace, else anywhere (on a character boundary).
-pub fn split_text(text: &str, limit: usize) -> Vec<String> {
+pub(crate) fn split_text(text: &str, limit: usize) -> Vec<String> {
     let limit = limit.max(1);
     let mut pieces = Vec::new();
     let mut rest = text.trim();
@@ -98,11 +98,11 @@ pub async fn synthesize(
         .and_then(|p| p.word_limit)
         .and_then(|w| usize::try_from(w).ok())
         .unwrap_or(DEFAULT_SEGMENT_CHARS);
-    let endpoint = Endpoint::for_call(&ctx, dialect).map_err(in_call)?;
+    let endpoint = Endpoint::for_call(&ctx, dialect).await.map_err(in_call)?;
     let mut requests = Vec::new();
     for segment in split_text(&request.text, limit) {
         let mut body = Map::new();
-        body.insert("model".into(), json!(ctx.model.id));
+        body.insert("model".into(), json!(wire_model(&ctx)));
         body.insert("input".into(), json!(segment));
         body.insert("voice".into(), json!(voice));
         body.insert("response_format".into(), json!(format));
@@ -115,10 +115,21 @@ pub async fn synthesize(
             HttpRequest::post_json(endpoint.url("audio/speech"), &Value::Object(body))?;
         requests.push(endpoint.request(http_request).map_err(in_call)?);
     }
-    let call = ctx.http_call(parse_error_body);
+    speak_in_order(ctx.http_call(parse_error_body), requests)
+        .await
+        .map_err(in_call)
+}
+
+/// Sends the requests of a text's segments one after another, their audio in one stream.
+/// The first is sent before this returns, so a rejected call fails here; each later one is
+/// sent when the stream reaches it, and the first error ends the stream.
+pub(crate) async fn speak_in_order(
+    call: HttpCall,
+    requests: Vec<HttpRequest>,
+) -> Result<AudioStream> {
     let mut requests = requests.into_iter();
     let Some(first) = requests.next() else {
-        return Err(in_call(invalid("there is no text to speak")));
+        return Err(invalid("there is no text to speak"));
     };
     let first: ByteStream = call.send_bytes(&first).await?;
     let rest = futures::stream::iter(requests)

@@ -1,22 +1,19 @@
 //! OAuth2 access tokens from a service-account key: a JWT signed with the key (RS256) is
 //! exchanged at the key's `token_uri` (the JWT bearer grant, RFC 7523), over the runtime's
-//! HTTP client. Tokens are cached per service account, process-wide, until shortly before
-//! they expire; one exchange runs at a time, so concurrent calls wait for it instead of
-//! exchanging again.
+//! HTTP client. Tokens are cached per service account (see [`TokenCache`]).
 
-use std::sync::OnceLock;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
-use futures::lock::Mutex;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde::Deserialize;
 use serde_json::json;
 use zeroize::Zeroizing;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::http::{Body, HttpCall, HttpRequest, Method, ProviderErrorBody};
+use crate::http::{Body, HttpCall, HttpRequest, Method};
 use crate::protocol::CallContext;
+use crate::protocols::token_cache::{parse_oauth_error, TokenCache};
 use crate::secret::Secret;
 
 /// The scope Vertex AI calls need.
@@ -107,12 +104,9 @@ impl ServiceAccount {
     }
 
     /// What identifies the account's tokens in the cache.
-    fn cache_key(&self) -> (String, String, String) {
-        (
-            self.token_uri.clone(),
-            self.client_email.clone(),
-            self.private_key_id.clone().unwrap_or_default(),
-        )
+    fn cache_key(&self) -> String {
+        let key_id = self.private_key_id.as_deref().unwrap_or_default();
+        format!("{}\n{}\n{key_id}", self.token_uri, self.client_email)
     }
 
     /// The signed assertion for a token valid from `now` (seconds since the epoch).
@@ -142,42 +136,6 @@ struct TokenAnswer {
     expires_in: Option<u64>,
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct TokenError {
-    error: Option<String>,
-    error_description: Option<String>,
-}
-
-/// Parses an OAuth2 error answer (`{"error": "invalid_grant", "error_description": ...}`);
-/// a rejected key or assertion is an authorization failure, whatever the status.
-fn parse_token_error(_status: u16, body: &str) -> ProviderErrorBody {
-    let parsed: TokenError = serde_json::from_str(body).unwrap_or_default();
-    let kind = match parsed.error.as_deref() {
-        Some("invalid_grant" | "invalid_client" | "unauthorized_client" | "access_denied") => {
-            Some(ErrorKind::Authorization)
-        }
-        _ => None,
-    };
-    ProviderErrorBody {
-        message: parsed.error_description.or_else(|| parsed.error.clone()),
-        code: parsed.error,
-        kind,
-        retry_after: None,
-    }
-}
-
-struct CachedToken {
-    key: (String, String, String),
-    token: Secret,
-    refresh_at: Instant,
-}
-
-fn cache() -> &'static Mutex<Vec<CachedToken>> {
-    static TOKENS: OnceLock<Mutex<Vec<CachedToken>>> = OnceLock::new();
-    TOKENS.get_or_init(|| Mutex::new(Vec::new()))
-}
-
 /// Exchanges a fresh assertion for a token; returns it and how long it is valid.
 async fn exchange(ctx: &CallContext<'_>, account: &ServiceAccount) -> Result<(Secret, Duration)> {
     let now = SystemTime::now()
@@ -189,7 +147,7 @@ async fn exchange(ctx: &CallContext<'_>, account: &ServiceAccount) -> Result<(Se
         content_type: "application/x-www-form-urlencoded".to_owned(),
         bytes: format!("grant_type={JWT_BEARER_GRANT}&assertion={assertion}").into_bytes(),
     };
-    let call = HttpCall::new(ctx.provider.id, ctx.model.id, *ctx.http, parse_token_error);
+    let call = HttpCall::new(ctx.provider.id, ctx.model.id, *ctx.http, parse_oauth_error);
     let answer: TokenAnswer = call.send_json(&request).await?;
     let token = answer
         .access_token
@@ -208,20 +166,10 @@ async fn exchange(ctx: &CallContext<'_>, account: &ServiceAccount) -> Result<(Se
 /// An access token for `account`: the cached one while it has more than the refresh margin
 /// left, else a new one.
 pub async fn access_token(ctx: &CallContext<'_>, account: &ServiceAccount) -> Result<Secret> {
-    let key = account.cache_key();
-    let mut tokens = cache().lock().await;
-    let now = Instant::now();
-    tokens.retain(|cached| cached.refresh_at > now);
-    if let Some(cached) = tokens.iter().find(|cached| cached.key == key) {
-        return Ok(cached.token.clone());
-    }
-    let (token, lifetime) = exchange(ctx, account).await?;
-    tokens.push(CachedToken {
-        key,
-        token: token.clone(),
-        refresh_at: now + lifetime.saturating_sub(REFRESH_MARGIN),
-    });
-    Ok(token)
+    static TOKENS: TokenCache = TokenCache::new(REFRESH_MARGIN);
+    TOKENS
+        .get(account.cache_key(), || exchange(ctx, account))
+        .await
 }
 
 #[cfg(test)]
@@ -240,16 +188,5 @@ mod tests {
         let bad_json = Secret::new(r#"{"client_email": SECRET-VALUE}"#);
         let error = ServiceAccount::parse("key", &bad_json).unwrap_err();
         assert!(!error.to_string().contains("SECRET-VALUE"), "{error}");
-    }
-
-    #[test]
-    fn oauth_errors_are_authorization_failures() {
-        let body = parse_token_error(
-            400,
-            r#"{"error":"invalid_grant","error_description":"Invalid JWT Signature."}"#,
-        );
-        assert_eq!(body.kind, Some(ErrorKind::Authorization));
-        assert_eq!(body.message.as_deref(), Some("Invalid JWT Signature."));
-        assert_eq!(body.code.as_deref(), Some("invalid_grant"));
     }
 }

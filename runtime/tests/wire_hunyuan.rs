@@ -1,0 +1,214 @@
+//! Tencent Hunyuan's ChatCompletions against a mock server: a TC3-HMAC-SHA256 signed request
+//! with the API 3.0 headers (the signing itself is checked against Tencent's documented
+//! example in the unit tests), the enveloped answer, `data:` events ending with a
+//! `FinishReason`, errors sent with status 200 in the envelope, a cut stream, and
+//! credentials refused before sending.
+
+mod common;
+mod protocols_support;
+
+use common::{Fixture, API_KEY};
+use futures::StreamExt;
+use modelrt_runtime::catalog::ParameterType;
+use modelrt_runtime::error::ErrorKind;
+use modelrt_runtime::llm::{FinishReason, LlmRequest, Message};
+use modelrt_runtime::protocol::LlmProtocol;
+use modelrt_runtime::protocols::hunyuan::HUNYUAN;
+use modelrt_runtime::Error;
+use protocols_support::{assert_no_key, body, fixture, header, only_request, params, requests};
+use serde_json::{json, Value};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const NOTE: &str = "以上内容为AI生成，不代表开发者立场，请勿删除或修改本标记";
+
+/// Dify's `hunyuan` form (`secret_id`, `secret_key`) with `server` as the endpoint.
+fn hunyuan(server: &MockServer) -> Fixture {
+    let base: &'static str = Box::leak(server.uri().into_boxed_str());
+    fixture(
+        "hunyuan",
+        vec![("base_url", base), ("protocol", "hunyuan")],
+        "hunyuan-lite",
+        &["secret_id", "secret_key"],
+        &[],
+    )
+}
+
+async fn answer(server: &MockServer, template: ResponseTemplate) {
+    Mock::given(method("POST"))
+        .and(path("/"))
+        .respond_with(template)
+        .mount(server)
+        .await;
+}
+
+fn documented_answer() -> Value {
+    json!({"Response": {
+        "RequestId": "e2d8a8a5-7a5c-4b5f-9d2b-0d1c6a5b3f01", "Note": NOTE,
+        "Choices": [{"Message": {"Role": "assistant", "Content": "你好！有什么可以帮你？"},
+                     "FinishReason": "stop"}],
+        "Created": 1715843145, "Id": "e2d8a8a5-7a5c-4b5f-9d2b-0d1c6a5b3f01",
+        "Usage": {"PromptTokens": 3, "CompletionTokens": 14, "TotalTokens": 17}
+    }})
+}
+
+#[tokio::test]
+async fn chat_is_signed_and_reads_the_envelope() {
+    let server = MockServer::builder().start().await;
+    answer(
+        &server,
+        ResponseTemplate::new(200).set_body_json(documented_answer()),
+    )
+    .await;
+    let mut fx = hunyuan(&server);
+    fx.params = params(
+        &[
+            ("temperature", ParameterType::Float),
+            ("top_p", ParameterType::Float),
+        ],
+        json!({"temperature": 0.5, "top_p": 0.9}),
+    );
+    let request = LlmRequest::new(vec![Message::system("简短回答。"), Message::user("你好")]);
+    let got = HUNYUAN.invoke(fx.ctx(), request).await.unwrap();
+    assert_eq!(got.content, "你好！有什么可以帮你？");
+    assert_eq!(got.finish_reason, Some(FinishReason::Stop));
+    assert_eq!(
+        (got.usage.prompt_tokens, got.usage.completion_tokens),
+        (3, 14)
+    );
+
+    let sent = only_request(&server).await;
+    assert_eq!(header(&sent, "x-tc-action"), Some("ChatCompletions"));
+    assert_eq!(header(&sent, "x-tc-version"), Some("2023-09-01"));
+    let timestamp: u64 = header(&sent, "x-tc-timestamp").unwrap().parse().unwrap();
+    let authorization = header(&sent, "authorization").unwrap();
+    let prefix = format!("TC3-HMAC-SHA256 Credential={API_KEY}/");
+    let rest = authorization.strip_prefix(&prefix).expect(authorization);
+    let (scope, signed) = rest.split_once(", ").unwrap();
+    assert!(scope.ends_with("/hunyuan/tc3_request"), "{scope}");
+    let days = i64::try_from(timestamp / 86_400).unwrap();
+    assert!(days > 19_000, "a current timestamp");
+    let (signed_headers, signature) = signed.split_once(", Signature=").unwrap();
+    assert_eq!(signed_headers, "SignedHeaders=content-type;host");
+    assert_eq!(signature.len(), 64);
+    assert_eq!(
+        body(&sent),
+        json!({
+            "Model": "hunyuan-lite",
+            "Messages": [{"Role": "system", "Content": "简短回答。"},
+                         {"Role": "user", "Content": "你好"}],
+            "Stream": false,
+            "Temperature": 0.5,
+            "TopP": 0.9
+        })
+    );
+}
+
+fn event(content: &str, finish: &str, completion_tokens: u64) -> String {
+    let value = json!({
+        "Note": NOTE,
+        "Choices": [{"Delta": {"Role": "assistant", "Content": content}, "FinishReason": finish}],
+        "Created": 1715843145, "Id": "0ff3d4f2-6a2c-4f0e-9a5e-2b9a1c3d4e5f",
+        "Usage": {"PromptTokens": 3, "CompletionTokens": completion_tokens,
+                  "TotalTokens": 3 + completion_tokens}
+    });
+    format!("data: {value}\n\n")
+}
+
+async fn collect(fx: &Fixture) -> (String, Option<Error>) {
+    let request = LlmRequest::new(vec![Message::user("你好")]);
+    let mut stream = HUNYUAN
+        .stream(fx.ctx(), request)
+        .await
+        .expect("stream starts");
+    let mut text = String::new();
+    while let Some(item) = stream.next().await {
+        match item {
+            Ok(chunk) => text.push_str(&chunk.content),
+            Err(error) => return (text, Some(error)),
+        }
+    }
+    (text, None)
+}
+
+#[tokio::test]
+async fn a_stream_ends_with_a_finish_reason_and_a_cut_one_is_an_error() {
+    let server = MockServer::builder().start().await;
+    let whole = format!("{}{}", event("你好", "", 1), event("！", "stop", 2));
+    answer(
+        &server,
+        ResponseTemplate::new(200).set_body_raw(whole, "text/event-stream"),
+    )
+    .await;
+    let fx = hunyuan(&server);
+    let (text, error) = collect(&fx).await;
+    assert!(error.is_none(), "{error:?}");
+    assert_eq!(text, "你好！");
+    assert_eq!(body(&only_request(&server).await)["Stream"], json!(true));
+
+    let cut = MockServer::builder().start().await;
+    answer(
+        &cut,
+        ResponseTemplate::new(200).set_body_raw(event("你好", "", 1), "text/event-stream"),
+    )
+    .await;
+    let (text, error) = collect(&hunyuan(&cut)).await;
+    assert_eq!(text, "你好");
+    assert_eq!(error.expect("cut").kind(), ErrorKind::Connection);
+}
+
+#[tokio::test]
+async fn errors_in_the_envelope_map_by_code() {
+    let cases = [
+        (
+            "AuthFailure.SignatureFailure",
+            "The provided credentials could not be validated. Please check your signature is correct.",
+            ErrorKind::Authorization,
+        ),
+        ("RequestLimitExceeded", "Your current request count exceeds the limit.", ErrorKind::RateLimit),
+        ("InvalidParameterValue.Model", "模型不存在", ErrorKind::BadRequest),
+        ("InternalError", "An internal error has occurred.", ErrorKind::ServerUnavailable),
+    ];
+    for (code, message, kind) in cases {
+        let server = MockServer::builder().start().await;
+        let error_body = json!({"Response": {"Error": {"Code": code, "Message": message},
+                                             "RequestId": "7f2d3b1c-0000-4a3b-9c1d-2e3f4a5b6c7d"}});
+        answer(
+            &server,
+            ResponseTemplate::new(200).set_body_json(error_body.clone()),
+        )
+        .await;
+        let fx = hunyuan(&server);
+        let error = HUNYUAN
+            .invoke(fx.ctx(), LlmRequest::new(vec![Message::user("hi")]))
+            .await
+            .unwrap_err();
+        assert_eq!(error.kind(), kind, "{code}: {error}");
+        assert_eq!(error.code(), Some(code));
+        assert!(error.to_string().contains(message), "{error}");
+        assert_no_key(&error);
+        // The same envelope in place of a stream.
+        let stream_server = MockServer::builder().start().await;
+        answer(
+            &stream_server,
+            ResponseTemplate::new(200).set_body_json(error_body),
+        )
+        .await;
+        let (_, error) = collect(&hunyuan(&stream_server)).await;
+        assert_eq!(error.expect("an error").kind(), kind);
+    }
+}
+
+#[tokio::test]
+async fn without_both_keys_nothing_is_sent() {
+    let server = MockServer::builder().start().await;
+    let mut fx = hunyuan(&server);
+    fx.credentials = Default::default();
+    let error = HUNYUAN
+        .invoke(fx.ctx(), LlmRequest::new(vec![Message::user("hi")]))
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidCredentials);
+    assert!(error.to_string().contains("secret_id"), "{error}");
+    assert!(requests(&server).await.is_empty());
+}
