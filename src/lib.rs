@@ -51,6 +51,7 @@
 
 #![warn(missing_docs)]
 
+pub use modelrt_sdk::sdk::ParamsOf;
 pub use modelrt_sdk::{env, include_providers, provider, runtime, sdk, serde_json};
 
 /// Every provider compiled into this build, for apps that pick providers at run time: the

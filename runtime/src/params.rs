@@ -516,7 +516,8 @@ mod tests {
             "{shown}"
         );
 
-        let none = validate_against_rules("prov", "m1", &[], json!({"top_k": 1}).as_object().unwrap());
+        let none =
+            validate_against_rules("prov", "m1", &[], json!({"top_k": 1}).as_object().unwrap());
         assert_eq!(
             none.unwrap_err().to_string(),
             "invalid parameter for prov/m1: `top_k` is not a parameter of this model, which declares none"
