@@ -9,9 +9,11 @@
 //!
 //! - a marker type from `modelrt::<provider>::models` (`models::Gpt4o`): the compiler knows the
 //!   model's `features`, so capability-specific methods ([`Chat::tool`], [`Chat::user_image`],
-//!   [`Chat::json_schema`], ...) compile only for models that declare them;
+//!   [`Chat::json_schema`], ...) compile only for models that declare them, and its parameters are
+//!   [`ParamsOf<M>`], exactly the fields of its `parameter_rules`;
 //! - a model enum value (`Llm::Gpt4o`): the model is known at run time only, so no capability
-//!   is granted ([`AnyModel`]); build an
+//!   is granted ([`AnyModel`]) and parameters are a JSON object, checked against the model's
+//!   rules at run time (an undeclared one is an `InvalidParams` error); build an
 //!   [`LlmRequest`](modelrt_runtime::llm::LlmRequest) and call
 //!   [`ModelHandle::invoke`](crate::registry::ModelHandle::invoke) on [`TypedModel::handle`]
 //!   for anything beyond text.
