@@ -96,7 +96,7 @@ impl<M, T> fmt::Debug for Chat<M, T> {
 
 impl<M: Tag, T> Chat<M, T> {
     /// Sets parameters for this request only: the model's own (set with
-    /// [`TypedModel::with_params`]) apply, overridden field by field, and the result is
+    /// [`TypedModel::with_params`](super::TypedModel::with_params)) apply, overridden field by field, and the result is
     /// validated against the model's rules when the chat is sent.
     pub fn params(mut self, params: &M::Params) -> Self
     where
