@@ -8,8 +8,8 @@
 //! `MODELRT_OPENAI_<VARIABLE>`, else from the vendor's own name, so `OPENAI_API_KEY` and
 //! `OPENAI_API_BASE` (e.g. `http://127.0.0.1:8080/v1`, any OpenAI-compatible server) work.
 
-use modelrt::openai;
 use modelrt::runtime::Result;
+use modelrt::{openai, ParamsOf};
 
 /// A client with an API key and, optionally, another API base (e.g. `http://127.0.0.1:8080/v1`).
 pub fn client(api_key: String, api_base: Option<String>) -> openai::Client {
@@ -24,7 +24,7 @@ pub fn client(api_key: String, api_base: Option<String>) -> openai::Client {
 pub async fn ask(client: &openai::Client, question: &str) -> Result<String> {
     let model = client
         .llm(openai::models::Gpt4oMini)?
-        .with_params(&openai::LlmParams {
+        .with_params(&ParamsOf::<openai::models::Gpt4oMini> {
             max_tokens: Some(300),
             ..Default::default()
         })?;
@@ -33,7 +33,7 @@ pub async fn ask(client: &openai::Client, question: &str) -> Result<String> {
         .chat()
         .system("Answer in one short paragraph.")
         .user(question)
-        .params(&openai::LlmParams {
+        .params(&ParamsOf::<openai::models::Gpt4oMini> {
             temperature: Some(0.2),
             ..Default::default()
         });

@@ -6,19 +6,19 @@
 //! structs. What a model can do is checked by the compiler against its YAML `features`:
 //!
 //! ```no_run
-//! use modelrt::openai;
+//! use modelrt::{openai, ParamsOf};
 //!
 //! # async fn run() -> modelrt::runtime::Result<()> {
 //! // OPENAI_API_KEY (or MODELRT_OPENAI_OPENAI_API_KEY) from the environment, see [`env`].
 //! let client = openai::Client::from_env()?;
 //! let model = client
 //!     .llm(openai::models::Gpt4oMini)?
-//!     .with_params(&openai::LlmParams { max_tokens: Some(300), ..Default::default() })?;
+//!     .with_params(&ParamsOf::<openai::models::Gpt4oMini> { max_tokens: Some(300), ..Default::default() })?;
 //! let chat = model
 //!     .chat()
 //!     .system("Answer in one short paragraph.")
 //!     .user("Why is the sky blue?")
-//!     .params(&openai::LlmParams { temperature: Some(0.2), ..Default::default() });
+//!     .params(&ParamsOf::<openai::models::Gpt4oMini> { temperature: Some(0.2), ..Default::default() });
 //! let answer = model.invoke(chat).await?;
 //! println!("{}", answer.content);
 //! # Ok(())
@@ -51,6 +51,7 @@
 
 #![warn(missing_docs)]
 
+pub use modelrt_sdk::sdk::ParamsOf;
 pub use modelrt_sdk::{env, include_providers, provider, runtime, sdk, serde_json};
 
 /// Every provider compiled into this build, for apps that pick providers at run time: the

@@ -50,7 +50,7 @@ async fn a_dify_provider_is_called_with_its_own_form() {
     let model = client
         .llm(yi::models::YiLightning)
         .unwrap()
-        .with_params(&yi::LlmParams {
+        .with_params(&modelrt::ParamsOf::<yi::models::YiLightning> {
             max_tokens: Some(64),
             ..Default::default()
         })

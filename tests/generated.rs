@@ -5,8 +5,9 @@ use std::str::FromStr;
 
 use modelrt::runtime::catalog::{Callability, ModelType, Price};
 use modelrt::runtime::credentials::CredentialProblem;
-use modelrt::runtime::params::ParamProblem;
 use modelrt::runtime::Decimal;
+use modelrt::runtime::ErrorKind;
+use modelrt::serde_json::json;
 use modelrt::{openai, openai_api_compatible, registry};
 
 fn map(pairs: &[(&str, &str)]) -> HashMap<String, String> {
@@ -151,30 +152,68 @@ fn model_credentials_resolve_model_type_conditions_and_defaults() {
 }
 
 #[test]
-fn typed_params_go_through_the_runtime_validation() {
-    let model = openai::Llm::ALL
-        .iter()
-        .copied()
-        .find(|m| m.info().parameter_rule("seed").is_some())
-        .expect("an openai model with a seed");
-    let params = openai::LlmParams {
+fn typed_params_are_the_models_own_and_go_through_the_runtime_validation() {
+    use modelrt::sdk::TypedParams;
+    use modelrt::ParamsOf;
+
+    let params = ParamsOf::<openai::models::Gpt4oMini> {
         seed: Some(42),
         ..Default::default()
     };
-    assert_eq!(params.to_json(model)["seed"], 42);
-    let valid = params.validate(model).expect("a seed is valid");
-    assert_eq!(valid.get("seed").and_then(|v| v.as_i64()), Some(42));
+    assert_eq!(params.to_json(), *json!({"seed": 42}).as_object().unwrap());
+    let client = openai::Client::new(openai::Credentials::new("sk-test"));
+    let model = client
+        .llm(openai::models::Gpt4oMini)
+        .unwrap()
+        .with_params(&params)
+        .expect("a seed is valid");
+    let seed = model.handle().params().get("seed").and_then(|v| v.as_i64());
+    assert_eq!(seed, Some(42));
 
-    let rule = openai::Llm::ALL
-        .iter()
-        .copied()
-        .find_map(|m| Some((m, m.info().parameter_rule("temperature")?.max?)))
-        .expect("an openai model with a bounded temperature");
-    let params = openai::LlmParams {
-        temperature: Some(rule.1 + 1.0),
+    let max = openai::Llm::Gpt4oMini
+        .info()
+        .parameter_rule("temperature")
+        .and_then(|r| r.max)
+        .expect("a bounded temperature");
+    let too_hot = ParamsOf::<openai::models::Gpt4oMini> {
+        temperature: Some(max + 1.0),
         ..Default::default()
     };
-    let err = params.validate(rule.0).expect_err("above max");
-    assert_eq!(err.parameter, "temperature");
-    assert!(matches!(err.problem, ParamProblem::AboveMax { .. }));
+    let err = client
+        .llm(openai::models::Gpt4oMini)
+        .unwrap()
+        .with_params(&too_hot)
+        .expect_err("above max");
+    assert_eq!(err.kind(), ErrorKind::InvalidParams);
+    assert!(err.to_string().contains("`temperature`"), "{err}");
+}
+
+#[test]
+fn a_model_chosen_by_value_takes_json_and_an_undeclared_parameter_is_an_error() {
+    let client = openai::Client::new(openai::Credentials::new("sk-test"));
+    let model = client.llm(openai::Llm::Gpt4oMini).unwrap();
+    let err = model
+        .with_params(json!({"top_k": 40}).as_object().unwrap())
+        .expect_err("gpt-4o-mini declares no top_k");
+    assert_eq!(err.kind(), ErrorKind::InvalidParams);
+    let message = err.to_string();
+    for part in [
+        "openai",
+        "gpt-4o-mini",
+        "`top_k`",
+        "not a parameter of this model",
+    ] {
+        assert!(message.contains(part), "{part:?} missing from {message}");
+    }
+    // The same through the registry, by id.
+    let err = registry::open(
+        "openai",
+        ModelType::Llm,
+        "gpt-4o-mini",
+        &[("openai_api_key", "sk-test")],
+    )
+    .unwrap()
+    .with_params(&json!({"max_tokens": 10, "top_k": 40}))
+    .expect_err("undeclared");
+    assert!(err.to_string().contains("`top_k`"), "{err}");
 }

@@ -158,6 +158,11 @@ pub enum ParamProblem {
         /// The allowed values.
         allowed: Vec<&'static str>,
     },
+    /// The model has no rule of this name (nor one using it as its template).
+    NotDeclared {
+        /// The names the model's rules declare.
+        declared: Vec<&'static str>,
+    },
 }
 
 impl std::fmt::Display for ParamProblem {
@@ -175,6 +180,14 @@ impl std::fmt::Display for ParamProblem {
             ParamProblem::NotAnOption { got, allowed } => {
                 write!(f, "must be one of {}, got {got}", allowed.join(", "))
             }
+            ParamProblem::NotDeclared { declared } if declared.is_empty() => {
+                f.write_str("is not a parameter of this model, which declares none")
+            }
+            ParamProblem::NotDeclared { declared } => write!(
+                f,
+                "is not a parameter of this model, which declares: {}",
+                declared.join(", ")
+            ),
         }
     }
 }
@@ -214,15 +227,34 @@ pub fn validate_params(
 /// row too (customizable and remote models), whose protocol supplies the rules.
 ///
 /// A rule's value is taken from its own name, else from its template's name (a `max_tokens`
-/// value feeds a rule named `max_tokens_to_sample`). Keys that match no rule are dropped.
-/// A missing required value takes the rule's default or is an error; a missing optional value
-/// is left out, so the provider's own default applies.
+/// value feeds a rule named `max_tokens_to_sample`). A key that matches no rule is an error
+/// ([`ParamProblem::NotDeclared`]), never dropped silently; a `null` value counts as not
+/// given. A missing required value takes the rule's default or is an error; a missing
+/// optional value is left out, so the provider's own default applies.
 pub fn validate_against_rules(
     provider: &str,
     model: &str,
     rules: &[ParameterRule],
     input: &Map<String, Value>,
 ) -> Result<ValidatedParams, ParamError> {
+    let declared = |key: &str| {
+        rules
+            .iter()
+            .any(|r| r.name == key || r.use_template == Some(key))
+    };
+    if let Some((key, _)) = input
+        .iter()
+        .find(|(key, value)| !value.is_null() && !declared(key))
+    {
+        return Err(ParamError {
+            provider: provider.to_owned(),
+            model: model.to_owned(),
+            parameter: key.clone(),
+            problem: ParamProblem::NotDeclared {
+                declared: rules.iter().map(|r| r.name).collect(),
+            },
+        });
+    }
     let mut validated = ValidatedParams::default();
     for rule in rules {
         let error = |problem| ParamError {
@@ -404,13 +436,13 @@ mod tests {
     fn accepts_values_template_names_and_defaults() {
         let got = check(json!({
             "temperature": 0.75, "max_tokens": 100.0, "response_format": "JSON",
-            "stream_usage": true, "seed_text": "x", "unknown": 1
+            "stream_usage": true, "seed_text": "x", "unset": null
         }))
         .unwrap();
         assert_eq!(got.get("temperature"), Some(&ParamValue::Float(0.75)));
         assert_eq!(got.get("max_tokens_to_sample"), Some(&ParamValue::Int(100)));
         assert_eq!(got.get("stream_usage"), Some(&ParamValue::Bool(true)));
-        assert!(got.get("unknown").is_none() && got.get("max_tokens").is_none());
+        assert!(got.get("unset").is_none() && got.get("max_tokens").is_none());
         assert_eq!(
             got.to_json(),
             json!({"temperature": 0.75, "max_tokens_to_sample": 100, "response_format": "JSON",
@@ -464,6 +496,31 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "invalid parameter for prov/m1: `seed_text` must be of type text, got number 3"
+        );
+    }
+
+    #[test]
+    fn an_undeclared_parameter_is_an_error_not_dropped() {
+        let err = check(json!({"seed_text": "x", "top_k": 40})).unwrap_err();
+        assert_eq!(err.parameter, "top_k");
+        assert_eq!(
+            err.to_string(),
+            "invalid parameter for prov/m1: `top_k` is not a parameter of this model, which \
+             declares: temperature, max_tokens_to_sample, response_format, stream_usage, seed_text"
+        );
+        let error = crate::error::Error::from(err);
+        assert_eq!(error.kind(), crate::error::ErrorKind::InvalidParams);
+        let shown = error.to_string();
+        assert!(
+            shown.contains("prov") && shown.contains("m1") && shown.contains("`top_k`"),
+            "{shown}"
+        );
+
+        let none =
+            validate_against_rules("prov", "m1", &[], json!({"top_k": 1}).as_object().unwrap());
+        assert_eq!(
+            none.unwrap_err().to_string(),
+            "invalid parameter for prov/m1: `top_k` is not a parameter of this model, which declares none"
         );
     }
 

@@ -9,9 +9,11 @@
 //!
 //! - a marker type from `modelrt::<provider>::models` (`models::Gpt4o`): the compiler knows the
 //!   model's `features`, so capability-specific methods ([`Chat::tool`], [`Chat::user_image`],
-//!   [`Chat::json_schema`], ...) compile only for models that declare them;
+//!   [`Chat::json_schema`], ...) compile only for models that declare them, and its parameters are
+//!   [`ParamsOf<M>`], exactly the fields of its `parameter_rules`;
 //! - a model enum value (`Llm::Gpt4o`): the model is known at run time only, so no capability
-//!   is granted ([`AnyModel`]); build an
+//!   is granted ([`AnyModel`]) and parameters are a JSON object, checked against the model's
+//!   rules at run time (an undeclared one is an `InvalidParams` error); build an
 //!   [`LlmRequest`](modelrt_runtime::llm::LlmRequest) and call
 //!   [`ModelHandle::invoke`](crate::registry::ModelHandle::invoke) on [`TypedModel::handle`]
 //!   for anything beyond text.
@@ -20,10 +22,6 @@
 //! (and `custom_text_embedding`, ...), which open a model the user names with its own typed
 //! `<Type>ModelCredentials`; such a model has no catalog row, so it is tagged [`AnyModel`].
 
-use std::fmt;
-use std::marker::PhantomData;
-
-use modelrt_runtime::capability::kind;
 use serde_json::{Map, Value};
 
 mod calls;
@@ -39,55 +37,36 @@ pub use typed::{
     TypedModel,
 };
 
-/// A generated params struct (`<provider>::LlmParams`, ...): typed parameters turned into the
-/// JSON that [`ModelHandle::with_params`](crate::registry::ModelHandle::with_params) validates.
+/// A model's typed parameters (`<M as Model>::Params`, see [`ParamsOf`]): a generated params
+/// struct, [`NoParams`], or for a handle opened from a model enum value ([`AnyModel`]) a JSON
+/// object, which is validated against the model's rules at run time.
 pub trait TypedParams {
-    /// The provider it belongs to.
-    type Provider;
-    /// The model type it is for.
-    type Kind: kind::ModelKind;
-    /// The set fields under the wire names the predefined model `model_id` declares; `None`
-    /// when `model_id` is not one of the provider's predefined models of this type.
-    fn to_json_for(&self, model_id: &str) -> Option<Map<String, Value>>;
+    /// The set values as the JSON object
+    /// [`ModelHandle::with_params`](crate::registry::ModelHandle::with_params) validates,
+    /// under the wire names the model's rules declare.
+    fn to_json(&self) -> Map<String, Value>;
 }
 
-/// The params type of a model type none of whose models declares a parameter
-/// (`<provider>::TextEmbeddingParams` and the like): there is nothing to set, and it is
-/// accepted by [`LlmModel::with_params`] and its siblings as an empty set.
-pub struct NoParams<P, K>(PhantomData<fn() -> (P, K)>);
+/// The typed parameters of model marker `M`: `ParamsOf<openai::models::Gpt4oMini> {
+/// max_tokens: Some(300), ..Default::default() }`. A struct with exactly the fields of the
+/// model's `parameter_rules` (models with identical rules share it), so a parameter the
+/// model does not declare, an option value its rule does not list or a value of the wrong
+/// type does not compile.
+pub type ParamsOf<M> = <M as Model>::Params;
 
-impl<P, K> Default for NoParams<P, K> {
-    fn default() -> Self {
-        NoParams(PhantomData)
+impl TypedParams for Map<String, Value> {
+    fn to_json(&self) -> Map<String, Value> {
+        self.clone()
     }
 }
 
-impl<P, K> Clone for NoParams<P, K> {
-    fn clone(&self) -> Self {
-        *self
-    }
-}
+/// The params type of a model that declares no parameter (most embedding, rerank and speech
+/// models): there is nothing to set.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct NoParams;
 
-impl<P, K> Copy for NoParams<P, K> {}
-
-impl<P, K> PartialEq for NoParams<P, K> {
-    fn eq(&self, _: &Self) -> bool {
-        true
-    }
-}
-
-impl<P, K> Eq for NoParams<P, K> {}
-
-impl<P, K> fmt::Debug for NoParams<P, K> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("NoParams")
-    }
-}
-
-impl<P, K: kind::ModelKind> TypedParams for NoParams<P, K> {
-    type Provider = P;
-    type Kind = K;
-    fn to_json_for(&self, _model_id: &str) -> Option<Map<String, Value>> {
-        Some(Map::new())
+impl TypedParams for NoParams {
+    fn to_json(&self) -> Map<String, Value> {
+        Map::new()
     }
 }

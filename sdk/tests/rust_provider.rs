@@ -8,6 +8,7 @@ use modelrt_sdk::registry::Registry;
 use modelrt_sdk::runtime::catalog::{Callability, ModelType};
 use modelrt_sdk::runtime::secret::Secret;
 use modelrt_sdk::runtime::ErrorKind;
+use modelrt_sdk::sdk::ParamsOf;
 use serde_json::json;
 use wiremock::matchers::{body_partial_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -41,7 +42,7 @@ async fn typed_client_calls_the_hand_written_llm() {
     let model = acme_client()
         .llm(acme::models::AcmeEcho)
         .unwrap()
-        .with_params(&acme::LlmParams {
+        .with_params(&ParamsOf::<acme::models::AcmeEcho> {
             max_tokens: Some(32),
             ..Default::default()
         })
@@ -80,10 +81,7 @@ async fn typed_params_out_of_range_are_rejected() {
     let error = acme_client()
         .llm(acme::Llm::AcmeEcho)
         .unwrap()
-        .with_params(&acme::LlmParams {
-            max_tokens: Some(100_000),
-            ..Default::default()
-        })
+        .with_params(json!({"max_tokens": 100_000}).as_object().unwrap())
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::InvalidParams);
 }
@@ -189,7 +187,7 @@ async fn typed_sdk_of_a_protocol_provider_sends_tools_and_images() {
     let model = client
         .llm(echo::models::EchoPro)
         .unwrap()
-        .with_params(&echo::LlmParams {
+        .with_params(&ParamsOf::<echo::models::EchoPro> {
             max_tokens: Some(100),
             ..Default::default()
         })
@@ -264,18 +262,18 @@ async fn per_request_params_join_the_models_and_are_validated() {
     let model = client
         .llm(echo::models::EchoPro)
         .unwrap()
-        .with_params(&echo::LlmParams {
+        .with_params(&ParamsOf::<echo::models::EchoPro> {
             max_tokens: Some(100),
             ..Default::default()
         })
         .unwrap();
-    let temperature = echo::LlmParams {
+    let temperature = ParamsOf::<echo::models::EchoPro> {
         temperature: Some(0.3),
         ..Default::default()
     };
     let chat = model.chat().user("hi").params(&temperature);
     assert_eq!(model.invoke(chat).await.unwrap().content, "first");
-    let both = echo::LlmParams {
+    let both = ParamsOf::<echo::models::EchoPro> {
         max_tokens: Some(7),
         ..temperature.clone()
     };
@@ -290,7 +288,7 @@ async fn per_request_params_join_the_models_and_are_validated() {
     assert_eq!(max_tokens, Some(json!(100)));
 
     // Out of the model's range: rejected before anything is sent.
-    let too_many = echo::LlmParams {
+    let too_many = ParamsOf::<echo::models::EchoPro> {
         max_tokens: Some(1_000_000),
         ..Default::default()
     };

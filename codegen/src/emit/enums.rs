@@ -79,6 +79,11 @@ impl<'a> EnumSet<'a> {
         name
     }
 
+    /// Claims a type name that is not an enum (a params struct) in the same scope.
+    pub fn claim_type(&mut self, base: &str) -> String {
+        self.scope.claim(base)
+    }
+
     fn find(&self, name: &str, values: &[(String, String)]) -> Option<String> {
         self.enums
             .iter()

@@ -262,7 +262,6 @@ fn provider_module(
     }
     for group in &groups {
         reserved.push(group.model_type.variant_name().to_owned());
-        reserved.push(params::params_name(group));
     }
     let reserved: Vec<&str> = reserved.iter().map(String::as_str).collect();
     let mut type_scope = names::Scope::with_reserved(&reserved);
@@ -273,17 +272,18 @@ fn provider_module(
     let tables = tables.into_string();
     let credential_structs = credentials::credential_structs(provider, &mut enum_set);
     let mut model_enums = Vec::new();
-    let mut params_structs = Vec::new();
+    let mut params_plans = Vec::new();
     for group in &groups {
         model_enums.push(models::model_enum(provider, group)?);
-        params_structs.push(params::params_struct(
+        params_plans.push(params::params_structs(
             &provider.label.en_us,
             group,
             &mut enum_set,
         ));
     }
     let wiring = wiring::wiring(provider)?;
-    let sdk = sdk::sdk(provider, &groups)?;
+    let sdk = sdk::sdk(provider, &groups, &params_plans)?;
+    let params_structs = params_plans.into_iter().map(|plan| plan.items);
     let wire_enums = enum_set.into_enums();
     // Joined by moving the streams (`quote!` interpolation would copy every token).
     let code = std::iter::once(credential_structs)

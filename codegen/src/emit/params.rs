@@ -1,14 +1,17 @@
-//! One params struct per model type (`LlmParams`, ...): a typed `Option` field per parameter
-//! name that the provider's models of that type use, and a conversion to the JSON map the
-//! runtime's `validate_params` takes, so typed parameters get exactly the same validation.
+//! Params structs: one per distinct rule set of a provider's models of one model type (models
+//! whose `parameter_rules` are identical share one), named after the first model that uses
+//! it (`EchoMiniParams`). Each model's marker names its struct as `Model::Params`
+//! (`modelrt::ParamsOf<models::EchoMini>`), so the struct has exactly the model's
+//! parameters: one typed `Option` field per rule, under the rule's snake_case name, sent
+//! under the rule's own name. Setting a parameter the model does not declare, or an option
+//! value its rule does not list, does not compile.
 //!
-//! Naming rules (SCHEMA.md §8): rules are grouped by their snake_case name, so `top_p` and
-//! `topP` share one field `top_p`, and each model is sent the wire name its own rules use.
-//! When rules of one group disagree in value type (say `seed` is `int` in one model and
-//! `string` in another), the group splits into one field per type, suffixed with the type
-//! (`seed_int`, `seed_string`). `string` and `text` are one type; string rules with `options`
-//! get a generated enum over the union of their options, unless some rule of the group is a
-//! free string, in which case the field is a `String`.
+//! Value types: `int` -> `i64`, `float` -> `f64`, `boolean` -> `bool`, `string`/`text` ->
+//! `String`, or a generated enum of the rule's `options`. Option enums are one per distinct
+//! option list: named after the parameter (`ResponseFormat`) when every rule set of the model
+//! type lists the same options, else after the struct and the parameter
+//! (`EchoMiniResponseFormat`), so a value one model accepts and another does not is a
+//! variant of the first one's enum only.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -17,7 +20,34 @@ use crate::emit::docs::doc_attrs;
 use crate::emit::enums::EnumSet;
 use crate::emit::models::TypeGroup;
 use crate::emit::names::{ident, snake_case, Scope};
-use crate::ir::{ParameterRule, ParameterType};
+use crate::ir::{Model, ParameterRule, ParameterType};
+
+/// How many models a struct's doc names before it only counts the rest.
+const NAMED_MODELS: usize = 8;
+
+/// The params types of one model type.
+#[derive(Debug)]
+pub struct ParamsPlan {
+    /// The params type of each model of the group, in group order: a struct name, or `None`
+    /// for a model that declares no parameter (`modelrt_sdk::sdk::NoParams`).
+    pub per_model: Vec<Option<String>>,
+    /// The structs with their `TypedParams` impls.
+    pub items: TokenStream,
+}
+
+/// One distinct rule set and the models that declare it.
+struct RuleSet<'a> {
+    rules: &'a [ParameterRule],
+    models: Vec<&'a Model>,
+    name: String,
+}
+
+/// One field of a params struct.
+struct Field<'a> {
+    name: String,
+    rule: &'a ParameterRule,
+    kind: ValueType,
+}
 
 /// A field's value type.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,130 +59,112 @@ enum ValueType {
     Choice(String),
 }
 
-/// Value types that can share one field.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Family {
-    Int,
-    Float,
-    Bool,
-    Str,
-}
-
-impl Family {
-    fn of(t: ParameterType) -> Family {
-        match t {
-            ParameterType::Int => Family::Int,
-            ParameterType::Float => Family::Float,
-            ParameterType::Boolean => Family::Bool,
-            ParameterType::String | ParameterType::Text => Family::Str,
+/// Plans and emits the params structs of `group`, claiming their names (and their option
+/// enums') in the provider module through `enums`.
+pub fn params_structs(
+    provider_label: &str,
+    group: &TypeGroup<'_>,
+    enums: &mut EnumSet<'_>,
+) -> ParamsPlan {
+    let mut sets: Vec<RuleSet<'_>> = Vec::new();
+    let mut per_model = Vec::with_capacity(group.models.len());
+    for &model in &group.models {
+        if model.parameter_rules.is_empty() {
+            per_model.push(None);
+            continue;
         }
-    }
-
-    fn suffix(self) -> &'static str {
-        match self {
-            Family::Int => "int",
-            Family::Float => "float",
-            Family::Bool => "bool",
-            Family::Str => "string",
-        }
-    }
-}
-
-/// One field of a params struct.
-#[derive(Debug)]
-struct Field<'a> {
-    name: String,
-    /// Wire names, in first-use order (`["top_p", "topP"]`).
-    wire_names: Vec<&'a str>,
-    kind: ValueType,
-    /// The first rule of the group, for the doc.
-    rule: &'a ParameterRule,
-    /// How many models of the group use it.
-    used_by: usize,
-}
-
-/// Groups the rules of a model type into fields (see the module doc).
-fn fields<'a>(group: &TypeGroup<'a>, enums: &mut EnumSet<'_>) -> Vec<Field<'a>> {
-    // (snake name, family) -> rules and the models using them, in first-use order.
-    let mut buckets: Vec<(String, Family, Vec<&'a ParameterRule>, usize)> = Vec::new();
-    for model in &group.models {
-        let mut seen: Vec<usize> = Vec::new();
-        for rule in &model.parameter_rules {
-            let key = (snake_case(&rule.name), Family::of(rule.param_type));
-            let index = match buckets.iter().position(|b| b.0 == key.0 && b.1 == key.1) {
-                Some(index) => index,
-                None => {
-                    buckets.push((key.0, key.1, Vec::new(), 0));
-                    buckets.len() - 1
-                }
-            };
-            if let Some(bucket) = buckets.get_mut(index) {
-                bucket.2.push(rule);
-                if !seen.contains(&index) {
-                    seen.push(index);
-                    bucket.3 += 1;
-                }
+        let index = match sets.iter().position(|s| s.rules == model.parameter_rules) {
+            Some(index) => index,
+            None => {
+                let name = enums.claim_type(&format!("{}Params", model.rust_ident));
+                sets.push(RuleSet {
+                    rules: &model.parameter_rules,
+                    models: Vec::new(),
+                    name,
+                });
+                sets.len() - 1
             }
+        };
+        if let Some(set) = sets.get_mut(index) {
+            set.models.push(model);
+            per_model.push(Some(set.name.clone()));
         }
     }
     let type_prefix = group.model_type.variant_name();
-    let mut scope = Scope::default();
-    buckets
+    let items = sets
         .iter()
-        .filter_map(|(snake, family, rules, used_by)| {
-            let first = *rules.first()?;
-            let split = buckets.iter().filter(|b| &b.0 == snake).count() > 1;
-            let base = if split {
-                format!("{snake}_{}", family.suffix())
-            } else {
-                snake.clone()
-            };
-            let mut wire_names: Vec<&str> = Vec::new();
-            for rule in rules {
-                if !wire_names.contains(&rule.name.as_str()) {
-                    wire_names.push(&rule.name);
+        .map(|set| {
+            let fields = fields(set, &sets, type_prefix, enums);
+            params_struct(provider_label, group, set, &fields)
+        })
+        .collect();
+    ParamsPlan { per_model, items }
+}
+
+/// The fields of `set`; option enums are requested from `enums` (see the module doc).
+fn fields<'a>(
+    set: &RuleSet<'a>,
+    sets: &[RuleSet<'a>],
+    type_prefix: &str,
+    enums: &mut EnumSet<'_>,
+) -> Vec<Field<'a>> {
+    let mut scope = Scope::default();
+    set.rules
+        .iter()
+        .map(|rule| {
+            let name = scope.claim(&snake_case(&rule.name));
+            let kind = match rule.param_type {
+                ParameterType::Int => ValueType::Int,
+                ParameterType::Float => ValueType::Float,
+                ParameterType::Boolean => ValueType::Bool,
+                ParameterType::String | ParameterType::Text if rule.options.is_empty() => {
+                    ValueType::Str
                 }
-            }
-            let kind = match family {
-                Family::Int => ValueType::Int,
-                Family::Float => ValueType::Float,
-                Family::Bool => ValueType::Bool,
-                Family::Str if rules.iter().any(|r| r.options.is_empty()) => ValueType::Str,
-                Family::Str => {
-                    let mut values: Vec<(String, String)> = Vec::new();
-                    for option in rules.iter().flat_map(|r| &r.options) {
-                        if !values.iter().any(|(v, _)| v == option) {
-                            values.push((option.clone(), String::new()));
-                        }
-                    }
-                    let doc = format!("Values of the `{}` parameter.", first.name);
+                ParameterType::String | ParameterType::Text => {
+                    let values: Vec<(String, String)> = rule
+                        .options
+                        .iter()
+                        .map(|o| (o.clone(), String::new()))
+                        .collect();
+                    let doc = format!("Values of the `{}` parameter.", rule.name);
+                    let base = if options_differ(sets, &rule.name) {
+                        format!("{}_{}", set.name.trim_end_matches("Params"), rule.name)
+                    } else {
+                        rule.name.clone()
+                    };
                     ValueType::Choice(enums.request(&base, type_prefix, &doc, &values))
                 }
             };
-            Some(Field {
-                name: scope.claim(&base),
-                wire_names,
-                kind,
-                rule: first,
-                used_by: *used_by,
-            })
+            Field { name, rule, kind }
         })
         .collect()
 }
 
-fn field_doc(field: &Field<'_>, models: usize) -> String {
-    let rule = field.rule;
-    let names: Vec<String> = field.wire_names.iter().map(|n| format!("`{n}`")).collect();
+/// Whether the rule sets list different options for the parameter `name`.
+fn options_differ(sets: &[RuleSet<'_>], name: &str) -> bool {
+    let mut lists = sets
+        .iter()
+        .flat_map(|s| {
+            s.rules
+                .iter()
+                .filter(|r| r.name == name && !r.options.is_empty())
+        })
+        .map(|r| &r.options);
+    let first = lists.next();
+    lists.any(|list| Some(list) != first)
+}
+
+fn field_doc(rule: &ParameterRule) -> String {
     let mut doc = format!(
-        "{} ({}, {}",
+        "{} (`{}`, {}",
         rule.label.en_us,
-        names.join(" / "),
+        rule.name,
         rule.param_type.as_str()
     );
     if let (Some(min), Some(max)) = (rule.min, rule.max) {
         doc.push_str(&format!(", {min} to {max}"));
     }
-    doc.push_str(&format!("; used by {} of {models} models).", field.used_by));
+    doc.push_str(").");
     if let Some(help) = &rule.help {
         doc.push_str("\n\n");
         doc.push_str(&help.en_us);
@@ -160,37 +172,39 @@ fn field_doc(field: &Field<'_>, models: usize) -> String {
     doc
 }
 
-/// The params struct of one model type, with `to_json` and `validate`.
-pub fn params_struct(
+/// The struct's doc: whose parameters these are and where they are declared.
+fn struct_doc(provider_label: &str, group: &TypeGroup<'_>, set: &RuleSet<'_>) -> String {
+    let named: Vec<String> = set
+        .models
+        .iter()
+        .take(NAMED_MODELS)
+        .map(|m| format!("`{}` ({})", m.id, m.source))
+        .collect();
+    let mut models = named.join(", ");
+    if set.models.len() > NAMED_MODELS {
+        models.push_str(&format!(" and {} more", set.models.len() - NAMED_MODELS));
+    }
+    format!(
+        "Call parameters of {provider_label}'s {} model(s) {models}: one optional field per \
+         rule of their YAML `parameter_rules`, and no other. Name it by model as \
+         `ParamsOf<models::Marker>`.",
+        group.model_type.as_str()
+    )
+}
+
+/// One params struct with its `TypedParams` impl.
+fn params_struct(
     provider_label: &str,
     group: &TypeGroup<'_>,
-    enums: &mut EnumSet<'_>,
+    set: &RuleSet<'_>,
+    fields: &[Field<'_>],
 ) -> TokenStream {
-    let model_enum = ident(group.model_type.variant_name());
-    let name = ident(&params_name(group));
-    if !has_params(group) {
-        // One generic type instead of a struct, its derives and methods per provider: most
-        // embedding, rerank and speech models declare no parameters.
-        let doc = doc_attrs(&format!(
-            "Call parameters of {provider_label}'s {} models: none of them declares any.",
-            group.model_type.as_str()
-        ));
-        return quote! {
-            #doc
-            pub type #name = ::modelrt_sdk::sdk::NoParams<Provider, ::modelrt_sdk::runtime::capability::kind::#model_enum>;
-        };
-    }
-    let fields = fields(group, enums);
-    let struct_doc = doc_attrs(&format!(
-        "Call parameters of {provider_label}'s {} models: one optional field per parameter \
-         that any of them declares. Each model accepts only its own (see its `parameter_rules`); \
-         `validate` drops the others.",
-        group.model_type.as_str()
-    ));
+    let name = ident(&set.name);
+    let doc = doc_attrs(&struct_doc(provider_label, group, set));
     let declarations = fields.iter().map(|f| {
         let field = ident(&f.name);
-        let doc_attrs = doc_attrs(&field_doc(f, group.models.len()));
-        let ty = value_type(f);
+        let doc_attrs = doc_attrs(&field_doc(f.rule));
+        let ty = value_type(&f.kind);
         quote!(#doc_attrs pub #field: Option<#ty>)
     });
     let json_fields = fields.iter().map(json_call);
@@ -200,34 +214,23 @@ pub fn params_struct(
         quote!(#[derive(Debug, Clone, Default, PartialEq, Eq)])
     };
     quote! {
-        #struct_doc
+        #doc
         #derives
         pub struct #name { #(#declarations),* }
 
-        impl #name {
-            /// The set fields as the JSON object `validate_params` takes, each under the wire
-            /// name `model` declares for it (the first name when `model` declares none).
-            pub fn to_json(&self, model: #model_enum) -> ::modelrt_sdk::__private::serde_json::Map<String, ::modelrt_sdk::__private::serde_json::Value> {
-                let mut json = ::modelrt_sdk::__private::ParamsJson::new(model.info());
+        impl ::modelrt_sdk::sdk::TypedParams for #name {
+            fn to_json(&self) -> ::modelrt_sdk::__private::serde_json::Map<String, ::modelrt_sdk::__private::serde_json::Value> {
+                let mut json = ::modelrt_sdk::__private::ParamsJson::new();
                 #(#json_fields)*
                 json.into_map()
-            }
-
-            /// Validates the set fields against `model`'s parameter rules, exactly as JSON
-            /// parameters are: defaults applied, unknown ones dropped, bounds checked.
-            pub fn validate(
-                &self,
-                model: #model_enum,
-            ) -> Result<::modelrt_sdk::runtime::params::ValidatedParams, ::modelrt_sdk::runtime::params::ParamError> {
-                ::modelrt_sdk::runtime::params::validate_params(PROVIDER.id, model.info(), &self.to_json(model))
             }
         }
     }
 }
 
 /// The Rust type of a field's value.
-fn value_type(field: &Field<'_>) -> TokenStream {
-    match &field.kind {
+fn value_type(kind: &ValueType) -> TokenStream {
+    match kind {
         ValueType::Int => quote!(i64),
         ValueType::Float => quote!(f64),
         ValueType::Bool => quote!(bool),
@@ -240,7 +243,7 @@ fn value_type(field: &Field<'_>) -> TokenStream {
 }
 
 /// The statement of `to_json` for one field: its plain value through the method of its kind
-/// on `__private::ParamsJson`, under its wire name.
+/// on `__private::ParamsJson`, under its rule's name.
 fn json_call(field: &Field<'_>) -> TokenStream {
     let name = ident(&field.name);
     let (method, value) = match &field.kind {
@@ -253,28 +256,14 @@ fn json_call(field: &Field<'_>) -> TokenStream {
             (quote!(text), quote!(self.#name.map(#e::as_str)))
         }
     };
-    let wire_name = match field.wire_names.as_slice() {
-        [wire_name] => quote!(#wire_name),
-        names => quote!(json.wire_name(&[#(#names),*])),
-    };
+    let wire_name = &field.rule.name;
     quote!(json.#method(#wire_name, #value);)
-}
-
-/// Whether some model of `group` declares a parameter (else its params type is
-/// `modelrt_sdk::sdk::NoParams`).
-pub fn has_params(group: &TypeGroup<'_>) -> bool {
-    group.models.iter().any(|m| !m.parameter_rules.is_empty())
-}
-
-/// `LlmParams`, `TextEmbeddingParams`, ...
-pub fn params_name(group: &TypeGroup<'_>) -> String {
-    format!("{}Params", group.model_type.variant_name())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::{ConfigurateMethod, I18n, Model, ModelProperties, ModelType};
+    use crate::ir::{ConfigurateMethod, I18n, ModelProperties, ModelType};
 
     fn rule(name: &str, param_type: ParameterType, options: &[&str]) -> ParameterRule {
         ParameterRule {
@@ -315,84 +304,96 @@ mod tests {
         }
     }
 
-    fn summary(fields: &[Field<'_>]) -> Vec<String> {
-        fields
-            .iter()
-            .map(|f| {
-                format!(
-                    "{}:{:?}:{}:{}",
-                    f.name,
-                    f.kind,
-                    f.wire_names.join("|"),
-                    f.used_by
-                )
-            })
-            .collect()
-    }
-
-    #[test]
-    fn same_concept_shares_a_field_and_type_conflicts_split() {
-        let a = model(
-            "A",
-            vec![
-                rule("top_p", ParameterType::Float, &[]),
-                rule("seed", ParameterType::Int, &[]),
-                rule("response_format", ParameterType::String, &["JSON", "XML"]),
-            ],
-        );
-        let b = model(
-            "B",
-            vec![
-                rule("topP", ParameterType::Float, &[]),
-                rule("seed", ParameterType::String, &[]),
-                rule(
-                    "response_format",
-                    ParameterType::String,
-                    &["json_object", "JSON"],
-                ),
-                rule("stop", ParameterType::Text, &[]),
-            ],
-        );
+    fn plan(models: &[Model]) -> (ParamsPlan, Vec<String>) {
         let group = TypeGroup {
             model_type: ModelType::Llm,
             start: 0,
-            models: vec![&a, &b],
+            models: models.iter().collect(),
         };
         let mut scope = Scope::with_reserved(&["Llm"]);
         let mut enums = EnumSet::new(&mut scope);
-        let got = fields(&group, &mut enums);
-        assert_eq!(
-            summary(&got),
-            [
-                "top_p:Float:top_p|topP:2",
-                "seed_int:Int:seed:1",
-                "response_format:Choice(\"ResponseFormat\"):response_format:2",
-                "seed_string:Str:seed:1",
-                "stop:Str:stop:1",
-            ]
-        );
-        let e = &enums.into_enums()[0];
-        let wires: Vec<&str> = e.variants.iter().map(|v| v.0.as_str()).collect();
-        assert_eq!(wires, ["JSON", "XML", "json_object"]);
+        let plan = params_structs("P", &group, &mut enums);
+        let names = enums.into_enums().into_iter().map(|e| e.name).collect();
+        (plan, names)
+    }
+
+    fn format(plan: &ParamsPlan) -> String {
+        let file = syn::parse2::<syn::File>(plan.items.clone()).unwrap();
+        prettyplease::unparse(&file)
     }
 
     #[test]
-    fn a_free_string_rule_makes_the_field_a_string() {
-        let a = model(
-            "A",
-            vec![rule("format", ParameterType::String, &["a", "b"])],
-        );
-        let b = model("B", vec![rule("format", ParameterType::String, &[])]);
-        let group = TypeGroup {
-            model_type: ModelType::Llm,
-            start: 0,
-            models: vec![&a, &b],
+    fn models_with_identical_rules_share_a_struct_of_exactly_their_fields() {
+        let small = || {
+            vec![
+                rule("temperature", ParameterType::Float, &[]),
+                rule("topP", ParameterType::Float, &[]),
+            ]
         };
-        let mut scope = Scope::default();
-        let mut enums = EnumSet::new(&mut scope);
+        let mut large = small();
+        large.push(rule("top_k", ParameterType::Int, &[]));
+        let models = [
+            model("A", small()),
+            model("B", large),
+            model("C", small()),
+            model("D", vec![]),
+        ];
+        let (plan, _) = plan(&models);
+        let names: Vec<Option<&str>> = plan.per_model.iter().map(Option::as_deref).collect();
         assert_eq!(
-            summary(&fields(&group, &mut enums)),
-            ["format:Str:format:2"]
+            names,
+            [Some("AParams"), Some("BParams"), Some("AParams"), None]
+        );
+        let code = format(&plan);
+        let a = &code
+            [code.find("pub struct AParams").unwrap()..code.find("pub struct BParams").unwrap()];
+        assert!(a.contains("pub temperature: Option<f64>"), "{a}");
+        assert!(a.contains("pub top_p: Option<f64>"), "{a}");
+        assert!(!a.contains("top_k"), "{a}");
+        assert!(code.contains("json.float(\"topP\", self.top_p);"), "{code}");
+        assert!(code.contains("json.int(\"top_k\", self.top_k);"), "{code}");
+    }
+
+    #[test]
+    fn differing_option_lists_get_an_enum_per_struct() {
+        let format_rule =
+            |options: &[&str]| rule("response_format", ParameterType::String, options);
+        let models = [
+            model("A", vec![format_rule(&["text", "json_object"])]),
+            model(
+                "B",
+                vec![format_rule(&["text", "json_object", "json_schema"])],
+            ),
+        ];
+        let (planned, enums) = plan(&models);
+        assert_eq!(enums, ["AResponseFormat", "BResponseFormat"]);
+        let code = format(&planned);
+        assert!(
+            code.contains("pub response_format: Option<AResponseFormat>"),
+            "{code}"
+        );
+
+        let same = [
+            model("A", vec![format_rule(&["text", "json_object"])]),
+            model(
+                "B",
+                vec![
+                    format_rule(&["text", "json_object"]),
+                    rule("seed", ParameterType::Int, &[]),
+                ],
+            ),
+        ];
+        assert_eq!(plan(&same).1, ["ResponseFormat"]);
+    }
+
+    #[test]
+    fn a_free_string_rule_is_a_string_field() {
+        let models = [model("A", vec![rule("stop", ParameterType::Text, &[])])];
+        let code = format(&plan(&models).0);
+        assert!(code.contains("pub stop: Option<String>"), "{code}");
+        assert!(
+            code.contains("json.text(\"stop\", self.stop.as_deref());"),
+            "{code}"
         );
     }
 }

@@ -15,7 +15,7 @@ use crate::emit::credentials::model_credentials_name;
 use crate::emit::docs::{deprecated_attr, doc_attrs, model_doc};
 use crate::emit::models::{checked_ident, TypeGroup};
 use crate::emit::names::{ident, Scope};
-use crate::emit::params::{has_params, params_name};
+use crate::emit::params::ParamsPlan;
 use crate::emit::EmitError;
 use crate::ir::{Callability, ConfigurateMethod, ModelFeature, ModelType, Provider};
 
@@ -40,20 +40,26 @@ fn feature_set(flags: &[bool; 9]) -> TokenStream {
     quote!(FeatureSet<#(#flags),*>)
 }
 
-/// The SDK items of `provider`, or nothing for a catalog-only provider: the `models` markers,
-/// the glue of model enums and params structs, `ProviderSpec` and `Client`.
-pub fn sdk(provider: &Provider, groups: &[TypeGroup<'_>]) -> Result<TokenStream, EmitError> {
+/// The SDK items of `provider`, or nothing for a catalog-only provider: the `models` markers
+/// (each naming its params type from `params`, one plan per group), the glue of model enums,
+/// `ProviderSpec` and `Client`.
+pub fn sdk(
+    provider: &Provider,
+    groups: &[TypeGroup<'_>],
+    params: &[ParamsPlan],
+) -> Result<TokenStream, EmitError> {
     let implementation = match provider.callability() {
         Callability::CatalogOnly => return Ok(TokenStream::new()),
         Callability::RustImpl => quote!(Some(&IMPLEMENTATION)),
         Callability::Protocol(_) => quote!(None),
     };
-    let groups: Vec<&TypeGroup<'_>> = groups
+    let groups: Vec<(&TypeGroup<'_>, &ParamsPlan)> = groups
         .iter()
-        .filter(|g| callable_type(g.model_type))
+        .zip(params)
+        .filter(|(g, _)| callable_type(g.model_type))
         .collect();
     let models = models_module(&provider.label.en_us, &groups)?;
-    let glue = groups.iter().map(|group| glue(group));
+    let glue = groups.iter().map(|(group, _)| glue(group));
     let customizable = customizable_impls(provider);
     let client_doc = doc_attrs(&format!(
         "A typed client of {}: validated credentials and the models it opens \
@@ -84,14 +90,17 @@ pub fn sdk(provider: &Provider, groups: &[TypeGroup<'_>]) -> Result<TokenStream,
 }
 
 /// `pub mod models`: one marker type per model of `groups`, each a `Model` impl naming one
-/// of the distinct feature sets.
-fn models_module(label: &str, groups: &[&TypeGroup<'_>]) -> Result<TokenStream, EmitError> {
+/// of the distinct feature sets and its params type.
+fn models_module(
+    label: &str,
+    groups: &[(&TypeGroup<'_>, &ParamsPlan)],
+) -> Result<TokenStream, EmitError> {
     // The names the `models` module imports; a model named like one is renamed.
-    let mut scope = Scope::with_reserved(&["FeatureSet", "Model", "No", "Yes", "kind"]);
+    let mut scope = Scope::with_reserved(&["FeatureSet", "Model", "No", "NoParams", "Yes", "kind"]);
     // Each distinct feature set once, as a private alias the markers name: a marker is then a
     // few tokens, where the nine flags were most of it.
     let mut feature_sets: Vec<([bool; 9], proc_macro2::Ident)> = Vec::new();
-    for model in groups.iter().flat_map(|g| &g.models) {
+    for model in groups.iter().flat_map(|(g, _)| &g.models) {
         let flags = feature_flags(&model.features);
         if !feature_sets.iter().any(|(seen, _)| *seen == flags) {
             let name = scope.claim(&format!("Features{}", feature_sets.len()));
@@ -103,10 +112,11 @@ fn models_module(label: &str, groups: &[&TypeGroup<'_>]) -> Result<TokenStream, 
         quote!(type #name = #set;)
     });
     let mut markers = Vec::new();
-    for group in groups {
+    let mut no_params = false;
+    for (group, plan) in groups {
         let type_name = group.model_type.variant_name();
         let kind_name = ident(type_name);
-        for model in &group.models {
+        for (model, params) in group.models.iter().zip(&plan.per_model) {
             let name = if scope.is_free(&model.rust_ident) {
                 scope.claim(&model.rust_ident)
             } else {
@@ -131,6 +141,16 @@ fn models_module(label: &str, groups: &[&TypeGroup<'_>]) -> Result<TokenStream, 
             } else {
                 TokenStream::new()
             };
+            let params = match params {
+                Some(name) => {
+                    let name = ident(name);
+                    quote!(super::#name)
+                }
+                None => {
+                    no_params = true;
+                    quote!(NoParams)
+                }
+            };
             markers.push(quote! {
                 #doc
                 #deprecated
@@ -140,6 +160,7 @@ fn models_module(label: &str, groups: &[&TypeGroup<'_>]) -> Result<TokenStream, 
                     type Provider = super::Provider;
                     type Kind = kind::#kind_name;
                     type Features = #features;
+                    type Params = #params;
                     const ID: &'static str = #id;
                 }
             });
@@ -161,52 +182,42 @@ fn models_module(label: &str, groups: &[&TypeGroup<'_>]) -> Result<TokenStream, 
             use ::modelrt_sdk::runtime::capability::{kind, FeatureSet, Model, No, Yes};
         ),
     };
+    let no_params_import = if no_params {
+        quote!(
+            use ::modelrt_sdk::sdk::NoParams;
+        )
+    } else {
+        TokenStream::new()
+    };
     let doc = doc_attrs(&format!(
         "One marker type per predefined model of {label}, implementing the capability traits of \
-         `modelrt_sdk::runtime::capability` its YAML `features` declare."
+         `modelrt_sdk::runtime::capability` its YAML `features` declare; its `Params` are the \
+         fields of its YAML `parameter_rules` (`modelrt_sdk::sdk::ParamsOf<Marker>`)."
     ));
     Ok(quote! {
         #doc
         pub mod models {
             #imports
+            #no_params_import
             #(#feature_aliases)*
             #(#markers)*
         }
     })
 }
 
-/// The model enum of `group` as a run-time model choice, and its params struct as typed
-/// parameters.
+/// The model enum of `group` as a run-time model choice (its handles take parameters as JSON).
 fn glue(group: &TypeGroup<'_>) -> TokenStream {
     let kind_name = ident(group.model_type.variant_name());
-    let kind = quote!(::modelrt_sdk::runtime::capability::kind::#kind_name);
     let model_enum = &kind_name;
-    let mut out = quote! {
+    quote! {
         impl ::modelrt_sdk::runtime::capability::ModelChoice<Provider> for #model_enum {
-            type Kind = #kind;
+            type Kind = ::modelrt_sdk::runtime::capability::kind::#kind_name;
             type Tag = ::modelrt_sdk::runtime::capability::AnyModel<Provider>;
             fn model_id(self) -> &'static str {
                 self.id()
             }
         }
-    };
-    if has_params(group) {
-        // (Without parameters the type is `NoParams`, typed params of every provider already.)
-        let params = ident(&params_name(group));
-        out.extend(quote! {
-            impl ::modelrt_sdk::sdk::TypedParams for #params {
-                type Provider = Provider;
-                type Kind = #kind;
-                fn to_json_for(
-                    &self,
-                    model_id: &str,
-                ) -> Option<::modelrt_sdk::__private::serde_json::Map<String, ::modelrt_sdk::__private::serde_json::Value>> {
-                    Some(self.to_json(#model_enum::from_id(model_id)?))
-                }
-            }
-        });
     }
-    out
 }
 
 /// `Customizable<K>` for each model type whose models the user may name.

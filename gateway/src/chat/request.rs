@@ -15,7 +15,8 @@ pub struct ChatCall {
     pub model: String,
     /// The conversation, tools and answer format.
     pub request: LlmRequest,
-    /// Sampling parameters, for the model's rules to validate (unknown ones are dropped).
+    /// Sampling parameters, for the model's rules to validate (one the model does not
+    /// declare is a 400 naming it).
     pub params: Map<String, Value>,
     /// Whether to answer as server-sent events.
     pub stream: bool,

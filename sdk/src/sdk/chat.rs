@@ -5,8 +5,7 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use modelrt_runtime::capability::{
-    kind, Audio, Document, MultiToolCall, StreamToolCall, StructuredOutput, Tag, ToolCalling,
-    Vision,
+    Audio, Document, MultiToolCall, StreamToolCall, StructuredOutput, Tag, ToolCalling, Vision,
 };
 use modelrt_runtime::llm::{
     CacheControl, ContentPart, ImageDetail, LlmRequest, LlmResponse, LlmStream, MediaSource,
@@ -14,7 +13,7 @@ use modelrt_runtime::llm::{
 };
 use modelrt_runtime::params::ValidatedParams;
 use modelrt_runtime::protocol::BoxFuture;
-use modelrt_runtime::{Error, ErrorKind, Result};
+use modelrt_runtime::Result;
 use serde_json::{Map, Value};
 
 use super::{LlmModel, TypedParams};
@@ -24,7 +23,6 @@ impl<M: Tag> LlmModel<M> {
     pub fn chat(&self) -> Chat<M> {
         Chat {
             request: LlmRequest::default(),
-            model_id: self.handle().id().to_owned(),
             params: None,
             tags: PhantomData,
         }
@@ -32,7 +30,7 @@ impl<M: Tag> LlmModel<M> {
 
     /// The parameters `chat` is sent with: the model's, unless the chat sets its own.
     fn params_for<T>(&self, chat: &mut Chat<M, T>) -> Result<Option<ValidatedParams>> {
-        let Some(own) = chat.params.take().transpose()? else {
+        let Some(own) = chat.params.take() else {
             return Ok(None);
         };
         let mut merged = self.handle().params().to_json();
@@ -82,10 +80,8 @@ impl<M: StreamToolCall> StreamableWith<M> for WithTools {}
 /// A conversation for model `M`; `T` records whether it offers tools.
 pub struct Chat<M, T = NoTools> {
     request: LlmRequest,
-    /// The model's id, which decides the wire names of typed parameters.
-    model_id: String,
     /// Parameters of this request only (see [`Chat::params`]).
-    params: Option<Result<Map<String, Value>>>,
+    params: Option<Map<String, Value>>,
     tags: PhantomData<fn() -> (M, T)>,
 }
 
@@ -100,22 +96,13 @@ impl<M, T> fmt::Debug for Chat<M, T> {
 
 impl<M: Tag, T> Chat<M, T> {
     /// Sets parameters for this request only: the model's own (set with
-    /// [`TypedModel::with_params`]) apply, overridden field by field, and the result is
+    /// [`TypedModel::with_params`](super::TypedModel::with_params)) apply, overridden field by field, and the result is
     /// validated against the model's rules when the chat is sent.
-    pub fn params<P>(mut self, params: &P) -> Self
+    pub fn params(mut self, params: &M::Params) -> Self
     where
-        P: TypedParams<Provider = M::Provider, Kind = kind::Llm>,
+        M::Params: TypedParams,
     {
-        self.params = Some(params.to_json_for(&self.model_id).ok_or_else(|| {
-            Error::new(
-                ErrorKind::InvalidParams,
-                format!(
-                    "`{}` is not a predefined model; set its parameters as JSON with \
-                     `ModelHandle::with_params`",
-                    self.model_id
-                ),
-            )
-        }));
+        self.params = Some(params.to_json());
         self
     }
 }
@@ -240,7 +227,6 @@ impl<M, T> Chat<M, T> {
         self.request.tools.push(tool);
         Chat {
             request: self.request,
-            model_id: self.model_id,
             params: self.params,
             tags: PhantomData,
         }

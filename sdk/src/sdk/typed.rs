@@ -6,7 +6,7 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use modelrt_runtime::capability::{kind, Tag};
-use modelrt_runtime::{Error, ErrorKind, Result};
+use modelrt_runtime::Result;
 
 use super::TypedParams;
 use crate::registry::ModelHandle;
@@ -51,37 +51,19 @@ impl<K: kind::ModelKind, M: Tag> TypedModel<K, M> {
         }
     }
 
-    /// Sets typed parameters (`<provider>::LlmParams`, `<provider>::TtsParams`, ...),
-    /// validated against the model's rules.
-    pub fn with_params<P>(self, params: &P) -> Result<Self>
+    /// Sets the model's typed parameters ([`ParamsOf<M>`](super::ParamsOf) for a marker
+    /// type; a JSON object for a model chosen by enum value), validated against its rules.
+    pub fn with_params(self, params: &M::Params) -> Result<Self>
     where
-        P: TypedParams<Provider = M::Provider, Kind = K>,
+        M::Params: TypedParams,
     {
-        let json = params_json(&self.handle, params)?;
-        Ok(Self::from_handle(self.handle.with_params(&json)?))
+        Ok(Self::from_handle(
+            self.handle.with_params(&params.to_json())?,
+        ))
     }
 
     /// The underlying handle (raw requests, credentials, validated parameters).
     pub fn handle(&self) -> &ModelHandle {
         &self.handle
     }
-}
-
-/// `params` as the JSON object [`ModelHandle::with_params`] validates, for `handle`'s model.
-pub(super) fn params_json<P: TypedParams>(
-    handle: &ModelHandle,
-    params: &P,
-) -> Result<serde_json::Map<String, serde_json::Value>> {
-    params.to_json_for(handle.id()).ok_or_else(|| {
-        Error::new(
-            ErrorKind::InvalidParams,
-            format!(
-                "`{}` is not a predefined model of {}; pass its parameters as JSON to \
-                 `ModelHandle::with_params`",
-                handle.id(),
-                handle.provider().source
-            ),
-        )
-        .with_provider(handle.provider().id)
-    })
 }

@@ -2,6 +2,7 @@
 // embedding.rs, hooks.rs) and a YAML-only one (echo), used through the typed SDK.
 use modelrt_sdk::runtime::llm::Tool;
 use modelrt_sdk::runtime::secret::Secret;
+use modelrt_sdk::sdk::ParamsOf;
 
 modelrt_sdk::include_providers!("../fixtures/complete");
 
@@ -9,7 +10,7 @@ async fn run() -> modelrt_sdk::runtime::Result<()> {
     let acme = acme::Client::new(acme::Credentials {
         api_key: Secret::new("acme-key"),
     });
-    let model = acme.llm(acme::models::AcmeEcho)?.with_params(&acme::LlmParams {
+    let model = acme.llm(acme::models::AcmeEcho)?.with_params(&ParamsOf::<acme::models::AcmeEcho> {
         temperature: Some(0.5),
         ..Default::default()
     })?;

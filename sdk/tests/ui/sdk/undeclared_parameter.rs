@@ -1,10 +1,14 @@
-// No echo model declares a `top_k` parameter rule.
+// echo-mini declares `temperature` and `response_format`; `max_tokens` is a rule of echo-pro
+// only, so echo-mini's parameters have no such field (a union of the provider's parameters
+// would accept it).
+use modelrt_sdk::sdk::ParamsOf;
+
 modelrt_sdk::include_providers!("../fixtures/complete");
 
 fn main() {
-    let _ = echo::LlmParams {
+    let _ = ParamsOf::<echo::models::EchoMini> {
         temperature: Some(0.2),
-        top_k: Some(40),
+        max_tokens: Some(40),
         ..Default::default()
     };
 }
