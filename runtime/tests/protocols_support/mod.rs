@@ -3,7 +3,7 @@
 //! have, request inspection, and streamed answers collected and added up.
 #![allow(dead_code)] // each test binary uses a different subset
 
-use futures::StreamExt;
+use futures::{Stream, StreamExt};
 use modelrt_runtime::catalog::{I18n, ParameterRule, ParameterType};
 use modelrt_runtime::credentials::{CredentialValue, ValidatedCredentials};
 use modelrt_runtime::llm::{LlmChunk, LlmRequest, LlmResponse, StreamAccumulator};
@@ -108,18 +108,25 @@ pub async fn collect(
     fixture: &Fixture,
     request: LlmRequest,
 ) -> (Vec<LlmChunk>, Option<Error>) {
-    let mut stream = protocol
+    let stream = protocol
         .stream(fixture.ctx(), request)
         .await
         .expect("stream starts");
-    let mut chunks = Vec::new();
+    drain(stream).await
+}
+
+/// Every item of `stream` up to the first error, and that error.
+pub async fn drain<T>(
+    mut stream: impl Stream<Item = Result<T, Error>> + Unpin,
+) -> (Vec<T>, Option<Error>) {
+    let mut items = Vec::new();
     while let Some(item) = stream.next().await {
         match item {
-            Ok(chunk) => chunks.push(chunk),
-            Err(error) => return (chunks, Some(error)),
+            Ok(item) => items.push(item),
+            Err(error) => return (items, Some(error)),
         }
     }
-    (chunks, None)
+    (items, None)
 }
 
 /// The answer the chunks add up to.
