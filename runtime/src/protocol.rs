@@ -273,3 +273,70 @@ pub trait ModerationProtocol: Send + Sync {
     /// Checks the credentials with the cheapest real call the provider allows.
     fn validate_credentials<'a>(&'a self, ctx: CallContext<'a>) -> BoxFuture<'a, Result<()>>;
 }
+
+/// Writes a protocol's impls of the traits above from one async expression per method: the
+/// macro spells each method's signature (known by its name) and boxes the expression's future.
+/// `self` and the argument names come from the invocation, so the expressions can use them:
+///
+/// ```ignore
+/// protocol_impl! {
+///     impl LlmProtocol for Anthropic {
+///         fn invoke(self, ctx, request) => chat::invoke(ctx, request);
+///         fn remote_models(self, ctx) => models::list(ctx);
+///     }
+/// }
+/// ```
+macro_rules! protocol_impl {
+    ($(
+        impl $trait:ident for $ty:ty {$(
+            $(#[$attr:meta])*
+            fn $method:ident($self_:ident, $ctx:ident $(, $request:ident)?) => $body:expr;
+        )+}
+    )+) => {$(
+        impl $crate::protocol::$trait for $ty {$(
+            $crate::protocol::protocol_impl!(
+                @signature $method; $(#[$attr])* ($self_, $ctx $(, $request)?) => $body
+            );
+        )+}
+    )+};
+    // Each method's context, request and answer types, by name.
+    (@signature remote_models; $($rest:tt)*) => {
+        $crate::protocol::protocol_impl!(@fn remote_models(ProviderContext) -> Vec<$crate::protocol::RemoteModel>; $($rest)*);
+    };
+    (@signature validate_credentials; $($rest:tt)*) => {
+        $crate::protocol::protocol_impl!(@fn validate_credentials(CallContext) -> (); $($rest)*);
+    };
+    (@signature invoke; $($rest:tt)*) => {
+        $crate::protocol::protocol_impl!(@fn invoke(CallContext, $crate::llm::LlmRequest) -> $crate::llm::LlmResponse; $($rest)*);
+    };
+    (@signature stream; $($rest:tt)*) => {
+        $crate::protocol::protocol_impl!(@fn stream(CallContext, $crate::llm::LlmRequest) -> $crate::llm::LlmStream; $($rest)*);
+    };
+    (@signature embed; $($rest:tt)*) => {
+        $crate::protocol::protocol_impl!(@fn embed(CallContext, $crate::embedding::EmbeddingRequest) -> $crate::embedding::EmbeddingResponse; $($rest)*);
+    };
+    (@signature rerank; $($rest:tt)*) => {
+        $crate::protocol::protocol_impl!(@fn rerank(CallContext, $crate::rerank::RerankRequest) -> $crate::rerank::RerankResponse; $($rest)*);
+    };
+    (@signature synthesize; $($rest:tt)*) => {
+        $crate::protocol::protocol_impl!(@fn synthesize(CallContext, $crate::tts::TtsRequest) -> $crate::tts::AudioStream; $($rest)*);
+    };
+    (@signature transcribe; $($rest:tt)*) => {
+        $crate::protocol::protocol_impl!(@fn transcribe(CallContext, $crate::speech2text::TranscriptionRequest) -> $crate::speech2text::Transcription; $($rest)*);
+    };
+    (@signature moderate; $($rest:tt)*) => {
+        $crate::protocol::protocol_impl!(@fn moderate(CallContext, $crate::moderation::ModerationRequest) -> $crate::moderation::ModerationResult; $($rest)*);
+    };
+    (@fn $method:ident($context:ident $(, $input:ty)?) -> $output:ty;
+        $(#[$attr:meta])* ($self_:ident, $ctx:ident $(, $request:ident)?) => $body:expr) => {
+        $(#[$attr])*
+        fn $method<'a>(
+            &'a $self_,
+            $ctx: $crate::protocol::$context<'a>,
+            $($request: $input,)?
+        ) -> $crate::protocol::BoxFuture<'a, $crate::error::Result<$output>> {
+            Box::pin($body)
+        }
+    };
+}
+pub(crate) use protocol_impl;

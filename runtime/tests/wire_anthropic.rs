@@ -6,18 +6,18 @@ mod common;
 mod protocols_support;
 
 use common::{raw_server, Fixture, API_KEY};
-use futures::StreamExt;
 use modelrt_runtime::catalog::{ModelType, ParameterType};
 use modelrt_runtime::error::ErrorKind;
 use modelrt_runtime::llm::{
-    CacheControl, CacheTtl, ContentPart, FinishReason, LlmChunk, LlmRequest, LlmResponse,
-    MediaSource, Message, ReasoningBlock, ResponseFormat, StreamAccumulator, Tool, ToolCall,
-    ToolChoice,
+    CacheControl, CacheTtl, ContentPart, FinishReason, LlmRequest, MediaSource, Message,
+    ReasoningBlock, ResponseFormat, Tool, ToolCall, ToolChoice,
 };
 use modelrt_runtime::protocol::LlmProtocol;
 use modelrt_runtime::protocols::{anthropic::ANTHROPIC, by_name};
-use modelrt_runtime::Error;
-use protocols_support::{assert_no_key, body, fixture, header, only_request, params, requests};
+use protocols_support::{
+    accumulate, assert_no_key, body, collect, fixture, header, only_request, params, requests,
+    sse_answer,
+};
 use serde_json::{json, Value};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -85,31 +85,6 @@ fn events(list: &[Value]) -> String {
             format!("event: {name}\ndata: {data}\n\n")
         })
         .collect()
-}
-
-fn sse_answer(body: String) -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_raw(body, "text/event-stream")
-}
-
-async fn collect(fixture: &Fixture, request: LlmRequest) -> (Vec<LlmChunk>, Option<Error>) {
-    let mut stream = ANTHROPIC
-        .stream(fixture.ctx(), request)
-        .await
-        .expect("stream starts");
-    let mut chunks = Vec::new();
-    while let Some(item) = stream.next().await {
-        match item {
-            Ok(chunk) => chunks.push(chunk),
-            Err(error) => return (chunks, Some(error)),
-        }
-    }
-    (chunks, None)
-}
-
-fn accumulate(chunks: &[LlmChunk]) -> LlmResponse {
-    let mut acc = StreamAccumulator::new();
-    chunks.iter().for_each(|c| acc.push(c));
-    acc.finish()
 }
 
 fn message_start(input: u64, cache_write: u64, cache_read: u64) -> Value {
@@ -389,7 +364,8 @@ async fn text_stream_with_ping_and_cache_usage() {
     ]);
     answer_with(&server, sse_answer(stream)).await;
     let fx = anthropic(&server.uri());
-    let (chunks, error) = collect(&fx, LlmRequest::new(vec![Message::user("Hi")])).await;
+    let (chunks, error) =
+        collect(&ANTHROPIC, &fx, LlmRequest::new(vec![Message::user("Hi")])).await;
     assert!(error.is_none(), "{error:?}");
     let response = accumulate(&chunks);
     assert_eq!(response.content, "Hello world");
@@ -436,7 +412,12 @@ async fn streamed_tool_input_split_across_deltas_with_thinking() {
     ]);
     answer_with(&server, sse_answer(stream)).await;
     let fx = anthropic(&server.uri());
-    let (chunks, error) = collect(&fx, LlmRequest::new(vec![Message::user("Weather?")])).await;
+    let (chunks, error) = collect(
+        &ANTHROPIC,
+        &fx,
+        LlmRequest::new(vec![Message::user("Weather?")]),
+    )
+    .await;
     assert!(error.is_none(), "{error:?}");
     let response = accumulate(&chunks);
     assert_eq!(
@@ -553,7 +534,8 @@ async fn error_event_ends_the_stream_after_the_deltas_before_it() {
     ]);
     answer_with(&server, sse_answer(stream)).await;
     let fx = anthropic(&server.uri());
-    let (chunks, error) = collect(&fx, LlmRequest::new(vec![Message::user("Hi")])).await;
+    let (chunks, error) =
+        collect(&ANTHROPIC, &fx, LlmRequest::new(vec![Message::user("Hi")])).await;
     assert_eq!(accumulate(&chunks).content, "Partial answer");
     let error = error.expect("the error event ends the stream");
     assert_eq!(error.kind(), ErrorKind::ServerUnavailable);
@@ -573,7 +555,8 @@ async fn stream_cut_before_message_stop_is_a_connection_error() {
     ]);
     answer_with(&server, sse_answer(stream)).await;
     let fx = anthropic(&server.uri());
-    let (chunks, error) = collect(&fx, LlmRequest::new(vec![Message::user("Hi")])).await;
+    let (chunks, error) =
+        collect(&ANTHROPIC, &fx, LlmRequest::new(vec![Message::user("Hi")])).await;
     assert_eq!(accumulate(&chunks).content, "Half");
     let error = error.expect("a cut stream is an error");
     assert_eq!(error.kind(), ErrorKind::Connection);
@@ -594,7 +577,8 @@ async fn utf8_split_inside_a_character_over_tcp() {
     let pieces = stream.into_bytes().into_iter().map(|b| vec![b]).collect();
     let base = raw_server("HTTP/1.1 200 OK", pieces, false).await;
     let fx = anthropic(&base);
-    let (chunks, error) = collect(&fx, LlmRequest::new(vec![Message::user("Hi")])).await;
+    let (chunks, error) =
+        collect(&ANTHROPIC, &fx, LlmRequest::new(vec![Message::user("Hi")])).await;
     assert!(error.is_none(), "{error:?}");
     assert_eq!(accumulate(&chunks).content, "héllo 🌍");
 }
@@ -990,7 +974,7 @@ async fn a_streamed_cached_turn_reports_cache_usage_without_the_beta() {
         Message::assistant("Noted."),
         Message::user("Still there?"),
     ]);
-    let (chunks, error) = collect(&fx, request).await;
+    let (chunks, error) = collect(&ANTHROPIC, &fx, request).await;
     assert!(error.is_none(), "{error:?}");
     let usage = accumulate(&chunks).usage;
     assert_eq!(usage.cached_prompt_tokens, Some(2048));
@@ -1083,7 +1067,7 @@ async fn a_malformed_stream_event_echoing_the_key_is_redacted() {
     ]) + &broken;
     answer_with(&server, sse_answer(body)).await;
     let fx = anthropic(&server.uri());
-    let (_, error) = collect(&fx, LlmRequest::new(vec![Message::user("hi")])).await;
+    let (_, error) = collect(&ANTHROPIC, &fx, LlmRequest::new(vec![Message::user("hi")])).await;
     let error = error.expect("the malformed event fails the stream");
     assert_eq!(error.kind(), ErrorKind::InvalidResponse, "{error}");
     assert!(

@@ -14,9 +14,7 @@ use modelrt_runtime::catalog::ModelType;
 use modelrt_runtime::credentials::CredentialValue;
 use modelrt_runtime::embedding::EmbeddingRequest;
 use modelrt_runtime::error::ErrorKind;
-use modelrt_runtime::llm::{
-    FinishReason, LlmChunk, LlmRequest, LlmResponse, Message, StreamAccumulator, Tool,
-};
+use modelrt_runtime::llm::{FinishReason, LlmRequest, Message, Tool};
 use modelrt_runtime::protocol::{
     LlmProtocol, Speech2TextProtocol, TextEmbeddingProtocol, TtsProtocol,
 };
@@ -25,8 +23,9 @@ use modelrt_runtime::protocols::by_name;
 use modelrt_runtime::secret::Secret;
 use modelrt_runtime::speech2text::TranscriptionRequest;
 use modelrt_runtime::tts::TtsRequest;
-use modelrt_runtime::Error;
-use protocols_support::{assert_no_key, body, fixture, header, only_request, params, requests};
+use protocols_support::{
+    accumulate, assert_no_key, body, collect, fixture, header, only_request, params, requests,
+};
 use serde_json::{json, Value};
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -266,27 +265,6 @@ fn sse(payloads: &[String]) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_raw(text, "text/event-stream")
 }
 
-async fn collect(fixture: &Fixture, request: LlmRequest) -> (Vec<LlmChunk>, Option<Error>) {
-    let mut stream = AZURE_OPENAI
-        .stream(fixture.ctx(), request)
-        .await
-        .expect("stream starts");
-    let mut chunks = Vec::new();
-    while let Some(item) = stream.next().await {
-        match item {
-            Ok(chunk) => chunks.push(chunk),
-            Err(error) => return (chunks, Some(error)),
-        }
-    }
-    (chunks, None)
-}
-
-fn accumulate(chunks: &[LlmChunk]) -> LlmResponse {
-    let mut acc = StreamAccumulator::new();
-    chunks.iter().for_each(|c| acc.push(c));
-    acc.finish()
-}
-
 #[tokio::test]
 async fn a_streamed_tool_call_with_azures_filter_annotations() {
     let server = MockServer::builder().start().await;
@@ -332,7 +310,7 @@ async fn a_streamed_tool_call_with_azures_filter_annotations() {
         json!({"type": "object"}),
     );
     let request = LlmRequest::new(vec![Message::user("Weather in Oslo?")]).with_tools(vec![tool]);
-    let (chunks, error) = collect(&fx, request).await;
+    let (chunks, error) = collect(&AZURE_OPENAI, &fx, request).await;
     assert!(error.is_none(), "{error:?}");
     let got = accumulate(&chunks);
     assert_eq!(got.tool_calls.len(), 1);
@@ -358,7 +336,12 @@ async fn a_stream_cut_before_done_is_a_connection_error() {
     )]);
     answer_at(&server, &route, stream).await;
     let fx = deployment(&server, DEPLOYMENT);
-    let (chunks, error) = collect(&fx, LlmRequest::new(vec![Message::user("Hi")])).await;
+    let (chunks, error) = collect(
+        &AZURE_OPENAI,
+        &fx,
+        LlmRequest::new(vec![Message::user("Hi")]),
+    )
+    .await;
     assert_eq!(accumulate(&chunks).content, "Half");
     let error = error.expect("a cut stream is an error");
     assert_eq!(error.kind(), ErrorKind::Connection);

@@ -12,21 +12,20 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use aws_smithy_eventstream::frame::write_message_to;
 use aws_smithy_types::event_stream::{Header, HeaderValue, Message as Frame};
 use common::{raw_server, Fixture, API_KEY};
-use futures::StreamExt;
 use modelrt_runtime::catalog::ModelType;
 use modelrt_runtime::catalog::ParameterType;
 use modelrt_runtime::credentials::CredentialValue;
 use modelrt_runtime::embedding::{EmbeddingInputType, EmbeddingRequest};
 use modelrt_runtime::error::ErrorKind;
 use modelrt_runtime::llm::{
-    ContentPart, FinishReason, LlmChunk, LlmRequest, LlmResponse, Message, ReasoningBlock,
-    StreamAccumulator, Tool, ToolCall, ToolChoice,
+    ContentPart, FinishReason, LlmRequest, Message, ReasoningBlock, Tool, ToolCall, ToolChoice,
 };
 use modelrt_runtime::protocol::{LlmProtocol, TextEmbeddingProtocol};
 use modelrt_runtime::protocols::{bedrock::BEDROCK, by_name};
 use modelrt_runtime::secret::Secret;
-use modelrt_runtime::Error;
-use protocols_support::{assert_no_key, body, fixture, header, only_request, params, requests};
+use protocols_support::{
+    accumulate, assert_no_key, body, collect, fixture, header, only_request, params, requests,
+};
 use serde_json::{json, Value};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -242,27 +241,6 @@ fn metadata(usage: Value) -> Vec<u8> {
         "metadata",
         &json!({"metrics": {"latencyMs": 623}, "p": "abcdef", "usage": usage}),
     )
-}
-
-async fn collect(fixture: &Fixture, request: LlmRequest) -> (Vec<LlmChunk>, Option<Error>) {
-    let mut stream = BEDROCK
-        .stream(fixture.ctx(), request)
-        .await
-        .expect("stream starts");
-    let mut chunks = Vec::new();
-    while let Some(item) = stream.next().await {
-        match item {
-            Ok(chunk) => chunks.push(chunk),
-            Err(error) => return (chunks, Some(error)),
-        }
-    }
-    (chunks, None)
-}
-
-fn accumulate(chunks: &[LlmChunk]) -> LlmResponse {
-    let mut acc = StreamAccumulator::new();
-    chunks.iter().for_each(|c| acc.push(c));
-    acc.finish()
 }
 
 #[test]
@@ -509,7 +487,7 @@ async fn text_stream_with_cache_usage() {
     )
     .await;
     let fx = bedrock(&server.uri());
-    let (chunks, error) = collect(&fx, LlmRequest::new(vec![Message::user("Hi")])).await;
+    let (chunks, error) = collect(&BEDROCK, &fx, LlmRequest::new(vec![Message::user("Hi")])).await;
     assert!(error.is_none(), "{error:?}");
     let answer = accumulate(&chunks);
     assert_eq!(answer.content, "Hello, world");
@@ -569,7 +547,7 @@ async fn streamed_tool_input_fragments_are_reassembled_across_split_frames() {
         LlmRequest::new(vec![Message::user("Most popular song on WZPZ?")]).with_tools(vec![
             Tool::new("top_song", "The most popular song", json!({})),
         ]);
-    let (chunks, error) = collect(&fx, request).await;
+    let (chunks, error) = collect(&BEDROCK, &fx, request).await;
     assert!(error.is_none(), "{error:?}");
     let answer = accumulate(&chunks);
     assert_eq!(answer.content, "Checking.");
@@ -616,7 +594,8 @@ async fn streamed_reasoning_keeps_text_signature_and_redacted_content() {
     )
     .await;
     let fx = bedrock(&server.uri());
-    let (chunks, error) = collect(&fx, LlmRequest::new(vec![Message::user("2+2?")])).await;
+    let (chunks, error) =
+        collect(&BEDROCK, &fx, LlmRequest::new(vec![Message::user("2+2?")])).await;
     assert!(error.is_none(), "{error:?}");
     let answer = accumulate(&chunks);
     assert_eq!(answer.content, "4");
@@ -649,7 +628,7 @@ async fn an_exception_frame_ends_the_stream_after_what_came_before() {
     )
     .await;
     let fx = bedrock(&server.uri());
-    let (chunks, error) = collect(&fx, LlmRequest::new(vec![Message::user("Hi")])).await;
+    let (chunks, error) = collect(&BEDROCK, &fx, LlmRequest::new(vec![Message::user("Hi")])).await;
     assert_eq!(accumulate(&chunks).content, "Partial");
     let error = error.expect("the exception is reported");
     assert_eq!(error.kind(), ErrorKind::RateLimit);
@@ -666,7 +645,7 @@ async fn a_cut_frame_is_a_connection_error_after_the_complete_ones() {
     frames.push(last[..last.len() - 5].to_vec());
     let base = raw_server("HTTP/1.1 200 OK", frames, false).await;
     let fx = bedrock(&base);
-    let (chunks, error) = collect(&fx, LlmRequest::new(vec![Message::user("Hi")])).await;
+    let (chunks, error) = collect(&BEDROCK, &fx, LlmRequest::new(vec![Message::user("Hi")])).await;
     assert_eq!(accumulate(&chunks).content, "Hel");
     let error = error.expect("the cut is reported");
     assert_eq!(error.kind(), ErrorKind::Connection);
@@ -687,7 +666,7 @@ async fn a_stream_without_metadata_is_cut() {
     )
     .await;
     let fx = bedrock(&server.uri());
-    let (chunks, error) = collect(&fx, LlmRequest::new(vec![Message::user("Hi")])).await;
+    let (chunks, error) = collect(&BEDROCK, &fx, LlmRequest::new(vec![Message::user("Hi")])).await;
     assert_eq!(accumulate(&chunks).content, "Hi");
     let error = error.expect("the cut is reported");
     assert_eq!(error.kind(), ErrorKind::Connection);

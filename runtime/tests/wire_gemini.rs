@@ -9,20 +9,20 @@ mod protocols_support;
 use std::time::Duration;
 
 use common::{raw_server, Fixture, API_KEY};
-use futures::StreamExt;
 use modelrt_runtime::catalog::ModelType;
 use modelrt_runtime::catalog::ParameterType;
 use modelrt_runtime::embedding::{EmbeddingInputType, EmbeddingRequest};
 use modelrt_runtime::error::ErrorKind;
 use modelrt_runtime::llm::{
-    ContentPart, FinishReason, LlmChunk, LlmRequest, LlmResponse, Message, ResponseFormat,
-    StreamAccumulator, Tool, ToolCall, ToolChoice,
+    ContentPart, FinishReason, LlmRequest, Message, ResponseFormat, Tool, ToolCall, ToolChoice,
 };
 use modelrt_runtime::protocol::{LlmProtocol, TextEmbeddingProtocol};
 use modelrt_runtime::protocols::by_name;
 use modelrt_runtime::protocols::gemini::{self, GEMINI};
-use modelrt_runtime::Error;
-use protocols_support::{assert_no_key, body, fixture, header, only_request, params, requests};
+use protocols_support::{
+    accumulate, assert_no_key, body, collect, fixture, header, only_request, params, requests,
+    sse_answer,
+};
 use serde_json::{json, Value};
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -90,31 +90,6 @@ fn events(list: &[Value]) -> String {
     list.iter()
         .map(|data| format!("data: {data}\r\n\r\n"))
         .collect()
-}
-
-fn sse_answer(body: String) -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_raw(body, "text/event-stream")
-}
-
-async fn collect(fixture: &Fixture, request: LlmRequest) -> (Vec<LlmChunk>, Option<Error>) {
-    let mut stream = GEMINI
-        .stream(fixture.ctx(), request)
-        .await
-        .expect("stream starts");
-    let mut chunks = Vec::new();
-    while let Some(item) = stream.next().await {
-        match item {
-            Ok(chunk) => chunks.push(chunk),
-            Err(error) => return (chunks, Some(error)),
-        }
-    }
-    (chunks, None)
-}
-
-fn accumulate(chunks: &[LlmChunk]) -> LlmResponse {
-    let mut acc = StreamAccumulator::new();
-    chunks.iter().for_each(|c| acc.push(c));
-    acc.finish()
 }
 
 fn weather_tool() -> Tool {
@@ -288,7 +263,7 @@ async fn streamed_thoughts_answer_and_usage() {
         .await;
     let mut fx = google(&server.uri(), MODEL);
     fx.params = params(RULES, json!({"include_thoughts": true}));
-    let (chunks, error) = collect(&fx, LlmRequest::new(vec![Message::user("2+2?")])).await;
+    let (chunks, error) = collect(&GEMINI, &fx, LlmRequest::new(vec![Message::user("2+2?")])).await;
     assert!(error.is_none(), "{error:?}");
     assert_eq!(
         chunks.iter().filter(|c| c.usage.is_some()).count(),
@@ -337,7 +312,7 @@ async fn streamed_function_calls_and_their_signature_go_back_on_the_next_turn() 
     let fx = google(&server.uri(), MODEL);
     let request = LlmRequest::new(vec![Message::user("Weather in Paris and London?")])
         .with_tools(vec![weather_tool()]);
-    let (chunks, error) = collect(&fx, request).await;
+    let (chunks, error) = collect(&GEMINI, &fx, request).await;
     assert!(error.is_none(), "{error:?}");
     let response = accumulate(&chunks);
     assert_eq!(response.content, "Checking both.");
@@ -406,7 +381,7 @@ async fn a_stream_cut_before_the_finish_reason_is_a_connection_error() {
     ]);
     answer_with(&server, STREAM, sse_answer(stream)).await;
     let fx = google(&server.uri(), MODEL);
-    let (chunks, error) = collect(&fx, LlmRequest::new(vec![Message::user("Hi")])).await;
+    let (chunks, error) = collect(&GEMINI, &fx, LlmRequest::new(vec![Message::user("Hi")])).await;
     assert_eq!(accumulate(&chunks).content, "Half");
     let error = error.expect("a cut stream is an error");
     assert_eq!(error.kind(), ErrorKind::Connection);
@@ -424,7 +399,7 @@ async fn an_error_event_ends_the_stream_after_what_came_before() {
     ]);
     answer_with(&server, STREAM, sse_answer(stream)).await;
     let fx = google(&server.uri(), MODEL);
-    let (chunks, error) = collect(&fx, LlmRequest::new(vec![Message::user("Hi")])).await;
+    let (chunks, error) = collect(&GEMINI, &fx, LlmRequest::new(vec![Message::user("Hi")])).await;
     assert_eq!(accumulate(&chunks).content, "Partial ");
     let error = error.expect("the error event ends the stream");
     assert_eq!(error.kind(), ErrorKind::ServerUnavailable);
@@ -442,7 +417,7 @@ async fn utf8_split_inside_a_character_over_tcp() {
     let pieces = stream.into_bytes().into_iter().map(|b| vec![b]).collect();
     let base = raw_server("HTTP/1.1 200 OK", pieces, false).await;
     let fx = google(&base, MODEL);
-    let (chunks, error) = collect(&fx, LlmRequest::new(vec![Message::user("Hi")])).await;
+    let (chunks, error) = collect(&GEMINI, &fx, LlmRequest::new(vec![Message::user("Hi")])).await;
     assert!(error.is_none(), "{error:?}");
     assert_eq!(accumulate(&chunks).content, "héllo 🌍");
 }

@@ -6,18 +6,17 @@ mod common;
 mod protocols_support;
 
 use common::{raw_server, Fixture};
-use futures::StreamExt;
 use modelrt_runtime::catalog::{ModelType, ParameterType};
 use modelrt_runtime::embedding::EmbeddingRequest;
 use modelrt_runtime::error::ErrorKind;
 use modelrt_runtime::llm::{
-    ContentPart, FinishReason, LlmChunk, LlmRequest, LlmResponse, Message, ResponseFormat,
-    StreamAccumulator, Tool, ToolCall,
+    ContentPart, FinishReason, LlmRequest, Message, ResponseFormat, Tool, ToolCall,
 };
 use modelrt_runtime::protocol::{LlmProtocol, TextEmbeddingProtocol};
 use modelrt_runtime::protocols::{by_name, ollama::OLLAMA};
-use modelrt_runtime::Error;
-use protocols_support::{body, fixture, header, only_request, params, requests};
+use protocols_support::{
+    accumulate, body, collect, fixture, header, only_request, params, requests,
+};
 use serde_json::{json, Value};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -89,27 +88,6 @@ async fn answer_with(server: &MockServer, route: &str, answer: ResponseTemplate)
 
 fn ndjson(body: String) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_raw(body, "application/x-ndjson")
-}
-
-async fn collect(fx: &Fixture, request: LlmRequest) -> (Vec<LlmChunk>, Option<Error>) {
-    let mut stream = OLLAMA
-        .stream(fx.ctx(), request)
-        .await
-        .expect("stream starts");
-    let mut chunks = Vec::new();
-    while let Some(item) = stream.next().await {
-        match item {
-            Ok(chunk) => chunks.push(chunk),
-            Err(error) => return (chunks, Some(error)),
-        }
-    }
-    (chunks, None)
-}
-
-fn accumulate(chunks: &[LlmChunk]) -> LlmResponse {
-    let mut acc = StreamAccumulator::new();
-    chunks.iter().for_each(|c| acc.push(c));
-    acc.finish()
 }
 
 #[tokio::test]
@@ -270,7 +248,8 @@ async fn stream_split_at_every_byte_including_inside_utf8() {
         let pieces = stream.as_bytes().chunks(size).map(<[u8]>::to_vec).collect();
         let base = raw_server("HTTP/1.1 200 OK", pieces, false).await;
         let fx = ollama(&base, "qwen3", &[]);
-        let (chunks, error) = collect(&fx, LlmRequest::new(vec![Message::user("Hi")])).await;
+        let (chunks, error) =
+            collect(&OLLAMA, &fx, LlmRequest::new(vec![Message::user("Hi")])).await;
         assert!(error.is_none(), "size {size}: {error:?}");
         let response = accumulate(&chunks);
         assert_eq!(response.content, "Grüße から 🚀", "size {size}");
@@ -293,7 +272,12 @@ async fn stream_with_tool_calls_finishes_with_tool_calls() {
     ]);
     answer_with(&server, "/api/chat", ndjson(stream)).await;
     let fx = ollama(&server.uri(), "qwen3", &[]);
-    let (chunks, error) = collect(&fx, LlmRequest::new(vec![Message::user("Weather?")])).await;
+    let (chunks, error) = collect(
+        &OLLAMA,
+        &fx,
+        LlmRequest::new(vec![Message::user("Weather?")]),
+    )
+    .await;
     assert!(error.is_none(), "{error:?}");
     let response = accumulate(&chunks);
     assert_eq!(response.finish_reason, Some(FinishReason::ToolCalls));
@@ -322,7 +306,7 @@ async fn stream_cut_before_done_is_an_error_after_the_deltas() {
     )
     .await;
     let fx = ollama(&server.uri(), "llama3.2", &[]);
-    let (chunks, error) = collect(&fx, LlmRequest::new(vec![Message::user("Hi")])).await;
+    let (chunks, error) = collect(&OLLAMA, &fx, LlmRequest::new(vec![Message::user("Hi")])).await;
     assert_eq!(accumulate(&chunks).content, "The sky is");
     let error = error.expect("a stream without done is cut");
     assert_eq!(error.kind(), ErrorKind::Connection);
@@ -334,7 +318,7 @@ async fn stream_cut_before_done_is_an_error_after_the_deltas() {
     body.push_str("{\"model\":\"llama3.2\",\"message\":{\"content\":\"tru");
     answer_with(&server, "/api/chat", ndjson(body)).await;
     let fx = ollama(&server.uri(), "llama3.2", &[]);
-    let (chunks, error) = collect(&fx, LlmRequest::new(vec![Message::user("Hi")])).await;
+    let (chunks, error) = collect(&OLLAMA, &fx, LlmRequest::new(vec![Message::user("Hi")])).await;
     assert_eq!(accumulate(&chunks).content, "Complete");
     assert!(error.is_some());
 }
@@ -348,7 +332,8 @@ async fn error_line_mid_stream_reaches_the_caller_after_the_deltas() {
     );
     answer_with(&server, "/api/chat", ndjson(stream)).await;
     let fx = ollama(&server.uri(), "llama3.2", &[]);
-    let (chunks, error) = collect(&fx, LlmRequest::new(vec![Message::user("Story")])).await;
+    let (chunks, error) =
+        collect(&OLLAMA, &fx, LlmRequest::new(vec![Message::user("Story")])).await;
     assert_eq!(accumulate(&chunks).content, "Once upon");
     let error = error.expect("the error line ends the stream");
     assert!(error.message().contains("unexpected EOF"));

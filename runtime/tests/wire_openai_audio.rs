@@ -6,7 +6,6 @@ mod common;
 mod protocols_support;
 
 use common::{Fixture, API_KEY};
-use futures::StreamExt;
 use modelrt_runtime::catalog::{
     ConfigurateMethod, I18n, ModelInfo, ModelProperties, ModelType, Voice,
 };
@@ -17,7 +16,7 @@ use modelrt_runtime::protocols::{by_name, openai_compatible::OPENAI_COMPATIBLE};
 use modelrt_runtime::speech2text::TranscriptionRequest;
 use modelrt_runtime::tts::TtsRequest;
 use modelrt_runtime::Error;
-use protocols_support::{assert_no_key, body, fixture, header, only_request, requests};
+use protocols_support::{assert_no_key, body, drain, fixture, header, only_request, requests};
 use serde_json::{json, Value};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -97,18 +96,12 @@ fn audio_bytes(seed: u8) -> Vec<u8> {
 }
 
 async fn read_audio(fx: &Fixture, request: TtsRequest) -> (Vec<u8>, Option<Error>) {
-    let mut audio = OPENAI_COMPATIBLE
+    let audio = OPENAI_COMPATIBLE
         .synthesize(fx.ctx(), request)
         .await
         .expect("audio starts");
-    let mut bytes = Vec::new();
-    while let Some(item) = audio.next().await {
-        match item {
-            Ok(piece) => bytes.extend(piece),
-            Err(error) => return (bytes, Some(error)),
-        }
-    }
-    (bytes, None)
+    let (pieces, error) = drain(audio).await;
+    (pieces.concat(), error)
 }
 
 #[tokio::test]

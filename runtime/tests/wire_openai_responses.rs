@@ -10,21 +10,22 @@ mod protocols_support;
 use std::time::Duration;
 
 use common::{Fixture, API_KEY};
-use futures::StreamExt;
 use modelrt_runtime::catalog::{
     ConfigurateMethod, I18n, ModelInfo, ModelProperties, ModelType, ParameterType,
 };
 use modelrt_runtime::error::ErrorKind;
 use modelrt_runtime::llm::{
-    ContentPart, FinishReason, ImageDetail, LlmChunk, LlmRequest, LlmResponse, Message,
-    ReasoningBlock, ResponseFormat, StreamAccumulator, Tool, ToolChoice,
+    ContentPart, FinishReason, ImageDetail, LlmRequest, Message, ReasoningBlock, ResponseFormat,
+    Tool, ToolChoice,
 };
 use modelrt_runtime::protocol::LlmProtocol;
 use modelrt_runtime::protocols::by_name;
 use modelrt_runtime::protocols::openai_compatible::OPENAI_COMPATIBLE;
 use modelrt_runtime::protocols::openai_responses::OPENAI_RESPONSES;
-use modelrt_runtime::Error;
-use protocols_support::{assert_no_key, body, fixture, header, only_request, params, requests};
+use protocols_support::{
+    accumulate, assert_no_key, body, collect, fixture, header, only_request, params, requests,
+    sse_answer,
+};
 use serde_json::{json, Value};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -146,31 +147,6 @@ fn events(list: &[Value]) -> String {
             format!("event: {name}\ndata: {data}\n\n")
         })
         .collect()
-}
-
-fn sse_answer(body: String) -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_raw(body, "text/event-stream")
-}
-
-async fn collect(fixture: &Fixture, request: LlmRequest) -> (Vec<LlmChunk>, Option<Error>) {
-    let mut stream = OPENAI_RESPONSES
-        .stream(fixture.ctx(), request)
-        .await
-        .expect("stream starts");
-    let mut chunks = Vec::new();
-    while let Some(item) = stream.next().await {
-        match item {
-            Ok(chunk) => chunks.push(chunk),
-            Err(error) => return (chunks, Some(error)),
-        }
-    }
-    (chunks, None)
-}
-
-fn accumulate(chunks: &[LlmChunk]) -> LlmResponse {
-    let mut acc = StreamAccumulator::new();
-    chunks.iter().for_each(|c| acc.push(c));
-    acc.finish()
 }
 
 fn weather_tool() -> Tool {
@@ -420,7 +396,12 @@ async fn a_streamed_text_answer() {
     ]);
     answer_with(&server, sse_answer(stream)).await;
     let fx = openai(&server.uri(), "gpt-4.1");
-    let (chunks, error) = collect(&fx, LlmRequest::new(vec![Message::user("Say hi")])).await;
+    let (chunks, error) = collect(
+        &OPENAI_RESPONSES,
+        &fx,
+        LlmRequest::new(vec![Message::user("Say hi")]),
+    )
+    .await;
     assert!(error.is_none(), "{error:?}");
     let got = accumulate(&chunks);
     assert_eq!(got.content, "Hi there!");
@@ -481,7 +462,7 @@ async fn streamed_reasoning_summary_and_function_call_arguments() {
     let fx = openai(&server.uri(), "o3-pro");
     let request =
         LlmRequest::new(vec![Message::user("Weather in Paris?")]).with_tools(vec![weather_tool()]);
-    let (chunks, error) = collect(&fx, request).await;
+    let (chunks, error) = collect(&OPENAI_RESPONSES, &fx, request).await;
     assert!(error.is_none(), "{error:?}");
     let got = accumulate(&chunks);
     assert_eq!(
@@ -555,7 +536,12 @@ async fn a_failed_response_ends_the_stream_after_the_deltas_before_it() {
     ]);
     answer_with(&server, sse_answer(stream)).await;
     let fx = openai(&server.uri(), "gpt-4.1");
-    let (chunks, error) = collect(&fx, LlmRequest::new(vec![Message::user("Hi")])).await;
+    let (chunks, error) = collect(
+        &OPENAI_RESPONSES,
+        &fx,
+        LlmRequest::new(vec![Message::user("Hi")]),
+    )
+    .await;
     assert_eq!(accumulate(&chunks).content, "Partial answer");
     let error = error.expect("a failed response is an error");
     assert_eq!(error.kind(), ErrorKind::ServerUnavailable);
@@ -575,7 +561,12 @@ async fn an_error_event_is_an_error_of_its_code() {
     ]);
     answer_with(&server, sse_answer(stream)).await;
     let fx = openai(&server.uri(), "gpt-4.1");
-    let (_, error) = collect(&fx, LlmRequest::new(vec![Message::user("Hi")])).await;
+    let (_, error) = collect(
+        &OPENAI_RESPONSES,
+        &fx,
+        LlmRequest::new(vec![Message::user("Hi")]),
+    )
+    .await;
     let error = error.expect("the error event ends the stream");
     assert_eq!(error.kind(), ErrorKind::RateLimit);
     assert_eq!(error.code(), Some("rate_limit_exceeded"));
@@ -590,7 +581,12 @@ async fn a_stream_cut_before_response_completed_is_a_connection_error() {
     ]);
     answer_with(&server, sse_answer(stream)).await;
     let fx = openai(&server.uri(), "gpt-4.1");
-    let (chunks, error) = collect(&fx, LlmRequest::new(vec![Message::user("Hi")])).await;
+    let (chunks, error) = collect(
+        &OPENAI_RESPONSES,
+        &fx,
+        LlmRequest::new(vec![Message::user("Hi")]),
+    )
+    .await;
     assert_eq!(accumulate(&chunks).content, "Half");
     let error = error.expect("a cut stream is an error");
     assert_eq!(error.kind(), ErrorKind::Connection);

@@ -120,7 +120,8 @@ impl Owners {
         let items = wire_enums.iter().map(|e| match self.owner_of.get(e) {
             Some(owner) => {
                 let name = ident(&e.name);
-                quote!(pub use super::#owner::#name;)
+                // Inlined, so one provider's docs never send a reader into another's module.
+                quote!(#[doc(inline)] pub use super::#owner::#name;)
             }
             None => {
                 self.owner_of.insert(e.clone(), module.clone());
@@ -208,5 +209,25 @@ mod tests {
         assert_eq!(names, ["V1024x1024", "Json", "Json2", "Empty"]);
         let code = wire_enum(e).to_string();
         assert!(code.contains("\"1024x1024\""), "{code}");
+    }
+
+    #[test]
+    fn a_shared_enum_is_defined_once_and_re_exported_inline() {
+        let mut scope = Scope::default();
+        let mut set = EnumSet::new(&mut scope);
+        set.request("region", "", "doc", &values(&["us", "eu"]));
+        let wire_enums = set.into_enums();
+        let mut owners = Owners::default();
+        let first = owners.definitions(&ident("acme"), &wire_enums).to_string();
+        let second = owners.definitions(&ident("other"), &wire_enums).to_string();
+        assert!(first.contains("pub enum Region"), "{first}");
+        assert_eq!(
+            second,
+            quote!(
+                #[doc(inline)]
+                pub use super::acme::Region;
+            )
+            .to_string()
+        );
     }
 }

@@ -56,7 +56,6 @@ fn declared(provider: &Provider, block: &Block) -> bool {
 /// Rust, their `IMPLEMENTATION`.
 pub fn wiring(provider: &Provider) -> Result<TokenStream, EmitError> {
     let id = &provider.id;
-    let source = &provider.source;
     let rust = provider.callability() == Callability::RustImpl;
     let module = &provider.rust_module;
     let attach = if rust {
@@ -71,106 +70,72 @@ pub fn wiring(provider: &Provider) -> Result<TokenStream, EmitError> {
         #provider_doc
         pub struct Provider;
     };
-    if !rust {
-        let (message, note) = match provider.callability() {
-            Callability::Protocol(p) => (
-                format!(
-                    "provider `{id}` is called through the `{p}` protocol its YAML ({source}) \
-                     declares, so hand-written impl blocks for it are never used"
-                ),
-                format!("remove `extra.modelrt.protocol` from {source} to implement it in Rust"),
-            ),
-            _ => (
-                format!(
-                    "provider `{id}` has no Rust file beside its YAML ({source}), so this impl \
-                     block is never used"
-                ),
-                format!("move the block into a `.rs` file in the folder of {source}"),
-            ),
-        };
-        let label = format!("`{id}` is not implemented in Rust");
-        let shared_impls = BLOCKS.iter().map(|b| ident(&format!("{}Impl", b.name)));
-        // The `*Impl` traits are the runtime's shared ones; only this message is the
-        // provider's own. The lifetime keeps the impl's bound from being checked (and failing)
-        // where it is written rather than where a block needs it.
-        out.extend(quote! {
-            /// Never implemented: the provider is not implemented in Rust.
-            #[doc(hidden)]
-            #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
-            pub trait NotImplementedInRust {}
-
-            impl<'a> ::modelrt_sdk::runtime::rust_impl::not_in_rust::InRust for Provider
-            where
-                &'a Provider: NotImplementedInRust,
-            {
-            }
-
-            #[allow(unused_imports)] // named only by `#[modelrt_sdk::provider]` blocks
-            pub(crate) use ::modelrt_sdk::runtime::rust_impl::not_in_rust::{#(#shared_impls),*};
-        });
-        return Ok(out);
+    if rust {
+        out.extend(rust_wiring(provider)?);
+    } else {
+        out.extend(not_in_rust(provider));
     }
+    Ok(out)
+}
+
+/// For a provider without Rust: the message a stray `#[modelrt_sdk::provider]` block gets, and
+/// the runtime's shared `*Impl` traits under the names such blocks use.
+fn not_in_rust(provider: &Provider) -> TokenStream {
+    let (id, source) = (&provider.id, &provider.source);
+    let (message, note) = match provider.callability() {
+        Callability::Protocol(p) => (
+            format!(
+                "provider `{id}` is called through the `{p}` protocol its YAML ({source}) \
+                 declares, so hand-written impl blocks for it are never used"
+            ),
+            format!("remove `extra.modelrt.protocol` from {source} to implement it in Rust"),
+        ),
+        _ => (
+            format!(
+                "provider `{id}` has no Rust file beside its YAML ({source}), so this impl \
+                 block is never used"
+            ),
+            format!("move the block into a `.rs` file in the folder of {source}"),
+        ),
+    };
+    let label = format!("`{id}` is not implemented in Rust");
+    let shared_impls = BLOCKS.iter().map(|b| ident(&format!("{}Impl", b.name)));
+    // The `*Impl` traits are the runtime's shared ones; only this message is the
+    // provider's own. The lifetime keeps the impl's bound from being checked (and failing)
+    // where it is written rather than where a block needs it.
+    quote! {
+        /// Never implemented: the provider is not implemented in Rust.
+        #[doc(hidden)]
+        #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
+        pub trait NotImplementedInRust {}
+
+        impl<'a> ::modelrt_sdk::runtime::rust_impl::not_in_rust::InRust for Provider
+        where
+            &'a Provider: NotImplementedInRust,
+        {
+        }
+
+        #[allow(unused_imports)] // named only by `#[modelrt_sdk::provider]` blocks
+        pub(crate) use ::modelrt_sdk::runtime::rust_impl::not_in_rust::{#(#shared_impls),*};
+    }
+}
+
+/// For a provider implemented in Rust: one trait per block, its Rust files and its
+/// `IMPLEMENTATION`.
+fn rust_wiring(provider: &Provider) -> Result<TokenStream, EmitError> {
+    let id = &provider.id;
+    let mut out = TokenStream::new();
     let mut implementations = Vec::new();
     let mut hooks = BTreeMap::new();
     for part in BLOCKS {
-        let block = part.name;
-        let impl_trait = ident(&format!("{block}Impl"));
-        let constant = ident(part.constant);
-        let (runtime_module, runtime_trait) =
-            (ident(part.runtime_module), ident(part.runtime_trait));
-        let object = quote!(&'static dyn ::modelrt_sdk::runtime::#runtime_module::#runtime_trait);
-        let (key, value) = (part.declared_by.yaml_key(), part.declared_by.yaml_value());
-        let expected = format!("#[modelrt_sdk::provider({module})] impl {block}");
         let is_declared = declared(provider, part);
-        if is_declared {
-            let message = format!(
-                "provider `{id}` declares `{value}` in {source} ({key}) but has no \
-                 `{expected}` block"
-            );
-            let label = format!("`{value}` is declared in {source}");
-            let note = format!(
-                "add `{expected} {{ .. }}` to a Rust file beside {source}, or remove `{value}` \
-                 from `{key}`"
-            );
-            let doc = doc_attrs(&format!(
-                "Implemented by `{expected}`; {source} declares `{value}` ({key})."
-            ));
-            out.extend(quote! {
-                #doc
-                #[doc(hidden)]
-                #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
-                pub trait #impl_trait {
-                    /// The implementation.
-                    const #constant: #object;
-                }
-            });
-        } else {
-            let blocker = ident(&format!("{block}Declared"));
-            let message = format!("provider `{id}` does not declare `{value}` in {source} ({key})");
-            let note = format!(
-                "add `{value}` to `{key}` in {source}, or remove this `impl {block}` block"
-            );
-            let label = format!("not declared in {source}");
-            let doc = doc_attrs(&format!("Never implemented: {message}."));
-            let impl_doc = doc_attrs(&format!("Rejects `{expected}`: {message}."));
-            out.extend(quote! {
-                #doc
-                #[doc(hidden)]
-                #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
-                pub trait #blocker {}
-
-                #impl_doc
-                #[doc(hidden)]
-                pub trait #impl_trait: #blocker {
-                    /// The implementation.
-                    const #constant: #object;
-                }
-            });
-        }
+        out.extend(block_trait(provider, part, is_declared));
+        let constant = ident(part.constant);
+        let impl_trait = ident(&format!("{}Impl", part.name));
         let implemented = quote!(<Provider as #impl_trait>::#constant);
         match part.declared_by {
             Declaration::ModelType(_) if is_declared => {
-                let variant = ident(block);
+                let variant = ident(part.name);
                 implementations.push(
                     quote!(::modelrt_sdk::runtime::protocols::Implementation::#variant(#implemented)),
                 );
@@ -181,23 +146,7 @@ pub fn wiring(provider: &Provider) -> Result<TokenStream, EmitError> {
             Declaration::ModelType(_) | Declaration::Method(_) => {}
         }
     }
-    let files = provider
-        .rust_files
-        .iter()
-        .map(|file| {
-            let stem = file
-                .file_stem()
-                .and_then(|s| s.to_str())
-                .filter(|s| syn::parse_str::<syn::Ident>(s).is_ok())
-                // The loader drops files whose names are not identifiers.
-                .ok_or_else(|| {
-                    EmitError::new(format!("`{}` is not a module name", file.display()))
-                })?;
-            let stem = ident(stem);
-            let path = file.display().to_string();
-            Ok(quote!(#[path = #path] pub(crate) mod #stem;))
-        })
-        .collect::<Result<Vec<_>, EmitError>>()?;
+    let files = rust_files(provider)?;
     let mut hook = |method| hooks.remove(&method).unwrap_or_else(|| quote!(None));
     let customizable_model = hook(ConfigurateMethod::CustomizableModel);
     let remote_models = hook(ConfigurateMethod::FetchFromRemote);
@@ -216,6 +165,85 @@ pub fn wiring(provider: &Provider) -> Result<TokenStream, EmitError> {
             };
     });
     Ok(out)
+}
+
+/// The `*Impl` trait of one block: for a declared block, the trait its
+/// `#[modelrt_sdk::provider]` block implements (with the message for a missing one); for an
+/// undeclared block, a trait that rejects such a block with the message why.
+fn block_trait(provider: &Provider, part: &Block, is_declared: bool) -> TokenStream {
+    let (id, source, module) = (&provider.id, &provider.source, &provider.rust_module);
+    let block = part.name;
+    let impl_trait = ident(&format!("{block}Impl"));
+    let constant = ident(part.constant);
+    let (runtime_module, runtime_trait) = (ident(part.runtime_module), ident(part.runtime_trait));
+    let object = quote!(&'static dyn ::modelrt_sdk::runtime::#runtime_module::#runtime_trait);
+    let (key, value) = (part.declared_by.yaml_key(), part.declared_by.yaml_value());
+    let expected = format!("#[modelrt_sdk::provider({module})] impl {block}");
+    if is_declared {
+        let message = format!(
+            "provider `{id}` declares `{value}` in {source} ({key}) but has no \
+             `{expected}` block"
+        );
+        let label = format!("`{value}` is declared in {source}");
+        let note = format!(
+            "add `{expected} {{ .. }}` to a Rust file beside {source}, or remove `{value}` \
+             from `{key}`"
+        );
+        let doc = doc_attrs(&format!(
+            "Implemented by `{expected}`; {source} declares `{value}` ({key})."
+        ));
+        quote! {
+            #doc
+            #[doc(hidden)]
+            #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
+            pub trait #impl_trait {
+                /// The implementation.
+                const #constant: #object;
+            }
+        }
+    } else {
+        let blocker = ident(&format!("{block}Declared"));
+        let message = format!("provider `{id}` does not declare `{value}` in {source} ({key})");
+        let note =
+            format!("add `{value}` to `{key}` in {source}, or remove this `impl {block}` block");
+        let label = format!("not declared in {source}");
+        let doc = doc_attrs(&format!("Never implemented: {message}."));
+        let impl_doc = doc_attrs(&format!("Rejects `{expected}`: {message}."));
+        quote! {
+            #doc
+            #[doc(hidden)]
+            #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
+            pub trait #blocker {}
+
+            #impl_doc
+            #[doc(hidden)]
+            pub trait #impl_trait: #blocker {
+                /// The implementation.
+                const #constant: #object;
+            }
+        }
+    }
+}
+
+/// `#[path = ..] pub(crate) mod <stem>;` for each Rust file beside the provider's YAML.
+fn rust_files(provider: &Provider) -> Result<Vec<TokenStream>, EmitError> {
+    provider
+        .rust_files
+        .iter()
+        .map(|file| {
+            let stem = file
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .filter(|s| syn::parse_str::<syn::Ident>(s).is_ok())
+                // The loader drops files whose names are not identifiers.
+                .ok_or_else(|| {
+                    EmitError::new(format!("`{}` is not a module name", file.display()))
+                })?;
+            let stem = ident(stem);
+            let path = file.display().to_string();
+            Ok(quote!(#[path = #path] pub(crate) mod #stem;))
+        })
+        .collect()
 }
 
 /// `pub static IMPLEMENTATIONS` at the `providers` root: every provider implemented in Rust.

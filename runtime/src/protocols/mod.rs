@@ -3,7 +3,8 @@
 //!
 //! A protocol is its module here plus one row in [`PROTOCOLS`]; its name and model types are
 //! one row in `modelrt_vocabulary::PROTOCOLS`, which the loader checks YAML against (a test
-//! keeps the two tables equal).
+//! keeps the two tables equal). Its trait impls (`LlmProtocol`, ...) are written by the
+//! crate's `protocol_impl!` macro: one async expression per method, boxed by the macro.
 
 pub mod anthropic;
 pub mod azure_openai;

@@ -1,14 +1,18 @@
-//! Fixtures shared by the wire tests of the Anthropic, Ollama, Cohere and OpenAI audio and
-//! moderation protocols: providers declared as their YAML declares them, parameters with
-//! the rules those models have, and request inspection.
+//! Fixtures shared by the wire tests of the protocols other than OpenAI-compatible chat:
+//! providers declared as their YAML declares them, parameters with the rules those models
+//! have, request inspection, and streamed answers collected and added up.
 #![allow(dead_code)] // each test binary uses a different subset
 
+use futures::{Stream, StreamExt};
 use modelrt_runtime::catalog::{I18n, ParameterRule, ParameterType};
 use modelrt_runtime::credentials::{CredentialValue, ValidatedCredentials};
+use modelrt_runtime::llm::{LlmChunk, LlmRequest, LlmResponse, StreamAccumulator};
 use modelrt_runtime::params::{validate_against_rules, ValidatedParams};
+use modelrt_runtime::protocol::LlmProtocol;
 use modelrt_runtime::secret::Secret;
+use modelrt_runtime::Error;
 use serde_json::Value;
-use wiremock::{MockServer, Request};
+use wiremock::{MockServer, Request, ResponseTemplate};
 
 use crate::common::{fast_http, provider, Fixture, API_KEY};
 
@@ -91,4 +95,43 @@ pub fn header<'r>(request: &'r Request, name: &str) -> Option<&'r str> {
 pub fn assert_no_key(error: &modelrt_runtime::Error) {
     let shown = format!("{error} {error:?}");
     assert!(!shown.contains(API_KEY), "the key leaked: {shown}");
+}
+
+/// An SSE answer with `body` as the stream.
+pub fn sse_answer(body: String) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_raw(body, "text/event-stream")
+}
+
+/// Streams `request` through `protocol`: every chunk up to the first error, and that error.
+pub async fn collect(
+    protocol: &dyn LlmProtocol,
+    fixture: &Fixture,
+    request: LlmRequest,
+) -> (Vec<LlmChunk>, Option<Error>) {
+    let stream = protocol
+        .stream(fixture.ctx(), request)
+        .await
+        .expect("stream starts");
+    drain(stream).await
+}
+
+/// Every item of `stream` up to the first error, and that error.
+pub async fn drain<T>(
+    mut stream: impl Stream<Item = Result<T, Error>> + Unpin,
+) -> (Vec<T>, Option<Error>) {
+    let mut items = Vec::new();
+    while let Some(item) = stream.next().await {
+        match item {
+            Ok(item) => items.push(item),
+            Err(error) => return (items, Some(error)),
+        }
+    }
+    (items, None)
+}
+
+/// The answer the chunks add up to.
+pub fn accumulate(chunks: &[LlmChunk]) -> LlmResponse {
+    let mut acc = StreamAccumulator::new();
+    chunks.iter().for_each(|c| acc.push(c));
+    acc.finish()
 }

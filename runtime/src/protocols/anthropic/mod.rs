@@ -16,9 +16,7 @@ mod models;
 
 pub use error::parse_error_body;
 
-use crate::error::Result;
-use crate::llm::{LlmRequest, LlmResponse, LlmStream};
-use crate::protocol::{BoxFuture, CallContext, LlmProtocol, ProviderContext, RemoteModel};
+use crate::protocol::protocol_impl;
 
 /// The protocol's name under `extra.modelrt.protocol`.
 pub const PROTOCOL_NAME: &str = modelrt_vocabulary::protocol::ANTHROPIC;
@@ -30,31 +28,11 @@ pub struct Anthropic;
 /// The protocol, for registries that hold `&'static dyn` protocol traits.
 pub static ANTHROPIC: Anthropic = Anthropic;
 
-impl LlmProtocol for Anthropic {
-    fn invoke<'a>(
-        &'a self,
-        ctx: CallContext<'a>,
-        request: LlmRequest,
-    ) -> BoxFuture<'a, Result<LlmResponse>> {
-        Box::pin(chat::invoke(ctx, request))
-    }
-
-    fn stream<'a>(
-        &'a self,
-        ctx: CallContext<'a>,
-        request: LlmRequest,
-    ) -> BoxFuture<'a, Result<LlmStream>> {
-        Box::pin(chat::stream(ctx, request))
-    }
-
-    fn validate_credentials<'a>(&'a self, ctx: CallContext<'a>) -> BoxFuture<'a, Result<()>> {
-        Box::pin(chat::validate_credentials(ctx))
-    }
-
-    fn remote_models<'a>(
-        &'a self,
-        ctx: ProviderContext<'a>,
-    ) -> BoxFuture<'a, Result<Vec<RemoteModel>>> {
-        Box::pin(models::list(ctx))
+protocol_impl! {
+    impl LlmProtocol for Anthropic {
+        fn invoke(self, ctx, request) => chat::invoke(ctx, request);
+        fn stream(self, ctx, request) => chat::stream(ctx, request);
+        fn validate_credentials(self, ctx) => chat::validate_credentials(ctx);
+        fn remote_models(self, ctx) => models::list(ctx);
     }
 }

@@ -19,10 +19,7 @@ mod sigv4;
 
 pub use error::parse_error_body;
 
-use crate::embedding::{EmbeddingRequest, EmbeddingResponse};
-use crate::error::Result;
-use crate::llm::{LlmRequest, LlmResponse, LlmStream};
-use crate::protocol::{BoxFuture, CallContext, LlmProtocol, TextEmbeddingProtocol};
+use crate::protocol::protocol_impl;
 
 /// The protocol's name under `extra.modelrt.protocol`.
 pub const PROTOCOL_NAME: &str = modelrt_vocabulary::protocol::BEDROCK;
@@ -34,34 +31,13 @@ pub struct Bedrock;
 /// The protocol, for registries that hold `&'static dyn` protocol traits.
 pub static BEDROCK: Bedrock = Bedrock;
 
-impl LlmProtocol for Bedrock {
-    fn invoke<'a>(
-        &'a self,
-        ctx: CallContext<'a>,
-        request: LlmRequest,
-    ) -> BoxFuture<'a, Result<LlmResponse>> {
-        Box::pin(chat::invoke(ctx, request))
+protocol_impl! {
+    impl LlmProtocol for Bedrock {
+        fn invoke(self, ctx, request) => chat::invoke(ctx, request);
+        fn stream(self, ctx, request) => chat::stream(ctx, request);
+        fn validate_credentials(self, ctx) => chat::validate_credentials(ctx);
     }
-
-    fn stream<'a>(
-        &'a self,
-        ctx: CallContext<'a>,
-        request: LlmRequest,
-    ) -> BoxFuture<'a, Result<LlmStream>> {
-        Box::pin(chat::stream(ctx, request))
-    }
-
-    fn validate_credentials<'a>(&'a self, ctx: CallContext<'a>) -> BoxFuture<'a, Result<()>> {
-        Box::pin(chat::validate_credentials(ctx))
-    }
-}
-
-impl TextEmbeddingProtocol for Bedrock {
-    fn embed<'a>(
-        &'a self,
-        ctx: CallContext<'a>,
-        request: EmbeddingRequest,
-    ) -> BoxFuture<'a, Result<EmbeddingResponse>> {
-        Box::pin(embed::embed(ctx, request))
+    impl TextEmbeddingProtocol for Bedrock {
+        fn embed(self, ctx, request) => embed::embed(ctx, request);
     }
 }

@@ -6,12 +6,7 @@ mod models;
 mod request;
 mod rerank;
 
-use crate::embedding::{EmbeddingRequest, EmbeddingResponse};
-use crate::error::Result;
-use crate::protocol::{
-    BoxFuture, CallContext, ProviderContext, RemoteModel, RerankProtocol, TextEmbeddingProtocol,
-};
-use crate::rerank::{RerankRequest, RerankResponse};
+use crate::protocol::protocol_impl;
 
 /// The protocol's name under `extra.modelrt.protocol`.
 pub const PROTOCOL_NAME: &str = modelrt_vocabulary::protocol::COHERE;
@@ -23,30 +18,13 @@ pub struct Cohere;
 /// The protocol, for registries that hold `&'static dyn` protocol traits.
 pub static COHERE: Cohere = Cohere;
 
-impl TextEmbeddingProtocol for Cohere {
-    fn embed<'a>(
-        &'a self,
-        ctx: CallContext<'a>,
-        request: EmbeddingRequest,
-    ) -> BoxFuture<'a, Result<EmbeddingResponse>> {
-        Box::pin(embed::embed(ctx, request))
+protocol_impl! {
+    impl TextEmbeddingProtocol for Cohere {
+        fn embed(self, ctx, request) => embed::embed(ctx, request);
+        /// Both the embedding and the rerank models the API lists, each with its type.
+        fn remote_models(self, ctx) => models::list(ctx);
     }
-
-    /// Both the embedding and the rerank models the API lists, each with its type.
-    fn remote_models<'a>(
-        &'a self,
-        ctx: ProviderContext<'a>,
-    ) -> BoxFuture<'a, Result<Vec<RemoteModel>>> {
-        Box::pin(models::list(ctx))
-    }
-}
-
-impl RerankProtocol for Cohere {
-    fn rerank<'a>(
-        &'a self,
-        ctx: CallContext<'a>,
-        request: RerankRequest,
-    ) -> BoxFuture<'a, Result<RerankResponse>> {
-        Box::pin(rerank::rerank(ctx, request))
+    impl RerankProtocol for Cohere {
+        fn rerank(self, ctx, request) => rerank::rerank(ctx, request);
     }
 }

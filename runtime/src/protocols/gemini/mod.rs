@@ -21,10 +21,10 @@ mod error;
 
 pub use error::parse_error_body;
 
-use crate::embedding::{EmbeddingRequest, EmbeddingResponse};
 use crate::error::Result;
-use crate::llm::{LlmRequest, LlmResponse, LlmStream};
-use crate::protocol::{BoxFuture, CallContext, LlmProtocol, TextEmbeddingProtocol};
+use crate::llm::LlmRequest;
+use crate::protocol::protocol_impl;
+use crate::protocol::CallContext;
 
 /// The protocol's name under `extra.modelrt.protocol`.
 pub const PROTOCOL_NAME: &str = modelrt_vocabulary::protocol::GEMINI;
@@ -43,37 +43,19 @@ pub struct Gemini;
 /// The protocol, for registries that hold `&'static dyn` protocol traits.
 pub static GEMINI: Gemini = Gemini;
 
-impl LlmProtocol for Gemini {
-    fn invoke<'a>(
-        &'a self,
-        ctx: CallContext<'a>,
-        request: LlmRequest,
-    ) -> BoxFuture<'a, Result<LlmResponse>> {
-        Box::pin(async move { chat::invoke(ctx, &endpoint::gemini(&ctx)?, request).await })
+protocol_impl! {
+    impl LlmProtocol for Gemini {
+        fn invoke(self, ctx, request) =>
+            async move { chat::invoke(ctx, &endpoint::gemini(&ctx)?, request).await };
+        fn stream(self, ctx, request) =>
+            async move { chat::stream(ctx, &endpoint::gemini(&ctx)?, request).await };
+        fn validate_credentials(self, ctx) =>
+            async move { chat::validate_credentials(ctx, &endpoint::gemini(&ctx)?).await };
     }
-
-    fn stream<'a>(
-        &'a self,
-        ctx: CallContext<'a>,
-        request: LlmRequest,
-    ) -> BoxFuture<'a, Result<LlmStream>> {
-        Box::pin(async move { chat::stream(ctx, &endpoint::gemini(&ctx)?, request).await })
-    }
-
-    fn validate_credentials<'a>(&'a self, ctx: CallContext<'a>) -> BoxFuture<'a, Result<()>> {
-        Box::pin(async move { chat::validate_credentials(ctx, &endpoint::gemini(&ctx)?).await })
-    }
-}
-
-impl TextEmbeddingProtocol for Gemini {
-    fn embed<'a>(
-        &'a self,
-        ctx: CallContext<'a>,
-        request: EmbeddingRequest,
-    ) -> BoxFuture<'a, Result<EmbeddingResponse>> {
-        Box::pin(async move {
+    impl TextEmbeddingProtocol for Gemini {
+        fn embed(self, ctx, request) => async move {
             let model = endpoint::model_path(&ctx)?;
             embed::embed(ctx, &endpoint::gemini(&ctx)?, &model, request).await
-        })
+        };
     }
 }

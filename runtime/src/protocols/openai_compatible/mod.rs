@@ -21,19 +21,11 @@ pub(crate) mod tts;
 pub use config::Dialect;
 pub use decode::parse_error_body;
 
-use crate::embedding::{EmbeddingRequest, EmbeddingResponse};
-use crate::error::Result;
-use crate::llm::{LlmRequest, LlmResponse, LlmStream};
-use crate::moderation::{ModerationRequest, ModerationResult};
-use crate::protocol::{
-    BoxFuture, CallContext, LlmProtocol, ProviderContext, RemoteModel, RerankProtocol,
-    TextEmbeddingProtocol,
-};
-use crate::protocol::{ModerationProtocol, Speech2TextProtocol, TtsProtocol};
+use crate::moderation::ModerationRequest;
+use crate::protocol::protocol_impl;
+use crate::protocol::{CallContext, LlmProtocol};
 use crate::protocols::openai_responses::OPENAI_RESPONSES;
-use crate::rerank::{RerankRequest, RerankResponse};
-use crate::speech2text::{Transcription, TranscriptionRequest};
-use crate::tts::{AudioStream, TtsRequest};
+use crate::tts::TtsRequest;
 
 /// The protocol's name under `extra.modelrt.protocol`.
 pub const PROTOCOL_NAME: &str = modelrt_vocabulary::protocol::OPENAI_COMPATIBLE;
@@ -69,86 +61,39 @@ impl OpenAiCompatible {
     }
 }
 
-impl LlmProtocol for OpenAiCompatible {
-    fn invoke<'a>(
-        &'a self,
-        ctx: CallContext<'a>,
-        request: LlmRequest,
-    ) -> BoxFuture<'a, Result<LlmResponse>> {
-        match self.responses(&ctx) {
-            Some(responses) => responses.invoke(ctx, request),
-            None => Box::pin(chat::invoke(ctx, request, self.dialect)),
-        }
+protocol_impl! {
+    impl LlmProtocol for OpenAiCompatible {
+        fn invoke(self, ctx, request) => async move {
+            match self.responses(&ctx) {
+                Some(responses) => responses.invoke(ctx, request).await,
+                None => chat::invoke(ctx, request, self.dialect).await,
+            }
+        };
+        fn stream(self, ctx, request) => async move {
+            match self.responses(&ctx) {
+                Some(responses) => responses.stream(ctx, request).await,
+                None => chat::stream(ctx, request, self.dialect).await,
+            }
+        };
+        fn validate_credentials(self, ctx) => async move {
+            match self.responses(&ctx) {
+                Some(responses) => responses.validate_credentials(ctx).await,
+                None => chat::validate_credentials(ctx, self.dialect).await,
+            }
+        };
+        fn remote_models(self, ctx) => models::list(ctx, Some(crate::catalog::ModelType::Llm));
     }
-
-    fn stream<'a>(
-        &'a self,
-        ctx: CallContext<'a>,
-        request: LlmRequest,
-    ) -> BoxFuture<'a, Result<LlmStream>> {
-        match self.responses(&ctx) {
-            Some(responses) => responses.stream(ctx, request),
-            None => Box::pin(chat::stream(ctx, request, self.dialect)),
-        }
+    impl TextEmbeddingProtocol for OpenAiCompatible {
+        fn embed(self, ctx, request) => embedding::embed(ctx, request, self.dialect);
+        fn remote_models(self, ctx) => models::list(ctx, Some(crate::catalog::ModelType::TextEmbedding));
     }
-
-    fn validate_credentials<'a>(&'a self, ctx: CallContext<'a>) -> BoxFuture<'a, Result<()>> {
-        match self.responses(&ctx) {
-            Some(responses) => responses.validate_credentials(ctx),
-            None => Box::pin(chat::validate_credentials(ctx, self.dialect)),
-        }
+    impl RerankProtocol for OpenAiCompatible {
+        fn rerank(self, ctx, request) => rerank::rerank(ctx, request);
     }
-
-    fn remote_models<'a>(
-        &'a self,
-        ctx: ProviderContext<'a>,
-    ) -> BoxFuture<'a, Result<Vec<RemoteModel>>> {
-        Box::pin(models::list(ctx, Some(crate::catalog::ModelType::Llm)))
-    }
-}
-
-impl TextEmbeddingProtocol for OpenAiCompatible {
-    fn embed<'a>(
-        &'a self,
-        ctx: CallContext<'a>,
-        request: EmbeddingRequest,
-    ) -> BoxFuture<'a, Result<EmbeddingResponse>> {
-        Box::pin(embedding::embed(ctx, request, self.dialect))
-    }
-
-    fn remote_models<'a>(
-        &'a self,
-        ctx: ProviderContext<'a>,
-    ) -> BoxFuture<'a, Result<Vec<RemoteModel>>> {
-        Box::pin(models::list(
-            ctx,
-            Some(crate::catalog::ModelType::TextEmbedding),
-        ))
-    }
-}
-
-impl RerankProtocol for OpenAiCompatible {
-    fn rerank<'a>(
-        &'a self,
-        ctx: CallContext<'a>,
-        request: RerankRequest,
-    ) -> BoxFuture<'a, Result<RerankResponse>> {
-        Box::pin(rerank::rerank(ctx, request))
-    }
-}
-
-impl TtsProtocol for OpenAiCompatible {
-    fn synthesize<'a>(
-        &'a self,
-        ctx: CallContext<'a>,
-        request: TtsRequest,
-    ) -> BoxFuture<'a, Result<AudioStream>> {
-        Box::pin(tts::synthesize(ctx, request, self.dialect))
-    }
-
-    /// Speaks one word and reads the audio to the end.
-    fn validate_credentials<'a>(&'a self, ctx: CallContext<'a>) -> BoxFuture<'a, Result<()>> {
-        Box::pin(async move {
+    impl TtsProtocol for OpenAiCompatible {
+        fn synthesize(self, ctx, request) => tts::synthesize(ctx, request, self.dialect);
+        /// Speaks one word and reads the audio to the end.
+        fn validate_credentials(self, ctx) => async move {
             use futures::TryStreamExt;
             let request = TtsRequest {
                 text: "ping".to_owned(),
@@ -156,40 +101,20 @@ impl TtsProtocol for OpenAiCompatible {
             };
             let audio = tts::synthesize(ctx, request, self.dialect).await?;
             audio.try_for_each(|_| async { Ok(()) }).await
-        })
+        };
     }
-}
-
-impl Speech2TextProtocol for OpenAiCompatible {
-    fn transcribe<'a>(
-        &'a self,
-        ctx: CallContext<'a>,
-        request: TranscriptionRequest,
-    ) -> BoxFuture<'a, Result<Transcription>> {
-        Box::pin(speech2text::transcribe(ctx, request, self.dialect))
+    impl Speech2TextProtocol for OpenAiCompatible {
+        fn transcribe(self, ctx, request) => speech2text::transcribe(ctx, request, self.dialect);
+        fn validate_credentials(self, ctx) => speech2text::validate_credentials(ctx, self.dialect);
     }
-
-    fn validate_credentials<'a>(&'a self, ctx: CallContext<'a>) -> BoxFuture<'a, Result<()>> {
-        Box::pin(speech2text::validate_credentials(ctx, self.dialect))
-    }
-}
-
-impl ModerationProtocol for OpenAiCompatible {
-    fn moderate<'a>(
-        &'a self,
-        ctx: CallContext<'a>,
-        request: ModerationRequest,
-    ) -> BoxFuture<'a, Result<ModerationResult>> {
-        Box::pin(moderation::moderate(ctx, request))
-    }
-
-    /// Checks one word (moderation calls are free).
-    fn validate_credentials<'a>(&'a self, ctx: CallContext<'a>) -> BoxFuture<'a, Result<()>> {
-        Box::pin(async move {
+    impl ModerationProtocol for OpenAiCompatible {
+        fn moderate(self, ctx, request) => moderation::moderate(ctx, request);
+        /// Checks one word (moderation calls are free).
+        fn validate_credentials(self, ctx) => async move {
             let request = ModerationRequest {
                 text: "ping".to_owned(),
             };
             moderation::moderate(ctx, request).await.map(drop)
-        })
+        };
     }
 }

@@ -13,9 +13,7 @@ mod decode;
 mod encode;
 mod reasoning;
 
-use crate::error::Result;
-use crate::llm::{LlmRequest, LlmResponse, LlmStream};
-use crate::protocol::{BoxFuture, CallContext, LlmProtocol};
+use crate::protocol::protocol_impl;
 
 /// The protocol's name under `extra.modelrt.protocol`.
 pub const PROTOCOL_NAME: &str = modelrt_vocabulary::protocol::OPENAI_RESPONSES;
@@ -27,24 +25,10 @@ pub struct OpenAiResponses;
 /// The protocol, for registries that hold `&'static dyn` protocol traits.
 pub static OPENAI_RESPONSES: OpenAiResponses = OpenAiResponses;
 
-impl LlmProtocol for OpenAiResponses {
-    fn invoke<'a>(
-        &'a self,
-        ctx: CallContext<'a>,
-        request: LlmRequest,
-    ) -> BoxFuture<'a, Result<LlmResponse>> {
-        Box::pin(chat::invoke(ctx, request))
-    }
-
-    fn stream<'a>(
-        &'a self,
-        ctx: CallContext<'a>,
-        request: LlmRequest,
-    ) -> BoxFuture<'a, Result<LlmStream>> {
-        Box::pin(chat::stream(ctx, request))
-    }
-
-    fn validate_credentials<'a>(&'a self, ctx: CallContext<'a>) -> BoxFuture<'a, Result<()>> {
-        Box::pin(chat::validate_credentials(ctx))
+protocol_impl! {
+    impl LlmProtocol for OpenAiResponses {
+        fn invoke(self, ctx, request) => chat::invoke(ctx, request);
+        fn stream(self, ctx, request) => chat::stream(ctx, request);
+        fn validate_credentials(self, ctx) => chat::validate_credentials(ctx);
     }
 }

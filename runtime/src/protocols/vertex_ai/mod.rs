@@ -11,10 +11,10 @@ mod auth;
 mod embed;
 mod endpoint;
 
-use crate::embedding::{EmbeddingRequest, EmbeddingResponse};
 use crate::error::Result;
-use crate::llm::{LlmRequest, LlmResponse, LlmStream};
-use crate::protocol::{BoxFuture, CallContext, LlmProtocol, TextEmbeddingProtocol};
+use crate::llm::LlmRequest;
+use crate::protocol::protocol_impl;
+use crate::protocol::CallContext;
 use crate::protocols::gemini::count::{self, CountShape};
 use crate::protocols::gemini::{chat, endpoint::model_path};
 
@@ -43,36 +43,17 @@ pub struct VertexAi;
 /// The protocol, for registries that hold `&'static dyn` protocol traits.
 pub static VERTEX_AI: VertexAi = VertexAi;
 
-impl LlmProtocol for VertexAi {
-    fn invoke<'a>(
-        &'a self,
-        ctx: CallContext<'a>,
-        request: LlmRequest,
-    ) -> BoxFuture<'a, Result<LlmResponse>> {
-        Box::pin(async move { chat::invoke(ctx, &endpoint::resolve(&ctx).await?, request).await })
+protocol_impl! {
+    impl LlmProtocol for VertexAi {
+        fn invoke(self, ctx, request) =>
+            async move { chat::invoke(ctx, &endpoint::resolve(&ctx).await?, request).await };
+        fn stream(self, ctx, request) =>
+            async move { chat::stream(ctx, &endpoint::resolve(&ctx).await?, request).await };
+        fn validate_credentials(self, ctx) =>
+            async move { chat::validate_credentials(ctx, &endpoint::resolve(&ctx).await?).await };
     }
-
-    fn stream<'a>(
-        &'a self,
-        ctx: CallContext<'a>,
-        request: LlmRequest,
-    ) -> BoxFuture<'a, Result<LlmStream>> {
-        Box::pin(async move { chat::stream(ctx, &endpoint::resolve(&ctx).await?, request).await })
-    }
-
-    fn validate_credentials<'a>(&'a self, ctx: CallContext<'a>) -> BoxFuture<'a, Result<()>> {
-        Box::pin(
-            async move { chat::validate_credentials(ctx, &endpoint::resolve(&ctx).await?).await },
-        )
-    }
-}
-
-impl TextEmbeddingProtocol for VertexAi {
-    fn embed<'a>(
-        &'a self,
-        ctx: CallContext<'a>,
-        request: EmbeddingRequest,
-    ) -> BoxFuture<'a, Result<EmbeddingResponse>> {
-        Box::pin(async move { embed::embed(ctx, &endpoint::resolve(&ctx).await?, request).await })
+    impl TextEmbeddingProtocol for VertexAi {
+        fn embed(self, ctx, request) =>
+            async move { embed::embed(ctx, &endpoint::resolve(&ctx).await?, request).await };
     }
 }
