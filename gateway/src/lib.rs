@@ -16,11 +16,16 @@ mod error;
 mod ids;
 mod models;
 mod moderations;
+mod observability;
 mod rerank;
 mod responses;
 mod routing;
 mod server;
 
 pub use credentials::{CredentialStore, Values};
+pub use observability::metrics::{Metrics, Rejection};
+#[cfg(feature = "otel")]
+pub use observability::otel;
+pub use observability::OVERHEAD_HEADER;
 pub use routing::{parse as parse_routing, Cooldown, Deployment, RoutingConfig};
 pub use server::{Gateway, Settings, DEFAULT_BODY_LIMIT};

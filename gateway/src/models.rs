@@ -3,7 +3,7 @@
 
 use std::future::Future;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::extract::State;
 use axum::Json;
@@ -16,7 +16,8 @@ use serde_json::{json, Map, Value};
 
 use crate::credentials::Found;
 use crate::error::ApiError;
-use crate::routing::Routes;
+use crate::observability::Recorder;
+use crate::routing::{Outcome, Routes};
 use crate::server::Shared;
 
 /// A model opened for one request, with the secrets its errors must not show.
@@ -99,6 +100,7 @@ impl Shared {
         F: FnMut(ModelHandle) -> Fut,
         Fut: Future<Output = Result<T, Error>>,
     {
+        Recorder::current().call(model_type, params);
         let routes = self.routes();
         let outcome = self
             .call_route(&routes, address, model_type, params, &mut attempt)
@@ -130,10 +132,15 @@ impl Shared {
         F: FnMut(ModelHandle) -> Fut,
         Fut: Future<Output = Result<T, Error>>,
     {
+        let recorder = Recorder::current();
         let Some(plan) = routes.plan(address) else {
             let opened = self.open(address, model_type, params)?;
             let found = opened.found;
-            return match attempt(opened.handle).await {
+            recorder.attempt(address, opened.handle.provider().id, opened.handle.id());
+            let started = Instant::now();
+            let outcome = attempt(opened.handle).await;
+            recorder.waited(started.elapsed(), outcome.as_ref().err().map(Error::kind));
+            return match outcome {
                 Ok(answer) => Ok((answer, found)),
                 Err(error) => Err(found.fail(error)),
             };
@@ -158,13 +165,18 @@ impl Shared {
                 http,
             )?;
             let found = opened.found;
-            match attempt(opened.handle).await {
+            recorder.attempt(address, deployment.provider.id, &deployment.model);
+            let started = Instant::now();
+            let call = routes.start(&planned);
+            let outcome = attempt(opened.handle).await;
+            recorder.waited(started.elapsed(), outcome.as_ref().err().map(Error::kind));
+            match outcome {
                 Ok(answer) => {
-                    routes.record(&planned, false);
+                    call.finish(Outcome::Answered);
                     return Ok((answer, found));
                 }
                 Err(error) if error.is_retryable() => {
-                    routes.record(&planned, true);
+                    call.finish(Outcome::RetryableFailure);
                     tracing::warn!(
                         alias = address,
                         provider = deployment.provider.id,
@@ -175,7 +187,7 @@ impl Shared {
                     last = Some(found.fail(error));
                 }
                 Err(error) => {
-                    routes.record(&planned, false);
+                    call.finish(Outcome::Failed);
                     return Err(found.fail(error));
                 }
             }

@@ -5,7 +5,7 @@ use std::sync::{Arc, RwLock};
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request, State};
-use axum::http::{header, Method, Uri};
+use axum::http::{header, HeaderMap, Method, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -18,6 +18,7 @@ use tokio::net::TcpListener;
 
 use crate::credentials::{CachedCredentials, CredentialStore};
 use crate::error::ApiError;
+use crate::observability::{self, metrics::Metrics};
 use crate::routing::{Routes, RoutingConfig};
 use crate::{audio, chat, embeddings, models, moderations, rerank, responses};
 
@@ -26,6 +27,8 @@ use crate::{audio, chat, embeddings, models, moderations, rerank, responses};
 pub struct Settings {
     /// When set, clients must send `Authorization: Bearer <key>`.
     pub key: Option<Secret>,
+    /// The administrator's key (`MODELRT_MASTER_KEY`); when set, `GET /metrics` requires it.
+    pub master_key: Option<Secret>,
     /// The largest request body accepted, in bytes.
     pub body_limit: usize,
     /// Timeouts and retries of the calls to providers.
@@ -41,6 +44,7 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             key: None,
+            master_key: None,
             body_limit: DEFAULT_BODY_LIMIT,
             http: HttpSettings {
                 max_retries: 0,
@@ -56,6 +60,8 @@ pub struct Shared {
     pub credentials: CachedCredentials,
     /// How the gateway serves.
     pub settings: Settings,
+    /// The gateway's Prometheus metrics.
+    pub metrics: Arc<Metrics>,
     /// Aliases of the routing file; replaced whole on reload.
     routes: RwLock<Arc<Routes>>,
 }
@@ -92,6 +98,7 @@ impl Gateway {
             shared: Arc::new(Shared {
                 credentials: CachedCredentials::new(store),
                 settings,
+                metrics: Arc::default(),
                 routes: RwLock::new(Arc::new(Routes::new(routing))),
             }),
         }
@@ -106,6 +113,11 @@ impl Gateway {
             .routes
             .write()
             .unwrap_or_else(|e| e.into_inner()) = routes;
+    }
+
+    /// The gateway's metrics, e.g. to count requests refused by key governance.
+    pub fn metrics(&self) -> &Metrics {
+        &self.shared.metrics
     }
 
     /// The HTTP routes, ready to serve or to nest in another router.
@@ -126,7 +138,13 @@ impl Gateway {
                 self.shared.clone(),
                 authorize,
             ))
+            .layer(middleware::from_fn_with_state(
+                self.shared.clone(),
+                observability::observe,
+            ))
             .layer(axum::extract::DefaultBodyLimit::max(limit))
+            // Outside the layers: neither counted as a request nor behind the gateway key.
+            .route("/metrics", get(observability::scrape))
             .with_state(self.shared.clone())
     }
 
@@ -160,17 +178,21 @@ async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {
 /// Refuses requests without the gateway key, when one is set.
 async fn authorize(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
     if let Some(key) = &shared.settings.key {
-        let sent = request
-            .headers()
-            .get(header::AUTHORIZATION)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.strip_prefix("Bearer "))
-            .unwrap_or("");
-        if !constant_time_eq(sent.trim().as_bytes(), key.expose().as_bytes()) {
+        if !bearer_matches(request.headers(), key) {
             return ApiError::unauthorized().into_response();
         }
     }
     next.run(request).await
+}
+
+/// Whether `headers` carry `Authorization: Bearer <key>`.
+pub fn bearer_matches(headers: &HeaderMap, key: &Secret) -> bool {
+    let sent = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .unwrap_or("");
+    constant_time_eq(sent.trim().as_bytes(), key.expose().as_bytes())
 }
 
 /// Compares without stopping at the first difference, so timing does not reveal the key.

@@ -14,6 +14,7 @@ use futures::{stream, StreamExt};
 use modelrt::runtime::catalog::ModelType;
 
 use crate::error::ApiError;
+use crate::observability::Recorder;
 use crate::server::{JsonObject, Shared};
 
 /// Answers with a `response` object, or with its events as they arrive.
@@ -30,6 +31,7 @@ pub async fn create(
                 async move { handle.invoke(request).await }
             })
             .await?;
+        Recorder::current().answered(&response.model, &response.usage);
         let envelope = reply::Envelope::new(call.model, call.instructions);
         return Ok(Json(envelope.complete(&response)).into_response());
     }
@@ -43,7 +45,8 @@ pub async fn create(
     let mut writer = reply::EventWriter::new(envelope);
     let opening = writer.start();
     // `None` marks the end of the answer, where the closing events go.
-    let events = pieces
+    let events = Recorder::current()
+        .watch(pieces)
         .map(Some)
         .chain(stream::once(async { None }))
         .scan(false, move |failed, piece| {
