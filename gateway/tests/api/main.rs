@@ -7,6 +7,7 @@ mod cancel;
 mod chat;
 mod embeddings;
 mod errors;
+mod metrics;
 mod models;
 mod rerank_moderation;
 mod responses;
