@@ -12,4 +12,5 @@ mod models;
 mod rerank_moderation;
 mod responses;
 mod routing;
+mod strategies;
 mod support;

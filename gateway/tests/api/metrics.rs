@@ -163,9 +163,18 @@ async fn metrics_count_what_went_through() {
         Some(2.0),
         "{text}"
     );
-    assert_eq!(sample(&text, "modelrt_prompt_tokens_total", &local), Some(14.0));
-    assert_eq!(sample(&text, "modelrt_completion_tokens_total", &local), Some(10.0));
-    assert_eq!(sample(&text, "modelrt_cached_tokens_total", &local), Some(4.0));
+    assert_eq!(
+        sample(&text, "modelrt_prompt_tokens_total", &local),
+        Some(14.0)
+    );
+    assert_eq!(
+        sample(&text, "modelrt_completion_tokens_total", &local),
+        Some(10.0)
+    );
+    assert_eq!(
+        sample(&text, "modelrt_cached_tokens_total", &local),
+        Some(4.0)
+    );
     assert_eq!(
         sample(&text, "modelrt_request_duration_seconds_count", &local),
         Some(2.0)
@@ -196,18 +205,33 @@ async fn metrics_count_what_went_through() {
 
     // The stream: its usage, and a time to first token.
     let streamed = [("model", "streamed-model")];
-    assert_eq!(sample(&text, "modelrt_prompt_tokens_total", &streamed), Some(3.0));
     assert_eq!(
-        sample(&text, "modelrt_time_to_first_token_seconds_count", &streamed),
+        sample(&text, "modelrt_prompt_tokens_total", &streamed),
+        Some(3.0)
+    );
+    assert_eq!(
+        sample(
+            &text,
+            "modelrt_time_to_first_token_seconds_count",
+            &streamed
+        ),
         Some(1.0)
     );
     assert_eq!(
-        sample(&text, "modelrt_gateway_overhead_seconds_count", &[("stream", "true")]),
+        sample(
+            &text,
+            "modelrt_gateway_overhead_seconds_count",
+            &[("stream", "true")]
+        ),
         Some(1.0)
     );
     // Three plain answers and one failed call reached a provider.
     assert_eq!(
-        sample(&text, "modelrt_gateway_overhead_seconds_count", &[("stream", "false")]),
+        sample(
+            &text,
+            "modelrt_gateway_overhead_seconds_count",
+            &[("stream", "false")]
+        ),
         Some(4.0)
     );
 
@@ -244,10 +268,8 @@ async fn rejections_are_counted_by_reason() {
     let upstream = MockServer::start().await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let gateway = modelrt_gateway::Gateway::new(
-        support::credentials(&upstream.uri()),
-        Settings::default(),
-    );
+    let gateway =
+        modelrt_gateway::Gateway::new(support::credentials(&upstream.uri()), Settings::default());
     gateway.metrics().record_rejection(Rejection::Budget);
     gateway.metrics().record_rejection(Rejection::Budget);
     gateway.metrics().record_rejection(Rejection::RateLimit);
@@ -263,7 +285,11 @@ async fn rejections_are_counted_by_reason() {
         Some(2.0)
     );
     assert_eq!(
-        sample(&text, "modelrt_rejections_total", &[("reason", "rate_limit")]),
+        sample(
+            &text,
+            "modelrt_rejections_total",
+            &[("reason", "rate_limit")]
+        ),
         Some(1.0)
     );
 }
