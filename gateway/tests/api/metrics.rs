@@ -191,7 +191,6 @@ async fn metrics_count_what_went_through() {
         .model(ModelType::Llm, "gpt-4o-mini")
         .unwrap()
         .pricing
-        .clone()
         .unwrap();
     let expected = cost(&pricing, 1000, 500);
     let priced = [("provider", "openai"), ("model", "gpt-4o-mini")];
