@@ -37,6 +37,10 @@ if step build cargo test --workspace --no-run "$@"; then
   step test scripts/with-services.sh scripts/with-llama-server.sh \
     cargo test --workspace --no-fail-fast "$@"
 fi
+# The `otel` feature (OpenTelemetry traces over OTLP) is off by default: lint it, and run its
+# test against a local OTLP receiver.
+step clippy-otel cargo clippy -p modelrt-gateway -p modelrt-cli --all-targets --features otel -- -D warnings
+step otel cargo test -p modelrt-gateway --features otel --test otel
 # The official `openai` Python package against `modelrt serve` and the same llama servers.
 step gateway-clients scripts/with-llama-server.sh scripts/test-gateway-python.sh
 # The web console in headless chromium, screenshots in target/console-screenshots/.

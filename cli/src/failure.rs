@@ -27,7 +27,7 @@ impl Failure {
     /// A failed runtime call, with every known secret value masked out of its text.
     pub fn from_runtime(error: &Error, secrets: &[String]) -> Self {
         Failure {
-            kind: kind_name(error),
+            kind: error.kind().name(),
             message: redact(&error.to_string(), secrets),
         }
     }
@@ -61,28 +61,6 @@ impl Failure {
 impl From<Error> for Failure {
     fn from(error: Error) -> Self {
         Failure::from_runtime(&error, &[])
-    }
-}
-
-/// The error kind in snake case, e.g. `invalid_credentials`.
-fn kind_name(error: &Error) -> &'static str {
-    use modelrt::runtime::ErrorKind as K;
-    match error.kind() {
-        K::Connection => "connection",
-        K::Timeout => "timeout",
-        K::ServerUnavailable => "server_unavailable",
-        K::RateLimit => "rate_limit",
-        K::Quota => "quota",
-        K::Authorization => "authorization",
-        K::BadRequest => "bad_request",
-        K::ContextWindowExceeded => "context_window_exceeded",
-        K::ContentFiltered => "content_filtered",
-        K::ModelNotFound => "model_not_found",
-        K::ProviderNotFound => "provider_not_found",
-        K::InvalidResponse => "invalid_response",
-        K::InvalidCredentials => "invalid_credentials",
-        K::InvalidParams => "invalid_params",
-        K::Unsupported => "unsupported",
     }
 }
 

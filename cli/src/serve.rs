@@ -28,6 +28,18 @@ a rate limit reaches the client at once with its retry-after.";
 /// The environment variable holding the key clients must send.
 const GATEWAY_KEY_VARIABLE: &str = "MODELRT_GATEWAY_KEY";
 
+/// The environment variable holding the administrator's key (guards `GET /metrics`).
+const MASTER_KEY_VARIABLE: &str = "MODELRT_MASTER_KEY";
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line, with the fields of each event (for log collectors).
+    Json,
+}
+
 /// Arguments of `serve`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -44,6 +56,15 @@ pub struct Args {
     /// Log every request (and debug details), not only failures and startup.
     #[arg(long, short)]
     pub verbose: bool,
+    /// How log lines are written to stderr.
+    #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+    /// Send OpenTelemetry traces over OTLP/HTTP to this collector (e.g.
+    /// http://127.0.0.1:4318); without it, the standard OTEL_EXPORTER_OTLP_ENDPOINT
+    /// variable turns them on.
+    #[cfg(feature = "otel")]
+    #[arg(long, value_name = "URL")]
+    pub otlp_endpoint: Option<String>,
     #[command(flatten)]
     pub http: HttpArgs,
 }
@@ -51,7 +72,7 @@ pub struct Args {
 /// Governance settings: the environment overrides the routing file.
 fn governance_config(storage: &StorageConfig) -> Option<GovernanceConfig> {
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-    let master_key = env("MODELRT_MASTER_KEY")
+    let master_key = env(MASTER_KEY_VARIABLE)
         .map(Secret::new)
         .or_else(|| storage.master_key.clone())?;
     let data_dir = env("MODELRT_DATA_DIR")
@@ -83,6 +104,14 @@ impl CredentialStore for CliCredentials {
             .map(|gathered| gathered.values().clone())
             .map_err(|failure| failure.message().to_owned())
     }
+}
+
+/// A key from the environment variable `name`; unset or empty is none.
+fn secret_from_env(name: &str) -> Option<Secret> {
+    std::env::var(name)
+        .ok()
+        .filter(|key| !key.is_empty())
+        .map(Secret::new)
 }
 
 /// Reads and validates the routing file; the problems are `file:line:column: error: ...`.
@@ -130,19 +159,20 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     } else {
         tracing::Level::INFO
     };
-    tracing_subscriber::fmt()
+    let logs = tracing_subscriber::fmt()
         .with_max_level(level)
-        .with_writer(std::io::stderr)
-        .init();
+        .with_writer(std::io::stderr);
+    match args.log_format {
+        LogFormat::Text => logs.init(),
+        LogFormat::Json => logs.json().flatten_event(true).init(),
+    }
     let mut http = args.http.settings();
     if args.http.retries.is_none() {
         http.max_retries = Settings::default().http.max_retries;
     }
     let mut settings = Settings {
-        key: std::env::var(GATEWAY_KEY_VARIABLE)
-            .ok()
-            .filter(|key| !key.is_empty())
-            .map(Secret::new),
+        key: secret_from_env(GATEWAY_KEY_VARIABLE),
+        master_key: None,
         body_limit: args.body_limit,
         http,
         governance: None,
@@ -163,6 +193,8 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         .enable_all()
         .build()
         .map_err(|e| Failure::new("runtime", format!("cannot start the async runtime: {e}")))?;
+    #[cfg(feature = "otel")]
+    let _traces = traces(args)?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(args.listen)
             .await
@@ -171,6 +203,8 @@ pub fn run(args: &Args) -> Result<(), Failure> {
             })?;
         let address = listener.local_addr().unwrap_or(args.listen);
         if let Some(config) = governance_config(&routing.storage) {
+            // `/metrics` takes the same master key as the admin API.
+            settings.master_key = Some(config.master_key.clone());
             let governance = Governance::open(config)
                 .await
                 .map_err(|e| Failure::new("storage", e))?;
@@ -195,6 +229,23 @@ pub fn run(args: &Args) -> Result<(), Failure> {
             .await
             .map_err(|e| Failure::new("serve", format!("the server failed: {e}")))
     })
+}
+
+/// Starts the OTLP trace exporter when asked for, by flag or by the standard variables.
+#[cfg(feature = "otel")]
+fn traces(args: &Args) -> Result<Option<modelrt_gateway::otel::Exporter>, Failure> {
+    let from_env = [
+        "OTEL_EXPORTER_OTLP_ENDPOINT",
+        "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+    ]
+    .iter()
+    .any(|name| std::env::var_os(name).is_some_and(|v| !v.is_empty()));
+    if args.otlp_endpoint.is_none() && !from_env {
+        return Ok(None);
+    }
+    modelrt_gateway::otel::install(args.otlp_endpoint.as_deref())
+        .map(Some)
+        .map_err(|e| Failure::new("otel", e))
 }
 
 /// Completes on Ctrl-C or, on Unix, SIGTERM.

@@ -354,3 +354,103 @@ async fn keys_and_spend_commands_manage_a_running_gateway() {
         assert!(!log.contains(secret), "{log}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_logs_are_structured_and_show_no_key() {
+    const GATEWAY_KEY: &str = "gw-key-json-logs-0123456789";
+    const MASTER_KEY: &str = "master-key-json-logs-0123456789";
+    const VIRTUAL_KEY: &str = "sk-virtual-json-logs-0123456789";
+    let upstream = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "id": "c1", "object": "chat.completion", "created": 1, "model": "my-model",
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": "Hi!"}, "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": 3, "completion_tokens": 1, "total_tokens": 4}
+        })))
+        .mount(&upstream)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v1/embeddings"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(json!({
+            "error": {"message": format!("Incorrect API key provided: {SECRET}"), "code": "invalid_api_key"}
+        })))
+        .mount(&upstream)
+        .await;
+    let endpoint = format!("{}/v1", upstream.uri());
+    let cli = Cli::new("serve_json_logs");
+    let served = serve_with(
+        &cli,
+        &["--log-format", "json", "--verbose"],
+        &[
+            ("MODELRT_OPENAI_API_COMPATIBLE_ENDPOINT_URL", &endpoint),
+            ("MODELRT_OPENAI_API_COMPATIBLE_API_KEY", SECRET),
+            ("MODELRT_GATEWAY_KEY", GATEWAY_KEY),
+            ("MODELRT_MASTER_KEY", MASTER_KEY),
+        ],
+    );
+    let client = reqwest::Client::new();
+    let chat = json!({"model": "openai_api_compatible/my-model", "messages": [{"role": "user", "content": "hi"}], "max_tokens": 9});
+    let url = format!("{}/v1/chat/completions", served.base);
+    let answer = client
+        .post(&url)
+        .bearer_auth(GATEWAY_KEY)
+        .json(&chat)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    let refused = client
+        .post(&url)
+        .bearer_auth(VIRTUAL_KEY)
+        .json(&chat)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 401);
+    let rejected = client
+        .post(format!("{}/v1/embeddings", served.base))
+        .bearer_auth(GATEWAY_KEY)
+        .json(&json!({"model": "openai_api_compatible/my-embedder", "input": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(rejected.status(), 502);
+    let metrics = client
+        .get(format!("{}/metrics", served.base))
+        .bearer_auth(MASTER_KEY)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(metrics.status(), 200);
+
+    let log = served.stop();
+    let lines: Vec<Value> = log
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
+        .collect();
+    assert!(
+        lines
+            .iter()
+            .all(|l| l["level"].is_string() && l["timestamp"].is_string()),
+        "{log}"
+    );
+    let finished = lines
+        .iter()
+        .find(|l| l["message"] == "request finished" && l["status"] == 200)
+        .unwrap_or_else(|| panic!("no request line: {log}"));
+    assert_eq!(finished["provider"], "openai_api_compatible", "{finished}");
+    assert_eq!(finished["model"], "my-model", "{finished}");
+    assert_eq!(finished["prompt_tokens"], 3, "{finished}");
+    assert_eq!(finished["max_tokens"], 9, "{finished}");
+    assert!(finished["overhead_us"].is_u64(), "{finished}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l["error_kind"] == "authorization" && l["status"] == 502),
+        "{log}"
+    );
+    for key in [SECRET, GATEWAY_KEY, MASTER_KEY, VIRTUAL_KEY] {
+        assert!(!log.contains(key), "{key} in the logs: {log}");
+    }
+}

@@ -11,6 +11,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::error::ApiError;
+use crate::observability::Recorder;
 use crate::server::{require, take, JsonObject, Shared};
 
 /// `input`: one text or a list (token-id inputs are not supported).
@@ -53,6 +54,7 @@ pub async fn create(
             async move { handle.embed(request).await }
         })
         .await?;
+    Recorder::current().answered_input(&response.usage);
     let data: Vec<Value> = response
         .embeddings
         .iter()

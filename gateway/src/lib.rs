@@ -18,6 +18,7 @@ mod governance;
 mod ids;
 mod models;
 mod moderations;
+mod observability;
 mod rerank;
 mod responses;
 mod routing;
@@ -26,5 +27,9 @@ mod server;
 pub use credentials::{CredentialStore, Values};
 pub use governance::admin::openapi as admin_openapi;
 pub use governance::{Governance, GovernanceConfig};
+pub use observability::metrics::{Metrics, Rejection};
+#[cfg(feature = "otel")]
+pub use observability::otel;
+pub use observability::OVERHEAD_HEADER;
 pub use routing::{parse as parse_routing, Cooldown, Deployment, RoutingConfig, StorageConfig};
 pub use server::{Gateway, Settings, DEFAULT_BODY_LIMIT};

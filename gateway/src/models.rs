@@ -3,7 +3,7 @@
 
 use std::future::Future;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::extract::State;
 use axum::Json;
@@ -18,7 +18,8 @@ use serde_json::{json, Map, Value};
 use crate::credentials::Found;
 use crate::error::ApiError;
 use crate::governance::{self, Caller, Governance, Metered, Outcome, Ticket};
-use crate::routing::Routes;
+use crate::observability::Recorder;
+use crate::routing::{Outcome as RouteOutcome, Routes};
 use crate::server::Shared;
 
 /// A model opened for one request, with the secrets its errors must not show.
@@ -145,6 +146,7 @@ impl Shared {
         F: FnMut(ModelHandle) -> Fut,
         Fut: Future<Output = Result<T, Error>>,
     {
+        Recorder::current().call(model_type, params);
         let caller = governance::current_caller();
         Governance::check_model(caller.as_ref(), address)?;
         let call = Call {
@@ -190,7 +192,11 @@ impl Shared {
             ),
             None => None,
         };
+        let recorder = Recorder::current();
+        recorder.attempt(address, opened.handle.provider().id, opened.handle.id());
+        let started = Instant::now();
         let result = attempt(opened.handle).await;
+        recorder.waited(started.elapsed(), result.as_ref().err().map(Error::kind));
         let Some(ticket) = ticket else {
             return Ok(result);
         };
@@ -246,13 +252,14 @@ impl Shared {
                 http,
             )?;
             let found = opened.found.clone();
+            let in_flight = routes.start(&planned);
             match self.attempt_once(address, call, opened, attempt).await? {
                 Ok(answer) => {
-                    routes.record(&planned, false);
+                    in_flight.finish(RouteOutcome::Answered);
                     return Ok((answer, found));
                 }
                 Err(error) if error.is_retryable() => {
-                    routes.record(&planned, true);
+                    in_flight.finish(RouteOutcome::RetryableFailure);
                     tracing::warn!(
                         alias = address,
                         provider = deployment.provider.id,
@@ -263,7 +270,7 @@ impl Shared {
                     last = Some(found.fail(error));
                 }
                 Err(error) => {
-                    routes.record(&planned, false);
+                    in_flight.finish(RouteOutcome::Failed);
                     return Err(found.fail(error));
                 }
             }

@@ -11,6 +11,7 @@ use serde_json::{json, Value};
 
 use crate::error::ApiError;
 use crate::ids;
+use crate::observability::Recorder;
 use crate::server::{require, take, JsonObject, Shared};
 
 /// A document: its text, or an object with a `text` field.
@@ -48,6 +49,9 @@ pub async fn create(
             async move { handle.rerank(request).await }
         })
         .await?;
+    if let Some(usage) = &response.usage {
+        Recorder::current().answered_input(usage);
+    }
     let results: Vec<Value> = response
         .results
         .iter()

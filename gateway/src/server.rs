@@ -5,7 +5,7 @@ use std::sync::{Arc, RwLock};
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request, State};
-use axum::http::{header, Method, Uri};
+use axum::http::{header, HeaderMap, Method, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -19,6 +19,7 @@ use tokio::net::TcpListener;
 use crate::credentials::{CachedCredentials, CredentialStore};
 use crate::error::ApiError;
 use crate::governance::{self, admin, Governance};
+use crate::observability::{self, metrics::Metrics};
 use crate::routing::{Routes, RoutingConfig};
 use crate::{audio, chat, console, embeddings, models, moderations, rerank, responses};
 
@@ -27,6 +28,8 @@ use crate::{audio, chat, console, embeddings, models, moderations, rerank, respo
 pub struct Settings {
     /// When set, clients must send `Authorization: Bearer <key>`.
     pub key: Option<Secret>,
+    /// The administrator's key (`MODELRT_MASTER_KEY`); when set, `GET /metrics` requires it.
+    pub master_key: Option<Secret>,
     /// The largest request body accepted, in bytes.
     pub body_limit: usize,
     /// Timeouts and retries of the calls to providers.
@@ -44,6 +47,7 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             key: None,
+            master_key: None,
             body_limit: DEFAULT_BODY_LIMIT,
             http: HttpSettings {
                 max_retries: 0,
@@ -60,6 +64,8 @@ pub struct Shared {
     pub credentials: CachedCredentials,
     /// How the gateway serves.
     pub settings: Settings,
+    /// The gateway's Prometheus metrics.
+    pub metrics: Arc<Metrics>,
     /// Aliases of the routing file; replaced whole on reload.
     routes: RwLock<Arc<Routes>>,
 }
@@ -101,6 +107,7 @@ impl Gateway {
             shared: Arc::new(Shared {
                 credentials: CachedCredentials::new(store),
                 settings,
+                metrics: Arc::default(),
                 routes: RwLock::new(Arc::new(Routes::new(routing))),
             }),
         }
@@ -115,6 +122,11 @@ impl Gateway {
             .routes
             .write()
             .unwrap_or_else(|e| e.into_inner()) = routes;
+    }
+
+    /// The gateway's metrics, e.g. to count requests refused by key governance.
+    pub fn metrics(&self) -> &Metrics {
+        &self.shared.metrics
     }
 
     /// The HTTP routes, ready to serve or to nest in another router.
@@ -134,6 +146,10 @@ impl Gateway {
             .layer(middleware::from_fn_with_state(
                 self.shared.clone(),
                 authorize,
+            ))
+            .layer(middleware::from_fn_with_state(
+                self.shared.clone(),
+                observability::observe,
             ));
         let router = match self.shared.governance() {
             Some(_) => router
@@ -143,6 +159,8 @@ impl Gateway {
         };
         router
             .layer(axum::extract::DefaultBodyLimit::max(limit))
+            // Outside the layers: neither counted as a request nor behind the gateway key.
+            .route("/metrics", get(observability::scrape))
             .with_state(self.shared.clone())
     }
 
@@ -211,6 +229,16 @@ async fn authorize(State(shared): State<Arc<Shared>>, request: Request, next: Ne
         Ok(caller) => governance::as_caller(Some(caller), next.run(request)).await,
         Err(error) => error.into_response(),
     }
+}
+
+/// Whether `headers` carry `Authorization: Bearer <key>`.
+pub fn bearer_matches(headers: &HeaderMap, key: &Secret) -> bool {
+    let sent = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .unwrap_or("");
+    constant_time_eq(sent.trim().as_bytes(), key.expose().as_bytes())
 }
 
 /// Compares without stopping at the first difference, so timing does not reveal the key.

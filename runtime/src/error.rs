@@ -77,6 +77,28 @@ impl ErrorKind {
         }
     }
 
+    /// The kind in snake case, e.g. `rate_limit`: a stable name for logs, metrics labels
+    /// and error codes.
+    pub const fn name(self) -> &'static str {
+        match self {
+            ErrorKind::Connection => "connection",
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::ServerUnavailable => "server_unavailable",
+            ErrorKind::RateLimit => "rate_limit",
+            ErrorKind::Quota => "quota",
+            ErrorKind::Authorization => "authorization",
+            ErrorKind::BadRequest => "bad_request",
+            ErrorKind::ContextWindowExceeded => "context_window_exceeded",
+            ErrorKind::ContentFiltered => "content_filtered",
+            ErrorKind::ModelNotFound => "model_not_found",
+            ErrorKind::ProviderNotFound => "provider_not_found",
+            ErrorKind::InvalidResponse => "invalid_response",
+            ErrorKind::InvalidCredentials => "invalid_credentials",
+            ErrorKind::InvalidParams => "invalid_params",
+            ErrorKind::Unsupported => "unsupported",
+        }
+    }
+
     /// Whether a failure of this kind may succeed when the same request is sent again.
     pub const fn is_retryable(self) -> bool {
         matches!(

@@ -13,6 +13,7 @@ use axum::Json;
 use futures::{stream, StreamExt};
 
 use crate::error::ApiError;
+use crate::observability::Recorder;
 use crate::server::{JsonObject, Shared};
 
 /// Answers a chat completion, whole or as server-sent events passed on as they arrive.
@@ -29,6 +30,7 @@ pub async fn completions(
                 async move { handle.invoke(request).await }
             })
             .await?;
+        Recorder::current().answered(&response.model, &response.usage);
         return Ok(Json(reply::completion(&call.model, &response)).into_response());
     }
     let (pieces, found) = shared
@@ -39,7 +41,8 @@ pub async fn completions(
         .await?;
     let mut writer = reply::ChunkWriter::new(call.model, call.include_usage);
     // Dropping this stream (the client went away) drops `pieces`, which cancels the call.
-    let events = pieces
+    let events = Recorder::current()
+        .watch(pieces)
         .flat_map(move |piece| {
             let texts = match piece {
                 Ok(piece) => writer.write(piece),

@@ -13,6 +13,7 @@ use axum::Json;
 use futures::{stream, StreamExt};
 
 use crate::error::ApiError;
+use crate::observability::Recorder;
 use crate::server::{JsonObject, Shared};
 
 /// Answers with a `response` object, or with its events as they arrive.
@@ -29,6 +30,7 @@ pub async fn create(
                 async move { handle.invoke(request).await }
             })
             .await?;
+        Recorder::current().answered(&response.model, &response.usage);
         let envelope = reply::Envelope::new(call.model, call.instructions);
         return Ok(Json(envelope.complete(&response)).into_response());
     }
@@ -42,7 +44,8 @@ pub async fn create(
     let mut writer = reply::EventWriter::new(envelope);
     let opening = writer.start();
     // `None` marks the end of the answer, where the closing events go.
-    let events = pieces
+    let events = Recorder::current()
+        .watch(pieces)
         .map(Some)
         .chain(stream::once(async { None }))
         .scan(false, move |failed, piece| {

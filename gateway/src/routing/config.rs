@@ -5,6 +5,7 @@
 //! ```yaml
 //! models:
 //!   - alias: chat
+//!     strategy: lowest-latency    # or weighted (the default), least-busy
 //!     deployments:
 //!       - provider: openai_api_compatible
 //!         model: local-model
@@ -36,6 +37,7 @@ use modelrt::runtime::secret::Secret;
 use serde::Deserialize;
 use serde_saphyr::{Location, Spanned};
 
+use super::Strategy;
 use crate::credentials::Values;
 
 /// One provider model serving an alias.
@@ -99,6 +101,8 @@ pub struct RoutingConfig {
     pub context_fallbacks: HashMap<String, String>,
     /// Governance storage (read once at start; a reload does not change it).
     pub storage: StorageConfig,
+    /// By alias: how its deployments are ordered (weighted when absent).
+    pub strategies: HashMap<String, Strategy>,
 }
 
 #[derive(Deserialize)]
@@ -117,6 +121,7 @@ struct FileEntry {
 #[serde(deny_unknown_fields)]
 struct AliasEntry {
     alias: Spanned<String>,
+    strategy: Option<Strategy>,
     deployments: Vec<DeploymentEntry>,
     context_window_fallback: Option<Spanned<String>>,
 }
@@ -181,6 +186,9 @@ pub fn parse(
             fallbacks.push((alias.alias.value.clone(), larger));
         }
         let name = &alias.alias;
+        if let Some(strategy) = alias.strategy {
+            config.strategies.insert(name.value.clone(), strategy);
+        }
         if config.aliases.contains_key(&name.value) {
             problems.at(
                 &name.referenced,
@@ -395,5 +403,19 @@ mod tests {
             "{}",
             problems[0]
         );
+    }
+
+    #[test]
+    fn strategies_are_read_per_alias_and_unknown_ones_are_located() {
+        let text = "models:\n  - alias: fast\n    strategy: lowest-latency\n    deployments:\n      - provider: openai\n        model: a\n  - alias: plain\n    deployments:\n      - provider: openai\n        model: b\n";
+        let config = parse("gateway.yaml", text, env).unwrap();
+        assert_eq!(config.strategies["fast"], Strategy::LowestLatency);
+        assert!(!config.strategies.contains_key("plain"));
+
+        let text = "models:\n  - alias: a\n    strategy: fastest\n    deployments:\n      - provider: openai\n        model: a\n";
+        let problems = parse("g.yaml", text, env).unwrap_err();
+        assert!(problems[0].starts_with("g.yaml:3:"), "{}", problems[0]);
+        assert!(problems[0].contains("fastest"), "{}", problems[0]);
+        assert!(problems[0].contains("least-busy"), "{}", problems[0]);
     }
 }

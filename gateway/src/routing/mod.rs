@@ -1,7 +1,9 @@
-//! Routing of model aliases to deployments: a weighted random order, fallback to the next
-//! deployment on retryable failures, and a cooldown for deployments that keep failing.
+//! Routing of model aliases to deployments: an order by the alias's strategy (weighted
+//! random, least busy, lowest latency), fallback to the next deployment on retryable
+//! failures, and a cooldown for deployments that keep failing.
 
 mod config;
+mod strategy;
 
 use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
@@ -10,6 +12,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 pub use config::{parse, Cooldown, Deployment, RoutingConfig, StorageConfig};
+pub use strategy::Strategy;
+use strategy::{Load, EXPLORE_ONE_IN};
 
 use crate::credentials::Found;
 
@@ -18,6 +22,7 @@ use crate::credentials::Found;
 struct Health {
     consecutive_failures: u32,
     cooling_until: Option<Instant>,
+    load: Load,
 }
 
 /// One alias's deployments and their health.
@@ -26,6 +31,7 @@ struct Route {
     /// Credentials the file gives, per deployment, ready to use.
     found: Vec<Option<Arc<Found>>>,
     health: Mutex<Vec<Health>>,
+    strategy: Strategy,
     /// The model to try when a prompt exceeds the context window.
     context_fallback: Option<String>,
 }
@@ -42,6 +48,7 @@ impl Routes {
     /// A router for `config`.
     pub fn new(mut config: RoutingConfig) -> Self {
         let mut fallbacks = std::mem::take(&mut config.context_fallbacks);
+        let mut strategies = std::mem::take(&mut config.strategies);
         let routes = config
             .aliases
             .into_iter()
@@ -59,6 +66,7 @@ impl Routes {
                     deployments,
                     found,
                     health,
+                    strategy: strategies.remove(&alias).unwrap_or_default(),
                     context_fallback: fallbacks.remove(&alias),
                 };
                 (alias, route)
@@ -79,14 +87,15 @@ impl Routes {
     }
 
     /// The deployments of `alias` in the order to try them, with their file credentials:
-    /// those not cooling down in a weighted random order, then those cooling down (tried only
-    /// when all others failed). `None` when `alias` is no alias.
+    /// those not cooling down in the order of the alias's strategy, then those cooling down
+    /// (tried only when all others failed). `None` when `alias` is no alias.
     pub fn plan(&self, alias: &str) -> Option<Vec<Planned<'_>>> {
         let route = self.routes.get(alias)?;
         let now = Instant::now();
         let health = route.health.lock().unwrap_or_else(|e| e.into_inner());
         let (mut ready, cooling): (Vec<usize>, Vec<usize>) = (0..route.deployments.len())
             .partition(|&i| health[i].cooling_until.is_none_or(|until| until <= now));
+        let loads: Vec<Load> = health.iter().map(|h| h.load).collect();
         drop(health);
         let mut order = Vec::with_capacity(route.deployments.len());
         while !ready.is_empty() {
@@ -108,6 +117,8 @@ impl Routes {
                 .unwrap_or(0);
             order.push(ready.remove(position));
         }
+        let explore = route.strategy == Strategy::LowestLatency && self.draw(EXPLORE_ONE_IN) == 0;
+        route.strategy.arrange(&mut order, &loads, explore);
         order.extend(cooling);
         Some(
             order
@@ -127,30 +138,88 @@ impl Routes {
         self.routes.get(alias)?.context_fallback.as_deref()
     }
 
-    /// Records the outcome of a call to a planned deployment: a retryable failure counts
-    /// towards its cooldown, anything else resets the count.
-    pub fn record(&self, planned: &Planned<'_>, retryable_failure: bool) {
-        let mut health = planned
+    /// A call to `planned` begins: it counts as in flight until the returned attempt is
+    /// finished or dropped (a cancelled request).
+    pub fn start<'a>(&'a self, planned: &Planned<'a>) -> Attempt<'a> {
+        planned
             .route
-            .health
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        let entry = &mut health[planned.index];
-        if !retryable_failure {
-            *entry = Health::default();
-            return;
+            .update(planned.index, |health| health.load.in_flight += 1);
+        Attempt {
+            routes: self,
+            route: planned.route,
+            index: planned.index,
+            deployment: planned.deployment,
+            started: Instant::now(),
         }
-        entry.consecutive_failures += 1;
-        if entry.consecutive_failures >= self.cooldown.after_failures {
-            entry.consecutive_failures = 0;
-            entry.cooling_until = Some(Instant::now() + self.cooldown.duration);
+    }
+}
+
+impl Route {
+    fn update(&self, index: usize, change: impl FnOnce(&mut Health)) {
+        let mut health = self.health.lock().unwrap_or_else(|e| e.into_inner());
+        change(&mut health[index]);
+    }
+}
+
+/// How a call to a deployment ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// It answered.
+    Answered,
+    /// It failed in a way another try may not (a bad request, a rejected key).
+    Failed,
+    /// It failed in a way worth retrying elsewhere (unavailable, timeout, rate limit).
+    RetryableFailure,
+}
+
+/// A call to one deployment, in flight.
+pub struct Attempt<'a> {
+    routes: &'a Routes,
+    route: &'a Route,
+    index: usize,
+    deployment: &'a Deployment,
+    started: Instant,
+}
+
+impl Attempt<'_> {
+    /// Records the outcome: an answer feeds the latency average, a retryable failure counts
+    /// towards the deployment's cooldown, anything else resets the count.
+    pub fn finish(self, outcome: Outcome) {
+        let latency = self.started.elapsed();
+        let cooldown = self.routes.cooldown;
+        let mut cooling = false;
+        self.route.update(self.index, |health| {
+            if outcome != Outcome::RetryableFailure {
+                health.consecutive_failures = 0;
+                health.cooling_until = None;
+                if outcome == Outcome::Answered {
+                    health.load.succeeded(latency);
+                }
+                return;
+            }
+            health.load.failed = true;
+            health.consecutive_failures += 1;
+            if health.consecutive_failures >= cooldown.after_failures {
+                health.consecutive_failures = 0;
+                health.cooling_until = Some(Instant::now() + cooldown.duration);
+                cooling = true;
+            }
+        });
+        if cooling {
             tracing::warn!(
-                provider = planned.deployment.provider.id,
-                model = planned.deployment.model,
+                provider = self.deployment.provider.id,
+                model = self.deployment.model,
                 "deployment cooling down for {:?} after repeated failures",
-                self.cooldown.duration
+                cooldown.duration
             );
         }
+    }
+}
+
+impl Drop for Attempt<'_> {
+    fn drop(&mut self) {
+        self.route
+            .update(self.index, |health| health.load.in_flight -= 1);
     }
 }
 

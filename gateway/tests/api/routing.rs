@@ -10,7 +10,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::support;
 
-fn completion(content: &str) -> Value {
+pub fn completion(content: &str) -> Value {
     json!({
         "id": "c", "object": "chat.completion", "created": 1, "model": "m",
         "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
@@ -45,14 +45,14 @@ fn routing_file(deployments: &[(&str, u32)], cooldown: &str) -> String {
     yaml
 }
 
-async fn ask(running: &support::Running) -> (u16, Value) {
+pub async fn ask(running: &support::Running) -> (u16, Value) {
     let body = json!({"model": "chat", "messages": [{"role": "user", "content": "hi"}]});
     let response = running.post("/v1/chat/completions", &body).await;
     (response.status().as_u16(), response.json().await.unwrap())
 }
 
 /// How many chat calls the mock got for `model`.
-async fn calls_for(upstream: &MockServer, model: &str) -> usize {
+pub async fn calls_for(upstream: &MockServer, model: &str) -> usize {
     upstream
         .received_requests()
         .await
