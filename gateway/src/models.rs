@@ -187,7 +187,13 @@ impl Shared {
         let ticket: Option<Ticket> = match self.governance() {
             Some(governance) => Some(
                 governance
-                    .admit(call.caller.clone(), address, &opened.handle, call.prompt)
+                    .admit(
+                        &self.metrics,
+                        call.caller.clone(),
+                        address,
+                        &opened.handle,
+                        call.prompt,
+                    )
                     .await?,
             ),
             None => None,

@@ -225,7 +225,7 @@ async fn authorize(State(shared): State<Arc<Shared>>, request: Request, next: Ne
     if sent.is_empty() {
         return ApiError::unauthorized().into_response();
     }
-    match governance.authenticate(sent).await {
+    match governance.authenticate(sent, &shared.metrics).await {
         Ok(caller) => governance::as_caller(Some(caller), next.run(request)).await,
         Err(error) => error.into_response(),
     }

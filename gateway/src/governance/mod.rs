@@ -33,6 +33,7 @@ pub use money::Money;
 pub use store::{GroupBy, KeyRecord, SpendGroup, SpendRow, Store};
 
 use crate::error::ApiError;
+use crate::observability::metrics::{Metrics, Rejection};
 use limits::Limiter;
 
 /// Where governance keeps its state.
@@ -145,8 +146,9 @@ impl Governance {
         crate::server::constant_time_eq(sent.as_bytes(), self.inner.master_key.expose().as_bytes())
     }
 
-    /// The virtual key `sent`, if it is a live one within its requests-per-minute limit.
-    pub async fn authenticate(&self, sent: &str) -> Result<Caller, ApiError> {
+    /// The virtual key `sent`, if it is a live one within its requests-per-minute limit; a
+    /// refusal for the limit is counted in `metrics`.
+    pub async fn authenticate(&self, sent: &str, metrics: &Metrics) -> Result<Caller, ApiError> {
         let record = self
             .inner
             .store
@@ -168,7 +170,8 @@ impl Governance {
             )));
         }
         if let Some(rpm) = record.rpm {
-            self.inner
+            let taken = self
+                .inner
                 .limiter
                 .take(&format!("{}:rpm", record.id), 1, Some(rpm), now)
                 .await
@@ -180,7 +183,14 @@ impl Governance {
                         ),
                         retry,
                     )
-                })?;
+                });
+            if let Err(error) = taken {
+                metrics.record_rejection(Rejection::RateLimit);
+                // Refused before the body is read: no model to log.
+                self.log_refusal(&record, "", "", "", Rejection::RateLimit)
+                    .await;
+                return Err(error);
+            }
         }
         Ok(Arc::new(record))
     }
@@ -201,9 +211,11 @@ impl Governance {
 
     /// Admits one attempt at `handle` for the request `address`: the caller's tokens per
     /// minute, and a reservation of the worst-case cost (the prompt counted offline plus
-    /// `max_tokens`, or the model's largest output, at its catalog price) on its budget.
+    /// `max_tokens`, or the model's largest output, at its catalog price) on its budget. A
+    /// refusal is counted in `metrics` and written to the spend log (status 429, no cost).
     pub async fn admit(
         &self,
+        metrics: &Metrics,
         caller: Option<Caller>,
         address: &str,
         handle: &ModelHandle,
@@ -212,56 +224,26 @@ impl Governance {
         let pricing = handle.info().and_then(|info| info.pricing);
         let prompt_tokens = prompt.map_or(0, |request| handle.count_tokens(request).unwrap_or(0));
         let output_tokens = prompt.map_or(0, |_| max_output_tokens(handle));
-        let now = now_ms();
-        let mut reserved = Money::ZERO;
-        if let Some(key) = &caller {
-            if let Some(tpm) = key.tpm {
-                self.inner
-                    .limiter
-                    .take(&format!("{}:tpm", key.id), prompt_tokens, Some(tpm), now)
-                    .await
-                    .map_err(|retry| {
-                        ApiError::limited(
-                            format!(
-                                "virtual key `{}` is over its limit of {tpm} tokens per minute",
-                                key.name
-                            ),
-                            retry,
-                        )
-                    })?;
-            }
-            if let Some(budget) = key.budget {
+        let reserved = match caller.as_ref() {
+            None => Money::ZERO,
+            Some(key) => {
                 let worst = price(pricing.as_ref(), prompt_tokens, output_tokens);
-                let period_start = budget.period.start(now);
-                let granted = self
-                    .inner
-                    .store
-                    .reserve(&key.id, period_start, worst)
+                match self
+                    .reserve(key, address, worst, prompt_tokens, pricing.as_ref())
                     .await
-                    .map_err(ApiError::internal)?;
-                if !granted {
-                    let resets = budget.period.next_start(now);
-                    let wait = Duration::from_millis(u64::try_from(resets - now).unwrap_or(0));
-                    return Err(ApiError::limited(
-                        format!(
-                            "virtual key `{}` has not enough {} budget left for this request \
-                             (worst case {} {} for `{}`; limit {} {}, resets at the next {} \
-                             period)",
-                            key.name,
-                            budget.period.name(),
-                            worst,
-                            pricing.map_or("USD", |p| p.currency),
-                            address,
-                            budget.limit,
-                            pricing.map_or("USD", |p| p.currency),
-                            budget.period.name(),
-                        ),
-                        wait,
-                    ));
+                {
+                    Ok(reserved) => reserved,
+                    Err(Refused::Store(error)) => return Err(error),
+                    Err(Refused::Limit(reason, error)) => {
+                        metrics.record_rejection(reason);
+                        let (provider, model) = (handle.provider().id, handle.id());
+                        self.log_refusal(key, address, provider, model, reason)
+                            .await;
+                        return Err(error);
+                    }
                 }
-                reserved = worst;
             }
-        }
+        };
         Ok(Ticket {
             governance: Some(self.clone()),
             caller,
@@ -274,6 +256,106 @@ impl Governance {
             started: Instant::now(),
             first_piece: None,
         })
+    }
+}
+
+/// Why a key's request was not admitted.
+enum Refused {
+    /// A limit or the budget; answered 429.
+    Limit(Rejection, ApiError),
+    /// The store failed.
+    Store(ApiError),
+}
+
+impl Governance {
+    /// Takes `key`'s tokens per minute and reserves `worst` on its budget; returns what was
+    /// reserved.
+    async fn reserve(
+        &self,
+        key: &Caller,
+        address: &str,
+        worst: Money,
+        prompt_tokens: u64,
+        pricing: Option<&Pricing>,
+    ) -> Result<Money, Refused> {
+        let now = now_ms();
+        if let Some(tpm) = key.tpm {
+            self.inner
+                .limiter
+                .take(&format!("{}:tpm", key.id), prompt_tokens, Some(tpm), now)
+                .await
+                .map_err(|retry| {
+                    let message = format!(
+                        "virtual key `{}` is over its limit of {tpm} tokens per minute",
+                        key.name
+                    );
+                    Refused::Limit(Rejection::RateLimit, ApiError::limited(message, retry))
+                })?;
+        }
+        let Some(budget) = key.budget else {
+            return Ok(Money::ZERO);
+        };
+        let granted = self
+            .inner
+            .store
+            .reserve(&key.id, budget.period.start(now), worst)
+            .await
+            .map_err(|e| Refused::Store(ApiError::internal(e)))?;
+        if granted {
+            return Ok(worst);
+        }
+        let currency = pricing.map_or("USD", |p| p.currency);
+        let resets = budget.period.next_start(now);
+        let wait = Duration::from_millis(u64::try_from(resets - now).unwrap_or(0));
+        let message = format!(
+            "virtual key `{}` has not enough {} budget left for this request (worst case \
+             {worst} {currency} for `{address}`; limit {} {currency}, resets at the next {} \
+             period)",
+            key.name,
+            budget.period.name(),
+            budget.limit,
+            budget.period.name(),
+        );
+        Err(Refused::Limit(
+            Rejection::Budget,
+            ApiError::limited(message, wait),
+        ))
+    }
+
+    /// Writes the spend-log row of a request refused by a limit: status 429, nothing charged.
+    async fn log_refusal(
+        &self,
+        key: &KeyRecord,
+        alias: &str,
+        provider: &str,
+        model: &str,
+        reason: Rejection,
+    ) {
+        let deployment = if provider.is_empty() {
+            String::new()
+        } else {
+            format!("{provider}/{model}")
+        };
+        let row = SpendRow {
+            time_ms: now_ms(),
+            key_id: Some(key.id.clone()),
+            key_name: Some(key.name.clone()),
+            alias: alias.to_owned(),
+            provider: provider.to_owned(),
+            model: model.to_owned(),
+            deployment,
+            prompt_tokens: 0,
+            completion_tokens: 0,
+            cached_tokens: 0,
+            cost: Money::ZERO,
+            latency_ms: 0,
+            ttft_ms: None,
+            status: 429,
+            error_kind: Some(reason.name().to_owned()),
+        };
+        if let Err(error) = self.inner.store.settle(None, Money::ZERO, &row).await {
+            tracing::error!(key = key.name, "could not log a refused request: {error}");
+        }
     }
 }
 

@@ -53,11 +53,20 @@ pub async fn observe(State(shared): State<Arc<Shared>>, request: Request, next: 
     response
 }
 
-/// `GET /metrics`: the Prometheus metrics, behind the master key when one is set, else
-/// behind the gateway key when one is set.
+/// `GET /metrics`: the Prometheus metrics, behind the master key when one is set (governance's
+/// when it is on), else behind the gateway key when one is set.
 pub async fn scrape(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
     let settings = &shared.settings;
-    if let Some(key) = settings.master_key.as_ref().or(settings.key.as_ref()) {
+    if let Some(governance) = shared.governance() {
+        let sent = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.strip_prefix("Bearer "))
+            .unwrap_or("");
+        if !governance.is_master(sent.trim()) {
+            return ApiError::unauthorized().into_response();
+        }
+    } else if let Some(key) = settings.master_key.as_ref().or(settings.key.as_ref()) {
         if !bearer_matches(&headers, key) {
             return ApiError::unauthorized().into_response();
         }

@@ -65,6 +65,17 @@ pub async fn fifty_against_ten(gateways: &[&Running]) {
         .iter()
         .filter(|row| row["key_id"] == id.as_str())
         .collect();
+    assert_eq!(rows.len(), 50, "one row per request, refused ones too");
+    let refusals = rows.iter().filter(|row| row["status"] == 429).count();
+    assert_eq!(refusals, 40);
+    assert!(rows
+        .iter()
+        .filter(|row| row["status"] == 429)
+        .all(|row| row["error_kind"] == "budget" && row["cost"] == "0"));
+    let rows: Vec<&Value> = rows
+        .into_iter()
+        .filter(|row| row["status"] == 200)
+        .collect();
     assert_eq!(rows.len(), 10);
     let logged: Decimal = rows
         .iter()
@@ -78,6 +89,19 @@ pub async fn fifty_against_ten(gateways: &[&Running]) {
     assert_eq!(row["completion_tokens"], MAX_TOKENS);
     assert_eq!(row["status"], 200);
     assert_eq!(row["key_name"], "tight");
+
+    // Every refusal is counted on /metrics, which takes the master key.
+    let mut refused = 0;
+    for gateway in gateways {
+        assert_eq!(gateway.metrics(None).await.0, 401);
+        let (status, text) = gateway.metrics(Some(support::MASTER)).await;
+        assert_eq!(status, 200, "{text}");
+        refused += text
+            .lines()
+            .find_map(|line| line.strip_prefix("modelrt_rejections_total{reason=\"budget\"} "))
+            .map_or(0, |count| count.trim().parse::<u64>().unwrap());
+    }
+    assert_eq!(refused, 40);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

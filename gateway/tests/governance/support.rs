@@ -87,6 +87,16 @@ pub async fn start_routed(
 }
 
 impl Running {
+    /// `GET /metrics`, with `key` as the bearer when given; returns status and text.
+    pub async fn metrics(&self, key: Option<&str>) -> (u16, String) {
+        let mut request = self.client.get(format!("{}/metrics", self.base));
+        if let Some(key) = key {
+            request = request.bearer_auth(key);
+        }
+        let response = request.send().await.unwrap();
+        (response.status().as_u16(), response.text().await.unwrap())
+    }
+
     /// Sends an admin request with the master key; returns status and JSON body.
     pub async fn admin(
         &self,
