@@ -60,7 +60,8 @@ impl Window {
 
     /// The estimated count over the last minute.
     fn estimate(self, current: u64, previous: u64) -> u64 {
-        current.saturating_add(previous.saturating_mul(self.previous_weight) / 1000)
+        // Rounded up, so a window's turn never lets a request past the limit.
+        current.saturating_add(previous.saturating_mul(self.previous_weight).div_ceil(1000))
     }
 }
 
@@ -72,7 +73,7 @@ local previous = tonumber(redis.call('GET', KEYS[2]) or '0')
 local amount = tonumber(ARGV[1])
 local limit = tonumber(ARGV[2])
 local weight = tonumber(ARGV[3])
-if limit >= 0 and current + math.floor(previous * weight / 1000) + amount > limit then
+if limit >= 0 and current + math.ceil(previous * weight / 1000) + amount > limit then
   return 0
 end
 redis.call('INCRBY', KEYS[1], amount)
@@ -176,9 +177,15 @@ mod tests {
             .await
             .unwrap_err();
         assert_eq!(retry, Duration::from_secs(59));
-        // Half-way into the next minute, half of the previous 3 still count (1.5 -> 1).
-        assert!(limiter.take("k", 2, Some(3), start + 90_000).await.is_ok());
+        // Half-way into the next minute, half of the previous 3 still count, rounded up
+        // (1.5 -> 2).
+        assert!(limiter.take("k", 1, Some(3), start + 90_000).await.is_ok());
         assert!(limiter.take("k", 1, Some(3), start + 90_000).await.is_err());
+        // Just after a window turns, the previous window's requests still all count.
+        for _ in 0..3 {
+            assert!(limiter.take("b", 1, Some(3), start + 59_999).await.is_ok());
+        }
+        assert!(limiter.take("b", 1, Some(3), start + 60_001).await.is_err());
         // Unlimited amounts are counted but never refused.
         assert!(limiter.take("t", 1_000, None, start).await.is_ok());
         assert!(limiter.take("t", 1, Some(1_000), start).await.is_err());
