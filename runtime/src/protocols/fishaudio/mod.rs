@@ -10,7 +10,7 @@ use serde_json::{json, Map, Value};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::HttpRequest;
-use crate::protocol::{BoxFuture, CallContext, TtsProtocol};
+use crate::protocol::{protocol_impl, CallContext};
 use crate::protocols::openai_compatible::config::Endpoint;
 use crate::protocols::openai_compatible::parse_error_body;
 use crate::protocols::openai_compatible::tts::{speak_in_order, split_text};
@@ -29,17 +29,10 @@ pub struct FishAudio;
 /// The protocol, for registries that hold `&'static dyn` protocol traits.
 pub static FISH_AUDIO: FishAudio = FishAudio;
 
-impl TtsProtocol for FishAudio {
-    fn synthesize<'a>(
-        &'a self,
-        ctx: CallContext<'a>,
-        request: TtsRequest,
-    ) -> BoxFuture<'a, Result<AudioStream>> {
-        Box::pin(synthesize(ctx, request))
-    }
-
-    fn validate_credentials<'a>(&'a self, ctx: CallContext<'a>) -> BoxFuture<'a, Result<()>> {
-        Box::pin(validate_credentials(ctx))
+protocol_impl! {
+    impl TtsProtocol for FishAudio {
+        fn synthesize(self, ctx, request) => synthesize(ctx, request);
+        fn validate_credentials(self, ctx) => validate_credentials(ctx);
     }
 }
 

@@ -8,9 +8,8 @@
 mod chat;
 mod tc3;
 
-use crate::error::Result;
-use crate::llm::{LlmRequest, LlmResponse, LlmStream, Message};
-use crate::protocol::{BoxFuture, CallContext, LlmProtocol};
+use crate::llm::{LlmRequest, Message};
+use crate::protocol::protocol_impl;
 
 /// The protocol's name under `extra.modelrt.protocol`.
 pub const PROTOCOL_NAME: &str = modelrt_vocabulary::protocol::HUNYUAN;
@@ -22,25 +21,13 @@ pub struct Hunyuan;
 /// The protocol, for registries that hold `&'static dyn` protocol traits.
 pub static HUNYUAN: Hunyuan = Hunyuan;
 
-impl LlmProtocol for Hunyuan {
-    fn invoke<'a>(
-        &'a self,
-        ctx: CallContext<'a>,
-        request: LlmRequest,
-    ) -> BoxFuture<'a, Result<LlmResponse>> {
-        Box::pin(chat::invoke(ctx, request))
-    }
-
-    fn stream<'a>(
-        &'a self,
-        ctx: CallContext<'a>,
-        request: LlmRequest,
-    ) -> BoxFuture<'a, Result<LlmStream>> {
-        Box::pin(chat::stream(ctx, request))
-    }
-
-    fn validate_credentials<'a>(&'a self, ctx: CallContext<'a>) -> BoxFuture<'a, Result<()>> {
-        let request = LlmRequest::new(vec![Message::user("hello")]);
-        Box::pin(async move { chat::invoke(ctx, request).await.map(drop) })
+protocol_impl! {
+    impl LlmProtocol for Hunyuan {
+        fn invoke(self, ctx, request) => chat::invoke(ctx, request);
+        fn stream(self, ctx, request) => chat::stream(ctx, request);
+        fn validate_credentials(self, ctx) => async move {
+            let request = LlmRequest::new(vec![Message::user("hello")]);
+            chat::invoke(ctx, request).await.map(drop)
+        };
     }
 }

@@ -8,7 +8,7 @@ use serde_json::json;
 use crate::embedding::{embed_in_batches, EmbeddingInputType, EmbeddingRequest, EmbeddingResponse};
 use crate::error::{Error, Result};
 use crate::http::HttpRequest;
-use crate::protocol::{BoxFuture, CallContext, TextEmbeddingProtocol};
+use crate::protocol::{protocol_impl, CallContext};
 use crate::protocols::cohere::embed::{batch_size, input_type};
 use crate::protocols::openai_compatible::config::Endpoint;
 use crate::protocols::openai_compatible::parse_error_body;
@@ -29,13 +29,9 @@ pub struct Nomic;
 /// The protocol, for registries that hold `&'static dyn` protocol traits.
 pub static NOMIC: Nomic = Nomic;
 
-impl TextEmbeddingProtocol for Nomic {
-    fn embed<'a>(
-        &'a self,
-        ctx: CallContext<'a>,
-        request: EmbeddingRequest,
-    ) -> BoxFuture<'a, Result<EmbeddingResponse>> {
-        Box::pin(embed(ctx, request))
+protocol_impl! {
+    impl TextEmbeddingProtocol for Nomic {
+        fn embed(self, ctx, request) => embed(ctx, request);
     }
 }
 

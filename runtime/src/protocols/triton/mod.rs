@@ -21,7 +21,7 @@ use crate::llm::{
     FinishReason, LlmChunk, LlmRequest, LlmResponse, LlmStream, Message, Role, StreamAccumulator,
     UsageBasis,
 };
-use crate::protocol::{BoxFuture, CallContext, LlmProtocol};
+use crate::protocol::{protocol_impl, CallContext};
 use crate::protocols::azure_openai::url_safe;
 use crate::protocols::llm_events::{chunk_stream, ChunkDecoder};
 use crate::protocols::openai_compatible::config::Endpoint;
@@ -51,26 +51,14 @@ pub struct Triton;
 /// The protocol, for registries that hold `&'static dyn` protocol traits.
 pub static TRITON: Triton = Triton;
 
-impl LlmProtocol for Triton {
-    fn invoke<'a>(
-        &'a self,
-        ctx: CallContext<'a>,
-        request: LlmRequest,
-    ) -> BoxFuture<'a, Result<LlmResponse>> {
-        Box::pin(invoke(ctx, request))
-    }
-
-    fn stream<'a>(
-        &'a self,
-        ctx: CallContext<'a>,
-        request: LlmRequest,
-    ) -> BoxFuture<'a, Result<LlmStream>> {
-        Box::pin(stream(ctx, request))
-    }
-
-    fn validate_credentials<'a>(&'a self, ctx: CallContext<'a>) -> BoxFuture<'a, Result<()>> {
-        let request = LlmRequest::new(vec![Message::user("ping")]);
-        Box::pin(async move { invoke(ctx, request).await.map(drop) })
+protocol_impl! {
+    impl LlmProtocol for Triton {
+        fn invoke(self, ctx, request) => invoke(ctx, request);
+        fn stream(self, ctx, request) => stream(ctx, request);
+        fn validate_credentials(self, ctx) => async move {
+            let request = LlmRequest::new(vec![Message::user("ping")]);
+            invoke(ctx, request).await.map(drop)
+        };
     }
 }
 

@@ -10,9 +10,8 @@
 mod auth;
 mod chat;
 
-use crate::error::Result;
-use crate::llm::{LlmRequest, LlmResponse, LlmStream, Message};
-use crate::protocol::{BoxFuture, CallContext, LlmProtocol};
+use crate::llm::{LlmRequest, Message};
+use crate::protocol::protocol_impl;
 
 /// The protocol's name under `extra.modelrt.protocol`.
 pub const PROTOCOL_NAME: &str = modelrt_vocabulary::protocol::WENXIN;
@@ -24,25 +23,13 @@ pub struct Wenxin;
 /// The protocol, for registries that hold `&'static dyn` protocol traits.
 pub static WENXIN: Wenxin = Wenxin;
 
-impl LlmProtocol for Wenxin {
-    fn invoke<'a>(
-        &'a self,
-        ctx: CallContext<'a>,
-        request: LlmRequest,
-    ) -> BoxFuture<'a, Result<LlmResponse>> {
-        Box::pin(chat::invoke(ctx, request))
-    }
-
-    fn stream<'a>(
-        &'a self,
-        ctx: CallContext<'a>,
-        request: LlmRequest,
-    ) -> BoxFuture<'a, Result<LlmStream>> {
-        Box::pin(chat::stream(ctx, request))
-    }
-
-    fn validate_credentials<'a>(&'a self, ctx: CallContext<'a>) -> BoxFuture<'a, Result<()>> {
-        let request = LlmRequest::new(vec![Message::user("ping")]);
-        Box::pin(async move { chat::invoke(ctx, request).await.map(drop) })
+protocol_impl! {
+    impl LlmProtocol for Wenxin {
+        fn invoke(self, ctx, request) => chat::invoke(ctx, request);
+        fn stream(self, ctx, request) => chat::stream(ctx, request);
+        fn validate_credentials(self, ctx) => async move {
+            let request = LlmRequest::new(vec![Message::user("ping")]);
+            chat::invoke(ctx, request).await.map(drop)
+        };
     }
 }
