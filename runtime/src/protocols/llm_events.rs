@@ -8,6 +8,28 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::http::{EventStream, HttpCall, HttpRequest, Secrets};
 use crate::llm::{LlmChunk, LlmStream};
 
+/// The JSON payload of one line of a stream whose events are `data: {...}` lines but whose
+/// errors may come as a bare JSON line in their place; `None` for a blank line. `what` names
+/// the expected payload in the error ("a Hunyuan answer").
+pub(crate) fn line_payload<'l, T: serde::de::DeserializeOwned>(
+    line: &'l str,
+    what: &str,
+) -> Result<Option<(T, &'l str)>> {
+    let line = line.trim();
+    let payload = line.strip_prefix("data:").unwrap_or(line).trim();
+    if payload.is_empty() {
+        return Ok(None);
+    }
+    let value = serde_json::from_str(payload).map_err(|e| {
+        Error::new(
+            ErrorKind::InvalidResponse,
+            format!("a stream event is not {what}: {e}"),
+        )
+        .with_body(payload)
+    })?;
+    Ok(Some((value, payload)))
+}
+
 /// Decodes one protocol's stream events.
 pub(crate) trait ChunkDecoder: Send + 'static {
     /// Decodes one event's payload; `None` for events that carry nothing for the caller.
@@ -78,4 +100,29 @@ pub(crate) fn chunk_stream<D: ChunkDecoder>(
             return Some((Err(error), state));
         }
     }))
+}
+
+#[cfg(test)]
+mod line_payload_tests {
+    use serde_json::Value;
+
+    use super::line_payload;
+    use crate::error::ErrorKind;
+
+    #[test]
+    fn events_and_bare_error_lines_both_decode_and_bad_json_is_named() {
+        assert!(line_payload::<Value>("  ", "an answer").unwrap().is_none());
+        let (event, _) = line_payload::<Value>("data: {\"a\":1}", "an answer")
+            .unwrap()
+            .unwrap();
+        assert_eq!(event["a"], 1);
+        let (bare, raw) = line_payload::<Value>("{\"error_code\":17}", "an answer")
+            .unwrap()
+            .unwrap();
+        assert_eq!(bare["error_code"], 17);
+        assert_eq!(raw, "{\"error_code\":17}");
+        let error = line_payload::<Value>("data: {oops", "an ERNIE answer").unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidResponse);
+        assert!(error.to_string().contains("not an ERNIE answer"), "{error}");
+    }
 }

@@ -12,7 +12,7 @@ use crate::llm::{
     FinishReason, LlmChunk, LlmRequest, LlmResponse, LlmStream, Role, StreamAccumulator, UsageBasis,
 };
 use crate::protocol::CallContext;
-use crate::protocols::llm_events::{chunk_stream, ChunkDecoder};
+use crate::protocols::llm_events::{chunk_stream, line_payload, ChunkDecoder};
 use crate::protocols::openai_compatible::config::Endpoint;
 use crate::secret::Secret;
 use crate::sse::Framing;
@@ -254,18 +254,9 @@ struct EventDecoder {
 
 impl ChunkDecoder for EventDecoder {
     fn decode(&mut self, line: &str) -> Result<Option<LlmChunk>> {
-        let line = line.trim();
-        let payload = line.strip_prefix("data:").unwrap_or(line).trim();
-        if payload.is_empty() {
+        let Some((value, payload)) = line_payload::<Value>(line, "a Hunyuan answer")? else {
             return Ok(None);
-        }
-        let value: Value = serde_json::from_str(payload).map_err(|e| {
-            Error::new(
-                ErrorKind::InvalidResponse,
-                format!("a stream event is not a Hunyuan answer: {e}"),
-            )
-            .with_body(payload)
-        })?;
+        };
         let inner = value.get("Response").cloned().unwrap_or(value);
         let answer: Answer = serde_json::from_value(inner).unwrap_or_default();
         if let Some(error) = answer.error(payload) {

@@ -11,7 +11,7 @@ use crate::llm::{
     StreamAccumulator, UsageBasis,
 };
 use crate::protocol::CallContext;
-use crate::protocols::llm_events::{chunk_stream, ChunkDecoder};
+use crate::protocols::llm_events::{chunk_stream, line_payload, ChunkDecoder};
 use crate::protocols::openai_compatible::config::Endpoint;
 use crate::secret::Secret;
 use crate::sse::Framing;
@@ -290,18 +290,9 @@ struct EventDecoder {
 
 impl ChunkDecoder for EventDecoder {
     fn decode(&mut self, line: &str) -> Result<Option<LlmChunk>> {
-        let line = line.trim();
-        let payload = line.strip_prefix("data:").unwrap_or(line).trim();
-        if payload.is_empty() {
+        let Some((answer, payload)) = line_payload::<Answer>(line, "an ERNIE answer")? else {
             return Ok(None);
-        }
-        let answer: Answer = serde_json::from_str(payload).map_err(|e| {
-            Error::new(
-                ErrorKind::InvalidResponse,
-                format!("a stream event is not an ERNIE answer: {e}"),
-            )
-            .with_body(payload)
-        })?;
+        };
         if let Some(error) = answer.error(payload) {
             return Err(error);
         }
