@@ -16,6 +16,7 @@ const ALIASES: &[(&str, &[&str])] = &[
     ("jina", &["jina_ai"]),
     ("mistralai", &["mistral"]),
     ("moonshot", &["moonshotai"]),
+    ("novita", &["novita-ai"]),
     ("nvidia", &["nvidia_nim"]),
     ("togetherai", &["together_ai"]),
     ("tongyi", &["dashscope", "alibaba"]),
