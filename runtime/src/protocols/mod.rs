@@ -7,6 +7,7 @@
 //! crate's `protocol_impl!` macro: one async expression per method, boxed by the macro.
 
 pub mod anthropic;
+mod aws;
 pub mod azure_openai;
 pub mod bedrock;
 pub mod cohere;

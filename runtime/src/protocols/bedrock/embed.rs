@@ -7,12 +7,13 @@
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::endpoint::Target;
 use super::error::{parse_error_body, with_error_type};
+use super::{model_url, SERVICE};
 use crate::embedding::{embed_in_batches, EmbeddingInputType, EmbeddingRequest, EmbeddingResponse};
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::{decode_json, HttpCall, HttpResponse};
 use crate::protocol::CallContext;
+use crate::protocols::aws::Target;
 use crate::tokens;
 use crate::usage::InputUsage;
 
@@ -90,7 +91,7 @@ async fn embed_batch(
     texts: Vec<String>,
 ) -> Result<EmbeddingResponse> {
     let request = target.post(
-        target.model_url(ctx.model.id, "invoke"),
+        model_url(target, ctx.model.id, "invoke"),
         &body(family, kind, &texts),
     )?;
     let call: HttpCall = ctx.http_call(parse_error_body);
@@ -170,7 +171,7 @@ pub async fn embed(ctx: CallContext<'_>, request: EmbeddingRequest) -> Result<Em
              Cohere (cohere.embed-*) models only",
         )
     })?;
-    let target = Target::resolve(&ctx.provider_context()).map_err(in_call)?;
+    let target = Target::resolve(&ctx.provider_context(), SERVICE).map_err(in_call)?;
     let size = batch_size(&ctx, family)?;
     let kind = request.input_type;
     let mut response = embed_in_batches(&request.texts, size, |batch| {
