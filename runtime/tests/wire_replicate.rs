@@ -457,22 +457,21 @@ async fn problem_bodies_of_every_status_class_are_mapped() {
     assert_eq!(error.retry_after(), Some(Duration::from_secs(1)));
 }
 
-#[tokio::test]
-async fn embedding_models_get_their_text_input_as_dify_sends_it() {
-    // `texts`: every text at once, as a JSON array in a string; one vector per text.
+/// A server for embedding `model`, whose schema lists `inputs` and whose every prediction
+/// succeeds with `output`, and what the protocol made of two texts.
+async fn embedding_model(
+    model: &str,
+    inputs: &[(&str, u32)],
+    output: Value,
+) -> (MockServer, Vec<Vec<f32>>) {
     let server = MockServer::start().await;
-    let model = "replicate/all-mpnet-base-v2";
-    model_with(&server, model, version(&[("texts", 0), ("batch_size", 1)])).await;
+    model_with(&server, model, version(inputs)).await;
+    let succeeded = prediction(&server, "succeeded", output, json!({}));
     mount(
         &server,
         "POST",
         "/v1/predictions",
-        ResponseTemplate::new(201).set_body_json(prediction(
-            &server,
-            "succeeded",
-            json!([[0.25, -0.5], [0.125, 1.0]]),
-            json!({}),
-        )),
+        ResponseTemplate::new(201).set_body_json(succeeded),
     )
     .await;
     let fx = replicate(&server, model);
@@ -483,37 +482,32 @@ async fn embedding_models_get_their_text_input_as_dify_sends_it() {
         )
         .await
         .unwrap();
-    assert_eq!(got.embeddings, [vec![0.25, -0.5], vec![0.125, 1.0]]);
+    (server, got.embeddings)
+}
+
+#[tokio::test]
+async fn embedding_models_get_their_text_input_as_dify_sends_it() {
+    // `texts`: every text at once, as a JSON array in a string; one vector per text.
+    let (server, embeddings) = embedding_model(
+        "replicate/all-mpnet-base-v2",
+        &[("texts", 0), ("batch_size", 1)],
+        json!([[0.25, -0.5], [0.125, 1.0]]),
+    )
+    .await;
+    assert_eq!(embeddings, [vec![0.25, -0.5], vec![0.125, 1.0]]);
     assert_eq!(
         body(&requests(&server).await[1])["input"],
         json!({"texts": "[\"a\",\"b\"]", "batch_size": 4, "convert_to_numpy": false, "normalize_embeddings": true})
     );
 
     // `text`: one prediction per text, answered with `[{"embedding": [...]}]`.
-    let server = MockServer::start().await;
-    let model = "nateraw/bge-large-en-v1.5";
-    model_with(&server, model, version(&[("text", 0)])).await;
-    mount(
-        &server,
-        "POST",
-        "/v1/predictions",
-        ResponseTemplate::new(201).set_body_json(prediction(
-            &server,
-            "succeeded",
-            json!([{"embedding": [0.5, 0.5]}]),
-            json!({}),
-        )),
+    let (server, embeddings) = embedding_model(
+        "nateraw/bge-large-en-v1.5",
+        &[("text", 0)],
+        json!([{"embedding": [0.5, 0.5]}]),
     )
     .await;
-    let fx = replicate(&server, model);
-    let got = REPLICATE
-        .embed(
-            fx.ctx(),
-            EmbeddingRequest::new(vec!["a".into(), "b".into()]),
-        )
-        .await
-        .unwrap();
-    assert_eq!(got.embeddings, [vec![0.5, 0.5], vec![0.5, 0.5]]);
+    assert_eq!(embeddings, [vec![0.5, 0.5], vec![0.5, 0.5]]);
     let all = requests(&server).await;
     assert_eq!(all.len(), 3, "the version once, a prediction per text");
     assert_eq!(body(&all[2])["input"], json!({"text": "b"}));

@@ -14,7 +14,6 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::http::{decode_json, HttpCall, HttpResponse};
 use crate::protocol::CallContext;
 use crate::protocols::aws::Target;
-use crate::tokens;
 use crate::usage::InputUsage;
 
 /// The header with the invocation's input token count.
@@ -99,16 +98,7 @@ async fn embed_batch(
         .send_with(&request, |answer| decode_answer(family, answer))
         .await
         .map_err(|e| target.redact(with_error_type(e)))?;
-    let usage = match header_count.or(body_count) {
-        Some(count) => InputUsage::new(count, false),
-        None => InputUsage::new(
-            texts
-                .iter()
-                .map(|t| tokens::count_text(ctx.model.id, t))
-                .sum(),
-            true,
-        ),
-    };
+    let usage = InputUsage::reported_or_counted(header_count.or(body_count), ctx.model.id, &texts);
     Ok(EmbeddingResponse {
         model: ctx.model.id.to_owned(),
         embeddings,
@@ -153,12 +143,7 @@ fn batch_size(ctx: &CallContext<'_>, family: Family) -> Result<u32> {
     if family == Family::Titan {
         return Ok(1);
     }
-    match ctx.model.info.and_then(|info| info.properties.max_chunks) {
-        Some(chunks) => Ok(chunks),
-        None => Ok(ctx
-            .credential_number("max_chunks")?
-            .unwrap_or(COHERE_MAX_TEXTS)),
-    }
+    ctx.max_chunks_or(COHERE_MAX_TEXTS)
 }
 
 /// Embeds every text, a batch per request.

@@ -10,7 +10,6 @@ use super::error::parse_error_body;
 use crate::embedding::{embed_in_batches, EmbeddingInputType, EmbeddingRequest, EmbeddingResponse};
 use crate::error::{Error, Result};
 use crate::protocol::CallContext;
-use crate::tokens;
 use crate::usage::InputUsage;
 
 /// Texts per request when neither the model nor the credentials say (the API's limit).
@@ -41,10 +40,7 @@ fn input_type(kind: EmbeddingInputType) -> &'static str {
 pub async fn embed(ctx: CallContext<'_>, request: EmbeddingRequest) -> Result<EmbeddingResponse> {
     let in_call = |e: Error| e.in_call(ctx.provider.id, ctx.model.id);
     let account = Account::resolve(&ctx.provider_context()).map_err(in_call)?;
-    let size = match ctx.model.info.and_then(|info| info.properties.max_chunks) {
-        Some(chunks) => chunks,
-        None => ctx.credential_number("max_chunks")?.unwrap_or(MAX_INPUTS),
-    };
+    let size = ctx.max_chunks_or(MAX_INPUTS)?;
     let kind = input_type(request.input_type);
     let mut response = embed_in_batches(&request.texts, size, |texts| {
         let (ctx, account) = (&ctx, &account);
@@ -61,16 +57,8 @@ pub async fn embed(ctx: CallContext<'_>, request: EmbeddingRequest) -> Result<Em
                 .http_call(parse_error_body)
                 .send_json(&http_request)
                 .await?;
-            let usage = match answer.usage {
-                Some(usage) => InputUsage::new(usage.prompt_tokens, false),
-                None => InputUsage::new(
-                    texts
-                        .iter()
-                        .map(|t| tokens::count_text(ctx.model.id, t))
-                        .sum(),
-                    true,
-                ),
-            };
+            let reported = answer.usage.map(|usage| usage.prompt_tokens);
+            let usage = InputUsage::reported_or_counted(reported, ctx.model.id, &texts);
             Ok(EmbeddingResponse {
                 model: answer.model_id.unwrap_or_else(|| ctx.model.id.to_owned()),
                 embeddings: answer.embeddings,

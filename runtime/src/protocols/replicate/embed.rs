@@ -9,7 +9,6 @@ use super::api::{Client, Version};
 use crate::embedding::{EmbeddingRequest, EmbeddingResponse};
 use crate::error::{Error, ErrorKind, Result};
 use crate::protocol::CallContext;
-use crate::tokens;
 use crate::usage::InputUsage;
 
 /// The inputs a text can go to, in Dify's order of preference.
@@ -106,15 +105,11 @@ pub async fn embed(ctx: CallContext<'_>, request: EmbeddingRequest) -> Result<Em
             ),
         ));
     }
-    let tokens = request
-        .texts
-        .iter()
-        .map(|t| tokens::count_text(ctx.model.id, t))
-        .sum();
     Ok(EmbeddingResponse {
         model: ctx.model.id.to_owned(),
         embeddings,
-        usage: InputUsage::new(tokens, true).priced(ctx.pricing().as_ref()),
+        usage: InputUsage::reported_or_counted(None, ctx.model.id, &request.texts)
+            .priced(ctx.pricing().as_ref()),
     })
 }
 

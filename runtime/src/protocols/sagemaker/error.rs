@@ -8,12 +8,10 @@
 use serde::Deserialize;
 
 use crate::error::{Error, ErrorKind};
+use crate::protocols::aws;
 
 /// AWS JSON error bodies (`{"message"}` or `{"Message"}`) read alike across services.
 pub use crate::protocols::bedrock::parse_error_body;
-
-/// The response header naming the error type.
-const ERROR_TYPE_HEADER: &str = "x-amzn-errortype";
 
 /// What a `ModelError` body says besides the message.
 #[derive(Debug, Default, Deserialize)]
@@ -33,11 +31,7 @@ fn container_kind(original: Option<u16>) -> ErrorKind {
 
 /// The kind an error type means, matched without its namespace suffix and case.
 fn kind_of(error_type: &str, body: &str) -> Option<ErrorKind> {
-    let name = error_type
-        .split(':')
-        .next()
-        .unwrap_or_default()
-        .to_ascii_lowercase();
+    let name = aws::error::type_name(error_type).to_ascii_lowercase();
     Some(match name.as_str() {
         "throttlingexception" => ErrorKind::RateLimit,
         "accessdeniedexception"
@@ -65,16 +59,9 @@ fn kind_of(error_type: &str, body: &str) -> Option<ErrorKind> {
 /// `error` with its kind and code taken from the `x-amzn-errortype` header, when it has one
 /// this module knows (a validation error keeps the kind its status and message gave).
 pub fn with_error_type(error: Error) -> Error {
-    let Some(error_type) = error.header(ERROR_TYPE_HEADER).map(str::to_owned) else {
-        return error;
-    };
-    let code = error_type.split(':').next().unwrap_or_default().to_owned();
-    let kind = kind_of(&error_type, error.body().unwrap_or_default());
-    let error = error.with_code(code);
-    match kind {
-        Some(kind) => error.with_kind(kind),
-        None => error,
-    }
+    aws::error::with_error_type(error, |error_type, error| {
+        kind_of(error_type, error.body().unwrap_or_default())
+    })
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -14,7 +14,6 @@ use crate::error::Result;
 use crate::http::decode_json;
 use crate::protocol::CallContext;
 use crate::rerank::{join_ranked, RerankRequest, RerankResponse};
-use crate::tokens;
 use crate::usage::InputUsage;
 
 /// Texts per request when neither the model nor the credentials say (Dify's batch size).
@@ -53,10 +52,7 @@ async fn call<T: DeserializeOwned>(ctx: &CallContext<'_>, body: &Value) -> Resul
 /// Embeds every text, a batch per request. The container reports no usage, so tokens are
 /// counted offline.
 pub async fn embed(ctx: CallContext<'_>, request: EmbeddingRequest) -> Result<EmbeddingResponse> {
-    let size = match ctx.model.info.and_then(|info| info.properties.max_chunks) {
-        Some(chunks) => chunks,
-        None => ctx.credential_number("max_chunks")?.unwrap_or(BATCH_SIZE),
-    };
+    let size = ctx.max_chunks_or(BATCH_SIZE)?;
     let is_query = request.input_type == EmbeddingInputType::Query;
     let mut response = embed_in_batches(&request.texts, size, |texts| {
         let ctx = &ctx;
@@ -68,14 +64,11 @@ pub async fn embed(ctx: CallContext<'_>, request: EmbeddingRequest) -> Result<Em
                 "instruction": "",
             });
             let answer: Embeddings = call(ctx, &body).await?;
-            let tokens = texts
-                .iter()
-                .map(|t| tokens::count_text(ctx.model.id, t))
-                .sum();
+
             Ok(EmbeddingResponse {
                 model: ctx.model.id.to_owned(),
                 embeddings: answer.embeddings,
-                usage: InputUsage::new(tokens, true),
+                usage: InputUsage::reported_or_counted(None, ctx.model.id, &texts),
             })
         }
     })
