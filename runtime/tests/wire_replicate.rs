@@ -532,3 +532,39 @@ async fn a_model_name_without_owner_or_a_missing_token_fails_before_sending() {
     assert_eq!(error.kind(), ErrorKind::InvalidCredentials);
     assert!(requests(&server).await.is_empty());
 }
+
+#[tokio::test]
+async fn the_token_never_follows_a_link_to_a_foreign_plain_http_url() {
+    let server = MockServer::start().await;
+    model_with(&server, MODEL, chat_inputs()).await;
+    let mut running = prediction(&server, "processing", Value::Null, json!({}));
+    running["urls"]["get"] = json!("http://203.0.113.7/v1/predictions/x");
+    mount(
+        &server,
+        "POST",
+        "/v1/predictions",
+        ResponseTemplate::new(201).set_body_json(running),
+    )
+    .await;
+    let fx = replicate(&server, MODEL);
+    let error = REPLICATE
+        .invoke(fx.ctx(), LlmRequest::new(vec![Message::user("Hi")]))
+        .await
+        .expect_err("an error");
+    assert_eq!(error.kind(), ErrorKind::InvalidResponse);
+    assert!(error.message().contains("HTTPS"), "{error}");
+    assert_eq!(error.provider(), Some("replicate"));
+}
+
+#[tokio::test]
+async fn checking_credentials_reads_the_model_and_runs_nothing() {
+    let server = MockServer::start().await;
+    model_with(&server, MODEL, chat_inputs()).await;
+    let fx = replicate(&server, MODEL);
+    LlmProtocol::validate_credentials(&REPLICATE, fx.ctx())
+        .await
+        .unwrap();
+    let all = requests(&server).await;
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].url.path(), format!("/v1/models/{MODEL}"));
+}
