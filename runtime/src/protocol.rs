@@ -127,9 +127,15 @@ impl<'a> CallContext<'a> {
     /// Texts per embedding request: the model's `max_chunks`, else the `max_chunks`
     /// credential, else 1.
     pub fn max_chunks(&self) -> Result<u32> {
+        self.max_chunks_or(1)
+    }
+
+    /// Texts per embedding request: the model's `max_chunks`, else the `max_chunks`
+    /// credential, else `default` (an API's limit per request).
+    pub fn max_chunks_or(&self, default: u32) -> Result<u32> {
         match self.model.info.and_then(|info| info.properties.max_chunks) {
             Some(chunks) => Ok(chunks),
-            None => Ok(self.credential_number("max_chunks")?.unwrap_or(1)),
+            None => Ok(self.credential_number("max_chunks")?.unwrap_or(default)),
         }
     }
 

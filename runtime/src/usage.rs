@@ -71,6 +71,21 @@ impl InputUsage {
         }
     }
 
+    /// The count the provider reported, else one made offline from `texts` for `model`
+    /// (marked estimated).
+    pub fn reported_or_counted(reported: Option<u64>, model: &str, texts: &[String]) -> Self {
+        match reported {
+            Some(tokens) => InputUsage::new(tokens, false),
+            None => InputUsage::new(
+                texts
+                    .iter()
+                    .map(|t| crate::tokens::count_text(model, t))
+                    .sum(),
+                true,
+            ),
+        }
+    }
+
     /// Sets the cost from the model's prices (no change without prices).
     pub fn priced(mut self, pricing: Option<&Pricing>) -> Self {
         self.cost = pricing.map(|p| cost(p, self.tokens, 0));

@@ -7,10 +7,8 @@
 mod common;
 mod protocols_support;
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
-use aws_smithy_eventstream::frame::write_message_to;
-use aws_smithy_types::event_stream::{Header, HeaderValue, Message as Frame};
 use common::{raw_server, Fixture, API_KEY};
 use modelrt_runtime::catalog::ModelType;
 use modelrt_runtime::catalog::ParameterType;
@@ -23,17 +21,17 @@ use modelrt_runtime::llm::{
 use modelrt_runtime::protocol::{LlmProtocol, TextEmbeddingProtocol};
 use modelrt_runtime::protocols::{bedrock::BEDROCK, by_name};
 use modelrt_runtime::secret::Secret;
+use protocols_support::aws::{assert_signed, event_frame, exception_frame, SECRET_KEY};
 use protocols_support::{
     accumulate, assert_no_key, body, collect, fixture, header, only_request, params, requests,
 };
 use serde_json::{json, Value};
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const MODEL: &str = "anthropic.claude-sonnet-4-20250514-v1:0";
 const MODEL_PATH: &str = "/model/anthropic.claude-sonnet-4-20250514-v1%3A0";
 const REGION: &str = "us-west-2";
-const SECRET_KEY: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
 const SESSION_TOKEN: &str = "FwoGZXIvYXdzEXAMPLE-session-token";
 
 /// A fixture for `model` of a provider declared as `providers/bedrock` declares it, at
@@ -70,82 +68,6 @@ const RULES: &[(&str, ParameterType)] = &[
     ("thinking_budget", ParameterType::Int),
 ];
 
-/// Seconds since the epoch of an `x-amz-date` value (`YYYYMMDDTHHMMSSZ`).
-fn amz_time(stamp: &str) -> SystemTime {
-    let digits = |range: std::ops::Range<usize>| stamp[range].parse::<i64>().unwrap();
-    let (year, month, day) = (digits(0..4), digits(4..6), digits(6..8));
-    // Days since 1970-01-01 of a proleptic Gregorian date.
-    let (y, m) = if month <= 2 {
-        (year - 1, month + 9)
-    } else {
-        (year, month - 3)
-    };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * m + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    let seconds = days * 86_400 + digits(9..11) * 3600 + digits(11..13) * 60 + digits(13..15);
-    UNIX_EPOCH + Duration::from_secs(u64::try_from(seconds).unwrap())
-}
-
-/// Asserts the SigV4 headers' shape, and that the signature is the one `aws-sigv4`
-/// computes for the request exactly as the server received it.
-fn assert_signed(request: &Request, session_token: Option<&str>) {
-    let date = header(request, "x-amz-date").expect("x-amz-date");
-    assert_eq!(date.len(), 16);
-    let authorization = header(request, "authorization").expect("authorization");
-    let signed_headers = match session_token {
-        Some(_) => "content-type;host;x-amz-date;x-amz-security-token",
-        None => "content-type;host;x-amz-date",
-    };
-    let prefix = format!(
-        "AWS4-HMAC-SHA256 Credential={API_KEY}/{}/{REGION}/bedrock/aws4_request, \
-         SignedHeaders={signed_headers}, Signature=",
-        &date[..8]
-    );
-    assert!(authorization.starts_with(&prefix), "{authorization}");
-    assert_eq!(header(request, "x-amz-security-token"), session_token);
-
-    let identity = aws_credential_types::Credentials::new(
-        API_KEY,
-        SECRET_KEY,
-        session_token.map(str::to_owned),
-        None,
-        "test",
-    )
-    .into();
-    let settings = aws_sigv4::http_request::SigningSettings::default();
-    let params = aws_sigv4::sign::v4::SigningParams::builder()
-        .identity(&identity)
-        .region(REGION)
-        .name("bedrock")
-        .time(amz_time(date))
-        .settings(settings)
-        .build()
-        .unwrap()
-        .into();
-    let signed: Vec<(&str, &str)> = ["content-type", "host"]
-        .iter()
-        .map(|name| (*name, header(request, name).unwrap()))
-        .collect();
-    let url = request.url.to_string();
-    let signable = aws_sigv4::http_request::SignableRequest::new(
-        request.method.as_str(),
-        &url,
-        signed.into_iter(),
-        aws_sigv4::http_request::SignableBody::Bytes(&request.body),
-    )
-    .unwrap();
-    let (instructions, signature) = aws_sigv4::http_request::sign(signable, &params)
-        .unwrap()
-        .into_parts();
-    assert_eq!(authorization, format!("{prefix}{signature}"));
-    assert!(instructions
-        .headers()
-        .any(|(n, v)| n == "x-amz-date" && v == date));
-}
-
 async fn answer_with(server: &MockServer, route: &str, answer: ResponseTemplate) {
     Mock::given(method("POST"))
         .and(path(format!("{MODEL_PATH}/{route}")))
@@ -165,46 +87,6 @@ fn converse_answer(content: Value, stop_reason: &str, usage: Value) -> Value {
 
 fn usage(input: u64, output: u64) -> Value {
     json!({"inputTokens": input, "outputTokens": output, "totalTokens": input + output})
-}
-
-/// One event frame as Bedrock sends it.
-fn event_frame(event_type: &'static str, payload: &Value) -> Vec<u8> {
-    let frame = Frame::new(payload.to_string().into_bytes())
-        .add_header(Header::new(
-            ":event-type",
-            HeaderValue::String(event_type.into()),
-        ))
-        .add_header(Header::new(
-            ":content-type",
-            HeaderValue::String("application/json".into()),
-        ))
-        .add_header(Header::new(
-            ":message-type",
-            HeaderValue::String("event".into()),
-        ));
-    let mut bytes = Vec::new();
-    write_message_to(&frame, &mut bytes).unwrap();
-    bytes
-}
-
-/// One exception frame as Bedrock sends it inside a stream.
-fn exception_frame(exception_type: &'static str, message: &str) -> Vec<u8> {
-    let frame = Frame::new(json!({"message": message}).to_string().into_bytes())
-        .add_header(Header::new(
-            ":exception-type",
-            HeaderValue::String(exception_type.into()),
-        ))
-        .add_header(Header::new(
-            ":content-type",
-            HeaderValue::String("application/json".into()),
-        ))
-        .add_header(Header::new(
-            ":message-type",
-            HeaderValue::String("exception".into()),
-        ));
-    let mut bytes = Vec::new();
-    write_message_to(&frame, &mut bytes).unwrap();
-    bytes
 }
 
 fn stream_answer(frames: &[Vec<u8>]) -> ResponseTemplate {
@@ -290,7 +172,7 @@ async fn converse_request_is_signed_and_exactly_the_documented_shape() {
     let received = only_request(&server).await;
     assert_eq!(received.url.path(), format!("{MODEL_PATH}/converse"));
     assert_eq!(header(&received, "content-type"), Some("application/json"));
-    assert_signed(&received, None);
+    assert_signed(&received, REGION, "bedrock", None);
     assert_eq!(
         body(&received),
         json!({
@@ -328,7 +210,12 @@ async fn a_session_token_is_sent_and_signed() {
         .invoke(fx.ctx(), LlmRequest::new(vec![Message::user("Hi")]))
         .await
         .expect("answer");
-    assert_signed(&only_request(&server).await, Some(SESSION_TOKEN));
+    assert_signed(
+        &only_request(&server).await,
+        REGION,
+        "bedrock",
+        Some(SESSION_TOKEN),
+    );
 }
 
 #[tokio::test]
@@ -500,7 +387,7 @@ async fn text_stream_with_cache_usage() {
 
     let received = only_request(&server).await;
     assert_eq!(received.url.path(), format!("{MODEL_PATH}/converse-stream"));
-    assert_signed(&received, None);
+    assert_signed(&received, REGION, "bedrock", None);
     assert_eq!(
         body(&received),
         json!({"messages": [{"role": "user", "content": [{"text": "Hi"}]}]})
@@ -859,7 +746,7 @@ async fn titan_embeds_one_text_per_request() {
     assert_eq!(all.len(), 2);
     assert_eq!(body(&all[0]), json!({"inputText": "first text"}));
     assert_eq!(body(&all[1]), json!({"inputText": "second text"}));
-    assert_signed(&all[0], None);
+    assert_signed(&all[0], REGION, "bedrock", None);
 }
 
 #[tokio::test]

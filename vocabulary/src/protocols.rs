@@ -36,6 +36,12 @@ pub mod protocol {
     pub const WENXIN: &str = "wenxin";
     /// Tencent Hunyuan's ChatCompletions, signed with TC3-HMAC-SHA256.
     pub const HUNYUAN: &str = "hunyuan";
+    /// Amazon SageMaker endpoints (InvokeEndpoint), signed with SigV4.
+    pub const SAGEMAKER: &str = "sagemaker";
+    /// Oracle Cloud Generative AI inference, signed with the user's RSA key.
+    pub const OCI: &str = "oci";
+    /// Replicate's predictions API.
+    pub const REPLICATE: &str = "replicate";
 }
 
 /// One protocol.
@@ -128,6 +134,18 @@ pub const PROTOCOLS: &[Protocol] = &[
     Protocol {
         name: protocol::HUNYUAN,
         model_types: &[ModelType::Llm],
+    },
+    Protocol {
+        name: protocol::SAGEMAKER,
+        model_types: &[ModelType::Llm, ModelType::TextEmbedding, ModelType::Rerank],
+    },
+    Protocol {
+        name: protocol::OCI,
+        model_types: &[ModelType::Llm, ModelType::TextEmbedding],
+    },
+    Protocol {
+        name: protocol::REPLICATE,
+        model_types: &[ModelType::Llm, ModelType::TextEmbedding],
     },
 ];
 

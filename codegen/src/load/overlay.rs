@@ -61,15 +61,15 @@ static OVERLAY: &[(&str, How)] = &[
     ("novita", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.novita.ai/v3/openai"), ("api_key_variable", "api_key")])),
     ("nvidia", Protocol(&[("protocol", OPENAI), ("base_url", "https://integrate.api.nvidia.com/v1"), ("api_key_variable", "api_key")])),
     ("nvidia_nim", Protocol(&[("protocol", OPENAI), ("base_url_variable", "endpoint_url")])),
-    ("oci", CatalogOnly("Oracle Cloud signs requests with the user's private key; no protocol for that")),
+    ("oci", Protocol(&[("protocol", "oci"), ("base_url", "https://inference.generativeai.{region}.oci.oraclecloud.com"), ("api_key_variable", "oci_key_content")])),
     ("ollama", Protocol(&[("protocol", "ollama"), ("base_url", "http://localhost:11434"), ("base_url_variable", "base_url")])),
     ("openai", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.openai.com/v1"), ("api_key_variable", "openai_api_key"), ("base_url_variable", "openai_api_base"), ("base_url_variable_suffix", "/v1"), ("header_variables.OpenAI-Organization", "openai_organization")])),
     ("openai_api_compatible", Protocol(&[("protocol", OPENAI), ("api_key_variable", "api_key"), ("base_url_variable", "endpoint_url")])),
     ("openllm", Protocol(&[("protocol", OPENAI), ("base_url_variable", "server_url"), ("base_url_variable_suffix", "/v1")])),
     ("openrouter", Protocol(&[("protocol", OPENAI), ("base_url", "https://openrouter.ai/api/v1"), ("api_key_variable", "api_key"), ("headers.X-Title", "modelrt")])),
     ("perfxcloud", Protocol(&[("protocol", OPENAI), ("base_url", "https://cloud.perfxlab.cn/v1"), ("api_key_variable", "api_key"), ("base_url_variable", "endpoint_url")])),
-    ("replicate", CatalogOnly("Replicate runs predictions through its own polling API; no protocol for it")),
-    ("sagemaker", CatalogOnly("SageMaker endpoints need AWS SigV4 signing and per-container payloads; no protocol for them")),
+    ("replicate", Protocol(&[("protocol", "replicate"), ("base_url", "https://api.replicate.com"), ("api_key_variable", "replicate_api_token")])),
+    ("sagemaker", Protocol(&[("protocol", "sagemaker"), ("base_url", "https://runtime.sagemaker.{region}.amazonaws.com")])),
     ("siliconflow", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.siliconflow.cn/v1"), ("api_key_variable", "api_key|siliconflow_api_key")])),
     ("spark", CatalogOnly("Dify's form holds an iFlytek app id, key and secret for its signed WebSocket API; no protocol for that")),
     ("stepfun", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.stepfun.com/v1"), ("api_key_variable", "api_key")])),
@@ -260,6 +260,21 @@ mod tests {
     }
 
     #[test]
+    fn the_oci_private_key_typed_into_a_text_box_is_kept_secret() {
+        let (p, warnings) = applied(provider(
+            "oci",
+            vec![
+                form("oci_config_content", FormType::TextInput),
+                form("oci_key_content", FormType::TextInput),
+            ],
+        ));
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert!(keys(&p).contains(&"protocol=oci".to_owned()));
+        let types: Vec<FormType> = p.provider_credentials.iter().map(|f| f.form_type).collect();
+        assert_eq!(types, [FormType::TextInput, FormType::SecretInput]);
+    }
+
+    #[test]
     fn variables_of_the_model_form_count() {
         let mut p = provider("localai", vec![]);
         p.model_credential_schema = Some(ModelCredentialSchema {
@@ -303,7 +318,7 @@ mod tests {
 
     #[test]
     fn a_known_provider_without_a_protocol_says_why() {
-        let (p, _) = applied(provider("oci", vec![]));
+        let (p, _) = applied(provider("spark", vec![]));
         assert_eq!(p.extra_modelrt.len(), 1);
         assert_eq!(p.extra_modelrt[0].0, REASON_KEY);
     }

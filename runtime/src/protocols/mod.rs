@@ -7,6 +7,7 @@
 //! crate's `protocol_impl!` macro: one async expression per method, boxed by the macro.
 
 pub mod anthropic;
+mod aws;
 pub mod azure_openai;
 pub mod bedrock;
 pub mod cohere;
@@ -16,9 +17,12 @@ pub mod hunyuan;
 mod llm_events;
 mod media;
 pub mod nomic;
+pub mod oci;
 pub mod ollama;
 pub mod openai_compatible;
 pub mod openai_responses;
+pub mod replicate;
+pub mod sagemaker;
 mod set;
 mod token_cache;
 pub mod triton;
@@ -111,6 +115,28 @@ pub static PROTOCOLS: &[ProtocolSet] = &[
     ProtocolSet {
         name: hunyuan::PROTOCOL_NAME,
         implementations: &[Implementation::Llm(&hunyuan::HUNYUAN)],
+    },
+    ProtocolSet {
+        name: sagemaker::PROTOCOL_NAME,
+        implementations: &[
+            Implementation::Llm(&sagemaker::SAGEMAKER),
+            Implementation::TextEmbedding(&sagemaker::SAGEMAKER),
+            Implementation::Rerank(&sagemaker::SAGEMAKER),
+        ],
+    },
+    ProtocolSet {
+        name: oci::PROTOCOL_NAME,
+        implementations: &[
+            Implementation::Llm(&oci::OCI),
+            Implementation::TextEmbedding(&oci::OCI),
+        ],
+    },
+    ProtocolSet {
+        name: replicate::PROTOCOL_NAME,
+        implementations: &[
+            Implementation::Llm(&replicate::REPLICATE),
+            Implementation::TextEmbedding(&replicate::REPLICATE),
+        ],
     },
 ];
 

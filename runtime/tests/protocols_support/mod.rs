@@ -3,6 +3,8 @@
 //! have, request inspection, and streamed answers collected and added up.
 #![allow(dead_code)] // each test binary uses a different subset
 
+pub mod aws;
+
 use futures::{Stream, StreamExt};
 use modelrt_runtime::catalog::{I18n, ParameterRule, ParameterType};
 use modelrt_runtime::credentials::{CredentialValue, ValidatedCredentials};

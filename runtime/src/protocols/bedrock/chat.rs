@@ -2,9 +2,8 @@
 
 use super::decode::{response_from_wire, ConverseResponse, StreamDecoder};
 use super::encode::converse_body;
-use super::endpoint::Target;
 use super::error::{parse_error_body, with_error_type};
-use super::eventstream;
+use super::{events, model_url, SERVICE};
 use crate::catalog::DefaultValue;
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::{HttpCall, HttpRequest};
@@ -13,6 +12,7 @@ use crate::llm::{
 };
 use crate::params::ValidatedParams;
 use crate::protocol::CallContext;
+use crate::protocols::aws::Target;
 use crate::protocols::llm_events::{chunk_stream, ChunkDecoder};
 
 /// Output tokens asked for by a credential check.
@@ -66,9 +66,9 @@ fn prepare<'a>(
         rule_default(ctx, "thinking_budget"),
     )
     .map_err(in_call)?;
-    let target = Target::resolve(&ctx.provider_context()).map_err(in_call)?;
+    let target = Target::resolve(&ctx.provider_context(), SERVICE).map_err(in_call)?;
     let http_request = target
-        .post(target.model_url(ctx.model.id, action), &body)
+        .post(model_url(&target, ctx.model.id, action), &body)
         .map_err(in_call)?;
     Ok(Prepared {
         target,
@@ -129,7 +129,7 @@ pub async fn stream(ctx: CallContext<'_>, request: LlmRequest) -> Result<LlmStre
         .await
         .map_err(|e| target.redact(with_error_type(e)))?;
     let chunks = chunk_stream(
-        eventstream::events(body),
+        events::events(body),
         StreamDecoder::new(),
         call,
         &http_request,

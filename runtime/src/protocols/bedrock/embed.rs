@@ -7,13 +7,13 @@
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::endpoint::Target;
 use super::error::{parse_error_body, with_error_type};
+use super::{model_url, SERVICE};
 use crate::embedding::{embed_in_batches, EmbeddingInputType, EmbeddingRequest, EmbeddingResponse};
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::{decode_json, HttpCall, HttpResponse};
 use crate::protocol::CallContext;
-use crate::tokens;
+use crate::protocols::aws::Target;
 use crate::usage::InputUsage;
 
 /// The header with the invocation's input token count.
@@ -90,7 +90,7 @@ async fn embed_batch(
     texts: Vec<String>,
 ) -> Result<EmbeddingResponse> {
     let request = target.post(
-        target.model_url(ctx.model.id, "invoke"),
+        model_url(target, ctx.model.id, "invoke"),
         &body(family, kind, &texts),
     )?;
     let call: HttpCall = ctx.http_call(parse_error_body);
@@ -98,16 +98,7 @@ async fn embed_batch(
         .send_with(&request, |answer| decode_answer(family, answer))
         .await
         .map_err(|e| target.redact(with_error_type(e)))?;
-    let usage = match header_count.or(body_count) {
-        Some(count) => InputUsage::new(count, false),
-        None => InputUsage::new(
-            texts
-                .iter()
-                .map(|t| tokens::count_text(ctx.model.id, t))
-                .sum(),
-            true,
-        ),
-    };
+    let usage = InputUsage::reported_or_counted(header_count.or(body_count), ctx.model.id, &texts);
     Ok(EmbeddingResponse {
         model: ctx.model.id.to_owned(),
         embeddings,
@@ -152,12 +143,7 @@ fn batch_size(ctx: &CallContext<'_>, family: Family) -> Result<u32> {
     if family == Family::Titan {
         return Ok(1);
     }
-    match ctx.model.info.and_then(|info| info.properties.max_chunks) {
-        Some(chunks) => Ok(chunks),
-        None => Ok(ctx
-            .credential_number("max_chunks")?
-            .unwrap_or(COHERE_MAX_TEXTS)),
-    }
+    ctx.max_chunks_or(COHERE_MAX_TEXTS)
 }
 
 /// Embeds every text, a batch per request.
@@ -170,7 +156,7 @@ pub async fn embed(ctx: CallContext<'_>, request: EmbeddingRequest) -> Result<Em
              Cohere (cohere.embed-*) models only",
         )
     })?;
-    let target = Target::resolve(&ctx.provider_context()).map_err(in_call)?;
+    let target = Target::resolve(&ctx.provider_context(), SERVICE).map_err(in_call)?;
     let size = batch_size(&ctx, family)?;
     let kind = request.input_type;
     let mut response = embed_in_batches(&request.texts, size, |batch| {

@@ -8,9 +8,7 @@ use serde::Deserialize;
 
 use crate::error::{Error, ErrorKind};
 use crate::http::ProviderErrorBody;
-
-/// The response header naming the error type.
-const ERROR_TYPE_HEADER: &str = "x-amzn-errortype";
+use crate::protocols::aws;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -40,11 +38,7 @@ fn mentions_context_window(message: &str) -> bool {
 /// matched without its namespace suffix (`ThrottlingException:http://...`) and without
 /// regard to case, as HTTP answers and streams spell it differently.
 fn kind_of(error_type: &str, message: &str) -> Option<ErrorKind> {
-    let name = error_type
-        .split(':')
-        .next()
-        .unwrap_or_default()
-        .to_ascii_lowercase();
+    let name = aws::error::type_name(error_type).to_ascii_lowercase();
     Some(match name.as_str() {
         "throttlingexception" => ErrorKind::RateLimit,
         "servicequotaexceededexception" => ErrorKind::Quota,
@@ -99,15 +93,9 @@ pub fn parse_error_body(_status: u16, body: &str) -> ProviderErrorBody {
 /// `error` with its kind and code taken from the `x-amzn-errortype` header, when it has one
 /// this module knows.
 pub fn with_error_type(error: Error) -> Error {
-    let Some(error_type) = error.header(ERROR_TYPE_HEADER).map(str::to_owned) else {
-        return error;
-    };
-    let code = error_type.split(':').next().unwrap_or_default().to_owned();
-    let error = error.with_code(code);
-    match kind_of(&error_type, error.message()) {
-        Some(kind) => error.with_kind(kind),
-        None => error,
-    }
+    aws::error::with_error_type(error, |error_type, error| {
+        kind_of(error_type, error.message())
+    })
 }
 
 /// The error an exception frame of a stream reports (the HTTP status was 200).

@@ -8,7 +8,6 @@ use crate::embedding::{embed_in_batches, EmbeddingInputType, EmbeddingRequest, E
 use crate::error::{Error, Result};
 use crate::protocol::CallContext;
 use crate::protocols::openai_compatible::parse_error_body;
-use crate::tokens;
 use crate::usage::InputUsage;
 
 /// Texts per request when neither the model nor the credentials say: the API's limit.
@@ -63,16 +62,11 @@ async fn embed_batch(
         .http_call(parse_error_body)
         .send_json(&http_request)
         .await?;
-    let usage = match answer.meta.billed_units.input_tokens {
-        Some(count) => InputUsage::new(count, false),
-        None => InputUsage::new(
-            texts
-                .iter()
-                .map(|t| tokens::count_text(ctx.model.id, t))
-                .sum(),
-            true,
-        ),
-    };
+    let usage = InputUsage::reported_or_counted(
+        answer.meta.billed_units.input_tokens,
+        ctx.model.id,
+        &texts,
+    );
     Ok(EmbeddingResponse {
         model: ctx.model.id.to_owned(),
         embeddings: answer.embeddings.float,
@@ -80,19 +74,10 @@ async fn embed_batch(
     })
 }
 
-/// Texts per request: the model's or the credentials' `max_chunks`, else `api_limit`.
-pub(crate) fn batch_size(ctx: &CallContext<'_>, api_limit: u32) -> Result<u32> {
-    let declared = ctx.model.info.and_then(|info| info.properties.max_chunks);
-    match declared {
-        Some(chunks) => Ok(chunks),
-        None => Ok(ctx.credential_number("max_chunks")?.unwrap_or(api_limit)),
-    }
-}
-
 /// Embeds every text, a batch per request.
 pub async fn embed(ctx: CallContext<'_>, request: EmbeddingRequest) -> Result<EmbeddingResponse> {
     let in_call = |e: Error| e.in_call(ctx.provider.id, ctx.model.id);
-    let size = batch_size(&ctx, MAX_TEXTS_PER_CALL)?;
+    let size = ctx.max_chunks_or(MAX_TEXTS_PER_CALL)?;
     let kind = request.input_type;
     let mut response =
         embed_in_batches(&request.texts, size, |batch| embed_batch(&ctx, kind, batch))

@@ -9,7 +9,6 @@ use super::error::parse_error_body;
 use crate::embedding::{embed_in_batches, EmbeddingInputType, EmbeddingRequest, EmbeddingResponse};
 use crate::error::{Error, Result};
 use crate::protocol::CallContext;
-use crate::tokens;
 use crate::usage::InputUsage;
 
 /// Texts per request when neither the model nor the credentials say: the API's limit.
@@ -33,23 +32,6 @@ pub fn task_type(kind: EmbeddingInputType) -> &'static str {
         EmbeddingInputType::Document => "RETRIEVAL_DOCUMENT",
         EmbeddingInputType::Query => "RETRIEVAL_QUERY",
     }
-}
-
-/// Texts per request: the model's or the credentials' `max_chunks`, else `limit`.
-pub fn batch_size(ctx: &CallContext<'_>, limit: u32) -> Result<u32> {
-    match ctx.model.info.and_then(|info| info.properties.max_chunks) {
-        Some(chunks) => Ok(chunks),
-        None => Ok(ctx.credential_number("max_chunks")?.unwrap_or(limit)),
-    }
-}
-
-/// Usage counted offline: the API reports none for embeddings.
-pub fn estimated_usage(ctx: &CallContext<'_>, texts: &[String]) -> InputUsage {
-    let count = texts
-        .iter()
-        .map(|t| tokens::count_text(ctx.model.id, t))
-        .sum();
-    InputUsage::new(count, true)
 }
 
 fn batch_body(model: &str, kind: EmbeddingInputType, texts: &[String]) -> Value {
@@ -78,7 +60,8 @@ async fn embed_batch(
     Ok(EmbeddingResponse {
         model: ctx.model.id.to_owned(),
         embeddings: answer.embeddings.into_iter().map(|e| e.values).collect(),
-        usage: estimated_usage(ctx, &texts),
+        // The API reports no usage for embeddings.
+        usage: InputUsage::reported_or_counted(None, ctx.model.id, &texts),
     })
 }
 
@@ -90,7 +73,7 @@ pub async fn embed(
     request: EmbeddingRequest,
 ) -> Result<EmbeddingResponse> {
     let in_call = |e: Error| e.in_call(ctx.provider.id, ctx.model.id);
-    let size = batch_size(&ctx, MAX_TEXTS_PER_CALL)?;
+    let size = ctx.max_chunks_or(MAX_TEXTS_PER_CALL)?;
     let kind = request.input_type;
     let mut response = embed_in_batches(&request.texts, size, |batch| {
         embed_batch(&ctx, endpoint, model, kind, batch)

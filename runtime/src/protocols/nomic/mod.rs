@@ -9,10 +9,9 @@ use crate::embedding::{embed_in_batches, EmbeddingInputType, EmbeddingRequest, E
 use crate::error::{Error, Result};
 use crate::http::HttpRequest;
 use crate::protocol::{protocol_impl, CallContext};
-use crate::protocols::cohere::embed::{batch_size, input_type};
+use crate::protocols::cohere::embed::input_type;
 use crate::protocols::openai_compatible::config::Endpoint;
 use crate::protocols::openai_compatible::parse_error_body;
-use crate::tokens;
 use crate::usage::InputUsage;
 
 /// The protocol's name under `extra.modelrt.protocol`.
@@ -69,19 +68,13 @@ async fn embed_batch(
         .http_call(parse_error_body)
         .send_json(&http_request)
         .await?;
-    let usage = match answer
-        .usage
-        .and_then(|u| u.total_tokens.or(u.prompt_tokens))
-    {
-        Some(count) => InputUsage::new(count, false),
-        None => InputUsage::new(
-            texts
-                .iter()
-                .map(|t| tokens::count_text(ctx.model.id, t))
-                .sum(),
-            true,
-        ),
-    };
+    let usage = InputUsage::reported_or_counted(
+        answer
+            .usage
+            .and_then(|u| u.total_tokens.or(u.prompt_tokens)),
+        ctx.model.id,
+        &texts,
+    );
     Ok(EmbeddingResponse {
         model: answer.model.unwrap_or_else(|| ctx.model.id.to_owned()),
         embeddings: answer.embeddings,
@@ -93,7 +86,7 @@ async fn embed_batch(
 async fn embed(ctx: CallContext<'_>, request: EmbeddingRequest) -> Result<EmbeddingResponse> {
     let in_call = |e: Error| e.in_call(ctx.provider.id, ctx.model.id);
     let endpoint = Endpoint::resolve(&ctx.provider_context()).map_err(in_call)?;
-    let size = batch_size(&ctx, MAX_TEXTS_PER_CALL).map_err(in_call)?;
+    let size = ctx.max_chunks_or(MAX_TEXTS_PER_CALL).map_err(in_call)?;
     let kind = request.input_type;
     let mut response = embed_in_batches(&request.texts, size, |batch| {
         embed_batch(&ctx, &endpoint, kind, batch)

@@ -9,7 +9,6 @@ use crate::error::{Error, Result};
 use crate::http::HttpRequest;
 use crate::protocol::CallContext;
 use crate::protocols::openai_compatible::config::Endpoint;
-use crate::tokens;
 use crate::usage::InputUsage;
 
 #[derive(Debug, Default, Deserialize)]
@@ -36,16 +35,7 @@ async fn embed_batch(
         &Value::Object(body),
     )?)?;
     let answer: Embeddings = ctx.http_call(parse_error_body).send_json(&request).await?;
-    let usage = match answer.prompt_eval_count {
-        Some(count) => InputUsage::new(count, false),
-        None => InputUsage::new(
-            texts
-                .iter()
-                .map(|t| tokens::count_text(ctx.model.id, t))
-                .sum(),
-            true,
-        ),
-    };
+    let usage = InputUsage::reported_or_counted(answer.prompt_eval_count, ctx.model.id, &texts);
     Ok(EmbeddingResponse {
         model: answer.model.unwrap_or_else(|| ctx.model.id.to_owned()),
         embeddings: answer.embeddings,

@@ -91,7 +91,7 @@ async fn prepare(
 }
 
 /// An error the server reported inside a 200 body or a stream event.
-fn reported_error(error: &serde_json::Value, raw: &str) -> Error {
+pub(crate) fn reported_error(error: &serde_json::Value, raw: &str) -> Error {
     let parsed = error_value(error);
     let kind = classify(200, &parsed);
     let mut err = Error::new(

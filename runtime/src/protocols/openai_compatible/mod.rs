@@ -7,9 +7,9 @@
 //! `extra.modelrt.api: responses` is called through the Responses API instead
 //! ([`crate::protocols::openai_responses`]), with the same endpoint and key.
 
-mod chat;
+pub(crate) mod chat;
 pub mod config;
-mod decode;
+pub(crate) mod decode;
 mod embedding;
 pub mod encode;
 mod models;

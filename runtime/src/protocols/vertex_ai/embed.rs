@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use crate::embedding::{embed_in_batches, EmbeddingInputType, EmbeddingRequest, EmbeddingResponse};
 use crate::error::{Error, Result};
 use crate::protocol::CallContext;
-use crate::protocols::gemini::embed::{batch_size, estimated_usage, task_type};
+use crate::protocols::gemini::embed::task_type;
 use crate::protocols::gemini::endpoint::ModelEndpoint;
 use crate::protocols::gemini::parse_error_body;
 use crate::usage::InputUsage;
@@ -66,7 +66,7 @@ async fn embed_batch(
         Some(counts) if !counts.is_empty() => {
             InputUsage::new(counts.iter().map(|c| c.max(0.0) as u64).sum(), false)
         }
-        _ => estimated_usage(ctx, &texts),
+        _ => InputUsage::reported_or_counted(None, ctx.model.id, &texts),
     };
     Ok(EmbeddingResponse {
         model: ctx.model.id.to_owned(),
@@ -86,7 +86,7 @@ pub async fn embed(
     request: EmbeddingRequest,
 ) -> Result<EmbeddingResponse> {
     let in_call = |e: Error| e.in_call(ctx.provider.id, ctx.model.id);
-    let size = batch_size(&ctx, MAX_TEXTS_PER_CALL)?;
+    let size = ctx.max_chunks_or(MAX_TEXTS_PER_CALL)?;
     let kind = request.input_type;
     let mut response = embed_in_batches(&request.texts, size, |batch| {
         embed_batch(&ctx, endpoint, kind, batch)

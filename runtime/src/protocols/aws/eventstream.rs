@@ -1,31 +1,42 @@
-//! The binary event-stream framing of streamed Bedrock answers
+//! The binary event-stream framing of streamed AWS answers
 //! (`application/vnd.amazon.eventstream`), decoded with `aws-smithy-eventstream`.
 //!
-//! Each frame carries headers and a JSON payload. An event frame (`:message-type: event`)
-//! becomes an [`SseEvent`] whose data is `{"<:event-type>": <payload>}`, the shape the
-//! API documents for the stream's union of events. An exception frame (`:message-type:
+//! Each frame carries headers and a payload. An event frame (`:message-type: event`) becomes
+//! a [`Frame::Event`] named by its `:event-type`; an exception frame (`:message-type:
 //! exception`, type in `:exception-type`) or an error frame (`:error-code`,
-//! `:error-message`) ends the stream with the error it reports. A body that ends inside a
-//! frame ends the stream with a connection error, after every complete frame before it.
+//! `:error-message`) becomes a [`Frame::Exception`], which the protocol turns into the
+//! error that ends its stream. A body that ends inside a frame ends the stream with a
+//! connection error, after every complete frame before it.
 
 use aws_smithy_eventstream::frame::{DecodedFrame, MessageFrameDecoder};
 use aws_smithy_types::event_stream::Message;
 use bytes::{Buf, BytesMut};
 use futures::StreamExt;
 
-use super::error::exception;
 use crate::error::{Error, ErrorKind, Result};
-use crate::http::{ByteStream, EventStream};
-use crate::sse::SseEvent;
+use crate::http::{ByteStream, ParsedStream};
 
 /// Bytes of the total-length field that starts every frame.
 const LENGTH_FIELD: usize = 4;
 
-struct Frames {
-    body: ByteStream,
-    decoder: MessageFrameDecoder,
-    buffer: BytesMut,
-    finished: bool,
+/// One decoded frame.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Frame {
+    /// An event: its `:event-type` and its payload.
+    Event {
+        /// The event type (`chunk`, `PayloadPart`, `contentBlockDelta`...).
+        event_type: String,
+        /// The payload as sent.
+        payload: Vec<u8>,
+    },
+    /// A failure the service reported in the stream: its type (or error code) and payload
+    /// (the JSON error body; for error frames, `{"message": <:error-message>}`).
+    Exception {
+        /// The `:exception-type` or `:error-code`.
+        error_type: String,
+        /// The error body.
+        payload: String,
+    },
 }
 
 fn invalid(message: impl Into<String>) -> Error {
@@ -42,47 +53,42 @@ fn header<'m>(message: &'m Message, name: &str) -> Option<&'m str> {
         .map(|v| v.as_str())
 }
 
-/// What one decoded frame means: an event, or the error that ends the stream.
-fn frame_to_event(message: &Message) -> Result<Option<SseEvent>> {
-    let payload = std::str::from_utf8(message.payload())
-        .map_err(|_| invalid("an event-stream frame's payload is not UTF-8 text"))?;
+/// What one decoded frame is; `None` for an event frame without a type.
+fn frame_of(message: &Message) -> Result<Option<Frame>> {
+    let text = || String::from_utf8_lossy(message.payload()).into_owned();
     match header(message, ":message-type").unwrap_or("event") {
-        "event" => {
-            let Some(event_type) = header(message, ":event-type") else {
-                return Ok(None);
-            };
-            // Event types are plain names; anything else would break the JSON built here.
-            if !event_type.chars().all(|c| c.is_ascii_alphanumeric()) {
-                return Err(invalid(format!(
-                    "unexpected event type `{event_type}` in the event stream"
-                )));
-            }
-            let payload = if payload.trim().is_empty() {
-                "{}"
-            } else {
-                payload
-            };
-            Ok(Some(SseEvent {
-                event: Some(event_type.to_owned()),
-                data: format!("{{\"{event_type}\":{payload}}}"),
-            }))
-        }
-        "exception" => Err(exception(
-            header(message, ":exception-type").unwrap_or("exception"),
-            payload,
-        )),
+        "event" => Ok(
+            header(message, ":event-type").map(|event_type| Frame::Event {
+                event_type: event_type.to_owned(),
+                payload: message.payload().to_vec(),
+            }),
+        ),
+        "exception" => Ok(Some(Frame::Exception {
+            error_type: header(message, ":exception-type")
+                .unwrap_or("exception")
+                .to_owned(),
+            payload: text(),
+        })),
         "error" => {
-            let code = header(message, ":error-code").unwrap_or("error");
-            let text = header(message, ":error-message").unwrap_or(payload);
-            Err(exception(
-                code,
-                &serde_json::json!({"message": text}).to_string(),
-            ))
+            let message_text = header(message, ":error-message")
+                .map(str::to_owned)
+                .unwrap_or_else(text);
+            Ok(Some(Frame::Exception {
+                error_type: header(message, ":error-code").unwrap_or("error").to_owned(),
+                payload: serde_json::json!({ "message": message_text }).to_string(),
+            }))
         }
         other => Err(invalid(format!(
             "unexpected message type `{other}` in the event stream"
         ))),
     }
+}
+
+struct Frames {
+    body: ByteStream,
+    decoder: MessageFrameDecoder,
+    buffer: BytesMut,
+    finished: bool,
 }
 
 impl Frames {
@@ -94,7 +100,7 @@ impl Frames {
     }
 
     /// The next complete frame in the buffer, if there is one.
-    fn next_frame(&mut self) -> Result<Option<Message>> {
+    fn next_message(&mut self) -> Result<Option<Message>> {
         match self.frame_length() {
             Some(length) if self.buffer.len() >= length => {}
             _ => return Ok(None),
@@ -106,11 +112,11 @@ impl Frames {
         }
     }
 
-    async fn next_event(&mut self) -> Option<Result<SseEvent>> {
+    async fn next_frame(&mut self) -> Option<Result<Frame>> {
         while !self.finished {
-            let failure = match self.next_frame() {
-                Ok(Some(message)) => match frame_to_event(&message) {
-                    Ok(Some(event)) => return Some(Ok(event)),
+            let failure = match self.next_message() {
+                Ok(Some(message)) => match frame_of(&message) {
+                    Ok(Some(frame)) => return Some(Ok(frame)),
                     Ok(None) => continue,
                     Err(error) => error,
                 },
@@ -135,8 +141,8 @@ impl Frames {
     }
 }
 
-/// The events of a streamed body.
-pub fn events(body: ByteStream) -> EventStream {
+/// The frames of a streamed body; the first error ends it.
+pub fn frames(body: ByteStream) -> ParsedStream<Frame> {
     let frames = Frames {
         body,
         decoder: MessageFrameDecoder::new(),
@@ -144,7 +150,7 @@ pub fn events(body: ByteStream) -> EventStream {
         finished: false,
     };
     Box::pin(futures::stream::unfold(frames, |mut frames| async move {
-        let event = frames.next_event().await?;
-        Some((event, frames))
+        let frame = frames.next_frame().await?;
+        Some((frame, frames))
     }))
 }

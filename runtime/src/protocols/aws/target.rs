@@ -1,11 +1,11 @@
-//! Where and how to call Bedrock: the runtime endpoint of the credentials' region (or the
-//! base URL a credential overrides it with), model ids escaped into the path, and every
-//! request signed with SigV4 for the `bedrock` service.
+//! Where and how to call an AWS service: the endpoint of the credentials' region (or the
+//! base URL a credential overrides it with), and every request signed with SigV4 for the
+//! service.
 //!
-//! The credentials are read under the variable names of Dify's `bedrock` provider form
-//! (`aws_access_key_id`, `aws_secret_access_key`, `aws_region`) plus `aws_session_token`
-//! for temporary credentials. The base URL comes from `extra.modelrt` as for every protocol
-//! (docs/provider-extra.md); a `{region}` in it is replaced by the region.
+//! The credentials are read under the variable names of Dify's `bedrock` and `sagemaker`
+//! provider forms (`aws_access_key_id`, `aws_secret_access_key`, `aws_region`) plus
+//! `aws_session_token` for temporary credentials. The base URL comes from `extra.modelrt` as
+//! for every protocol (docs/provider-extra.md); a `{region}` in it is replaced by the region.
 
 use std::time::SystemTime;
 
@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use super::sigv4::{sign_request, AwsCredentials};
 use crate::error::{Error, ErrorKind, Result};
-use crate::http::{percent_encode, HttpRequest};
+use crate::http::HttpRequest;
 use crate::protocol::ProviderContext;
 use crate::protocols::openai_compatible::config::Endpoint;
 use crate::secret::Secret;
@@ -30,28 +30,28 @@ pub const REGION: &str = "aws_region";
 /// The placeholder in a base URL that stands for the region.
 const REGION_PLACEHOLDER: &str = "{region}";
 
-/// The service name requests are signed for.
-const SERVICE: &str = "bedrock";
-
-/// A resolved endpoint: base URL, extra headers and the identity that signs.
+/// A resolved endpoint: base URL, extra headers, the identity that signs and the service
+/// it signs for.
 #[derive(Debug)]
 pub struct Target<'a> {
     base_url: String,
     headers: Vec<(&'static str, &'a str)>,
     credentials: AwsCredentials<'a>,
+    service: &'static str,
 }
 
 fn missing(provider: &str, variable: &str) -> Error {
     Error::new(
         ErrorKind::InvalidCredentials,
-        format!("the `{variable}` credential is required to sign Bedrock requests"),
+        format!("the `{variable}` credential is required to sign AWS requests"),
     )
     .with_provider(provider)
 }
 
 impl<'a> Target<'a> {
-    /// Resolves the endpoint and identity of `ctx`'s provider.
-    pub fn resolve(ctx: &ProviderContext<'a>) -> Result<Self> {
+    /// Resolves the endpoint and identity of `ctx`'s provider, signing for `service`
+    /// (`bedrock`, `sagemaker`).
+    pub fn resolve(ctx: &ProviderContext<'a>, service: &'static str) -> Result<Self> {
         let provider = ctx.provider.id;
         let secret = |variable: &str| -> Option<&'a Secret> {
             ctx.credentials.secret(variable).filter(|s| !s.is_empty())
@@ -74,12 +74,13 @@ impl<'a> Target<'a> {
                 session_token: secret(SESSION_TOKEN),
                 region,
             },
+            service,
         })
     }
 
-    /// The URL of `action` (`converse`, `converse-stream`, `invoke`) for `model`.
-    pub fn model_url(&self, model: &str, action: &str) -> String {
-        format!("{}/model/{}/{action}", self.base_url, percent_encode(model))
+    /// The URL of `path` (which starts with `/`) under the base URL.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
     }
 
     /// A signed `POST` of `body` as JSON to `url`.
@@ -88,28 +89,11 @@ impl<'a> Target<'a> {
         for (name, value) in &self.headers {
             request = request.header(name, value)?;
         }
-        sign_request(request, &self.credentials, SERVICE, SystemTime::now())
+        sign_request(request, &self.credentials, self.service, SystemTime::now())
     }
 
     /// `error` without the key id or session token in any of its texts.
     pub fn redact(&self, error: Error) -> Error {
         error.redact(&self.credentials.secrets())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn model_ids_become_one_percent_encode() {
-        assert_eq!(
-            percent_encode("amazon.titan-embed-text-v2:0"),
-            "amazon.titan-embed-text-v2%3A0"
-        );
-        assert_eq!(
-            percent_encode("arn:aws:bedrock:us-east-1:123:inference-profile/us.x"),
-            "arn%3Aaws%3Abedrock%3Aus-east-1%3A123%3Ainference-profile%2Fus.x"
-        );
     }
 }
