@@ -83,25 +83,38 @@ fn serve_with(cli: &Cli, args: &[&str], env: &[(&str, &str)]) -> Served {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn serve_uses_environment_credentials_and_the_gateway_key() {
+/// An OpenAI-compatible upstream whose embeddings endpoint refuses the key, echoing it in the
+/// error body as OpenAI does (so a test can check the gateway never passes it on). Each test
+/// mounts its own chat mock (see [`chat_answer`]) with the matchers it needs.
+async fn upstream_answering_chat_and_refusing_embeddings() -> MockServer {
     let upstream = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/v1/chat/completions"))
-        .and(header("authorization", format!("Bearer {SECRET}").as_str()))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "id": "c1", "object": "chat.completion", "created": 1, "model": "my-model",
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": "Hi!"}, "finish_reason": "stop"}],
-            "usage": {"prompt_tokens": 3, "completion_tokens": 1, "total_tokens": 4}
-        })))
-        .expect(1)
-        .mount(&upstream)
-        .await;
     Mock::given(method("POST"))
         .and(path("/v1/embeddings"))
         .respond_with(ResponseTemplate::new(401).set_body_json(json!({
             "error": {"message": format!("Incorrect API key provided: {SECRET}"), "code": "invalid_api_key"}
         })))
+        .mount(&upstream)
+        .await;
+    upstream
+}
+
+/// A `chat.completion` answering "Hi!" with 3 + 1 tokens of usage.
+fn chat_answer() -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(json!({
+        "id": "c1", "object": "chat.completion", "created": 1, "model": "my-model",
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": "Hi!"}, "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": 3, "completion_tokens": 1, "total_tokens": 4}
+    }))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_uses_environment_credentials_and_the_gateway_key() {
+    let upstream = upstream_answering_chat_and_refusing_embeddings().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .and(header("authorization", format!("Bearer {SECRET}").as_str()))
+        .respond_with(chat_answer())
+        .expect(1)
         .mount(&upstream)
         .await;
     let endpoint = format!("{}/v1", upstream.uri());
@@ -251,11 +264,7 @@ async fn keys_and_spend_commands_manage_a_running_gateway() {
     let upstream = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/v1/chat/completions"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "id": "c1", "object": "chat.completion", "created": 1, "model": "my-model",
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": "Hi!"}, "finish_reason": "stop"}],
-            "usage": {"prompt_tokens": 3, "completion_tokens": 1, "total_tokens": 4}
-        })))
+        .respond_with(chat_answer())
         .mount(&upstream)
         .await;
     let endpoint = format!("{}/v1", upstream.uri());
@@ -360,21 +369,10 @@ async fn json_logs_are_structured_and_show_no_key() {
     const GATEWAY_KEY: &str = "gw-key-json-logs-0123456789";
     const MASTER_KEY: &str = "master-key-json-logs-0123456789";
     const VIRTUAL_KEY: &str = "sk-virtual-json-logs-0123456789";
-    let upstream = MockServer::start().await;
+    let upstream = upstream_answering_chat_and_refusing_embeddings().await;
     Mock::given(method("POST"))
         .and(path("/v1/chat/completions"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "id": "c1", "object": "chat.completion", "created": 1, "model": "my-model",
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": "Hi!"}, "finish_reason": "stop"}],
-            "usage": {"prompt_tokens": 3, "completion_tokens": 1, "total_tokens": 4}
-        })))
-        .mount(&upstream)
-        .await;
-    Mock::given(method("POST"))
-        .and(path("/v1/embeddings"))
-        .respond_with(ResponseTemplate::new(401).set_body_json(json!({
-            "error": {"message": format!("Incorrect API key provided: {SECRET}"), "code": "invalid_api_key"}
-        })))
+        .respond_with(chat_answer())
         .mount(&upstream)
         .await;
     let endpoint = format!("{}/v1", upstream.uri());

@@ -84,7 +84,15 @@ fn flag(value: Option<&Value>) -> Option<bool> {
 
 fn litellm(entries: &Map<String, Value>) -> Vec<ExternalModel> {
     let million = Decimal::from(1_000_000u32);
-    let per_million = |v: Option<&Value>| decimal(v).and_then(|d| d.checked_mul(million));
+    // LiteLLM writes its prices from binary floats, noise included (3.6000000000000003e-06):
+    // twelve significant digits keep every real price and drop the noise (a double carries
+    // about sixteen).
+    let per_million = |v: Option<&Value>| {
+        decimal(v)
+            .and_then(|d| d.checked_mul(million))
+            .and_then(|d| d.round_sf(12))
+            .map(|d| d.normalize())
+    };
     entries
         .iter()
         .filter_map(|(key, entry)| {
@@ -158,6 +166,22 @@ mod tests {
         assert_eq!(m.output_per_million, Some(Decimal::new(8, 2)));
         assert_eq!(m.context_size, Some(128_000));
         assert_eq!((m.tool_call, m.vision), (Some(true), None));
+    }
+
+    #[test]
+    fn float_noise_in_litellm_prices_is_not_a_difference() {
+        let (_, models) = parse(
+            r#"{"novita/m": {"litellm_provider": "novita", "mode": "chat",
+                  "input_cost_per_token": 3.6000000000000003e-06,
+                  "output_cost_per_token": 1.23456789e-10}}"#,
+        )
+        .unwrap();
+        assert_eq!(models[0].input_per_million, Some(Decimal::new(36, 1)));
+        // A real price with many decimals is kept whole.
+        assert_eq!(
+            models[0].output_per_million,
+            Some(Decimal::new(123456789, 12))
+        );
     }
 
     #[test]

@@ -11,12 +11,8 @@ on the spend page. Prints one line per step and ends with `N passed, N failed`.
 
 import json
 import os
-import socket
-import subprocess
 import sys
 import tempfile
-import time
-import traceback
 import urllib.error
 import urllib.request
 
@@ -26,6 +22,9 @@ from selenium.common.exceptions import NoSuchElementException, StaleElementRefer
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from gateway_process import running_gateway  # noqa: E402
 
 MASTER_KEY = "console-browser-master-key"
 PROVIDER = "openai_api_compatible"
@@ -37,15 +36,8 @@ CHROMEDRIVER = os.environ.get("MODELRT_CHROMEDRIVER", "/usr/bin/chromedriver")
 WAIT_SECONDS = 60
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_gateway(home, log):
+def gateway_env(home):
     """`modelrt serve` with a master key, a fresh data directory and no provider credentials."""
-    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("MODELRT_OPENAI_API_COMPATIBLE_")}
     env["XDG_CONFIG_HOME"] = os.path.join(home, "config")
     env["MODELRT_DATA_DIR"] = os.path.join(home, "data")
@@ -53,23 +45,7 @@ def start_gateway(home, log):
     env.pop("MODELRT_GATEWAY_KEY", None)
     env.pop("MODELRT_DATABASE_URL", None)
     env.pop("MODELRT_REDIS_URL", None)
-    process = subprocess.Popen(
-        [os.environ["MODELRT_GATEWAY_BIN"], "serve", "--listen", "127.0.0.1:%d" % port],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError("modelrt serve exited with %s" % process.returncode)
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return process, "http://127.0.0.1:%d" % port
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError("modelrt serve did not listen within 30 s")
+    return env
 
 
 def start_browser(home):
@@ -242,46 +218,27 @@ class Console:
 
 
 def main():
-    passed, failed = 0, 0
     with tempfile.TemporaryDirectory() as home:
-        log_path = os.path.join(home, "gateway.log")
-        with open(log_path, "w") as log:
-            process, base = start_gateway(home, log)
-            browser = None
+        with running_gateway(gateway_env(home), home) as (base, tally):
+            browser = start_browser(home)
             try:
-                browser = start_browser(home)
                 console = Console(browser, base)
+
+                def screenshot_failure(step):
+                    try:
+                        console.shot("failed-%s.png" % step.__name__)
+                    except Exception:
+                        pass
+
                 for step in console.steps():
                     # The steps build on each other: after a failure the rest cannot pass.
-                    if failed:
-                        failed += 1
-                        print("SKIPPED %s (an earlier step failed)" % step.__name__, flush=True)
-                        continue
-                    try:
-                        step()
-                        passed += 1
-                        print("ok     %s" % step.__name__, flush=True)
-                    except Exception:
-                        failed += 1
-                        print("FAILED %s" % step.__name__, flush=True)
-                        traceback.print_exc()
-                        try:
-                            console.shot("failed-%s.png" % step.__name__)
-                        except Exception:
-                            pass
-            except Exception:
-                failed += 1
-                traceback.print_exc()
+                    if tally.failed:
+                        tally.skip(step, "an earlier step failed")
+                    else:
+                        tally.run(step, on_failure=screenshot_failure)
             finally:
-                if browser is not None:
-                    browser.quit()
-                process.terminate()
-                process.wait(timeout=10)
-        if failed:
-            with open(log_path) as log:
-                print("--- modelrt serve log ---\n" + log.read(), file=sys.stderr)
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+                browser.quit()
+    return tally.exit_status()
 
 
 if __name__ == "__main__":

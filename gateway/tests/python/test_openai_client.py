@@ -7,26 +7,19 @@ and ends with `N passed, N failed`; the exit status is non-zero if any failed.
 """
 
 import os
-import socket
-import subprocess
 import sys
 import tempfile
-import time
-import traceback
 
 import openai
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from gateway_process import running_gateway  # noqa: E402
 
 GATEWAY_KEY = "gateway-test-key"
 CHAT_MODEL = "openai_api_compatible/" + os.environ["MODELRT_E2E_MODEL"]
 # The embedding instance serves the same model under its own name: a `[provider/model]`
 # section of the credentials file wins over the provider-wide `[provider]` one.
 EMBED_MODEL = "openai_api_compatible/embedder"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def write_credentials(config_home):
@@ -42,30 +35,13 @@ def write_credentials(config_home):
     os.chmod(path, 0o600)
 
 
-def start_gateway(config_home, log):
-    port = free_port()
+def gateway_env(config_home):
     env = dict(os.environ)
     env["XDG_CONFIG_HOME"] = config_home
     env["MODELRT_GATEWAY_KEY"] = GATEWAY_KEY
     # An environment variable would win over both sections of the file.
     env.pop("MODELRT_OPENAI_API_COMPATIBLE_ENDPOINT_URL", None)
-    process = subprocess.Popen(
-        [os.environ["MODELRT_GATEWAY_BIN"], "serve", "--listen", "127.0.0.1:%d" % port],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError("modelrt serve exited with %s" % process.returncode)
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return process, "http://127.0.0.1:%d/v1" % port
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError("modelrt serve did not listen within 30 s")
+    return env
 
 
 def expect_status(error_type, status, call):
@@ -192,29 +168,12 @@ def tests(client, base_url):
 def main():
     with tempfile.TemporaryDirectory() as config_home:
         write_credentials(config_home)
-        log_path = os.path.join(config_home, "gateway.log")
-        with open(log_path, "w") as log:
-            process, base_url = start_gateway(config_home, log)
-            try:
-                client = openai.OpenAI(base_url=base_url, api_key=GATEWAY_KEY, max_retries=0)
-                passed, failed = 0, 0
-                for test in tests(client, base_url):
-                    try:
-                        test()
-                        passed += 1
-                        print("ok     %s" % test.__name__, flush=True)
-                    except Exception:
-                        failed += 1
-                        print("FAILED %s" % test.__name__, flush=True)
-                        traceback.print_exc()
-            finally:
-                process.terminate()
-                process.wait(timeout=10)
-        if failed:
-            with open(log_path) as log:
-                print("--- modelrt serve log ---\n" + log.read(), file=sys.stderr)
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+        with running_gateway(gateway_env(config_home), config_home) as (origin, tally):
+            base_url = origin + "/v1"
+            client = openai.OpenAI(base_url=base_url, api_key=GATEWAY_KEY, max_retries=0)
+            for test in tests(client, base_url):
+                tally.run(test)
+    return tally.exit_status()
 
 
 if __name__ == "__main__":

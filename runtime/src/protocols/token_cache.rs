@@ -1,6 +1,7 @@
 //! Access tokens obtained at call time (OAuth2 exchanges), cached process-wide until shortly
 //! before they expire. One exchange runs at a time per cache, so concurrent calls wait for it
-//! instead of exchanging again. Also the parser of OAuth2 error answers these exchanges share.
+//! instead of exchanging again. Also what these exchanges share: the token answer and the
+//! parser of OAuth2 error answers.
 
 use std::future::Future;
 use std::sync::OnceLock;
@@ -9,8 +10,9 @@ use std::time::{Duration, Instant};
 use futures::lock::Mutex;
 use serde::Deserialize;
 
-use crate::error::{ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::http::ProviderErrorBody;
+use crate::protocol::CallContext;
 use crate::secret::Secret;
 
 struct Cached {
@@ -68,6 +70,39 @@ impl TokenCache {
             .lock()
             .await
             .retain(|cached| cached.key != key);
+    }
+}
+
+/// An OAuth2 token answer (RFC 6749 §5.1), with the error fields that some APIs (Baidu) send
+/// with status 200.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct TokenAnswer {
+    access_token: Option<String>,
+    expires_in: Option<u64>,
+    pub(crate) error: Option<String>,
+    pub(crate) error_description: Option<String>,
+}
+
+impl TokenAnswer {
+    /// The token and how long it is valid (`default_lifetime` when the answer does not say);
+    /// an answer without a token is an `InvalidResponse` of `ctx`'s call.
+    pub(crate) fn into_token(
+        self,
+        ctx: &CallContext<'_>,
+        default_lifetime: Duration,
+    ) -> Result<(Secret, Duration)> {
+        let token = self.access_token.filter(|t| !t.is_empty()).ok_or_else(|| {
+            Error::new(
+                ErrorKind::InvalidResponse,
+                "the token endpoint answered without an access_token",
+            )
+            .in_call(ctx.provider.id, ctx.model.id)
+        })?;
+        let lifetime = self
+            .expires_in
+            .map_or(default_lifetime, Duration::from_secs);
+        Ok((Secret::new(token), lifetime))
     }
 }
 

@@ -9,12 +9,10 @@
 
 use std::time::Duration;
 
-use serde::Deserialize;
-
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::{percent_encode, Body, HttpCall, HttpRequest, Method};
 use crate::protocol::CallContext;
-use crate::protocols::token_cache::{parse_oauth_error, TokenCache};
+use crate::protocols::token_cache::{parse_oauth_error, TokenAnswer, TokenCache};
 use crate::secret::Secret;
 
 /// The public cloud's authority.
@@ -27,13 +25,6 @@ const REFRESH_MARGIN: Duration = Duration::from_secs(300);
 const DEFAULT_LIFETIME: Duration = Duration::from_secs(3600);
 
 static TOKENS: TokenCache = TokenCache::new(REFRESH_MARGIN);
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct TokenAnswer {
-    access_token: Option<String>,
-    expires_in: Option<u64>,
-}
 
 /// The service principal of a call.
 struct Principal<'a> {
@@ -106,20 +97,7 @@ async fn exchange(ctx: &CallContext<'_>, principal: &Principal<'_>) -> Result<(S
         .send_json(&request)
         .await
         .map_err(|e| e.redact(&[secret]))?;
-    let token = answer
-        .access_token
-        .filter(|t| !t.is_empty())
-        .ok_or_else(|| {
-            Error::new(
-                ErrorKind::InvalidResponse,
-                "the Microsoft Entra token endpoint answered without an access_token",
-            )
-            .in_call(ctx.provider.id, ctx.model.id)
-        })?;
-    let lifetime = answer
-        .expires_in
-        .map_or(DEFAULT_LIFETIME, Duration::from_secs);
-    Ok((Secret::new(token), lifetime))
+    answer.into_token(ctx, DEFAULT_LIFETIME)
 }
 
 /// A token for the service principal `ctx`'s credentials name, or `None` when they name none.

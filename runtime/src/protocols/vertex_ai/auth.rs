@@ -13,7 +13,7 @@ use zeroize::Zeroizing;
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::{Body, HttpCall, HttpRequest, Method};
 use crate::protocol::CallContext;
-use crate::protocols::token_cache::{parse_oauth_error, TokenCache};
+use crate::protocols::token_cache::{parse_oauth_error, TokenAnswer, TokenCache};
 use crate::secret::Secret;
 
 /// The scope Vertex AI calls need.
@@ -129,13 +129,6 @@ impl ServiceAccount {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct TokenAnswer {
-    access_token: Option<String>,
-    expires_in: Option<u64>,
-}
-
 /// Exchanges a fresh assertion for a token; returns it and how long it is valid.
 async fn exchange(ctx: &CallContext<'_>, account: &ServiceAccount) -> Result<(Secret, Duration)> {
     let now = SystemTime::now()
@@ -149,18 +142,7 @@ async fn exchange(ctx: &CallContext<'_>, account: &ServiceAccount) -> Result<(Se
     };
     let call = HttpCall::new(ctx.provider.id, ctx.model.id, *ctx.http, parse_oauth_error);
     let answer: TokenAnswer = call.send_json(&request).await?;
-    let token = answer
-        .access_token
-        .filter(|t| !t.is_empty())
-        .ok_or_else(|| {
-            Error::new(
-                ErrorKind::InvalidResponse,
-                "the token endpoint answered without an access_token",
-            )
-            .in_call(ctx.provider.id, ctx.model.id)
-        })?;
-    let lifetime = Duration::from_secs(answer.expires_in.unwrap_or(ASSERTION_LIFETIME_SECS));
-    Ok((Secret::new(token), lifetime))
+    answer.into_token(ctx, Duration::from_secs(ASSERTION_LIFETIME_SECS))
 }
 
 /// An access token for `account`: the cached one while it has more than the refresh margin

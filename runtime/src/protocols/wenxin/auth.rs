@@ -4,12 +4,10 @@
 
 use std::time::Duration;
 
-use serde::Deserialize;
-
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::{percent_encode, HttpCall, HttpRequest, Method};
 use crate::protocol::CallContext;
-use crate::protocols::token_cache::{parse_oauth_error, TokenCache};
+use crate::protocols::token_cache::{parse_oauth_error, TokenAnswer, TokenCache};
 use crate::secret::Secret;
 
 /// A cached token is replaced this long before it expires.
@@ -25,15 +23,6 @@ pub struct Keys<'a> {
     pub api_key: &'a Secret,
     /// The secret key (`client_secret`).
     pub secret_key: &'a Secret,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct TokenAnswer {
-    access_token: Option<String>,
-    expires_in: Option<u64>,
-    error: Option<String>,
-    error_description: Option<String>,
 }
 
 /// The tokens of every key pair.
@@ -66,20 +55,7 @@ async fn exchange(ctx: &CallContext<'_>, keys: &Keys<'_>) -> Result<(Secret, Dur
             Error::new(kind, message).in_call(ctx.provider.id, ctx.model.id),
         ));
     }
-    let token = answer
-        .access_token
-        .filter(|t| !t.is_empty())
-        .ok_or_else(|| {
-            Error::new(
-                ErrorKind::InvalidResponse,
-                "the token endpoint answered without an access_token",
-            )
-            .in_call(ctx.provider.id, ctx.model.id)
-        })?;
-    let lifetime = answer
-        .expires_in
-        .map_or(DEFAULT_LIFETIME, Duration::from_secs);
-    Ok((Secret::new(token), lifetime))
+    answer.into_token(ctx, DEFAULT_LIFETIME)
 }
 
 /// An access token for `keys`: the cached one while it has more than the refresh margin
