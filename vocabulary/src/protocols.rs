@@ -36,6 +36,10 @@ pub mod protocol {
     pub const WENXIN: &str = "wenxin";
     /// Tencent Hunyuan's ChatCompletions, signed with TC3-HMAC-SHA256.
     pub const HUNYUAN: &str = "hunyuan";
+    /// iFlytek Spark's chat API over a signed WebSocket.
+    pub const SPARK: &str = "spark";
+    /// Tencent Cloud ASR's flash recognition, signed with HMAC-SHA1.
+    pub const TENCENT_ASR: &str = "tencent-asr";
 }
 
 /// One protocol.
@@ -123,11 +127,19 @@ pub const PROTOCOLS: &[Protocol] = &[
     },
     Protocol {
         name: protocol::WENXIN,
-        model_types: &[ModelType::Llm],
+        model_types: &[ModelType::Llm, ModelType::TextEmbedding, ModelType::Rerank],
     },
     Protocol {
         name: protocol::HUNYUAN,
+        model_types: &[ModelType::Llm, ModelType::TextEmbedding],
+    },
+    Protocol {
+        name: protocol::SPARK,
         model_types: &[ModelType::Llm],
+    },
+    Protocol {
+        name: protocol::TENCENT_ASR,
+        model_types: &[ModelType::Speech2Text],
     },
 ];
 
