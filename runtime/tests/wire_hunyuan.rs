@@ -8,27 +8,27 @@ mod common;
 mod protocols_support;
 
 use common::{Fixture, API_KEY};
-use futures::StreamExt;
 use modelrt_runtime::catalog::ParameterType;
 use modelrt_runtime::embedding::EmbeddingRequest;
 use modelrt_runtime::error::ErrorKind;
-use modelrt_runtime::llm::{FinishReason, LlmRequest, Message, Tool, ToolCall, ToolChoice};
+use modelrt_runtime::llm::{FinishReason, LlmRequest, Message, ToolCall, ToolChoice};
 use modelrt_runtime::protocol::{LlmProtocol, TextEmbeddingProtocol};
 use modelrt_runtime::protocols::hunyuan::HUNYUAN;
 use modelrt_runtime::Error;
-use protocols_support::{assert_no_key, body, fixture, header, only_request, params, requests};
+use protocols_support::{
+    answer_post, assert_no_key, body, fixture, header, leak, only_request, params, requests,
+    stream_text, weather_tool,
+};
 use serde_json::{json, Value};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{MockServer, ResponseTemplate};
 
 const NOTE: &str = "以上内容为AI生成，不代表开发者立场，请勿删除或修改本标记";
 
 /// Dify's `hunyuan` form (`secret_id`, `secret_key`) with `server` as the endpoint.
 fn hunyuan(server: &MockServer) -> Fixture {
-    let base: &'static str = Box::leak(server.uri().into_boxed_str());
     fixture(
         "hunyuan",
-        vec![("base_url", base), ("protocol", "hunyuan")],
+        vec![("base_url", leak(server.uri())), ("protocol", "hunyuan")],
         "hunyuan-lite",
         &["secret_id", "secret_key"],
         &[],
@@ -36,11 +36,7 @@ fn hunyuan(server: &MockServer) -> Fixture {
 }
 
 async fn answer(server: &MockServer, template: ResponseTemplate) {
-    Mock::given(method("POST"))
-        .and(path("/"))
-        .respond_with(template)
-        .mount(server)
-        .await;
+    answer_post(server, "/", template).await;
 }
 
 fn documented_answer() -> Value {
@@ -117,19 +113,7 @@ fn event(content: &str, finish: &str, completion_tokens: u64) -> String {
 }
 
 async fn collect(fx: &Fixture) -> (String, Option<Error>) {
-    let request = LlmRequest::new(vec![Message::user("你好")]);
-    let mut stream = HUNYUAN
-        .stream(fx.ctx(), request)
-        .await
-        .expect("stream starts");
-    let mut text = String::new();
-    while let Some(item) = stream.next().await {
-        match item {
-            Ok(chunk) => text.push_str(&chunk.content),
-            Err(error) => return (text, Some(error)),
-        }
-    }
-    (text, None)
+    stream_text(&HUNYUAN, fx, LlmRequest::new(vec![Message::user("你好")])).await
 }
 
 #[tokio::test]
@@ -212,15 +196,6 @@ async fn without_both_keys_nothing_is_sent() {
     assert_eq!(error.kind(), ErrorKind::InvalidCredentials);
     assert!(error.to_string().contains("secret_id"), "{error}");
     assert!(requests(&server).await.is_empty());
-}
-
-fn weather_tool() -> Tool {
-    Tool::new(
-        "get_current_weather",
-        "Get the current weather in a given city",
-        json!({"type": "object", "properties": {"location": {"type": "string"}},
-               "required": ["location"]}),
-    )
 }
 
 #[tokio::test]

@@ -17,11 +17,12 @@ use modelrt_runtime::protocols::tencent_asr::TENCENT_ASR;
 use modelrt_runtime::secret::Secret;
 use modelrt_runtime::speech2text::TranscriptionRequest;
 use modelrt_runtime::Error;
-use protocols_support::{assert_no_key, fixture, header, only_request, requests};
+use protocols_support::{
+    answer_post, assert_code_error, assert_no_key, fixture, header, leak, only_request, requests,
+};
 use serde_json::{json, Value};
 use sha1::Sha1;
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{MockServer, ResponseTemplate};
 
 const APP_ID: &str = "1259228442";
 const SECRET_KEY: &str = "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE";
@@ -29,12 +30,11 @@ const FLASH: &str = "/asr/flash/v1/1259228442";
 
 /// Dify's `tencent` form (`app_id`, `secret_id`, `secret_key`) with `server` as the endpoint.
 fn tencent(server: &MockServer) -> Fixture {
-    let base: &'static str = Box::leak(server.uri().into_boxed_str());
     let mut fx = fixture(
         "tencent",
         vec![
             ("api_key_variable", "secret_id"),
-            ("base_url", base),
+            ("base_url", leak(server.uri())),
             ("protocol", "tencent-asr"),
         ],
         "tencent",
@@ -57,11 +57,7 @@ fn audio(name: &str) -> TranscriptionRequest {
 }
 
 async fn answer(server: &MockServer, template: ResponseTemplate) {
-    Mock::given(method("POST"))
-        .and(path(FLASH))
-        .respond_with(template)
-        .mount(server)
-        .await;
+    answer_post(server, FLASH, template).await;
 }
 
 /// The answer as Tencent documents it.
@@ -182,12 +178,10 @@ async fn error_codes_sent_with_200_map_onto_the_taxonomy() {
             .transcribe(fx.ctx(), audio("a.wav"))
             .await
             .unwrap_err();
-        assert_eq!(error.kind(), kind, "{code}: {error}");
-        assert_eq!(error.code(), Some(code.to_string().as_str()));
-        assert!(error.to_string().contains(message), "{error}");
-        assert_eq!(
-            (error.provider(), error.model()),
-            (Some("tencent"), Some("tencent"))
+        assert_code_error(
+            &error,
+            (kind, &code.to_string(), message),
+            ("tencent", "tencent"),
         );
         assert_no_secrets(&error);
     }

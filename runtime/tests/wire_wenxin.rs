@@ -8,16 +8,16 @@ mod common;
 mod protocols_support;
 
 use common::{Fixture, API_KEY};
-use futures::StreamExt;
 use modelrt_runtime::catalog::ParameterType;
 use modelrt_runtime::embedding::EmbeddingRequest;
 use modelrt_runtime::error::ErrorKind;
-use modelrt_runtime::llm::{FinishReason, LlmRequest, Message, Tool, ToolCall, ToolChoice};
+use modelrt_runtime::llm::{FinishReason, LlmRequest, Message, ToolCall, ToolChoice};
 use modelrt_runtime::protocol::{LlmProtocol, RerankProtocol, TextEmbeddingProtocol};
 use modelrt_runtime::protocols::wenxin::WENXIN;
 use modelrt_runtime::rerank::RerankRequest;
-use modelrt_runtime::Error;
-use protocols_support::{assert_no_key, body, fixture, params, requests};
+use protocols_support::{
+    assert_no_key, body, fixture, leak, params, requests, stream_text, weather_tool,
+};
 use serde_json::{json, Value};
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -28,12 +28,11 @@ const CHAT: &str = "/rpc/2.0/ai_custom/v1/wenxinworkshop/chat";
 /// Dify's `wenxin` form (`api_key`, `secret_key`, both secrets) on `server`, for `model`.
 /// Each test uses its own server, hence its own token cache entry.
 fn wenxin(server: &MockServer, model: &str) -> Fixture {
-    let base: &'static str = Box::leak(server.uri().into_boxed_str());
     fixture(
         "wenxin",
         vec![
             ("api_key_variable", "api_key"),
-            ("base_url", base),
+            ("base_url", leak(server.uri())),
             ("protocol", "wenxin"),
         ],
         model,
@@ -156,21 +155,6 @@ async fn a_model_baidu_names_like_itself_goes_to_its_own_endpoint() {
         .unwrap();
 }
 
-async fn collect(fx: &Fixture, request: LlmRequest) -> (String, Option<Error>) {
-    let mut stream = WENXIN
-        .stream(fx.ctx(), request)
-        .await
-        .expect("stream starts");
-    let mut text = String::new();
-    while let Some(item) = stream.next().await {
-        match item {
-            Ok(chunk) => text.push_str(&chunk.content),
-            Err(error) => return (text, Some(error)),
-        }
-    }
-    (text, None)
-}
-
 fn event(sentence: u32, result: &str, is_end: bool) -> String {
     let value = json!({
         "id": "as-vb0m37ti8y", "object": "chat.completion", "created": 1709089502,
@@ -197,7 +181,12 @@ async fn a_stream_ends_with_is_end_and_a_cut_one_is_an_error() {
     )
     .await;
     let fx = wenxin(&server, "ernie-3.5-8k");
-    let (text, error) = collect(&fx, LlmRequest::new(vec![Message::user("讲个笑话")])).await;
+    let (text, error) = stream_text(
+        &WENXIN,
+        &fx,
+        LlmRequest::new(vec![Message::user("讲个笑话")]),
+    )
+    .await;
     assert!(error.is_none(), "{error:?}");
     assert_eq!(text, "当然可以，这是答案。");
     let chats = chat_requests(requests(&server).await);
@@ -212,7 +201,12 @@ async fn a_stream_ends_with_is_end_and_a_cut_one_is_an_error() {
     )
     .await;
     let fx = wenxin(&cut_server, "ernie-3.5-8k");
-    let (text, error) = collect(&fx, LlmRequest::new(vec![Message::user("讲个笑话")])).await;
+    let (text, error) = stream_text(
+        &WENXIN,
+        &fx,
+        LlmRequest::new(vec![Message::user("讲个笑话")]),
+    )
+    .await;
     assert_eq!(text, "当然可以，");
     let error = error.expect("a stream without is_end is cut");
     assert_eq!(error.kind(), ErrorKind::Connection);
@@ -318,15 +312,6 @@ async fn conversations_ernie_cannot_take_are_refused_before_any_request() {
     assert!(requests(&server).await.is_empty());
 }
 
-fn weather_tool() -> Tool {
-    Tool::new(
-        "get_current_weather",
-        "获得指定地点的天气",
-        json!({"type": "object", "properties": {"location": {"type": "string"}},
-               "required": ["location"]}),
-    )
-}
-
 #[tokio::test]
 async fn tools_go_as_functions_and_a_function_call_comes_back_as_a_tool_call() {
     let server = MockServer::builder().start().await;
@@ -372,7 +357,7 @@ async fn tools_go_as_functions_and_a_function_call_comes_back_as_a_tool_call() {
     let sent = body(&chat_requests(requests(&server).await)[0]);
     assert_eq!(
         sent["functions"],
-        json!([{"name": "get_current_weather", "description": "获得指定地点的天气",
+        json!([{"name": "get_current_weather", "description": weather_tool().description,
                 "parameters": weather_tool().parameters}])
     );
     assert_eq!(

@@ -93,13 +93,7 @@ pub fn signed_request(ctx: &CallContext<'_>, action: &str, body: &Value) -> Resu
     let (secret_id, secret_key) = (secret(SECRET_ID)?, secret(SECRET_KEY)?);
     let endpoint = Endpoint::resolve(&ctx.provider_context()).map_err(in_call)?;
     let request = HttpRequest::post_json(format!("{}/", endpoint.base_url), body)?;
-    let host = endpoint
-        .base_url
-        .split_once("://")
-        .map_or(endpoint.base_url.as_str(), |(_, rest)| rest)
-        .split('/')
-        .next()
-        .unwrap_or_default();
+    let host = endpoint.host();
     let timestamp = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());

@@ -139,13 +139,7 @@ pub async fn transcribe(
         _ => DEFAULT_ENGINE.to_owned(),
     };
     let endpoint = Endpoint::resolve(&ctx.provider_context()).map_err(in_call)?;
-    let host = endpoint
-        .base_url
-        .split_once("://")
-        .map_or(endpoint.base_url.as_str(), |(_, rest)| rest)
-        .split('/')
-        .next()
-        .unwrap_or_default();
+    let host = endpoint.host();
     let timestamp = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
