@@ -106,16 +106,12 @@ impl Frame {
         if code == 0 {
             return None;
         }
-        let message = self
-            .header
-            .message
-            .clone()
-            .unwrap_or_else(|| format!("error code {code}"));
-        Some(
-            Error::new(kind_of(code), message)
-                .with_code(code.to_string())
-                .with_body(raw),
-        )
+        Some(Error::from_code(
+            kind_of(code),
+            code,
+            self.header.message.as_deref(),
+            raw,
+        ))
     }
 
     fn is_last(&self) -> bool {

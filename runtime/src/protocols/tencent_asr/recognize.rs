@@ -66,15 +66,12 @@ impl Answer {
         if code == 0 {
             return None;
         }
-        let message = self
-            .message
-            .clone()
-            .unwrap_or_else(|| format!("error code {code}"));
-        Some(
-            Error::new(kind_of(code), message)
-                .with_code(code.to_string())
-                .with_body(raw),
-        )
+        Some(Error::from_code(
+            kind_of(code),
+            code,
+            self.message.as_deref(),
+            raw,
+        ))
     }
 }
 

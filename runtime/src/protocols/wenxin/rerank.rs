@@ -8,6 +8,7 @@ use super::embed::{endpoint_name, WireUsage};
 use super::workshop::Session;
 use crate::error::{Error, Result};
 use crate::protocol::CallContext;
+use crate::protocols::cohere::rerank::Ranked;
 use crate::rerank::{join_ranked, RerankRequest, RerankResponse};
 
 /// Baidu's endpoint name of each rerank model of Dify's tree (Dify's table).
@@ -18,13 +19,6 @@ const ENDPOINTS: &[(&str, &str)] = &[("bce-reranker-base_v1", "bce_reranker_base
 struct Answer {
     results: Vec<Ranked>,
     usage: Option<WireUsage>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct Ranked {
-    index: Option<usize>,
-    relevance_score: Option<f64>,
 }
 
 /// Orders `request.documents` by relevance.
@@ -48,10 +42,7 @@ pub async fn rerank(ctx: CallContext<'_>, request: RerankRequest) -> Result<Rera
         .post(&ctx, url, &body.into())
         .await
         .map_err(in_call)?;
-    let ranked = answer
-        .results
-        .into_iter()
-        .map(|r| (r.index, r.relevance_score));
+    let ranked = answer.results.into_iter().map(Ranked::pair);
     let results = join_ranked(&ctx, &request, ranked)?;
     Ok(RerankResponse {
         model: ctx.model.id.to_owned(),

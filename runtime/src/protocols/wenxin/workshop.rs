@@ -33,12 +33,12 @@ impl Failure {
     /// The error, if the answer is one (`raw` is kept as its body).
     pub fn error(&self, raw: &str) -> Option<Error> {
         let code = self.error_code?;
-        let message = self.error_msg.clone().unwrap_or_else(|| raw.to_owned());
-        Some(
-            Error::new(kind_of(code), message)
-                .with_code(code.to_string())
-                .with_body(raw),
-        )
+        Some(Error::from_code(
+            kind_of(code),
+            code,
+            self.error_msg.as_deref(),
+            raw,
+        ))
     }
 }
 
