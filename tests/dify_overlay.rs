@@ -1,6 +1,7 @@
 //! A tree in Dify's core shape, with no `extra.modelrt` (codegen/tests/fixtures/dify_overlay),
 //! compiled with `include_providers!`: the Dify protocol overlay makes `yi` callable with the
-//! credentials Dify's form asks for, and `spark` stays catalog-only with its reason.
+//! credentials Dify's form asks for, `spark` callable through its WebSocket protocol, and `oci`
+//! catalog-only with its reason.
 
 use modelrt::runtime::catalog::Callability;
 use modelrt::runtime::secret::Secret;
@@ -17,10 +18,11 @@ fn the_overlay_decides_callability_and_is_marked() {
         Callability::Protocol("openai-compatible")
     );
     assert_eq!(yi::PROVIDER.extra("overlay"), Some("dify"));
-    assert_eq!(spark::PROVIDER.callability, Callability::CatalogOnly);
-    assert!(spark::PROVIDER
+    assert_eq!(spark::PROVIDER.callability, Callability::Protocol("spark"));
+    assert_eq!(oci::PROVIDER.callability, Callability::CatalogOnly);
+    assert!(oci::PROVIDER
         .extra("catalog_only_reason")
-        .is_some_and(|reason| reason.contains("WebSocket")));
+        .is_some_and(|reason| reason.contains("private key")));
 }
 
 #[tokio::test]

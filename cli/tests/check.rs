@@ -135,7 +135,7 @@ fn a_dify_overlay_variable_no_form_declares_is_reported() {
     assert!(text.contains("--> tongyi/tongyi.yaml"), "{text}");
     // The provider the overlay cannot call says why.
     assert!(
-        text.contains("provider `spark` is catalog-only (Dify overlay: Dify's form holds"),
+        text.contains("provider `oci` is catalog-only (Dify overlay: Oracle Cloud signs"),
         "{text}"
     );
     assert!(

@@ -56,11 +56,10 @@ fn the_diagnostics_are_a_missing_overlay_variable_and_the_reason_a_provider_stay
         [
             (
                 Severity::Warning,
-                "spark/spark.yaml",
+                "oci/oci.yaml",
                 "",
-                "provider `spark` is catalog-only (Dify overlay: Dify's form holds an iFlytek app \
-                 id, key and secret for its signed WebSocket API; no protocol for that): listed \
-                 and typed, but not callable"
+                "provider `oci` is catalog-only (Dify overlay: Oracle Cloud signs requests with \
+                 the user's private key; no protocol for that): listed and typed, but not callable"
             ),
             (
                 Severity::Warning,
@@ -82,10 +81,24 @@ fn the_diagnostics_are_a_missing_overlay_variable_and_the_reason_a_provider_stay
 #[test]
 fn a_provider_the_overlay_cannot_call_carries_its_reason() {
     let loaded = loaded();
-    let spark = settings(provider(&loaded, "spark"));
-    assert_eq!(spark.len(), 1);
+    let oci = settings(provider(&loaded, "oci"));
+    assert_eq!(oci.len(), 1);
     assert!(
-        spark[0].starts_with("catalog_only_reason=Dify's form holds an iFlytek app id"),
-        "{spark:?}"
+        oci[0].starts_with("catalog_only_reason=Oracle Cloud signs requests"),
+        "{oci:?}"
+    );
+}
+
+#[test]
+fn spark_is_called_through_its_websocket_protocol() {
+    let loaded = loaded();
+    assert_eq!(
+        settings(provider(&loaded, "spark")),
+        [
+            "api_key_variable=api_key",
+            "base_url=https://spark-api.xf-yun.com",
+            "overlay=dify",
+            "protocol=spark",
+        ]
     );
 }

@@ -153,6 +153,16 @@ fn is_sensitive_header(name: &str) -> bool {
 }
 
 impl Error {
+    /// An error a provider reported by a numeric code in place of an answer (often with
+    /// status 200): `kind`, the code, its message (else `error code N`), and `raw` kept as the
+    /// body.
+    pub(crate) fn from_code(kind: ErrorKind, code: i64, message: Option<&str>, raw: &str) -> Self {
+        let message = message.map_or_else(|| format!("error code {code}"), str::to_owned);
+        Error::new(kind, message)
+            .with_code(code.to_string())
+            .with_body(raw)
+    }
+
     /// A new error of `kind` with a human-readable `message` (the cause).
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
         Error {

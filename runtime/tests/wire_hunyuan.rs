@@ -1,33 +1,34 @@
 //! Tencent Hunyuan's ChatCompletions against a mock server: a TC3-HMAC-SHA256 signed request
 //! with the API 3.0 headers (the signing itself is checked against Tencent's documented
 //! example in the unit tests), the enveloped answer, `data:` events ending with a
-//! `FinishReason`, errors sent with status 200 in the envelope, a cut stream, and
-//! credentials refused before sending.
+//! `FinishReason`, errors sent with status 200 in the envelope, a cut stream, tools (declared,
+//! called, streamed in fragments), GetEmbedding, and credentials refused before sending.
 
 mod common;
 mod protocols_support;
 
 use common::{Fixture, API_KEY};
-use futures::StreamExt;
 use modelrt_runtime::catalog::ParameterType;
+use modelrt_runtime::embedding::EmbeddingRequest;
 use modelrt_runtime::error::ErrorKind;
-use modelrt_runtime::llm::{FinishReason, LlmRequest, Message};
-use modelrt_runtime::protocol::LlmProtocol;
+use modelrt_runtime::llm::{FinishReason, LlmRequest, Message, ToolCall, ToolChoice};
+use modelrt_runtime::protocol::{LlmProtocol, TextEmbeddingProtocol};
 use modelrt_runtime::protocols::hunyuan::HUNYUAN;
 use modelrt_runtime::Error;
-use protocols_support::{assert_no_key, body, fixture, header, only_request, params, requests};
+use protocols_support::{
+    answer_post, assert_no_key, body, fixture, header, leak, only_request, params, requests,
+    stream_text, weather_tool,
+};
 use serde_json::{json, Value};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{MockServer, ResponseTemplate};
 
 const NOTE: &str = "以上内容为AI生成，不代表开发者立场，请勿删除或修改本标记";
 
 /// Dify's `hunyuan` form (`secret_id`, `secret_key`) with `server` as the endpoint.
 fn hunyuan(server: &MockServer) -> Fixture {
-    let base: &'static str = Box::leak(server.uri().into_boxed_str());
     fixture(
         "hunyuan",
-        vec![("base_url", base), ("protocol", "hunyuan")],
+        vec![("base_url", leak(server.uri())), ("protocol", "hunyuan")],
         "hunyuan-lite",
         &["secret_id", "secret_key"],
         &[],
@@ -35,11 +36,7 @@ fn hunyuan(server: &MockServer) -> Fixture {
 }
 
 async fn answer(server: &MockServer, template: ResponseTemplate) {
-    Mock::given(method("POST"))
-        .and(path("/"))
-        .respond_with(template)
-        .mount(server)
-        .await;
+    answer_post(server, "/", template).await;
 }
 
 fn documented_answer() -> Value {
@@ -116,19 +113,7 @@ fn event(content: &str, finish: &str, completion_tokens: u64) -> String {
 }
 
 async fn collect(fx: &Fixture) -> (String, Option<Error>) {
-    let request = LlmRequest::new(vec![Message::user("你好")]);
-    let mut stream = HUNYUAN
-        .stream(fx.ctx(), request)
-        .await
-        .expect("stream starts");
-    let mut text = String::new();
-    while let Some(item) = stream.next().await {
-        match item {
-            Ok(chunk) => text.push_str(&chunk.content),
-            Err(error) => return (text, Some(error)),
-        }
-    }
-    (text, None)
+    stream_text(&HUNYUAN, fx, LlmRequest::new(vec![Message::user("你好")])).await
 }
 
 #[tokio::test]
@@ -211,4 +196,175 @@ async fn without_both_keys_nothing_is_sent() {
     assert_eq!(error.kind(), ErrorKind::InvalidCredentials);
     assert!(error.to_string().contains("secret_id"), "{error}");
     assert!(requests(&server).await.is_empty());
+}
+
+#[tokio::test]
+async fn tools_are_declared_and_tool_calls_read_back() {
+    let server = MockServer::builder().start().await;
+    answer(
+        &server,
+        ResponseTemplate::new(200).set_body_json(json!({"Response": {
+            "RequestId": "a3c1d0b2-1f2e-4d5c-8b7a-6e5f4d3c2b1a", "Note": NOTE,
+            "Choices": [{"Index": 0, "FinishReason": "tool_calls", "Message": {
+                "Role": "assistant", "Content": "",
+                "ToolCalls": [{"Id": "call_cs2t4hnbqsqflflf4eag", "Type": "function", "Index": 0,
+                               "Function": {"Name": "get_current_weather",
+                                            "Arguments": "{\"location\":\"北京\"}"}}]}}],
+            "Created": 1729070400, "Id": "a3c1d0b2-1f2e-4d5c-8b7a-6e5f4d3c2b1a",
+            "Usage": {"PromptTokens": 92, "CompletionTokens": 19, "TotalTokens": 111}
+        }})),
+    )
+    .await;
+    let fx = hunyuan(&server);
+    let request = LlmRequest::new(vec![
+        Message::user("北京天气怎么样"),
+        Message::assistant_tool_calls(
+            None,
+            vec![ToolCall {
+                id: "call_earlier".into(),
+                name: "get_current_weather".into(),
+                arguments: "{\"location\":\"上海\"}".into(),
+            }],
+        ),
+        Message::tool("call_earlier", "上海 晴 25°C"),
+        Message::assistant("上海晴。"),
+        Message::user("那北京呢？"),
+    ])
+    .with_tools(vec![weather_tool()])
+    .with_tool_choice(ToolChoice::Function("get_current_weather".into()));
+    let got = HUNYUAN.invoke(fx.ctx(), request).await.unwrap();
+    assert_eq!(got.finish_reason, Some(FinishReason::ToolCalls));
+    assert_eq!(
+        got.tool_calls,
+        [ToolCall {
+            id: "call_cs2t4hnbqsqflflf4eag".into(),
+            name: "get_current_weather".into(),
+            arguments: "{\"location\":\"北京\"}".into(),
+        }]
+    );
+    let sent = body(&only_request(&server).await);
+    let declared = json!({"Type": "function", "Function": {
+        "Name": "get_current_weather",
+        "Description": "Get the current weather in a given city",
+        "Parameters": weather_tool().parameters.to_string()
+    }});
+    assert_eq!(sent["Tools"], json!([declared.clone()]));
+    assert_eq!(sent["ToolChoice"], json!("custom"));
+    assert_eq!(sent["CustomTool"], declared);
+    assert_eq!(
+        sent["Messages"][1],
+        json!({"Role": "assistant", "Content": "", "ToolCalls": [{
+            "Id": "call_earlier", "Type": "function",
+            "Function": {"Name": "get_current_weather", "Arguments": "{\"location\":\"上海\"}"}}]})
+    );
+    assert_eq!(
+        sent["Messages"][2],
+        json!({"Role": "tool", "Content": "上海 晴 25°C", "ToolCallId": "call_earlier"})
+    );
+}
+
+#[tokio::test]
+async fn streamed_tool_call_fragments_add_up() {
+    let server = MockServer::builder().start().await;
+    let delta = |calls: Value, finish: &str| {
+        let value = json!({"Note": NOTE, "Created": 1729070400,
+            "Id": "b1c2d3e4-0000-4a5b-9c8d-7e6f5a4b3c2d",
+            "Choices": [{"Delta": {"Role": "assistant", "Content": "", "ToolCalls": calls},
+                         "FinishReason": finish}],
+            "Usage": {"PromptTokens": 92, "CompletionTokens": 19, "TotalTokens": 111}});
+        format!("data: {value}\n\n")
+    };
+    let call = |id: &str, name: &str, arguments: &str| {
+        json!([{"Id": id, "Type": "function", "Index": 0,
+                "Function": {"Name": name, "Arguments": arguments}}])
+    };
+    let whole = [
+        delta(
+            call("call_cs2t4hnbqsqflflf4eag", "get_current_weather", ""),
+            "",
+        ),
+        delta(call("call_cs2t4hnbqsqflflf4eag", "", "{\"location\":"), ""),
+        delta(call("call_cs2t4hnbqsqflflf4eag", "", "\"北京\"}"), ""),
+        delta(json!([]), "tool_calls"),
+    ]
+    .concat();
+    answer(
+        &server,
+        ResponseTemplate::new(200).set_body_raw(whole, "text/event-stream"),
+    )
+    .await;
+    let fx = hunyuan(&server);
+    let request =
+        LlmRequest::new(vec![Message::user("北京天气怎么样")]).with_tools(vec![weather_tool()]);
+    let (chunks, error) = protocols_support::collect(&HUNYUAN, &fx, request).await;
+    assert!(error.is_none(), "{error:?}");
+    let whole = protocols_support::accumulate(&chunks);
+    assert_eq!(whole.finish_reason, Some(FinishReason::ToolCalls));
+    assert_eq!(whole.tool_calls.len(), 1);
+    assert_eq!(whole.tool_calls[0].name, "get_current_weather");
+    assert_eq!(whole.tool_calls[0].arguments, "{\"location\":\"北京\"}");
+    let sent = body(&only_request(&server).await);
+    assert!(sent.get("ToolChoice").is_none(), "{sent}");
+}
+
+#[tokio::test]
+async fn a_required_tool_choice_is_refused_before_sending() {
+    let server = MockServer::builder().start().await;
+    let fx = hunyuan(&server);
+    let request = LlmRequest::new(vec![Message::user("hi")])
+        .with_tools(vec![weather_tool()])
+        .with_tool_choice(ToolChoice::Required);
+    let error = HUNYUAN.invoke(fx.ctx(), request).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Unsupported);
+    assert!(requests(&server).await.is_empty());
+}
+
+#[tokio::test]
+async fn get_embedding_is_signed_and_keeps_the_order() {
+    let server = MockServer::builder().start().await;
+    answer(
+        &server,
+        ResponseTemplate::new(200).set_body_json(json!({"Response": {
+            "RequestId": "0e5f4c3b-2a19-4d8e-b7c6-5a4b3c2d1e0f",
+            "Data": [{"Embedding": [0.25, -0.5], "Index": 1, "Object": "embedding"},
+                     {"Embedding": [0.125, 0.75], "Index": 0, "Object": "embedding"}],
+            "Usage": {"PromptTokens": 6, "TotalTokens": 6}
+        }})),
+    )
+    .await;
+    let mut fx = hunyuan(&server);
+    fx.model = "hunyuan-embedding".into();
+    let request = EmbeddingRequest::new(vec!["你好".into(), "世界".into()]);
+    let got = HUNYUAN.embed(fx.ctx(), request).await.unwrap();
+    assert_eq!(got.embeddings, [vec![0.125, 0.75], vec![0.25, -0.5]]);
+    assert_eq!((got.usage.tokens, got.usage.estimated), (6, false));
+    let sent = only_request(&server).await;
+    assert_eq!(header(&sent, "x-tc-action"), Some("GetEmbedding"));
+    assert!(header(&sent, "authorization")
+        .unwrap()
+        .starts_with("TC3-HMAC-SHA256 Credential="));
+    assert_eq!(body(&sent), json!({"InputList": ["你好", "世界"]}));
+
+    let failing = MockServer::builder().start().await;
+    answer(
+        &failing,
+        ResponseTemplate::new(200).set_body_json(json!({"Response": {
+            "Error": {"Code": "AuthFailure.SecretIdNotFound",
+                      "Message": "The SecretId is not found, please ensure that your SecretId is correct."},
+            "RequestId": "1f2e3d4c-5b6a-4798-8a9b-0c1d2e3f4a5b"}})),
+    )
+    .await;
+    let mut fx = hunyuan(&failing);
+    fx.model = "hunyuan-embedding".into();
+    let error = HUNYUAN
+        .embed(fx.ctx(), EmbeddingRequest::new(vec!["你好".into()]))
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Authorization);
+    assert_eq!(error.provider(), Some("hunyuan"));
+    assert_no_key(&error);
+    assert_eq!(
+        body(&only_request(&failing).await),
+        json!({"Input": "你好"})
+    );
 }

@@ -7,17 +7,14 @@ mod common;
 mod protocols_support;
 
 use common::{raw_server, Fixture};
-use futures::StreamExt;
 use modelrt_runtime::catalog::ParameterType;
 use modelrt_runtime::error::ErrorKind;
 use modelrt_runtime::llm::{FinishReason, LlmRequest, Message, Tool};
 use modelrt_runtime::protocol::LlmProtocol;
 use modelrt_runtime::protocols::triton::TRITON;
-use modelrt_runtime::Error;
-use protocols_support::{body, fixture, only_request, params, requests};
+use protocols_support::{answer_post, body, fixture, only_request, params, requests, stream_text};
 use serde_json::json;
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{MockServer, ResponseTemplate};
 
 /// Dify's `triton_inference_server` form: `server_url`, `completion_type`, `stream`.
 fn triton(server_url: &str, texts: &[(&'static str, &str)]) -> Fixture {
@@ -32,14 +29,6 @@ fn triton(server_url: &str, texts: &[(&'static str, &str)]) -> Fixture {
     )
 }
 
-async fn answer(server: &MockServer, route: &str, template: ResponseTemplate) {
-    Mock::given(method("POST"))
-        .and(path(route))
-        .respond_with(template)
-        .mount(server)
-        .await;
-}
-
 fn conversation() -> LlmRequest {
     LlmRequest::new(vec![
         Message::system("Be brief."),
@@ -47,28 +36,12 @@ fn conversation() -> LlmRequest {
     ])
 }
 
-/// Streams `request`; the texts received, and the error that ended the stream.
-async fn collect(fx: &Fixture, request: LlmRequest) -> (String, Option<Error>) {
-    let mut stream = TRITON
-        .stream(fx.ctx(), request)
-        .await
-        .expect("stream starts");
-    let mut text = String::new();
-    while let Some(item) = stream.next().await {
-        match item {
-            Ok(chunk) => text.push_str(&chunk.content),
-            Err(error) => return (text, Some(error)),
-        }
-    }
-    (text, None)
-}
-
 #[tokio::test]
 async fn generate_sends_the_documented_body_and_reads_text_output() {
     let server = MockServer::builder().start().await;
     let documented = json!({"model_name": "ensemble", "model_version": "1",
                             "text_output": "Machine learning is learning from data."});
-    answer(
+    answer_post(
         &server,
         "/v2/models/ensemble/generate",
         ResponseTemplate::new(200).set_body_json(documented),
@@ -102,7 +75,7 @@ async fn generate_sends_the_documented_body_and_reads_text_output() {
 async fn completion_mode_sends_the_texts_alone_with_the_default_limit() {
     let server = MockServer::builder().start().await;
     let documented = json!({"model_name": "ensemble", "model_version": "1", "text_output": " 42"});
-    answer(
+    answer_post(
         &server,
         "/v2/models/ensemble/generate",
         ResponseTemplate::new(200).set_body_json(documented),
@@ -133,14 +106,14 @@ async fn generate_stream_yields_each_event() {
             )
         })
         .collect();
-    answer(
+    answer_post(
         &server,
         "/v2/models/ensemble/generate_stream",
         ResponseTemplate::new(200).set_body_raw(events, "text/event-stream; charset=utf-8"),
     )
     .await;
     let fx = triton(&server.uri(), &[]);
-    let (text, error) = collect(&fx, conversation()).await;
+    let (text, error) = stream_text(&TRITON, &fx, conversation()).await;
     assert!(error.is_none(), "{error:?}");
     assert_eq!(text, "Machine learning rocks.");
     let sent = body(&only_request(&server).await);
@@ -155,14 +128,14 @@ async fn an_error_object_inside_a_200_stream_ends_it_with_that_error() {
         json!({"model_name": "ensemble", "model_version": "1", "text_output": "Half"}),
         json!({"error": "Executor failed: out of KV cache blocks"})
     );
-    answer(
+    answer_post(
         &server,
         "/v2/models/ensemble/generate_stream",
         ResponseTemplate::new(200).set_body_raw(events, "text/event-stream"),
     )
     .await;
     let fx = triton(&server.uri(), &[]);
-    let (text, error) = collect(&fx, conversation()).await;
+    let (text, error) = stream_text(&TRITON, &fx, conversation()).await;
     assert_eq!(text, "Half");
     let error = error.expect("the error object is an error");
     assert!(
@@ -181,7 +154,7 @@ async fn a_connection_broken_mid_stream_is_an_error() {
     let pieces = vec![event.into_bytes(), b"data: {\"text_out".to_vec()];
     let base = raw_server("HTTP/1.1 200 OK", pieces, true).await;
     let fx = triton(&base, &[]);
-    let (text, error) = collect(&fx, conversation()).await;
+    let (text, error) = stream_text(&TRITON, &fx, conversation()).await;
     assert_eq!(text, "Half");
     let error = error.expect("a broken connection is an error");
     assert_eq!(error.kind(), ErrorKind::Connection, "{error}");
@@ -204,7 +177,7 @@ async fn error_bodies_map_by_status() {
     ];
     for (status, message, kind) in cases {
         let server = MockServer::builder().start().await;
-        answer(
+        answer_post(
             &server,
             "/v2/models/ensemble/generate",
             ResponseTemplate::new(status).set_body_json(json!({"error": message})),

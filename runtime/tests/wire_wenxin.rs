@@ -1,20 +1,23 @@
 //! Baidu's ERNIE chat API against a mock server: the client-credentials token exchange
 //! (cached, and forgotten when the API rejects the token), the documented chat body and
 //! answer, the `data:` event stream ending with `is_end`, errors that come with status 200,
-//! a cut stream, and keys that never show in errors.
+//! a cut stream, tools as ERNIE functions (whole and streamed), the embedding and reranker
+//! endpoints, and keys that never show in errors.
 
 mod common;
 mod protocols_support;
 
 use common::{Fixture, API_KEY};
-use futures::StreamExt;
 use modelrt_runtime::catalog::ParameterType;
+use modelrt_runtime::embedding::EmbeddingRequest;
 use modelrt_runtime::error::ErrorKind;
-use modelrt_runtime::llm::{FinishReason, LlmRequest, Message};
-use modelrt_runtime::protocol::LlmProtocol;
+use modelrt_runtime::llm::{FinishReason, LlmRequest, Message, ToolCall, ToolChoice};
+use modelrt_runtime::protocol::{LlmProtocol, RerankProtocol, TextEmbeddingProtocol};
 use modelrt_runtime::protocols::wenxin::WENXIN;
-use modelrt_runtime::Error;
-use protocols_support::{assert_no_key, body, fixture, params, requests};
+use modelrt_runtime::rerank::RerankRequest;
+use protocols_support::{
+    assert_no_key, body, fixture, leak, params, requests, stream_text, weather_tool,
+};
 use serde_json::{json, Value};
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -25,12 +28,11 @@ const CHAT: &str = "/rpc/2.0/ai_custom/v1/wenxinworkshop/chat";
 /// Dify's `wenxin` form (`api_key`, `secret_key`, both secrets) on `server`, for `model`.
 /// Each test uses its own server, hence its own token cache entry.
 fn wenxin(server: &MockServer, model: &str) -> Fixture {
-    let base: &'static str = Box::leak(server.uri().into_boxed_str());
     fixture(
         "wenxin",
         vec![
             ("api_key_variable", "api_key"),
-            ("base_url", base),
+            ("base_url", leak(server.uri())),
             ("protocol", "wenxin"),
         ],
         model,
@@ -153,21 +155,6 @@ async fn a_model_baidu_names_like_itself_goes_to_its_own_endpoint() {
         .unwrap();
 }
 
-async fn collect(fx: &Fixture, request: LlmRequest) -> (String, Option<Error>) {
-    let mut stream = WENXIN
-        .stream(fx.ctx(), request)
-        .await
-        .expect("stream starts");
-    let mut text = String::new();
-    while let Some(item) = stream.next().await {
-        match item {
-            Ok(chunk) => text.push_str(&chunk.content),
-            Err(error) => return (text, Some(error)),
-        }
-    }
-    (text, None)
-}
-
 fn event(sentence: u32, result: &str, is_end: bool) -> String {
     let value = json!({
         "id": "as-vb0m37ti8y", "object": "chat.completion", "created": 1709089502,
@@ -194,7 +181,12 @@ async fn a_stream_ends_with_is_end_and_a_cut_one_is_an_error() {
     )
     .await;
     let fx = wenxin(&server, "ernie-3.5-8k");
-    let (text, error) = collect(&fx, LlmRequest::new(vec![Message::user("讲个笑话")])).await;
+    let (text, error) = stream_text(
+        &WENXIN,
+        &fx,
+        LlmRequest::new(vec![Message::user("讲个笑话")]),
+    )
+    .await;
     assert!(error.is_none(), "{error:?}");
     assert_eq!(text, "当然可以，这是答案。");
     let chats = chat_requests(requests(&server).await);
@@ -209,7 +201,12 @@ async fn a_stream_ends_with_is_end_and_a_cut_one_is_an_error() {
     )
     .await;
     let fx = wenxin(&cut_server, "ernie-3.5-8k");
-    let (text, error) = collect(&fx, LlmRequest::new(vec![Message::user("讲个笑话")])).await;
+    let (text, error) = stream_text(
+        &WENXIN,
+        &fx,
+        LlmRequest::new(vec![Message::user("讲个笑话")]),
+    )
+    .await;
     assert_eq!(text, "当然可以，");
     let error = error.expect("a stream without is_end is cut");
     assert_eq!(error.kind(), ErrorKind::Connection);
@@ -313,4 +310,221 @@ async fn conversations_ernie_cannot_take_are_refused_before_any_request() {
     assert_eq!(error.kind(), ErrorKind::InvalidCredentials);
     assert!(error.to_string().contains("api_key"), "{error}");
     assert!(requests(&server).await.is_empty());
+}
+
+#[tokio::test]
+async fn tools_go_as_functions_and_a_function_call_comes_back_as_a_tool_call() {
+    let server = MockServer::builder().start().await;
+    token_endpoint(&server).await;
+    chat_answers(
+        &server,
+        "completions",
+        ResponseTemplate::new(200).set_body_json(json!({
+            "id": "as-bcmt5ct4id", "object": "chat.completion", "created": 1693220014,
+            "result": "", "is_truncated": false, "need_clear_history": false,
+            "finish_reason": "function_call",
+            "function_call": {"name": "get_current_weather",
+                              "thoughts": "用户想知道北京的天气，需要调用get_current_weather。",
+                              "arguments": "{\"location\":\"北京\"}"},
+            "usage": {"prompt_tokens": 74, "completion_tokens": 34, "total_tokens": 108}
+        })),
+    )
+    .await;
+    let fx = wenxin(&server, "ernie-3.5-8k");
+    let request = LlmRequest::new(vec![
+        Message::user("上海天气如何"),
+        Message::assistant_tool_calls(
+            None,
+            vec![ToolCall {
+                id: "call_0".into(),
+                name: "get_current_weather".into(),
+                arguments: "{\"location\":\"上海\"}".into(),
+            }],
+        ),
+        Message::tool("call_0", "{\"temperature\":25}"),
+        Message::assistant("上海25度。"),
+        Message::user("北京呢"),
+    ])
+    .with_tools(vec![weather_tool()])
+    .with_tool_choice(ToolChoice::Function("get_current_weather".into()));
+    let got = WENXIN.invoke(fx.ctx(), request).await.unwrap();
+    assert_eq!(got.finish_reason, Some(FinishReason::ToolCalls));
+    assert_eq!(got.tool_calls.len(), 1);
+    assert_eq!(got.tool_calls[0].name, "get_current_weather");
+    assert_eq!(got.tool_calls[0].arguments, "{\"location\":\"北京\"}");
+    assert!(!got.tool_calls[0].id.is_empty());
+
+    let sent = body(&chat_requests(requests(&server).await)[0]);
+    assert_eq!(
+        sent["functions"],
+        json!([{"name": "get_current_weather", "description": weather_tool().description,
+                "parameters": weather_tool().parameters}])
+    );
+    assert_eq!(
+        sent["tool_choice"],
+        json!({"type": "function", "function": {"name": "get_current_weather"}})
+    );
+    assert_eq!(
+        sent["messages"][1],
+        json!({"role": "assistant", "content": "", "function_call":
+               {"name": "get_current_weather", "arguments": "{\"location\":\"上海\"}"}})
+    );
+    assert_eq!(
+        sent["messages"][2],
+        json!({"role": "function", "name": "get_current_weather",
+               "content": "{\"temperature\":25}"})
+    );
+}
+
+#[tokio::test]
+async fn a_streamed_function_call_ends_the_stream_as_a_tool_call() {
+    let server = MockServer::builder().start().await;
+    token_endpoint(&server).await;
+    let event = json!({
+        "id": "as-bcmt5ct4id", "object": "chat.completion", "created": 1693220014,
+        "sentence_id": 0, "is_end": true, "is_truncated": false, "result": "",
+        "need_clear_history": false, "finish_reason": "function_call",
+        "function_call": {"name": "get_current_weather", "thoughts": "",
+                          "arguments": "{\"location\":\"北京\"}"},
+        "usage": {"prompt_tokens": 74, "completion_tokens": 34, "total_tokens": 108}
+    });
+    chat_answers(
+        &server,
+        "completions",
+        ResponseTemplate::new(200).set_body_raw(format!("data: {event}\n\n"), "text/event-stream"),
+    )
+    .await;
+    let fx = wenxin(&server, "ernie-3.5-8k");
+    let request = LlmRequest::new(vec![Message::user("北京天气")]).with_tools(vec![weather_tool()]);
+    let (chunks, error) = protocols_support::collect(&WENXIN, &fx, request).await;
+    assert!(error.is_none(), "{error:?}");
+    let whole = protocols_support::accumulate(&chunks);
+    assert_eq!(whole.finish_reason, Some(FinishReason::ToolCalls));
+    assert_eq!(whole.tool_calls[0].arguments, "{\"location\":\"北京\"}");
+}
+
+#[tokio::test]
+async fn a_required_tool_choice_and_parallel_calls_are_refused() {
+    let server = MockServer::builder().start().await;
+    let fx = wenxin(&server, "ernie-3.5-8k");
+    let required = LlmRequest::new(vec![Message::user("hi")])
+        .with_tools(vec![weather_tool()])
+        .with_tool_choice(ToolChoice::Required);
+    let error = WENXIN.invoke(fx.ctx(), required).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Unsupported);
+    let call = |id: &str| ToolCall {
+        id: id.into(),
+        name: "get_current_weather".into(),
+        arguments: "{}".into(),
+    };
+    let parallel = LlmRequest::new(vec![
+        Message::user("两个城市"),
+        Message::assistant_tool_calls(None, vec![call("a"), call("b")]),
+        Message::tool("a", "晴"),
+    ]);
+    let error = WENXIN.invoke(fx.ctx(), parallel).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Unsupported);
+    assert!(requests(&server).await.is_empty());
+}
+
+#[tokio::test]
+async fn embeddings_use_the_models_endpoint_and_keep_the_order() {
+    let server = MockServer::builder().start().await;
+    token_endpoint(&server).await;
+    Mock::given(method("POST"))
+        .and(path(
+            "/rpc/2.0/ai_custom/v1/wenxinworkshop/embeddings/bge_large_zh",
+        ))
+        .and(query_param("access_token", TOKEN))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "id": "as-gjs275mj6s", "object": "embedding_list", "created": 1687155816,
+            "data": [{"object": "embedding", "embedding": [0.5, 0.25], "index": 1},
+                     {"object": "embedding", "embedding": [0.125, -0.375], "index": 0}],
+            "usage": {"prompt_tokens": 12, "total_tokens": 12}
+        })))
+        .mount(&server)
+        .await;
+    let fx = wenxin(&server, "bge-large-zh");
+    let got = WENXIN
+        .embed(
+            fx.ctx(),
+            EmbeddingRequest::new(vec!["推荐一些美食".into(), "你好".into()]),
+        )
+        .await
+        .unwrap();
+    assert_eq!(got.embeddings, [vec![0.125, -0.375], vec![0.5, 0.25]]);
+    assert_eq!((got.usage.tokens, got.usage.estimated), (12, false));
+    let sent = requests(&server)
+        .await
+        .into_iter()
+        .find(|r| r.url.path().contains("/embeddings/"))
+        .unwrap();
+    assert_eq!(body(&sent), json!({"input": ["推荐一些美食", "你好"]}));
+
+    // An error in place of the answer (status 200), with the token redacted.
+    let failing = MockServer::builder().start().await;
+    token_endpoint(&failing).await;
+    Mock::given(method("POST"))
+        .and(path(
+            "/rpc/2.0/ai_custom/v1/wenxinworkshop/embeddings/embedding-v1",
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "error_code": 18, "error_msg": "Open api qps request limit reached"
+        })))
+        .mount(&failing)
+        .await;
+    let fx = wenxin(&failing, "embedding-v1");
+    let error = WENXIN
+        .embed(fx.ctx(), EmbeddingRequest::new(vec!["你好".into()]))
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::RateLimit);
+    assert_eq!(error.model(), Some("embedding-v1"));
+    assert_no_key(&error);
+    assert!(!format!("{error:?}").contains(TOKEN));
+}
+
+#[tokio::test]
+async fn rerank_orders_the_documents_by_score() {
+    let server = MockServer::builder().start().await;
+    token_endpoint(&server).await;
+    Mock::given(method("POST"))
+        .and(path(
+            "/rpc/2.0/ai_custom/v1/wenxinworkshop/reranker/bce_reranker_base",
+        ))
+        .and(query_param("access_token", TOKEN))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "id": "as-a8k3x5ng1z", "object": "reranker_list", "created": 1709011018,
+            "results": [
+                {"document": "上海天气晴朗", "relevance_score": 0.52, "index": 1},
+                {"document": "北京天气晴朗", "relevance_score": 0.98, "index": 0}
+            ],
+            "usage": {"prompt_tokens": 32, "total_tokens": 32}
+        })))
+        .mount(&server)
+        .await;
+    let fx = wenxin(&server, "bce-reranker-base_v1");
+    let request = RerankRequest {
+        query: "北京天气".into(),
+        documents: vec!["北京天气晴朗".into(), "上海天气晴朗".into()],
+        top_n: Some(2),
+        ..RerankRequest::default()
+    };
+    let got = WENXIN.rerank(fx.ctx(), request).await.unwrap();
+    let order: Vec<(usize, &str)> = got
+        .results
+        .iter()
+        .map(|r| (r.index, r.document.as_str()))
+        .collect();
+    assert_eq!(order, [(0, "北京天气晴朗"), (1, "上海天气晴朗")]);
+    assert_eq!(got.usage.map(|u| u.tokens), Some(32));
+    let sent = requests(&server)
+        .await
+        .into_iter()
+        .find(|r| r.url.path().contains("/reranker/"))
+        .unwrap();
+    assert_eq!(
+        body(&sent),
+        json!({"query": "北京天气", "documents": ["北京天气晴朗", "上海天气晴朗"], "top_n": 2})
+    );
 }

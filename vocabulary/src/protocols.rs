@@ -42,6 +42,10 @@ pub mod protocol {
     pub const OCI: &str = "oci";
     /// Replicate's predictions API.
     pub const REPLICATE: &str = "replicate";
+    /// iFlytek Spark's chat API over a signed WebSocket.
+    pub const SPARK: &str = "spark";
+    /// Tencent Cloud ASR's flash recognition, signed with HMAC-SHA1.
+    pub const TENCENT_ASR: &str = "tencent-asr";
 }
 
 /// One protocol.
@@ -129,10 +133,14 @@ pub const PROTOCOLS: &[Protocol] = &[
     },
     Protocol {
         name: protocol::WENXIN,
-        model_types: &[ModelType::Llm],
+        model_types: &[ModelType::Llm, ModelType::TextEmbedding, ModelType::Rerank],
     },
     Protocol {
         name: protocol::HUNYUAN,
+        model_types: &[ModelType::Llm, ModelType::TextEmbedding],
+    },
+    Protocol {
+        name: protocol::SPARK,
         model_types: &[ModelType::Llm],
     },
     Protocol {
@@ -146,6 +154,10 @@ pub const PROTOCOLS: &[Protocol] = &[
     Protocol {
         name: protocol::REPLICATE,
         model_types: &[ModelType::Llm, ModelType::TextEmbedding],
+    },
+    Protocol {
+        name: protocol::TENCENT_ASR,
+        model_types: &[ModelType::Speech2Text],
     },
 ];
 

@@ -42,6 +42,12 @@ pub struct HttpRequest {
 pub(crate) struct Secrets(Vec<String>);
 
 impl Secrets {
+    /// Secrets known as texts (a signing key, a token sent outside the headers).
+    pub(crate) fn new(mut texts: Vec<String>) -> Self {
+        texts.retain(|s| !s.is_empty());
+        Secrets(texts)
+    }
+
     /// `error` with every secret redacted (see [`Error::redact`]).
     pub(crate) fn scrub(&self, error: Error) -> Error {
         let secrets: Vec<&str> = self.0.iter().map(String::as_str).collect();

@@ -65,11 +65,23 @@ pub(crate) fn chunk_stream<D: ChunkDecoder>(
     request: &HttpRequest,
     end_marker: &'static str,
 ) -> LlmStream {
+    chunk_stream_scrubbed(events, decoder, call, request.secrets(), end_marker)
+}
+
+/// [`chunk_stream`] for events that did not come from an [`HttpRequest`] (a WebSocket's
+/// frames): its errors have `secrets` redacted.
+pub(crate) fn chunk_stream_scrubbed<D: ChunkDecoder>(
+    events: EventStream,
+    decoder: D,
+    call: HttpCall,
+    secrets: Secrets,
+    end_marker: &'static str,
+) -> LlmStream {
     let state = State {
         events,
         decoder,
         call,
-        secrets: request.secrets(),
+        secrets,
         end_marker,
         finished: false,
     };

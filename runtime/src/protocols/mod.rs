@@ -24,6 +24,8 @@ pub mod openai_responses;
 pub mod replicate;
 pub mod sagemaker;
 mod set;
+pub mod spark;
+pub mod tencent_asr;
 mod token_cache;
 pub mod triton;
 pub mod vertex_ai;
@@ -110,11 +112,26 @@ pub static PROTOCOLS: &[ProtocolSet] = &[
     },
     ProtocolSet {
         name: wenxin::PROTOCOL_NAME,
-        implementations: &[Implementation::Llm(&wenxin::WENXIN)],
+        implementations: &[
+            Implementation::Llm(&wenxin::WENXIN),
+            Implementation::TextEmbedding(&wenxin::WENXIN),
+            Implementation::Rerank(&wenxin::WENXIN),
+        ],
     },
     ProtocolSet {
         name: hunyuan::PROTOCOL_NAME,
-        implementations: &[Implementation::Llm(&hunyuan::HUNYUAN)],
+        implementations: &[
+            Implementation::Llm(&hunyuan::HUNYUAN),
+            Implementation::TextEmbedding(&hunyuan::HUNYUAN),
+        ],
+    },
+    ProtocolSet {
+        name: spark::PROTOCOL_NAME,
+        implementations: &[Implementation::Llm(&spark::SPARK)],
+    },
+    ProtocolSet {
+        name: tencent_asr::PROTOCOL_NAME,
+        implementations: &[Implementation::Speech2Text(&tencent_asr::TENCENT_ASR)],
     },
     ProtocolSet {
         name: sagemaker::PROTOCOL_NAME,

@@ -8,13 +8,15 @@ pub mod aws;
 use futures::{Stream, StreamExt};
 use modelrt_runtime::catalog::{I18n, ParameterRule, ParameterType};
 use modelrt_runtime::credentials::{CredentialValue, ValidatedCredentials};
-use modelrt_runtime::llm::{LlmChunk, LlmRequest, LlmResponse, StreamAccumulator};
+use modelrt_runtime::error::ErrorKind;
+use modelrt_runtime::llm::{LlmChunk, LlmRequest, LlmResponse, StreamAccumulator, Tool};
 use modelrt_runtime::params::{validate_against_rules, ValidatedParams};
 use modelrt_runtime::protocol::LlmProtocol;
 use modelrt_runtime::secret::Secret;
 use modelrt_runtime::Error;
-use serde_json::Value;
-use wiremock::{MockServer, Request, ResponseTemplate};
+use serde_json::{json, Value};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 use crate::common::{fast_http, provider, Fixture, API_KEY};
 
@@ -136,4 +138,56 @@ pub fn accumulate(chunks: &[LlmChunk]) -> LlmResponse {
     let mut acc = StreamAccumulator::new();
     chunks.iter().for_each(|c| acc.push(c));
     acc.finish()
+}
+
+/// Streams `request` through `protocol`: the text received, and the error that ended the
+/// stream.
+pub async fn stream_text(
+    protocol: &dyn LlmProtocol,
+    fixture: &Fixture,
+    request: LlmRequest,
+) -> (String, Option<Error>) {
+    let (chunks, error) = collect(protocol, fixture, request).await;
+    (chunks.iter().map(|c| c.content.as_str()).collect(), error)
+}
+
+/// Answers every `POST {route}` with `template`.
+pub async fn answer_post(server: &MockServer, route: &str, template: ResponseTemplate) {
+    Mock::given(method("POST"))
+        .and(path(route))
+        .respond_with(template)
+        .mount(server)
+        .await;
+}
+
+/// `text` for the `'static` settings of a test provider (a mock server's URL).
+pub fn leak(text: String) -> &'static str {
+    Box::leak(text.into_boxed_str())
+}
+
+/// A function tool every tool-calling wire test declares.
+pub fn weather_tool() -> Tool {
+    Tool::new(
+        "get_current_weather",
+        "Get the current weather in a given city",
+        json!({"type": "object", "properties": {"location": {"type": "string"}},
+               "required": ["location"]}),
+    )
+}
+
+/// Asserts a provider's error code became `kind`, kept its code and message, names the
+/// provider and model, and shows no test key.
+pub fn assert_code_error(
+    error: &Error,
+    (kind, code, message): (ErrorKind, &str, &str),
+    (provider, model): (&str, &str),
+) {
+    assert_eq!(error.kind(), kind, "{code}: {error}");
+    assert_eq!(error.code(), Some(code));
+    assert!(error.to_string().contains(message), "{error}");
+    assert_eq!(
+        (error.provider(), error.model()),
+        (Some(provider), Some(model))
+    );
+    assert_no_key(error);
 }

@@ -4,7 +4,7 @@
 pub(crate) mod embed;
 mod models;
 mod request;
-mod rerank;
+pub(crate) mod rerank;
 
 use crate::protocol::protocol_impl;
 

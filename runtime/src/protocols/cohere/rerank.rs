@@ -15,11 +15,19 @@ struct Reranked {
     results: Vec<Ranked>,
 }
 
+/// One ranked document as Cohere answers it (Baidu's reranker answers the same way).
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-struct Ranked {
+pub(crate) struct Ranked {
     index: Option<usize>,
     relevance_score: Option<f64>,
+}
+
+impl Ranked {
+    /// `(index, score)`, as [`join_ranked`] takes them.
+    pub(crate) fn pair(self) -> (Option<usize>, Option<f64>) {
+        (self.index, self.relevance_score)
+    }
 }
 
 /// Ranks the documents; no request is sent when there are none. Cohere bills rerank in
@@ -45,10 +53,7 @@ pub async fn rerank(ctx: CallContext<'_>, request: RerankRequest) -> Result<Rera
         .http_call(parse_error_body)
         .send_json(&http_request)
         .await?;
-    let ranked = answer
-        .results
-        .into_iter()
-        .map(|r| (r.index, r.relevance_score));
+    let ranked = answer.results.into_iter().map(Ranked::pair);
     let results = join_ranked(&ctx, &request, ranked)?;
     Ok(RerankResponse {
         model: ctx.model.id.to_owned(),

@@ -1,29 +1,21 @@
-//! The ChatCompletions action: body, signed request, answers (whole and streamed), errors.
-
-use std::time::{SystemTime, UNIX_EPOCH};
+//! The ChatCompletions action: body (tools included), answers (whole and streamed), errors.
 
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use super::tc3::Signing;
+use super::api::{parse_error_body, signed_request, Envelope, WireError};
 use crate::error::{Error, ErrorKind, Result};
-use crate::http::{decode_json, Body, HttpRequest, ProviderErrorBody};
+use crate::http::{decode_json, HttpRequest};
 use crate::llm::{
-    FinishReason, LlmChunk, LlmRequest, LlmResponse, LlmStream, Role, StreamAccumulator, UsageBasis,
+    FinishReason, LlmChunk, LlmRequest, LlmResponse, LlmStream, Message, Role, StreamAccumulator,
+    Tool, ToolCallDelta, ToolChoice, UsageBasis,
 };
 use crate::protocol::CallContext;
 use crate::protocols::llm_events::{chunk_stream, line_payload, ChunkDecoder};
-use crate::protocols::openai_compatible::config::Endpoint;
-use crate::secret::Secret;
 use crate::sse::Framing;
 use crate::usage::Usage;
 
-const SERVICE: &str = "hunyuan";
 const ACTION: &str = "ChatCompletions";
-const VERSION: &str = "2023-09-01";
-/// The credentials of Dify's form.
-const SECRET_ID: &str = "secret_id";
-const SECRET_KEY: &str = "secret_key";
 
 /// Parameters sent when the model's rules give them, under Tencent's names.
 const PARAMS: &[(&str, &str)] = &[
@@ -43,15 +35,32 @@ struct Answer {
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, rename_all = "PascalCase")]
 struct Choice {
-    message: Option<Text>,
-    delta: Option<Text>,
+    message: Option<Said>,
+    delta: Option<Said>,
     finish_reason: Option<String>,
+}
+
+/// A message or a stream delta: text and tool calls.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
+struct Said {
+    content: Option<String>,
+    tool_calls: Vec<WireToolCall>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, rename_all = "PascalCase")]
-struct Text {
-    content: Option<String>,
+struct WireToolCall {
+    id: Option<String>,
+    index: Option<u32>,
+    function: WireFunction,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
+struct WireFunction {
+    name: Option<String>,
+    arguments: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -61,73 +70,37 @@ struct WireUsage {
     completion_tokens: u64,
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
-struct WireError {
-    code: Option<String>,
-    message: Option<String>,
-}
-
-/// `{"Response": {...}}`, the envelope of every API 3.0 answer.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
-struct Envelope {
-    response: Option<Answer>,
-}
-
-/// The kind of a Tencent Cloud error code (API 3.0's common codes).
-fn kind_of(code: &str) -> ErrorKind {
-    let family = code.split('.').next().unwrap_or(code);
-    match family {
-        "AuthFailure" | "UnauthorizedOperation" => ErrorKind::Authorization,
-        "RequestLimitExceeded" | "LimitExceeded" => ErrorKind::RateLimit,
-        "InternalError" | "ResourceUnavailable" => ErrorKind::ServerUnavailable,
-        _ if code.contains("ResourcePackExhausted") || code.contains("Arrears") => ErrorKind::Quota,
-        _ => ErrorKind::BadRequest,
-    }
-}
-
 impl Answer {
     fn error(&self, raw: &str) -> Option<Error> {
-        let error = self.error.as_ref()?;
-        let code = error.code.clone().unwrap_or_default();
-        let message = error.message.clone().unwrap_or_else(|| raw.to_owned());
-        Some(
-            Error::new(kind_of(&code), message)
-                .with_code(code)
-                .with_body(raw),
-        )
+        self.error.as_ref().map(|e| e.to_error(raw))
     }
 
     fn chunk(self) -> LlmChunk {
         let choice = self.choices.into_iter().next().unwrap_or_default();
-        let text = choice.delta.or(choice.message).and_then(|t| t.content);
+        let said = choice.delta.or(choice.message).unwrap_or_default();
+        let tool_calls = said
+            .tool_calls
+            .into_iter()
+            .map(|call| ToolCallDelta {
+                index: call.index,
+                id: call.id.filter(|id| !id.is_empty()),
+                name: call.function.name.filter(|name| !name.is_empty()),
+                arguments: call.function.arguments.unwrap_or_default(),
+            })
+            .collect();
         LlmChunk {
-            content: text.unwrap_or_default(),
-            finish_reason: choice
-                .finish_reason
-                .as_deref()
-                .and_then(FinishReason::from_wire),
+            content: said.content.unwrap_or_default(),
+            tool_calls,
+            finish_reason: choice.finish_reason.as_deref().and_then(|r| match r {
+                // The moderation stopped the answer.
+                "sensitive" => Some(FinishReason::ContentFilter),
+                other => FinishReason::from_wire(other),
+            }),
             usage: self
                 .usage
                 .map(|u| Usage::new(u.prompt_tokens, u.completion_tokens)),
             ..LlmChunk::default()
         }
-    }
-}
-
-/// Errors sent with a non-2xx status (rare: API 3.0 answers errors with 200).
-fn parse_error_body(_status: u16, body: &str) -> ProviderErrorBody {
-    let error = serde_json::from_str::<Envelope>(body)
-        .ok()
-        .and_then(|e| e.response)
-        .and_then(|r| r.error)
-        .unwrap_or_default();
-    ProviderErrorBody {
-        kind: error.code.as_deref().map(kind_of),
-        message: error.message,
-        code: error.code,
-        retry_after: None,
     }
 }
 
@@ -138,27 +111,95 @@ fn unsupported(what: &str) -> Error {
     )
 }
 
-fn body(ctx: &CallContext<'_>, request: &LlmRequest, stream: bool) -> Result<Value> {
-    if !request.tools.is_empty() {
-        return Err(unsupported("tools"));
+/// A tool as Hunyuan declares one (its parameters as JSON text).
+fn wire_tool(tool: &Tool) -> Value {
+    json!({"Type": "function", "Function": {
+        "Name": tool.name,
+        "Description": tool.description.as_deref().unwrap_or_default(),
+        "Parameters": tool.parameters.to_string(),
+    }})
+}
+
+fn wire_message(message: &Message) -> Result<Value> {
+    if !message.is_text_only() {
+        return Err(unsupported("images, audio or documents"));
     }
-    let mut messages = Vec::new();
-    for message in &request.messages {
-        if message.content.iter().any(|part| part.as_text().is_none()) {
-            return Err(unsupported("images, audio or documents"));
+    let mut wire = Map::new();
+    wire.insert("Role".into(), json!(message.role.as_str()));
+    wire.insert("Content".into(), json!(message.text()));
+    match message.role {
+        Role::Assistant if !message.tool_calls.is_empty() => {
+            let calls: Vec<Value> = message
+                .tool_calls
+                .iter()
+                .map(|call| {
+                    json!({"Id": call.id, "Type": "function",
+                           "Function": {"Name": call.name, "Arguments": call.arguments}})
+                })
+                .collect();
+            wire.insert("ToolCalls".into(), Value::Array(calls));
         }
-        let role = match message.role {
-            Role::System => "system",
-            Role::User => "user",
-            Role::Assistant => "assistant",
-            Role::Tool => return Err(unsupported("tool results")),
-        };
-        messages.push(json!({"Role": role, "Content": message.text()}));
+        Role::Tool => {
+            let id = message.tool_call_id.as_deref().ok_or_else(|| {
+                Error::new(
+                    ErrorKind::InvalidParams,
+                    "a tool message needs the id of the call it answers",
+                )
+            })?;
+            wire.insert("ToolCallId".into(), json!(id));
+        }
+        _ => {}
     }
+    Ok(Value::Object(wire))
+}
+
+fn body(ctx: &CallContext<'_>, request: &LlmRequest, stream: bool) -> Result<Value> {
+    let messages = request
+        .messages
+        .iter()
+        .map(wire_message)
+        .collect::<Result<Vec<_>>>()?;
     let mut body = Map::new();
     body.insert("Model".into(), json!(ctx.model.id));
     body.insert("Messages".into(), Value::Array(messages));
     body.insert("Stream".into(), json!(stream));
+    if !request.tools.is_empty() {
+        body.insert(
+            "Tools".into(),
+            request.tools.iter().map(wire_tool).collect(),
+        );
+    }
+    match &request.tool_choice {
+        None => {}
+        Some(ToolChoice::Auto) => {
+            body.insert("ToolChoice".into(), json!("auto"));
+        }
+        Some(ToolChoice::None) => {
+            body.insert("ToolChoice".into(), json!("none"));
+        }
+        Some(ToolChoice::Function(name)) => {
+            let tool = request
+                .tools
+                .iter()
+                .find(|t| &t.name == name)
+                .ok_or_else(|| {
+                    Error::new(
+                        ErrorKind::InvalidParams,
+                        format!("the tool choice names `{name}`, which is not among the tools"),
+                    )
+                })?;
+            body.insert("ToolChoice".into(), json!("custom"));
+            body.insert("CustomTool".into(), wire_tool(tool));
+        }
+        Some(ToolChoice::Required) => {
+            return Err(unsupported(
+                "`required` tool choice (it takes none, auto or one named tool)",
+            ))
+        }
+    }
+    if !request.stop.is_empty() {
+        body.insert("Stop".into(), json!(request.stop));
+    }
     for (ours, theirs) in PARAMS {
         if let Some(value) = ctx.params.get(ours) {
             body.insert((*theirs).to_owned(), value.to_json());
@@ -173,50 +214,8 @@ fn prepare(
     mut request: LlmRequest,
     stream: bool,
 ) -> Result<(HttpRequest, UsageBasis)> {
-    let in_call = |e: Error| e.in_call(ctx.provider.id, ctx.model.id);
-    let secret = |variable: &str| {
-        ctx.secret(variable).ok_or_else(|| {
-            in_call(Error::new(
-                ErrorKind::InvalidCredentials,
-                format!("the `{variable}` credential is required to sign Hunyuan requests"),
-            ))
-        })
-    };
-    let (secret_id, secret_key) = (secret(SECRET_ID)?, secret(SECRET_KEY)?);
-    let endpoint = Endpoint::resolve(&ctx.provider_context()).map_err(in_call)?;
-    let body = body(ctx, &request, stream).map_err(in_call)?;
-    let mut http_request = HttpRequest::post_json(format!("{}/", endpoint.base_url), &body)?;
-    let host = endpoint
-        .base_url
-        .split_once("://")
-        .map_or(endpoint.base_url.as_str(), |(_, rest)| rest)
-        .split('/')
-        .next()
-        .unwrap_or_default()
-        .to_owned();
-    let timestamp = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let (content_type, payload) = match &http_request.body {
-        Body::Bytes {
-            content_type,
-            bytes,
-        } => (content_type.clone(), bytes.clone()),
-        _ => (String::new(), Vec::new()),
-    };
-    let signing = Signing {
-        host: &host,
-        content_type: &content_type,
-        payload: &payload,
-        service: SERVICE,
-        timestamp,
-    };
-    let authorization = Secret::new(signing.authorization(secret_id.expose(), secret_key.expose()));
-    http_request = http_request
-        .secret_header("authorization", "", &authorization)?
-        .header("x-tc-action", ACTION)?
-        .header("x-tc-version", VERSION)?
-        .header("x-tc-timestamp", &timestamp.to_string())?;
+    let body = body(ctx, &request, stream).map_err(|e| e.in_call(ctx.provider.id, ctx.model.id))?;
+    let http_request = signed_request(ctx, ACTION, &body)?;
     let basis = UsageBasis {
         model: ctx.model.id.to_owned(),
         prompt: std::mem::take(&mut request.messages),
@@ -232,7 +231,7 @@ pub async fn invoke(ctx: CallContext<'_>, request: LlmRequest) -> Result<LlmResp
         .http_call(parse_error_body)
         .send_with(&http_request, |answer| {
             let raw = String::from_utf8_lossy(&answer.body);
-            let answer = decode_json::<Envelope>(&answer.body)?
+            let answer = decode_json::<Envelope<Answer>>(&answer.body)?
                 .response
                 .unwrap_or_default();
             match answer.error(&raw) {

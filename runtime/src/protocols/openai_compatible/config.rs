@@ -281,6 +281,13 @@ impl<'a> Endpoint<'a> {
         }
     }
 
+    /// The base URL's host, with its port when it has one (what request signatures cover).
+    pub fn host(&self) -> &str {
+        let url = &self.base_url;
+        let rest = url.split_once("://").map_or(url.as_str(), |(_, rest)| rest);
+        rest.split('/').next().unwrap_or_default()
+    }
+
     /// The full URL of `path` (e.g. `chat/completions`).
     pub fn url(&self, path: &str) -> String {
         let path = path.trim_start_matches('/');

@@ -3,26 +3,17 @@
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use super::auth::{self, Keys};
+use super::workshop::{parse_error_body, Failure, Session};
 use crate::error::{Error, ErrorKind, Result};
-use crate::http::{decode_json, percent_encode, HttpCall, HttpRequest, ProviderErrorBody};
+use crate::http::{decode_json, HttpCall, HttpRequest};
 use crate::llm::{
-    FinishReason, LlmChunk, LlmRequest, LlmResponse, LlmStream, ResponseFormat, Role,
-    StreamAccumulator, UsageBasis,
+    FinishReason, LlmChunk, LlmRequest, LlmResponse, LlmStream, Message, ResponseFormat, Role,
+    StreamAccumulator, ToolCallDelta, ToolChoice, UsageBasis,
 };
 use crate::protocol::CallContext;
 use crate::protocols::llm_events::{chunk_stream, line_payload, ChunkDecoder};
-use crate::protocols::openai_compatible::config::Endpoint;
-use crate::secret::Secret;
 use crate::sse::Framing;
 use crate::usage::Usage;
-
-/// Where chat endpoints live under the base URL.
-const CHAT_PATH: &str = "rpc/2.0/ai_custom/v1/wenxinworkshop/chat";
-/// Where tokens are exchanged under the base URL.
-const TOKEN_PATH: &str = "oauth/2.0/token";
-/// The credential holding the secret key (Dify's name).
-const SECRET_KEY: &str = "secret_key";
 
 /// Baidu's endpoint name of each model of Dify's `wenxin` tree whose name differs from its
 /// model id (Dify's table, which follows Baidu's API reference).
@@ -50,11 +41,20 @@ const SAME_NAME: &[&str] = &["temperature", "top_p", "disable_search"];
 #[serde(default)]
 struct Answer {
     result: Option<String>,
+    function_call: Option<FunctionCall>,
     is_end: Option<bool>,
     finish_reason: Option<String>,
     usage: Option<WireUsage>,
-    error_code: Option<i64>,
-    error_msg: Option<String>,
+    #[serde(flatten)]
+    failure: Failure,
+}
+
+/// The function the model calls (ERNIE calls at most one per turn).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct FunctionCall {
+    name: String,
+    arguments: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -64,37 +64,28 @@ struct WireUsage {
     completion_tokens: u64,
 }
 
-/// The kind of an ERNIE error code (Baidu's error code table).
-fn kind_of(code: i64) -> ErrorKind {
-    match code {
-        6 | 13 | 14 | 15 | 100 | 110 | 111 => ErrorKind::Authorization,
-        4 | 17 | 18 | 19 | 336_501 | 336_502 => ErrorKind::RateLimit,
-        1 | 2 | 336_000 | 336_100 => ErrorKind::ServerUnavailable,
-        _ => ErrorKind::BadRequest,
-    }
-}
-
-/// Whether the code says the access token is no longer valid (110 invalid, 111 expired).
-fn token_rejected(code: i64) -> bool {
-    matches!(code, 110 | 111)
-}
-
 impl Answer {
     fn error(&self, raw: &str) -> Option<Error> {
-        let code = self.error_code?;
-        let message = self.error_msg.clone().unwrap_or_else(|| raw.to_owned());
-        Some(
-            Error::new(kind_of(code), message)
-                .with_code(code.to_string())
-                .with_body(raw),
-        )
+        self.failure.error(raw)
     }
 
     fn chunk(self) -> LlmChunk {
+        let tool_calls = self
+            .function_call
+            .map(|call| ToolCallDelta {
+                index: Some(0),
+                id: None,
+                name: Some(call.name),
+                arguments: call.arguments,
+            })
+            .into_iter()
+            .collect();
         LlmChunk {
             content: self.result.unwrap_or_default(),
+            tool_calls,
             finish_reason: self.finish_reason.as_deref().map(|r| match r {
                 "normal" => FinishReason::Stop,
+                "function_call" => FinishReason::ToolCalls,
                 other => FinishReason::from_wire(other)
                     .unwrap_or_else(|| FinishReason::Other(other.to_owned())),
             }),
@@ -106,17 +97,6 @@ impl Answer {
     }
 }
 
-/// Errors of the chat endpoint with a non-2xx status (rare: errors usually come with 200).
-fn parse_error_body(_status: u16, body: &str) -> ProviderErrorBody {
-    let answer: Answer = serde_json::from_str(body).unwrap_or_default();
-    ProviderErrorBody {
-        message: answer.error_msg,
-        code: answer.error_code.map(|c| c.to_string()),
-        kind: answer.error_code.map(kind_of),
-        retry_after: None,
-    }
-}
-
 fn unsupported(what: &str) -> Error {
     Error::new(
         ErrorKind::Unsupported,
@@ -124,27 +104,94 @@ fn unsupported(what: &str) -> Error {
     )
 }
 
-/// The body: system messages in `system`, the turns (user first, alternating) in `messages`.
-fn body(ctx: &CallContext<'_>, request: &LlmRequest, stream: bool) -> Result<Value> {
-    if !request.tools.is_empty() {
-        return Err(unsupported("tools"));
+/// The name of the function whose call `message` (a tool result) answers: the message's own
+/// name, else that of the earlier call with its id.
+fn answered_function<'r>(request: &'r LlmRequest, message: &'r Message) -> Result<&'r str> {
+    if let Some(name) = &message.name {
+        return Ok(name);
     }
+    let id = message.tool_call_id.as_deref().unwrap_or_default();
+    request
+        .messages
+        .iter()
+        .flat_map(|m| &m.tool_calls)
+        .find(|call| call.id == id)
+        .map(|call| call.name.as_str())
+        .ok_or_else(|| {
+            Error::new(
+                ErrorKind::InvalidParams,
+                format!("the tool result for `{id}` answers no earlier function call"),
+            )
+        })
+}
+
+/// One turn: `function_call` on the assistant's, `name` on a function result's.
+fn turn(request: &LlmRequest, message: &Message) -> Result<Value> {
+    let content = message.text();
+    match message.role {
+        Role::User => Ok(json!({"role": "user", "content": content})),
+        Role::Assistant => match message.tool_calls.as_slice() {
+            [] => Ok(json!({"role": "assistant", "content": content})),
+            [call] => Ok(json!({"role": "assistant", "content": content,
+                                "function_call": {"name": call.name, "arguments": call.arguments}})),
+            _ => Err(unsupported("more than one function call in a turn")),
+        },
+        Role::Tool => Ok(
+            json!({"role": "function", "name": answered_function(request, message)?,
+                                "content": content}),
+        ),
+        Role::System => Err(Error::new(
+            ErrorKind::InvalidParams,
+            "system messages go to ERNIE's `system` field, not among the turns",
+        )),
+    }
+}
+
+/// `functions` and `tool_choice`, when the request has tools the model may call.
+fn functions(request: &LlmRequest, body: &mut Map<String, Value>) -> Result<()> {
+    if request.tools.is_empty() || request.tool_choice == Some(ToolChoice::None) {
+        return Ok(());
+    }
+    let functions: Vec<Value> = request
+        .tools
+        .iter()
+        .map(|tool| {
+            json!({"name": tool.name, "description": tool.description.as_deref().unwrap_or_default(),
+                   "parameters": tool.parameters})
+        })
+        .collect();
+    body.insert("functions".into(), Value::Array(functions));
+    match &request.tool_choice {
+        None | Some(ToolChoice::Auto | ToolChoice::None) => {}
+        Some(ToolChoice::Function(name)) => {
+            body.insert(
+                "tool_choice".into(),
+                json!({"type": "function", "function": {"name": name}}),
+            );
+        }
+        Some(ToolChoice::Required) => {
+            return Err(unsupported(
+                "`required` tool choice (only a named function)",
+            ))
+        }
+    }
+    Ok(())
+}
+
+/// The body: system messages in `system`, the turns (user first, alternating, a function's
+/// result in the user's place) in `messages`.
+fn body(ctx: &CallContext<'_>, request: &LlmRequest, stream: bool) -> Result<Value> {
     let mut system = Vec::new();
     let mut messages = Vec::new();
     for message in &request.messages {
-        if message.content.iter().any(|part| part.as_text().is_none()) {
+        if !message.is_text_only() {
             return Err(unsupported("images, audio or documents"));
         }
-        let role = match message.role {
-            Role::System => {
-                system.push(message.text());
-                continue;
-            }
-            Role::User => "user",
-            Role::Assistant => "assistant",
-            Role::Tool => return Err(unsupported("tool results")),
-        };
-        messages.push(json!({"role": role, "content": message.text()}));
+        if message.role == Role::System {
+            system.push(message.text());
+        } else {
+            messages.push(turn(request, message)?);
+        }
     }
     if messages.len() % 2 == 0 || messages.first().map(|m| &m["role"]) != Some(&json!("user")) {
         return Err(Error::new(
@@ -155,6 +202,7 @@ fn body(ctx: &CallContext<'_>, request: &LlmRequest, stream: bool) -> Result<Val
     let mut body = Map::new();
     body.insert("messages".into(), Value::Array(messages));
     body.insert("stream".into(), json!(stream));
+    functions(request, &mut body)?;
     if !system.is_empty() {
         body.insert("system".into(), json!(system.join("\n")));
     }
@@ -188,8 +236,7 @@ struct Prepared<'a> {
     call: HttpCall,
     http_request: HttpRequest,
     basis: UsageBasis,
-    keys: Keys<'a>,
-    token: Secret,
+    session: Session<'a>,
 }
 
 async fn prepare<'a>(
@@ -198,33 +245,14 @@ async fn prepare<'a>(
     stream: bool,
 ) -> Result<Prepared<'a>> {
     let in_call = |e: Error| e.in_call(ctx.provider.id, ctx.model.id);
-    let endpoint = Endpoint::resolve(&ctx.provider_context()).map_err(in_call)?;
-    let missing = |variable: &str| {
-        in_call(Error::new(
-            ErrorKind::InvalidCredentials,
-            format!("the `{variable}` credential is required to get an ERNIE access token"),
-        ))
-    };
-    let key_variable = ctx.provider.extra("api_key_variable").unwrap_or("api_key");
-    let keys = Keys {
-        token_url: format!("{}/{TOKEN_PATH}", endpoint.base_url),
-        api_key: endpoint.api_key.ok_or_else(|| missing(key_variable))?,
-        secret_key: ctx.secret(SECRET_KEY).ok_or_else(|| missing(SECRET_KEY))?,
-    };
     let body = body(ctx, &request, stream).map_err(in_call)?;
-    let token = auth::access_token(ctx, &keys).await?;
+    let session = Session::open(ctx).await?;
     let model = ctx.model.id;
     let name = ENDPOINTS
         .iter()
         .find(|(id, _)| *id == model)
         .map_or(model, |(_, name)| name);
-    let url = format!(
-        "{}/{CHAT_PATH}/{}?access_token={}",
-        endpoint.base_url,
-        percent_encode(name),
-        percent_encode(token.expose())
-    );
-    let http_request = HttpRequest::post_json(url, &body).map_err(in_call)?;
+    let http_request = HttpRequest::post_json(session.url("chat", name), &body).map_err(in_call)?;
     let basis = UsageBasis {
         model: model.to_owned(),
         prompt: std::mem::take(&mut request.messages),
@@ -234,28 +262,8 @@ async fn prepare<'a>(
         call: ctx.http_call(parse_error_body),
         http_request,
         basis,
-        keys,
-        token,
+        session,
     })
-}
-
-impl Prepared<'_> {
-    /// `error` with the keys and token redacted (the token travels in the URL's query, which
-    /// the HTTP layer's redaction does not see); a rejected token is forgotten.
-    async fn scrub(&self, error: Error) -> Error {
-        if error
-            .code()
-            .and_then(|c| c.parse().ok())
-            .is_some_and(token_rejected)
-        {
-            auth::forget(&self.keys).await;
-        }
-        error.redact(&[
-            self.token.expose(),
-            self.keys.api_key.expose(),
-            self.keys.secret_key.expose(),
-        ])
-    }
 }
 
 /// A whole answer.
@@ -274,7 +282,7 @@ pub async fn invoke(ctx: CallContext<'_>, request: LlmRequest) -> Result<LlmResp
         .await;
     let chunk = match answer {
         Ok(chunk) => chunk,
-        Err(error) => return Err(prepared.scrub(error).await),
+        Err(error) => return Err(prepared.session.scrub(error).await),
     };
     let reported = chunk.usage;
     let mut accumulator = StreamAccumulator::new();
@@ -314,7 +322,7 @@ pub async fn stream(ctx: CallContext<'_>, request: LlmRequest) -> Result<LlmStre
         .await;
     let events = match events {
         Ok(events) => events,
-        Err(error) => return Err(prepared.scrub(error).await),
+        Err(error) => return Err(prepared.session.scrub(error).await),
     };
     let Prepared {
         call,

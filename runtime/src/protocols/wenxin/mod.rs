@@ -5,10 +5,15 @@
 //!
 //! Each model is served on an endpoint whose name Baidu chose ([`chat::ENDPOINTS`]); a model
 //! not listed is sent to the endpoint of its own name (a custom deployment). Errors come as
-//! `{"error_code", "error_msg"}`, usually with status 200, also in place of a stream.
+//! `{"error_code", "error_msg"}`, usually with status 200, also in place of a stream
+//! ([`workshop`]). Chat takes tools as ERNIE `functions` (one call per turn); the embedding
+//! ([`embed`]) and reranker ([`rerank`]) endpoints take the same token.
 
 mod auth;
 mod chat;
+mod embed;
+mod rerank;
+mod workshop;
 
 use crate::llm::{LlmRequest, Message};
 use crate::protocol::protocol_impl;
@@ -31,5 +36,11 @@ protocol_impl! {
             let request = LlmRequest::new(vec![Message::user("ping")]);
             chat::invoke(ctx, request).await.map(drop)
         };
+    }
+    impl TextEmbeddingProtocol for Wenxin {
+        fn embed(self, ctx, request) => embed::embed(ctx, request);
+    }
+    impl RerankProtocol for Wenxin {
+        fn rerank(self, ctx, request) => rerank::rerank(ctx, request);
     }
 }
