@@ -1,7 +1,7 @@
 //! A tree in Dify's core shape, with no `extra.modelrt` (codegen/tests/fixtures/dify_overlay),
 //! compiled with `include_providers!`: the Dify protocol overlay makes `yi` callable with the
-//! credentials Dify's form asks for, `spark` callable through its WebSocket protocol, and `oci`
-//! catalog-only with its reason.
+//! credentials Dify's form asks for, `spark` and `oci` callable through their own protocols, and
+//! `in_house`, which it has no entry for, catalog-only.
 
 use modelrt::runtime::catalog::Callability;
 use modelrt::runtime::secret::Secret;
@@ -19,10 +19,8 @@ fn the_overlay_decides_callability_and_is_marked() {
     );
     assert_eq!(yi::PROVIDER.extra("overlay"), Some("dify"));
     assert_eq!(spark::PROVIDER.callability, Callability::Protocol("spark"));
-    assert_eq!(oci::PROVIDER.callability, Callability::CatalogOnly);
-    assert!(oci::PROVIDER
-        .extra("catalog_only_reason")
-        .is_some_and(|reason| reason.contains("private key")));
+    assert_eq!(oci::PROVIDER.callability, Callability::Protocol("oci"));
+    assert_eq!(in_house::PROVIDER.callability, Callability::CatalogOnly);
 }
 
 #[tokio::test]

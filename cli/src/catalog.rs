@@ -53,7 +53,7 @@ struct Route {
     reason: Option<&'static str>,
 }
 
-/// Why a catalog-only provider the overlay does not know is not callable.
+/// Why a catalog-only provider is not callable.
 const NO_ROUTE: &str =
     "no `extra.modelrt.protocol`, no Rust beside the YAML and no Dify overlay entry";
 
@@ -75,7 +75,7 @@ fn route(provider: &ProviderInfo) -> Route {
         Callability::CatalogOnly => Route {
             via: None,
             protocol: None,
-            reason: Some(provider.extra("catalog_only_reason").unwrap_or(NO_ROUTE)),
+            reason: Some(NO_ROUTE),
         },
     }
 }

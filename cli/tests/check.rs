@@ -133,9 +133,9 @@ fn a_dify_overlay_variable_no_form_declares_is_reported() {
         "{text}"
     );
     assert!(text.contains("--> tongyi/tongyi.yaml"), "{text}");
-    // The provider the overlay cannot call says why.
+    // A provider the overlay has no entry for says so.
     assert!(
-        text.contains("provider `oci` is catalog-only (Dify overlay: Oracle Cloud signs"),
+        text.contains("provider `in_house` is catalog-only (no `extra.modelrt.protocol`"),
         "{text}"
     );
     assert!(

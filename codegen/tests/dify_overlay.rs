@@ -36,7 +36,7 @@ fn a_dify_provider_without_extra_becomes_callable_through_the_overlay() {
 }
 
 #[test]
-fn the_diagnostics_are_a_missing_overlay_variable_and_the_reason_a_provider_stays_catalog_only() {
+fn the_diagnostics_are_a_missing_overlay_variable_and_a_provider_left_catalog_only() {
     let loaded = loaded();
     let got: Vec<_> = loaded
         .diagnostics
@@ -56,10 +56,10 @@ fn the_diagnostics_are_a_missing_overlay_variable_and_the_reason_a_provider_stay
         [
             (
                 Severity::Warning,
-                "oci/oci.yaml",
+                "in_house/in_house.yaml",
                 "",
-                "provider `oci` is catalog-only (Dify overlay: Oracle Cloud signs requests with \
-                 the user's private key; no protocol for that): listed and typed, but not callable"
+                "provider `in_house` is catalog-only (no `extra.modelrt.protocol`, no Rust beside \
+                 its YAML and no Dify overlay entry): listed and typed, but not callable"
             ),
             (
                 Severity::Warning,
@@ -79,14 +79,11 @@ fn the_diagnostics_are_a_missing_overlay_variable_and_the_reason_a_provider_stay
 }
 
 #[test]
-fn a_provider_the_overlay_cannot_call_carries_its_reason() {
+fn a_provider_the_overlay_does_not_know_is_left_alone() {
     let loaded = loaded();
+    assert!(settings(provider(&loaded, "in_house")).is_empty());
     let oci = settings(provider(&loaded, "oci"));
-    assert_eq!(oci.len(), 1);
-    assert!(
-        oci[0].starts_with("catalog_only_reason=Oracle Cloud signs requests"),
-        "{oci:?}"
-    );
+    assert!(oci.contains(&"protocol=oci".to_owned()), "{oci:?}");
 }
 
 #[test]

@@ -7,7 +7,6 @@ use modelrt_vocabulary::is_keyword;
 
 use crate::ir::{Callability, Provider};
 
-use super::overlay;
 use super::report::{Place, Report};
 
 /// Drops Rust files whose names cannot be modules, then reports Rust beside a protocol
@@ -61,20 +60,15 @@ pub fn check(provider: &mut Provider, protocol_place: Option<Place>, r: &mut Rep
             }
         }
         Callability::RustImpl => {}
-        Callability::CatalogOnly => {
-            let why = match provider.extra(overlay::REASON_KEY) {
-                Some(reason) => format!("Dify overlay: {reason}"),
-                None => "no `extra.modelrt.protocol` and no Rust beside its YAML".to_owned(),
-            };
-            r.warn(
-                Place::FILE,
-                "",
-                format!(
-                    "provider `{}` is catalog-only ({why}): listed and typed, but not callable",
-                    provider.id
-                ),
-            )
-        }
+        Callability::CatalogOnly => r.warn(
+            Place::FILE,
+            "",
+            format!(
+                "provider `{}` is catalog-only (no `extra.modelrt.protocol`, no Rust beside \
+                     its YAML and no Dify overlay entry): listed and typed, but not callable",
+                provider.id
+            ),
+        ),
     }
 }
 

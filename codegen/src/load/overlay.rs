@@ -6,8 +6,7 @@
 //! The settings are the `extra.modelrt` keys of docs/provider-extra.md, plus `overlay: dify`
 //! so that listings can say where they came from. A variable may name alternatives separated
 //! by `|` (Dify renamed some across releases); the first one the tree's forms declare is used,
-//! and none declared is a warning. A provider the overlay knows but cannot call gets
-//! `catalog_only_reason` instead.
+//! and none declared is a warning.
 
 use crate::ir::{CredentialForm, FormType, Provider};
 
@@ -15,79 +14,70 @@ use super::report::{Place, Report};
 
 /// The key marking settings that came from the overlay.
 pub const OVERLAY_KEY: &str = "overlay";
-/// The key holding why a provider the overlay knows stays catalog-only.
-pub const REASON_KEY: &str = "catalog_only_reason";
 
-/// What the overlay says about one Dify provider.
-enum How {
-    /// Callable: `extra.modelrt` settings as dotted keys.
-    Protocol(&'static [(&'static str, &'static str)]),
-    /// Not callable; the reason, in one line.
-    CatalogOnly(&'static str),
-}
-
-use How::{CatalogOnly, Protocol};
+/// How to call one Dify provider: `extra.modelrt` settings as dotted keys.
+type Settings = &'static [(&'static str, &'static str)];
 
 const OPENAI: &str = "openai-compatible";
 
 /// Every Dify core provider, by id (one line each, so the table reads as one).
 #[rustfmt::skip]
-static OVERLAY: &[(&str, How)] = &[
-    ("anthropic", Protocol(&[("protocol", "anthropic"), ("base_url", "https://api.anthropic.com"), ("api_key_variable", "anthropic_api_key"), ("base_url_variable", "anthropic_api_url")])),
-    ("azure_ai_studio", Protocol(&[("protocol", OPENAI), ("base_url_variable", "endpoint"), ("api_key_variable", "api_key"), ("api_version", "2024-05-01-preview")])),
-    ("azure_openai", Protocol(&[("protocol", "azure-openai"), ("base_url_variable", "openai_api_base"), ("api_key_variable", "openai_api_key"), ("api_version_variable", "openai_api_version")])),
-    ("baichuan", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.baichuan-ai.com/v1"), ("api_key_variable", "api_key")])),
-    ("bedrock", Protocol(&[("protocol", "bedrock"), ("base_url", "https://bedrock-runtime.{region}.amazonaws.com")])),
-    ("chatglm", Protocol(&[("protocol", OPENAI), ("base_url_variable", "api_base"), ("base_url_variable_suffix", "/v1")])),
-    ("cohere", Protocol(&[("protocol", "cohere"), ("base_url", "https://api.cohere.com"), ("api_key_variable", "api_key"), ("base_url_variable", "base_url")])),
-    ("deepseek", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.deepseek.com/v1"), ("api_key_variable", "api_key"), ("base_url_variable", "endpoint_url")])),
-    ("fireworks", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.fireworks.ai/inference/v1"), ("api_key_variable", "fireworks_api_key")])),
-    ("fishaudio", Protocol(&[("protocol", "fishaudio"), ("base_url", "https://api.fish.audio"), ("base_url_variable", "api_base"), ("api_key_variable", "api_key")])),
-    ("gitee_ai", Protocol(&[("protocol", OPENAI), ("base_url", "https://ai.gitee.com/v1"), ("api_key_variable", "api_key")])),
-    ("google", Protocol(&[("protocol", "gemini"), ("base_url", "https://generativelanguage.googleapis.com/v1beta"), ("api_key_variable", "google_api_key")])),
-    ("gpustack", Protocol(&[("protocol", OPENAI), ("api_key_variable", "api_key"), ("base_url_variable", "endpoint_url"), ("base_url_variable_suffix", "/v1-openai")])),
-    ("groq", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.groq.com/openai/v1"), ("api_key_variable", "api_key")])),
-    ("huggingface_hub", Protocol(&[("protocol", OPENAI), ("base_url", "https://router.huggingface.co/v1"), ("api_key_variable", "huggingfacehub_api_token"), ("base_url_variable", "huggingfacehub_endpoint_url"), ("base_url_variable_suffix", "/v1")])),
-    ("huggingface_tei", Protocol(&[("protocol", OPENAI), ("base_url_variable", "server_url"), ("base_url_variable_suffix", "/v1")])),
-    ("hunyuan", Protocol(&[("protocol", "hunyuan"), ("base_url", "https://hunyuan.tencentcloudapi.com")])),
-    ("jina", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.jina.ai/v1"), ("api_key_variable", "api_key"), ("base_url_variable", "base_url")])),
-    ("leptonai", Protocol(&[("protocol", OPENAI), ("base_url", "https://{model}.lepton.run/api/v1"), ("api_key_variable", "api_key")])),
-    ("localai", Protocol(&[("protocol", OPENAI), ("base_url_variable", "server_url"), ("base_url_variable_suffix", "/v1")])),
-    ("minimax", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.minimax.chat/v1"), ("api_key_variable", "minimax_api_key|api_key")])),
-    ("mistralai", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.mistral.ai/v1"), ("api_key_variable", "api_key")])),
-    ("mixedbread", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.mixedbread.ai/v1"), ("api_key_variable", "api_key")])),
-    ("moonshot", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.moonshot.cn/v1"), ("api_key_variable", "api_key"), ("base_url_variable", "endpoint_url")])),
-    ("nomic", Protocol(&[("protocol", "nomic"), ("base_url", "https://api-atlas.nomic.ai"), ("api_key_variable", "nomic_api_key")])),
-    ("novita", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.novita.ai/v3/openai"), ("api_key_variable", "api_key")])),
-    ("nvidia", Protocol(&[("protocol", OPENAI), ("base_url", "https://integrate.api.nvidia.com/v1"), ("api_key_variable", "api_key")])),
-    ("nvidia_nim", Protocol(&[("protocol", OPENAI), ("base_url_variable", "endpoint_url")])),
-    ("oci", Protocol(&[("protocol", "oci"), ("base_url", "https://inference.generativeai.{region}.oci.oraclecloud.com"), ("api_key_variable", "oci_key_content")])),
-    ("ollama", Protocol(&[("protocol", "ollama"), ("base_url", "http://localhost:11434"), ("base_url_variable", "base_url")])),
-    ("openai", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.openai.com/v1"), ("api_key_variable", "openai_api_key"), ("base_url_variable", "openai_api_base"), ("base_url_variable_suffix", "/v1"), ("header_variables.OpenAI-Organization", "openai_organization")])),
-    ("openai_api_compatible", Protocol(&[("protocol", OPENAI), ("api_key_variable", "api_key"), ("base_url_variable", "endpoint_url")])),
-    ("openllm", Protocol(&[("protocol", OPENAI), ("base_url_variable", "server_url"), ("base_url_variable_suffix", "/v1")])),
-    ("openrouter", Protocol(&[("protocol", OPENAI), ("base_url", "https://openrouter.ai/api/v1"), ("api_key_variable", "api_key"), ("headers.X-Title", "modelrt")])),
-    ("perfxcloud", Protocol(&[("protocol", OPENAI), ("base_url", "https://cloud.perfxlab.cn/v1"), ("api_key_variable", "api_key"), ("base_url_variable", "endpoint_url")])),
-    ("replicate", Protocol(&[("protocol", "replicate"), ("base_url", "https://api.replicate.com"), ("api_key_variable", "replicate_api_token")])),
-    ("sagemaker", Protocol(&[("protocol", "sagemaker"), ("base_url", "https://runtime.sagemaker.{region}.amazonaws.com")])),
-    ("siliconflow", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.siliconflow.cn/v1"), ("api_key_variable", "api_key|siliconflow_api_key")])),
-    ("spark", Protocol(&[("protocol", "spark"), ("base_url", "https://spark-api.xf-yun.com"), ("api_key_variable", "api_key")])),
-    ("stepfun", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.stepfun.com/v1"), ("api_key_variable", "api_key")])),
-    ("tencent", Protocol(&[("protocol", "tencent-asr"), ("base_url", "https://asr.cloud.tencent.com"), ("api_key_variable", "secret_id")])),
-    ("togetherai", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.together.xyz/v1"), ("api_key_variable", "api_key")])),
-    ("tongyi", Protocol(&[("protocol", OPENAI), ("base_url", "https://dashscope.aliyuncs.com/compatible-mode/v1"), ("api_key_variable", "dashscope_api_key|tongyi_api_key")])),
-    ("triton_inference_server", Protocol(&[("protocol", "triton"), ("base_url_variable", "server_url")])),
-    ("upstage", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.upstage.ai/v1/solar"), ("api_key_variable", "upstage_api_key")])),
-    ("vertex_ai", Protocol(&[("protocol", "vertex-ai")])),
-    ("vessl_ai", Protocol(&[("protocol", OPENAI), ("api_key_variable", "api_key"), ("base_url_variable", "endpoint_url")])),
-    ("volcengine_maas", Protocol(&[("protocol", OPENAI), ("base_url", "https://ark.cn-beijing.volces.com/api/v3"), ("base_url_variable", "api_endpoint_host"), ("api_key_variable", "volc_api_key"), ("model_variable", "endpoint_id")])),
-    ("voyage", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.voyageai.com/v1"), ("api_key_variable", "api_key"), ("embedding_input_type_field", "input_type"), ("rerank_top_field", "top_k")])),
-    ("wenxin", Protocol(&[("protocol", "wenxin"), ("base_url", "https://aip.baidubce.com"), ("api_key_variable", "api_key")])),
-    ("x", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.x.ai/v1"), ("api_key_variable", "api_key"), ("base_url_variable", "endpoint_url")])),
-    ("xinference", Protocol(&[("protocol", OPENAI), ("base_url_variable", "server_url"), ("base_url_variable_suffix", "/v1"), ("api_key_variable", "api_key"), ("model_variable", "model_uid")])),
-    ("yi", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.lingyiwanwu.com/v1"), ("api_key_variable", "api_key"), ("base_url_variable", "endpoint_url")])),
-    ("zhinao", Protocol(&[("protocol", OPENAI), ("base_url", "https://api.360.cn/v1"), ("api_key_variable", "api_key")])),
-    ("zhipuai", Protocol(&[("protocol", OPENAI), ("base_url", "https://open.bigmodel.cn/api/paas/v4"), ("api_key_variable", "api_key|zhipuai_api_key")])),
+static OVERLAY: &[(&str, Settings)] = &[
+    ("anthropic", &[("protocol", "anthropic"), ("base_url", "https://api.anthropic.com"), ("api_key_variable", "anthropic_api_key"), ("base_url_variable", "anthropic_api_url")]),
+    ("azure_ai_studio", &[("protocol", OPENAI), ("base_url_variable", "endpoint"), ("api_key_variable", "api_key"), ("api_version", "2024-05-01-preview")]),
+    ("azure_openai", &[("protocol", "azure-openai"), ("base_url_variable", "openai_api_base"), ("api_key_variable", "openai_api_key"), ("api_version_variable", "openai_api_version")]),
+    ("baichuan", &[("protocol", OPENAI), ("base_url", "https://api.baichuan-ai.com/v1"), ("api_key_variable", "api_key")]),
+    ("bedrock", &[("protocol", "bedrock"), ("base_url", "https://bedrock-runtime.{region}.amazonaws.com")]),
+    ("chatglm", &[("protocol", OPENAI), ("base_url_variable", "api_base"), ("base_url_variable_suffix", "/v1")]),
+    ("cohere", &[("protocol", "cohere"), ("base_url", "https://api.cohere.com"), ("api_key_variable", "api_key"), ("base_url_variable", "base_url")]),
+    ("deepseek", &[("protocol", OPENAI), ("base_url", "https://api.deepseek.com/v1"), ("api_key_variable", "api_key"), ("base_url_variable", "endpoint_url")]),
+    ("fireworks", &[("protocol", OPENAI), ("base_url", "https://api.fireworks.ai/inference/v1"), ("api_key_variable", "fireworks_api_key")]),
+    ("fishaudio", &[("protocol", "fishaudio"), ("base_url", "https://api.fish.audio"), ("base_url_variable", "api_base"), ("api_key_variable", "api_key")]),
+    ("gitee_ai", &[("protocol", OPENAI), ("base_url", "https://ai.gitee.com/v1"), ("api_key_variable", "api_key")]),
+    ("google", &[("protocol", "gemini"), ("base_url", "https://generativelanguage.googleapis.com/v1beta"), ("api_key_variable", "google_api_key")]),
+    ("gpustack", &[("protocol", OPENAI), ("api_key_variable", "api_key"), ("base_url_variable", "endpoint_url"), ("base_url_variable_suffix", "/v1-openai")]),
+    ("groq", &[("protocol", OPENAI), ("base_url", "https://api.groq.com/openai/v1"), ("api_key_variable", "api_key")]),
+    ("huggingface_hub", &[("protocol", OPENAI), ("base_url", "https://router.huggingface.co/v1"), ("api_key_variable", "huggingfacehub_api_token"), ("base_url_variable", "huggingfacehub_endpoint_url"), ("base_url_variable_suffix", "/v1")]),
+    ("huggingface_tei", &[("protocol", OPENAI), ("base_url_variable", "server_url"), ("base_url_variable_suffix", "/v1")]),
+    ("hunyuan", &[("protocol", "hunyuan"), ("base_url", "https://hunyuan.tencentcloudapi.com")]),
+    ("jina", &[("protocol", OPENAI), ("base_url", "https://api.jina.ai/v1"), ("api_key_variable", "api_key"), ("base_url_variable", "base_url")]),
+    ("leptonai", &[("protocol", OPENAI), ("base_url", "https://{model}.lepton.run/api/v1"), ("api_key_variable", "api_key")]),
+    ("localai", &[("protocol", OPENAI), ("base_url_variable", "server_url"), ("base_url_variable_suffix", "/v1")]),
+    ("minimax", &[("protocol", OPENAI), ("base_url", "https://api.minimax.chat/v1"), ("api_key_variable", "minimax_api_key|api_key")]),
+    ("mistralai", &[("protocol", OPENAI), ("base_url", "https://api.mistral.ai/v1"), ("api_key_variable", "api_key")]),
+    ("mixedbread", &[("protocol", OPENAI), ("base_url", "https://api.mixedbread.ai/v1"), ("api_key_variable", "api_key")]),
+    ("moonshot", &[("protocol", OPENAI), ("base_url", "https://api.moonshot.cn/v1"), ("api_key_variable", "api_key"), ("base_url_variable", "endpoint_url")]),
+    ("nomic", &[("protocol", "nomic"), ("base_url", "https://api-atlas.nomic.ai"), ("api_key_variable", "nomic_api_key")]),
+    ("novita", &[("protocol", OPENAI), ("base_url", "https://api.novita.ai/v3/openai"), ("api_key_variable", "api_key")]),
+    ("nvidia", &[("protocol", OPENAI), ("base_url", "https://integrate.api.nvidia.com/v1"), ("api_key_variable", "api_key")]),
+    ("nvidia_nim", &[("protocol", OPENAI), ("base_url_variable", "endpoint_url")]),
+    ("oci", &[("protocol", "oci"), ("base_url", "https://inference.generativeai.{region}.oci.oraclecloud.com"), ("api_key_variable", "oci_key_content")]),
+    ("ollama", &[("protocol", "ollama"), ("base_url", "http://localhost:11434"), ("base_url_variable", "base_url")]),
+    ("openai", &[("protocol", OPENAI), ("base_url", "https://api.openai.com/v1"), ("api_key_variable", "openai_api_key"), ("base_url_variable", "openai_api_base"), ("base_url_variable_suffix", "/v1"), ("header_variables.OpenAI-Organization", "openai_organization")]),
+    ("openai_api_compatible", &[("protocol", OPENAI), ("api_key_variable", "api_key"), ("base_url_variable", "endpoint_url")]),
+    ("openllm", &[("protocol", OPENAI), ("base_url_variable", "server_url"), ("base_url_variable_suffix", "/v1")]),
+    ("openrouter", &[("protocol", OPENAI), ("base_url", "https://openrouter.ai/api/v1"), ("api_key_variable", "api_key"), ("headers.X-Title", "modelrt")]),
+    ("perfxcloud", &[("protocol", OPENAI), ("base_url", "https://cloud.perfxlab.cn/v1"), ("api_key_variable", "api_key"), ("base_url_variable", "endpoint_url")]),
+    ("replicate", &[("protocol", "replicate"), ("base_url", "https://api.replicate.com"), ("api_key_variable", "replicate_api_token")]),
+    ("sagemaker", &[("protocol", "sagemaker"), ("base_url", "https://runtime.sagemaker.{region}.amazonaws.com")]),
+    ("siliconflow", &[("protocol", OPENAI), ("base_url", "https://api.siliconflow.cn/v1"), ("api_key_variable", "api_key|siliconflow_api_key")]),
+    ("spark", &[("protocol", "spark"), ("base_url", "https://spark-api.xf-yun.com"), ("api_key_variable", "api_key")]),
+    ("stepfun", &[("protocol", OPENAI), ("base_url", "https://api.stepfun.com/v1"), ("api_key_variable", "api_key")]),
+    ("tencent", &[("protocol", "tencent-asr"), ("base_url", "https://asr.cloud.tencent.com"), ("api_key_variable", "secret_id")]),
+    ("togetherai", &[("protocol", OPENAI), ("base_url", "https://api.together.xyz/v1"), ("api_key_variable", "api_key")]),
+    ("tongyi", &[("protocol", OPENAI), ("base_url", "https://dashscope.aliyuncs.com/compatible-mode/v1"), ("api_key_variable", "dashscope_api_key|tongyi_api_key")]),
+    ("triton_inference_server", &[("protocol", "triton"), ("base_url_variable", "server_url")]),
+    ("upstage", &[("protocol", OPENAI), ("base_url", "https://api.upstage.ai/v1/solar"), ("api_key_variable", "upstage_api_key")]),
+    ("vertex_ai", &[("protocol", "vertex-ai")]),
+    ("vessl_ai", &[("protocol", OPENAI), ("api_key_variable", "api_key"), ("base_url_variable", "endpoint_url")]),
+    ("volcengine_maas", &[("protocol", OPENAI), ("base_url", "https://ark.cn-beijing.volces.com/api/v3"), ("base_url_variable", "api_endpoint_host"), ("api_key_variable", "volc_api_key"), ("model_variable", "endpoint_id")]),
+    ("voyage", &[("protocol", OPENAI), ("base_url", "https://api.voyageai.com/v1"), ("api_key_variable", "api_key"), ("embedding_input_type_field", "input_type"), ("rerank_top_field", "top_k")]),
+    ("wenxin", &[("protocol", "wenxin"), ("base_url", "https://aip.baidubce.com"), ("api_key_variable", "api_key")]),
+    ("x", &[("protocol", OPENAI), ("base_url", "https://api.x.ai/v1"), ("api_key_variable", "api_key"), ("base_url_variable", "endpoint_url")]),
+    ("xinference", &[("protocol", OPENAI), ("base_url_variable", "server_url"), ("base_url_variable_suffix", "/v1"), ("api_key_variable", "api_key"), ("model_variable", "model_uid")]),
+    ("yi", &[("protocol", OPENAI), ("base_url", "https://api.lingyiwanwu.com/v1"), ("api_key_variable", "api_key"), ("base_url_variable", "endpoint_url")]),
+    ("zhinao", &[("protocol", OPENAI), ("base_url", "https://api.360.cn/v1"), ("api_key_variable", "api_key")]),
+    ("zhipuai", &[("protocol", OPENAI), ("base_url", "https://open.bigmodel.cn/api/paas/v4"), ("api_key_variable", "api_key|zhipuai_api_key")]),
 ];
 
 /// Applies the overlay to `provider` when its YAML says nothing about how to call it.
@@ -97,26 +87,21 @@ pub fn apply(provider: &mut Provider, r: &mut Report) {
     if declares_protocol || !provider.rust_files.is_empty() {
         return;
     }
-    let Some((_, how)) = OVERLAY.iter().find(|(id, _)| *id == provider.id) else {
+    let Some((_, settings)) = OVERLAY.iter().find(|(id, _)| *id == provider.id) else {
         return;
     };
     let mut added = Vec::new();
-    match how {
-        CatalogOnly(reason) => added.push((REASON_KEY.to_owned(), (*reason).to_owned())),
-        Protocol(settings) => {
-            for (key, value) in *settings {
-                let value = if names_variable(key) {
-                    variable(provider, key, value, r)
-                } else {
-                    (*value).to_owned()
-                };
-                added.push(((*key).to_owned(), value));
-            }
-            added.push((OVERLAY_KEY.to_owned(), "dify".to_owned()));
-            if let Some((_, key)) = added.iter().find(|(k, _)| k == "api_key_variable") {
-                keep_secret(provider, &key.clone());
-            }
-        }
+    for (key, value) in *settings {
+        let value = if names_variable(key) {
+            variable(provider, key, value, r)
+        } else {
+            (*value).to_owned()
+        };
+        added.push(((*key).to_owned(), value));
+    }
+    added.push((OVERLAY_KEY.to_owned(), "dify".to_owned()));
+    if let Some((_, key)) = added.iter().find(|(k, _)| k == "api_key_variable") {
+        keep_secret(provider, &key.clone());
     }
     for (key, value) in added {
         if !provider.extra_modelrt.iter().any(|(k, _)| *k == key) {
@@ -317,23 +302,14 @@ mod tests {
     }
 
     #[test]
-    fn a_known_provider_without_a_protocol_says_why() {
-        let (p, _) = applied(provider("spark", vec![]));
-        assert_eq!(p.extra_modelrt.len(), 1);
-        assert_eq!(p.extra_modelrt[0].0, REASON_KEY);
-    }
-
-    #[test]
     fn the_table_is_sorted_and_names_only_known_keys() {
         let ids: Vec<&str> = OVERLAY.iter().map(|(id, _)| *id).collect();
         let mut sorted = ids.clone();
         sorted.sort_unstable();
         sorted.dedup();
         assert_eq!(ids, sorted);
-        for (id, how) in OVERLAY {
-            if let Protocol(settings) = how {
-                assert!(settings.iter().any(|(k, _)| *k == "protocol"), "{id}");
-            }
+        for (id, settings) in OVERLAY {
+            assert!(settings.iter().any(|(k, _)| *k == "protocol"), "{id}");
         }
     }
 }
