@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use modelrt_mock_upstream::{router, Settings};
+use modelrt_mock_upstream::{serve, Settings};
 
 /// A fixed-latency mock OpenAI upstream for the gateway benchmark.
 #[derive(Debug, Parser)]
@@ -33,8 +33,7 @@ fn main() -> ExitCode {
         .build()
         .and_then(|runtime| {
             runtime.block_on(async {
-                let listener = tokio::net::TcpListener::bind(args.listen).await?;
-                axum::serve(listener, router(settings)).await
+                serve(tokio::net::TcpListener::bind(args.listen).await?, settings).await
             })
         });
     match served {

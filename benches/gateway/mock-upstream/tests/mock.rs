@@ -2,7 +2,8 @@
 
 use std::time::{Duration, Instant};
 
-use modelrt_mock_upstream::{router, Settings};
+use axum::serve::Listener;
+use modelrt_mock_upstream::{serve, without_nagle, Settings};
 use serde_json::{json, Value};
 
 const LATENCY: Duration = Duration::from_millis(30);
@@ -11,11 +12,11 @@ const LATENCY: Duration = Duration::from_millis(30);
 async fn start(chunks: usize) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
-    let app = router(Settings {
+    let settings = Settings {
         latency: LATENCY,
         chunks,
-    });
-    tokio::spawn(async move { axum::serve(listener, app).await });
+    };
+    tokio::spawn(serve(listener, settings));
     format!("http://{address}/v1/chat/completions")
 }
 
@@ -110,4 +111,18 @@ async fn malformed_json_is_a_400_in_openai_shape() {
     assert_eq!(response.status(), 400);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["error"]["type"], "invalid_request_error");
+}
+
+/// Nagle's algorithm on the mock's connections held the end of every stream on a reused
+/// connection until the client's delayed ACK, 40 ms later (BENCHMARKS.md, "Gateway"); a
+/// timing test of that would be flaky on a loaded machine, so this checks the cause.
+#[tokio::test]
+async fn accepted_connections_have_tcp_nodelay() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let mut listener = without_nagle(listener);
+    let client = tokio::net::TcpStream::connect(address).await.unwrap();
+    let (accepted, _) = listener.accept().await;
+    assert!(accepted.nodelay().unwrap(), "TCP_NODELAY is off");
+    drop(client);
 }
