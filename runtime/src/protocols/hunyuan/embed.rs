@@ -9,7 +9,6 @@ use crate::embedding::{embed_in_batches, EmbeddingRequest, EmbeddingResponse};
 use crate::error::{Error, Result};
 use crate::http::decode_json;
 use crate::protocol::CallContext;
-use crate::protocols::cohere::embed::batch_size;
 use crate::usage::InputUsage;
 
 const ACTION: &str = "GetEmbedding";
@@ -73,7 +72,7 @@ async fn embed_batch(ctx: &CallContext<'_>, texts: Vec<String>) -> Result<Embedd
 /// Embeds every text, a batch per request.
 pub async fn embed(ctx: CallContext<'_>, request: EmbeddingRequest) -> Result<EmbeddingResponse> {
     let in_call = |e: Error| e.in_call(ctx.provider.id, ctx.model.id);
-    let size = batch_size(&ctx, MAX_TEXTS_PER_CALL).map_err(in_call)?;
+    let size = ctx.max_chunks_or(MAX_TEXTS_PER_CALL).map_err(in_call)?;
     let mut response = embed_in_batches(&request.texts, size, |batch| embed_batch(&ctx, batch))
         .await
         .map_err(in_call)?;

@@ -9,7 +9,6 @@ use super::workshop::Session;
 use crate::embedding::{embed_in_batches, EmbeddingRequest, EmbeddingResponse};
 use crate::error::{Error, Result};
 use crate::protocol::CallContext;
-use crate::protocols::cohere::embed::batch_size;
 use crate::usage::InputUsage;
 
 /// Baidu's endpoint name of each embedding model of Dify's tree whose name differs from its
@@ -65,7 +64,7 @@ pub(super) fn endpoint_name<'m>(table: &[(&str, &'m str)], model: &'m str) -> &'
 /// Embeds every text, a batch per request.
 pub async fn embed(ctx: CallContext<'_>, request: EmbeddingRequest) -> Result<EmbeddingResponse> {
     let in_call = |e: Error| e.in_call(ctx.provider.id, ctx.model.id);
-    let size = batch_size(&ctx, MAX_TEXTS_PER_CALL).map_err(in_call)?;
+    let size = ctx.max_chunks_or(MAX_TEXTS_PER_CALL).map_err(in_call)?;
     let session = Session::open(&ctx).await?;
     let url = session.url("embeddings", endpoint_name(ENDPOINTS, ctx.model.id));
     let mut response = embed_in_batches(&request.texts, size, |texts| {
