@@ -9,7 +9,7 @@ use super::tc3::Signing;
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::{decode_json, Body, HttpRequest, ProviderErrorBody};
 use crate::llm::{
-    FinishReason, LlmChunk, LlmRequest, LlmResponse, LlmStream, Role, StreamAccumulator, UsageBasis,
+    LlmChunk, LlmRequest, LlmResponse, LlmStream, Role, StreamAccumulator, UsageBasis,
 };
 use crate::protocol::CallContext;
 use crate::protocols::llm_events::{chunk_stream, line_payload, ChunkDecoder};
@@ -107,7 +107,7 @@ impl Answer {
             finish_reason: choice
                 .finish_reason
                 .as_deref()
-                .and_then(FinishReason::from_wire),
+                .and_then(|reason| reason.parse().ok()),
             usage: self
                 .usage
                 .map(|u| Usage::new(u.prompt_tokens, u.completion_tokens)),

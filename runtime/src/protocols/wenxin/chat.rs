@@ -95,8 +95,9 @@ impl Answer {
             content: self.result.unwrap_or_default(),
             finish_reason: self.finish_reason.as_deref().map(|r| match r {
                 "normal" => FinishReason::Stop,
-                other => FinishReason::from_wire(other)
-                    .unwrap_or_else(|| FinishReason::Other(other.to_owned())),
+                other => other
+                    .parse()
+                    .unwrap_or_else(|_| FinishReason::Other(other.to_owned())),
             }),
             usage: self
                 .usage
