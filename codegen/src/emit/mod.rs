@@ -140,15 +140,14 @@ fn emit_as<C: CodeForm>(
         wiring::implementations(&catalog.providers)?,
         1,
     )?));
-    let mut items = vec![Item::Module(Module {
+    let providers = Module {
         name: "providers".to_owned(),
         doc: "Every provider of the tree, one module each, named after the provider id.".to_owned(),
         items: providers,
-    })];
-    items.push(Item::Text(root_reexports(catalog)));
+    };
     Ok(Generated {
         header: header(catalog, options),
-        items,
+        items: vec![Item::Module(providers), Item::Text(root_reexports(catalog))],
     })
 }
 
