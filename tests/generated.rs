@@ -140,7 +140,7 @@ fn model_credentials_resolve_model_type_conditions_and_defaults() {
     assert_eq!(llm.mode.as_str().parse::<Mode>(), Ok(llm.mode));
     assert_eq!(
         "edit".parse::<Mode>().unwrap_err().to_string(),
-        "unknown `Mode` value `edit`, expected one of: chat, completion"
+        "unknown `Mode` value `edit`, expected one of: completion, chat"
     );
     assert_eq!(
         llm.agent_thought_support,
