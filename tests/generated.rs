@@ -44,7 +44,7 @@ fn model_enums_index_their_own_rows() {
         let info = model.info();
         assert_eq!(info.model_type, ModelType::Llm);
         assert_eq!(model.id(), info.id);
-        assert_eq!(openai::Llm::from_id(model.id()), Some(model));
+        assert_eq!(model.id().parse::<openai::Llm>(), Ok(model));
         assert!(openai::PROVIDER
             .models
             .iter()
@@ -56,7 +56,15 @@ fn model_enums_index_their_own_rows() {
         .collect();
     let enumerated: Vec<&str> = openai::Llm::ALL.iter().map(|m| m.id()).collect();
     assert_eq!(listed, enumerated, "ALL is in position order");
-    assert_eq!(openai::Llm::from_id("no-such-model"), None);
+    let unknown = "gpt-4o-minii".parse::<openai::Llm>().unwrap_err();
+    assert_eq!(unknown.name, "gpt-4o-minii");
+    assert!(unknown.expected.contains(&"gpt-4o-mini"), "{unknown:?}");
+    assert!(
+        unknown
+            .to_string()
+            .starts_with("unknown `openai::Llm` model `gpt-4o-minii`"),
+        "{unknown}"
+    );
     let first = openai::Llm::ALL[0];
     assert_eq!(format!("{first:?}"), format!("Llm({:?})", first.id()));
 }
@@ -129,7 +137,11 @@ fn model_credentials_resolve_model_type_conditions_and_defaults() {
     let llm = LlmModelCredentials::from_map(&map(&llm_input)).expect("valid llm credentials");
     assert_eq!(llm.endpoint_url, "http://localhost:8080/v1");
     assert_eq!(llm.mode, Mode::Completion);
-    assert_eq!(Mode::from_wire(llm.mode.as_str()), Some(llm.mode));
+    assert_eq!(llm.mode.as_str().parse::<Mode>(), Ok(llm.mode));
+    assert_eq!(
+        "edit".parse::<Mode>().unwrap_err().to_string(),
+        "unknown `Mode` value `edit`, expected one of: completion, chat"
+    );
     assert_eq!(
         llm.agent_thought_support,
         AgentThoughtSupport::NotSupported,

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use modelrt_codegen::build::{diagnostic_line, generate, lines, run_with, BuildConfig};
+use modelrt_codegen::emit::emit_tokens;
 use modelrt_codegen::{load, Diagnostic, LoadOptions, Severity};
 
 fn broken_trees() -> Vec<PathBuf> {
@@ -93,7 +94,7 @@ fn include(tree: &Path, strict: bool) -> Vec<String> {
         .into_iter()
         .map(|line| format!("warning: {line}"))
         .collect();
-    if let Err(errors) = generate(tree, &loaded, tree.display().to_string()) {
+    if let Err(errors) = generate(tree, &loaded, tree.display().to_string(), emit_tokens) {
         got.extend(errors.into_iter().map(|line| format!("error: {line}")));
     }
     got.sort();

@@ -76,7 +76,9 @@ fn emit_command(args: &[String]) -> Result<(), String> {
             loaded.diagnostics.render()
         ));
     }
-    let source = emit(&loaded.catalog, &EmitOptions::default()).map_err(|e| e.to_string())?;
+    let source = emit(&loaded.catalog, &EmitOptions::default())
+        .map_err(|e| e.to_string())?
+        .to_source();
     fs::write(out, source).map_err(|e| format!("{out}: {e}"))
 }
 
@@ -105,7 +107,9 @@ fn measure(dir: &Path, runs: usize) -> Result<(), String> {
                 loaded.diagnostics.render()
             ));
         }
-        let source = emit(&loaded.catalog, &EmitOptions::default()).map_err(|e| e.to_string())?;
+        let source = emit(&loaded.catalog, &EmitOptions::default())
+            .map_err(|e| e.to_string())?
+            .to_source();
         let done = Instant::now();
         load_times.push(loaded_at - start);
         emit_times.push(done - loaded_at);

@@ -8,7 +8,8 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::emit::{emit, EmitOptions};
+use crate::emit::{emit, EmitError, EmitOptions, Generated};
+use crate::ir::Catalog;
 use crate::load::{load, LoadOptions, Loaded};
 
 pub use crate::load::STRICT_VAR;
@@ -136,8 +137,8 @@ pub fn run_with(config: &BuildConfig, out: &mut dyn Write) -> io::Result<Outcome
         Some(dir) => dir.display().to_string(),
         None => "providers".to_owned(),
     };
-    let source = match generate(&tree, &loaded, label) {
-        Ok(source) => source,
+    let source = match generate(&tree, &loaded, label, emit) {
+        Ok(generated) => generated.to_source(),
         Err(errors) => return fail(out, &errors),
     };
     let path = config.out_dir.join(GENERATED_FILE);
@@ -153,14 +154,23 @@ pub fn run_with(config: &BuildConfig, out: &mut dyn Write) -> io::Result<Outcome
     }
 }
 
-/// The emitted source of `loaded`, unless it has errors: the step `build.rs` and
-/// `include_providers!` share. `Err` holds one [`diagnostic_line`] per error.
-pub fn generate(tree: &Path, loaded: &Loaded, tree_label: String) -> Result<String, Vec<String>> {
+/// How [`generate`] emits: [`emit`] (code formatted, for a file) or
+/// [`emit_tokens`](crate::emit::emit_tokens) (code as tokens, for a macro).
+pub type Emitter<C> = fn(&Catalog, &EmitOptions) -> Result<Generated<C>, EmitError>;
+
+/// The generated module of `loaded` from `emitter`, unless the tree has errors: the step
+/// `build.rs` and `include_providers!` share. `Err` holds one [`diagnostic_line`] per error.
+pub fn generate<C>(
+    tree: &Path,
+    loaded: &Loaded,
+    tree_label: String,
+    emitter: Emitter<C>,
+) -> Result<Generated<C>, Vec<String>> {
     let errors = lines(tree, loaded, Severity::Error);
     if !errors.is_empty() {
         return Err(errors);
     }
-    emit(&loaded.catalog, &EmitOptions { tree_label })
+    emitter(&loaded.catalog, &EmitOptions { tree_label })
         .map_err(|e| vec![format!("{}: {e}", tree.display())])
 }
 

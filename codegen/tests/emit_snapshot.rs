@@ -19,7 +19,9 @@ fn generate() -> String {
         "fixture must load cleanly:\n{}",
         loaded.diagnostics.render()
     );
-    emit(&loaded.catalog, &EmitOptions::default()).expect("fixture emits")
+    emit(&loaded.catalog, &EmitOptions::default())
+        .expect("fixture emits")
+        .to_source()
 }
 
 #[test]

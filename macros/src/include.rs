@@ -2,7 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
-use modelrt_codegen::build::{generate as generate_source, lines};
+use modelrt_codegen::build::{generate as generate_module, lines};
+use modelrt_codegen::emit::emit_tokens;
 use modelrt_codegen::{load, LoadOptions, Severity};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -58,10 +59,9 @@ fn generate(tree: &Path) -> Result<TokenStream, Vec<String>> {
     for warning in lines(tree, &loaded, Severity::Warning) {
         eprintln!("warning: {warning}");
     }
-    let source = generate_source(tree, &loaded, tree.display().to_string())?;
-    let module: TokenStream = source
-        .parse()
-        .map_err(|e| vec![format!("generated code does not tokenize: {e}")])?;
+    let module = generate_module(tree, &loaded, tree.display().to_string(), emit_tokens)?
+        .into_tokens()
+        .map_err(|e| vec![format!("{}: {e}", tree.display())])?;
     let inputs = loaded
         .catalog
         .inputs

@@ -37,8 +37,5 @@ pub const NO_PROPERTIES: ModelProperties = ModelProperties {
     max_characters_per_chunk: None,
 };
 
-/// The entry of `all` whose name (`name_of`) is `name`: `from_id` of model enums and
-/// `from_wire` of wire enums, as one generic function rather than a closure per enum.
-pub fn find_by<T: Copy>(all: &[T], name: &str, name_of: fn(T) -> &'static str) -> Option<T> {
-    all.iter().copied().find(|entry| name_of(*entry) == name)
-}
+/// How generated model and option enums implement `FromStr`: one scan of their table.
+pub use modelrt_vocabulary::parse_name;

@@ -16,6 +16,6 @@ pub use keywords::{is_keyword, KEYWORDS};
 pub use protocols::{protocol, Protocol, PROTOCOLS};
 pub use suggest::did_you_mean;
 pub use wire::{
-    ConfigurateMethod, FormType, LlmMode, ModelFeature, ModelType, ParameterType, UnknownName,
-    CAPABILITY_FEATURES,
+    parse_name, ConfigurateMethod, FormType, LlmMode, ModelFeature, ModelType, ParameterType,
+    UnknownName, CAPABILITY_FEATURES,
 };

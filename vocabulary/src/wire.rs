@@ -3,30 +3,59 @@
 use std::fmt;
 use std::str::FromStr;
 
-/// A spelling that names no value of a vocabulary enum.
+use crate::suggest::did_you_mean;
+
+/// A spelling that names no value of an enumeration: the one error of every `FromStr` of
+/// modelrt (vocabulary enums, generated model and option enums).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownName {
-    /// What was being parsed (`model type`, `feature`, ...).
+    /// What was being parsed (`model type`, `` `openai::Llm` model ``, ...).
     pub what: &'static str,
     /// The spelling given.
     pub name: String,
     /// Every valid spelling, in declaration order.
-    pub expected: &'static [&'static str],
+    pub expected: Vec<&'static str>,
 }
+
+/// Up to this many valid spellings are listed in full; a longer list (a provider's models)
+/// is summed up by its length and the closest spelling.
+const LISTED: usize = 16;
 
 impl fmt::Display for UnknownName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "unknown {} `{}`, expected one of: {}",
-            self.what,
-            self.name,
-            self.expected.join(", ")
-        )
+        write!(f, "unknown {} `{}`", self.what, self.name)?;
+        if self.expected.is_empty() {
+            return Ok(());
+        }
+        if self.expected.len() <= LISTED {
+            return write!(f, ", expected one of: {}", self.expected.join(", "));
+        }
+        if let Some(close) = did_you_mean(&self.name, self.expected.iter().copied()) {
+            write!(f, ", did you mean `{close}`?")?;
+        }
+        write!(f, " ({} are known)", self.expected.len())
     }
 }
 
 impl std::error::Error for UnknownName {}
+
+/// The entry of `all` whose spelling (`name_of`) is `name`, or the error naming `what` was
+/// parsed: every `FromStr` of an enumeration is this scan over its table.
+pub fn parse_name<T: Copy>(
+    what: &'static str,
+    all: &[T],
+    name_of: fn(T) -> &'static str,
+    name: &str,
+) -> Result<T, UnknownName> {
+    all.iter()
+        .copied()
+        .find(|entry| name_of(*entry) == name)
+        .ok_or_else(|| UnknownName {
+            what,
+            name: name.to_owned(),
+            expected: all.iter().map(|entry| name_of(*entry)).collect(),
+        })
+}
 
 /// Declares an enum of YAML spellings with `ALL`, `NAMES`, `as_str`, `variant_name`,
 /// `FromStr` and `Display` (the YAML spelling).
@@ -64,14 +93,7 @@ macro_rules! wire_enum {
 
             /// Parses the YAML spelling.
             fn from_str(s: &str) -> Result<Self, UnknownName> {
-                match s {
-                    $($wire => Ok($name::$variant),)+
-                    _ => Err(UnknownName {
-                        what: $what,
-                        name: s.to_owned(),
-                        expected: Self::NAMES,
-                    }),
-                }
+                parse_name($what, Self::ALL, Self::as_str, s)
             }
         }
 
@@ -221,6 +243,26 @@ mod tests {
             error.to_string(),
             "unknown form type `toggle`, expected one of: text-input, secret-input, select, \
              radio, switch"
+        );
+    }
+
+    #[test]
+    fn a_long_list_is_summed_up_with_the_closest_spelling() {
+        const IDS: [&str; 20] = [
+            "m-0", "m-1", "m-2", "m-3", "m-4", "m-5", "m-6", "m-7", "m-8", "m-9", "gpt-4o", "m-11",
+            "m-12", "m-13", "m-14", "m-15", "m-16", "m-17", "m-18", "m-19",
+        ];
+        let parse = |name| parse_name("`acme::Llm` model", &IDS, |id| id, name);
+        assert_eq!(parse("gpt-4o"), Ok("gpt-4o"));
+        let error = parse("gpt-4oo").unwrap_err();
+        assert_eq!(error.name, "gpt-4oo");
+        assert_eq!(
+            error.to_string(),
+            "unknown `acme::Llm` model `gpt-4oo`, did you mean `gpt-4o`? (20 are known)"
+        );
+        assert_eq!(
+            parse("claude").unwrap_err().to_string(),
+            "unknown `acme::Llm` model `claude` (20 are known)"
         );
     }
 

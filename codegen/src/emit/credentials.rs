@@ -196,7 +196,30 @@ fn credential_struct(
         quote!(#doc_attrs pub #field: #ty)
     });
     let constructor = constructor(fields);
-    // One call per field on `__private::CredentialFields`.
+    let from_map = from_map(&forms_static, &model_type, fields);
+    let source = credential_source(&name, fields);
+    quote! {
+        #struct_doc
+        #[derive(Debug, Clone)]
+        pub struct #name { #(#declarations),* }
+
+        impl #name {
+            #constructor
+
+            #from_map
+        }
+
+        #source
+    }
+}
+
+/// `from_map`: the submitted map validated against the forms, then one call per field on
+/// `__private::CredentialFields`.
+fn from_map(
+    forms_static: &proc_macro2::Ident,
+    model_type: &TokenStream,
+    fields: &[Field<'_>],
+) -> TokenStream {
     let initialisers = fields.iter().map(|f| {
         let field = ident(&f.name);
         let variable = f.variable;
@@ -207,17 +230,40 @@ fn credential_struct(
             (CredentialType::Secret, false) => quote!(#field: values.secret(#variable)?),
             (CredentialType::Switch, true) => quote!(#field: values.optional_switch(#variable)),
             (CredentialType::Switch, false) => quote!(#field: values.switch(#variable)?),
-            (CredentialType::Choice(e), optional) => {
-                let e = ident(e);
-                let method = ident(if optional {
-                    "optional_choice"
-                } else {
-                    "choice"
-                });
-                quote!(#field: values.#method(#variable, #e::from_wire, #e::WIRE)?)
+            // The enum is the field's type, so `FromStr` is inferred.
+            (CredentialType::Choice(_), true) => {
+                quote!(#field: values.optional_choice(#variable)?)
             }
+            (CredentialType::Choice(_), false) => quote!(#field: values.choice(#variable)?),
         }
     });
+    let binding = if fields.is_empty() {
+        quote!(let _values)
+    } else {
+        quote!(let mut values)
+    };
+    quote! {
+        /// Validates submitted credentials (a string map, as a UI sends them) against the
+        /// form and returns them typed. Defaults are applied; unknown keys are dropped.
+        pub fn from_map<S>(
+            input: &S,
+        ) -> Result<Self, ::modelrt_sdk::runtime::credentials::CredentialError>
+        where
+            S: ::modelrt_sdk::runtime::credentials::CredentialSource + ?Sized,
+        {
+            #binding = ::modelrt_sdk::__private::credential_fields(
+                &PROVIDER,
+                &#forms_static,
+                #model_type,
+                input,
+            )?;
+            Ok(Self { #(#initialisers),* })
+        }
+    }
+}
+
+/// The typed values read back by variable name (`CredentialSource`).
+fn credential_source(name: &proc_macro2::Ident, fields: &[Field<'_>]) -> TokenStream {
     let values = fields.iter().map(|f| {
         let field = ident(&f.name);
         let variable = f.variable;
@@ -237,11 +283,6 @@ fn credential_struct(
         };
         quote!(#variable => #value,)
     });
-    let binding = if fields.is_empty() {
-        quote!(let _values)
-    } else {
-        quote!(let mut values)
-    };
     // A struct without fields has nothing to look up (a lone `_` arm would be a lint).
     let lookup = if fields.is_empty() {
         quote! {
@@ -257,31 +298,6 @@ fn credential_struct(
         }
     };
     quote! {
-        #struct_doc
-        #[derive(Debug, Clone)]
-        pub struct #name { #(#declarations),* }
-
-        impl #name {
-            #constructor
-
-            /// Validates submitted credentials (a string map, as a UI sends them) against the
-            /// form and returns them typed. Defaults are applied; unknown keys are dropped.
-            pub fn from_map<S>(
-                input: &S,
-            ) -> Result<Self, ::modelrt_sdk::runtime::credentials::CredentialError>
-            where
-                S: ::modelrt_sdk::runtime::credentials::CredentialSource + ?Sized,
-            {
-                #binding = ::modelrt_sdk::__private::credential_fields(
-                    &PROVIDER,
-                    &#forms_static,
-                    #model_type,
-                    input,
-                )?;
-                Ok(Self { #(#initialisers),* })
-            }
-        }
-
         /// The typed values read back by variable name, so a typed client is validated
         /// exactly as a submitted form.
         impl ::modelrt_sdk::runtime::credentials::CredentialSource for #name {

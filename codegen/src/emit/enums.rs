@@ -1,6 +1,6 @@
 //! Generated "wire enums": the closed value sets of `select`/`radio` credentials and of
 //! parameters with `options`. Each enum is data-driven: its wire strings are one table that
-//! `as_str` indexes and `from_wire` scans.
+//! `as_str` indexes and `FromStr` scans.
 
 use std::collections::HashMap;
 
@@ -132,7 +132,7 @@ impl Owners {
     }
 }
 
-/// The enum type and its `ALL`, `as_str`, `from_wire`.
+/// The enum type, its `ALL`, `WIRE` and `as_str`, and `FromStr` of the wire value.
 pub fn wire_enum(e: &WireEnum) -> TokenStream {
     let name = ident(&e.name);
     let type_doc = doc_attrs(&e.doc);
@@ -146,6 +146,7 @@ pub fn wire_enum(e: &WireEnum) -> TokenStream {
         quote!(#name::#variant)
     });
     let wire = e.variants.iter().map(|(wire, _, _)| wire);
+    let what = format!("`{}` value", e.name);
     quote! {
         #type_doc
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -161,10 +162,14 @@ pub fn wire_enum(e: &WireEnum) -> TokenStream {
             pub fn as_str(self) -> &'static str {
                 Self::WIRE[self as usize]
             }
+        }
 
-            /// The variant whose wire value is `value`.
-            pub fn from_wire(value: &str) -> Option<Self> {
-                ::modelrt_sdk::__private::find_by(Self::ALL, value, Self::as_str)
+        /// Parses a wire value; the error names the value and this enum.
+        impl ::core::str::FromStr for #name {
+            type Err = ::modelrt_sdk::runtime::catalog::UnknownName;
+
+            fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
+                ::modelrt_sdk::__private::parse_name(#what, Self::ALL, Self::as_str, value)
             }
         }
     }

@@ -1,6 +1,8 @@
-//! The emitter: turns a [`Catalog`] into the formatted Rust source that `modelrt` includes.
+//! The emitter: turns a [`Catalog`] into the Rust that `modelrt` includes, as a tree of
+//! modules and items ([`Generated`]) that `build.rs` writes formatted and
+//! `include_providers!` expands to tokens.
 //!
-//! The output is one file: `pub mod providers { pub mod <provider> { .. } .. }` plus the
+//! The output is one module tree: `pub mod providers { pub mod <provider> { .. } .. }` plus the
 //! table of every provider and a root re-export of each provider module. Model metadata is
 //! static data of `modelrt_runtime::catalog` types; code is emitted per provider and per
 //! model type, never per model. The generated code names everything by absolute paths
@@ -15,6 +17,7 @@ mod enums;
 mod literals;
 mod models;
 mod names;
+mod output;
 mod params;
 mod sdk;
 mod shared;
@@ -25,6 +28,8 @@ mod wiring;
 use proc_macro2::TokenStream;
 
 use crate::ir::{Callability, Catalog, Provider};
+use output::CodeForm;
+pub use output::{Generated, Item, Module};
 use text::Text;
 
 /// Root-level names of the `modelrt` crate a provider module must not be re-exported over.
@@ -90,13 +95,29 @@ impl std::fmt::Display for EmitError {
 
 impl std::error::Error for EmitError {}
 
-/// Emits the generated module for `catalog` as formatted Rust source, deterministically.
+/// Emits the generated module for `catalog` with its code items formatted: what `build.rs`
+/// writes ([`Generated::to_source`]), deterministically.
 ///
-/// The static tables are written as formatted text directly (see [`text`]); the code items
-/// are built as tokens and formatted by prettyplease. Each provider module is built on its
-/// own, on as many threads as there are cores (token streams are not `Send`, so each thread
-/// builds its own from the shared catalog), and the texts are joined in catalog order.
-pub fn emit(catalog: &Catalog, options: &EmitOptions) -> Result<String, EmitError> {
+/// Each provider module is built and formatted on its own, on as many threads as there are
+/// cores (token streams are not `Send`, so each thread builds its own from the shared
+/// catalog), and the modules are joined in catalog order.
+pub fn emit(catalog: &Catalog, options: &EmitOptions) -> Result<Generated<String>, EmitError> {
+    emit_as(catalog, options)
+}
+
+/// Emits the generated module for `catalog` with its code items as tokens: what
+/// `include_providers!` expands to ([`Generated::into_tokens`]), with nothing formatted.
+pub fn emit_tokens(
+    catalog: &Catalog,
+    options: &EmitOptions,
+) -> Result<Generated<TokenStream>, EmitError> {
+    emit_as(catalog, options)
+}
+
+fn emit_as<C: CodeForm>(
+    catalog: &Catalog,
+    options: &EmitOptions,
+) -> Result<Generated<C>, EmitError> {
     for provider in &catalog.providers {
         models::checked_ident(&provider.rust_module, &provider.source)?;
     }
@@ -105,13 +126,33 @@ pub fn emit(catalog: &Catalog, options: &EmitOptions) -> Result<String, EmitErro
             .into_iter()
             .flat_map(|group| group.models)
     }));
-    let mut modules = crate::parallel::map(&catalog.providers, |provider| {
+    let mut modules = C::provider_modules(&catalog.providers, &|provider| {
         provider_module(provider, &shared).map_err(|e| e.in_file(&provider.source))
     })
     .into_iter()
     .collect::<Result<Vec<_>, _>>()?;
     add_wire_enums(catalog, &mut modules)?;
 
+    let mut providers = vec![Item::Text(table_imports(1))];
+    providers.extend(modules.into_iter().map(|m| Item::Module(m.module)));
+    providers.push(Item::Text(tail(catalog, &shared)?));
+    providers.push(Item::Code(C::from_tokens(
+        wiring::implementations(&catalog.providers)?,
+        1,
+    )?));
+    let providers = Module {
+        name: "providers".to_owned(),
+        doc: "Every provider of the tree, one module each, named after the provider id.".to_owned(),
+        items: providers,
+    };
+    Ok(Generated {
+        header: header(catalog, options),
+        items: vec![Item::Module(providers), Item::Text(root_reexports(catalog))],
+    })
+}
+
+/// The end of the `providers` module: the shared slices, `ALL` and `TREE`.
+fn tail(catalog: &Catalog, shared: &shared::Shared<'_>) -> Result<String, EmitError> {
     let mut tail = Text::new(1);
     shared.constants(&mut tail, tables::shared_element, tables::shared_items)?;
     tail.doc("Every provider's catalog row, in position order.");
@@ -128,19 +169,13 @@ pub fn emit(catalog: &Catalog, options: &EmitOptions) -> Result<String, EmitErro
     tail.indent()
         .push("pub static TREE: ::modelrt_sdk::registry::Tree = ::modelrt_sdk::registry::Tree {\n")
         .push("        providers: &ALL,\n        implementations: &IMPLEMENTATIONS,\n    };\n");
-    let implementations = format_items(wiring::implementations(&catalog.providers)?, 1)?;
+    Ok(tail.into_string())
+}
 
+/// A documented `pub use providers::<module>;` at the root for each provider whose module
+/// name is free there.
+fn root_reexports(catalog: &Catalog) -> String {
     let mut out = Text::new(0);
-    out.push(&header(catalog, options));
-    out.doc("Every provider of the tree, one module each, named after the provider id.");
-    out.module("providers", |t| {
-        t.push(&table_imports(1));
-        for module in &modules {
-            module.write(t)?;
-        }
-        t.push(&tail.into_string()).push(&implementations);
-        Ok(())
-    })?;
     for provider in &catalog.providers {
         let module = &provider.rust_module;
         if !RESERVED_ROOT_NAMES.contains(&module.as_str()) {
@@ -151,7 +186,7 @@ pub fn emit(catalog: &Catalog, options: &EmitOptions) -> Result<String, EmitErro
             out.push("pub use providers::").push(module).push(";\n");
         }
     }
-    Ok(out.into_string())
+    out.into_string()
 }
 
 /// The imports of a module holding tables, indented `depth` levels (`rt` is unused where no
@@ -163,32 +198,6 @@ fn table_imports(depth: usize) -> String {
          {indent}#[allow(unused_imports)]\n\
          {indent}use ::modelrt_sdk::__private as rt;\n"
     )
-}
-
-/// Formats `tokens` as a file.
-fn format_file(tokens: TokenStream) -> Result<String, EmitError> {
-    let file = syn::parse2::<syn::File>(tokens)
-        .map_err(|e| EmitError::new(format!("generated code does not parse: {e}")))?;
-    Ok(prettyplease::unparse(&file))
-}
-
-/// Formats items as they read `depth` modules deep: formatted as a file, each line then
-/// indented `depth` levels (generated literals and docs never span lines).
-fn format_items(items: TokenStream, depth: usize) -> Result<String, EmitError> {
-    if items.is_empty() {
-        return Ok(String::new());
-    }
-    let text = format_file(items)?;
-    let indent = "    ".repeat(depth);
-    let mut out = String::with_capacity(text.len() + text.len() / 8);
-    for line in text.lines() {
-        if !line.is_empty() {
-            out.push_str(&indent);
-            out.push_str(line);
-        }
-        out.push('\n');
-    }
-    Ok(out)
 }
 
 /// `// @generated from providers/ ...` and the list of provider files.
@@ -208,7 +217,10 @@ fn header(catalog: &Catalog, options: &EmitOptions) -> String {
 
 /// Gives each module its wire enums, each defined by the first module that needs it and
 /// re-exported by the others (see [`enums::Owners`]).
-fn add_wire_enums(catalog: &Catalog, modules: &mut [ProviderModule]) -> Result<(), EmitError> {
+fn add_wire_enums<C: CodeForm>(
+    catalog: &Catalog,
+    modules: &mut [ProviderModule<C>],
+) -> Result<(), EmitError> {
     let mut owners = enums::Owners::default();
     for (provider, module) in catalog.providers.iter().zip(modules) {
         if module.wire_enums.is_empty() {
@@ -216,41 +228,27 @@ fn add_wire_enums(catalog: &Catalog, modules: &mut [ProviderModule]) -> Result<(
         }
         let name = models::checked_ident(&provider.rust_module, &provider.source)?;
         let items = owners.definitions(&name, &module.wire_enums);
-        module.items.push(format_items(items, 2)?);
+        module
+            .module
+            .items
+            .push(Item::Code(C::from_tokens(items, 2)?));
     }
     Ok(())
 }
 
-/// One provider module, as formatted pieces: written out once its wire enums are added.
-struct ProviderModule {
-    name: String,
-    doc: String,
-    /// The module's items, each formatted two levels deep.
-    items: Vec<String>,
+/// One provider's module, complete once its wire enums are added.
+pub(crate) struct ProviderModule<C> {
+    module: Module<C>,
     /// The wire enums its items name, still to be defined or re-exported.
     wire_enums: Vec<enums::WireEnum>,
 }
 
-impl ProviderModule {
-    /// `pub mod <provider> { .. }` with its doc, one level deep.
-    fn write(&self, out: &mut Text) -> text::Written {
-        out.doc(&self.doc);
-        out.module(&self.name, |t| {
-            t.push(&table_imports(2));
-            for item in &self.items {
-                t.push(item);
-            }
-            Ok(())
-        })
-    }
-}
-
 /// The module of `provider` (tables, credentials, model enums, params, wiring, SDK) and the
 /// wire enums it needs.
-fn provider_module(
+fn provider_module<C: CodeForm>(
     provider: &Provider,
     shared: &shared::Shared<'_>,
-) -> Result<ProviderModule, EmitError> {
+) -> Result<ProviderModule<C>, EmitError> {
     let groups = models::group_models(provider);
 
     // Type names the module defines for itself, so wire enums never take them.
@@ -291,12 +289,16 @@ fn provider_module(
         .chain(params_structs)
         .chain([wiring, sdk])
         .collect();
-    let code = format_items(code, 2)?;
-
     Ok(ProviderModule {
-        name: provider.rust_module.clone(),
-        doc: module_doc(provider),
-        items: vec![tables, code],
+        module: Module {
+            name: provider.rust_module.clone(),
+            doc: module_doc(provider),
+            items: vec![
+                Item::Text(table_imports(2)),
+                Item::Text(tables),
+                Item::Code(C::from_tokens(code, 2)?),
+            ],
+        },
         wire_enums,
     })
 }

@@ -1,6 +1,6 @@
 //! One model enum per model type with predefined models (`Llm`, `TextEmbedding`, ...).
 //! Variants carry no code of their own: `info()` indexes the static `MODELS` table by
-//! discriminant, `id()` reads the row, `from_id()` scans `ALL`.
+//! discriminant, `id()` reads the row, `FromStr` scans `ALL`.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -48,6 +48,7 @@ pub fn group_models(provider: &Provider) -> Vec<TypeGroup<'_>> {
 pub fn model_enum(provider: &Provider, group: &TypeGroup<'_>) -> Result<TokenStream, EmitError> {
     let name = ident(group.model_type.variant_name());
     let name_str = group.model_type.variant_name();
+    let what = format!("`{}::{name_str}` model", provider.rust_module);
     let enum_doc_attrs = doc_attrs(&format!(
         "The `{}` models of {}, in position order. Each variant's row is in [`PROVIDER`]`.models`.",
         group.model_type.as_str(),
@@ -102,9 +103,14 @@ pub fn model_enum(provider: &Provider, group: &TypeGroup<'_>) -> Result<TokenStr
                 self.info().id
             }
 
-            /// The model whose id is `id` (exact match).
-            pub fn from_id(id: &str) -> Option<Self> {
-                ::modelrt_sdk::__private::find_by(Self::ALL, id, Self::id)
+        }
+
+        /// Parses a model id (exact match); the error names the id and this enum.
+        impl ::core::str::FromStr for #name {
+            type Err = ::modelrt_sdk::runtime::catalog::UnknownName;
+
+            fn from_str(id: &str) -> ::core::result::Result<Self, Self::Err> {
+                ::modelrt_sdk::__private::parse_name(#what, Self::ALL, Self::id, id)
             }
         }
     })

@@ -17,7 +17,7 @@ use crate::emit::models::{checked_ident, TypeGroup};
 use crate::emit::names::{ident, Scope};
 use crate::emit::params::ParamsPlan;
 use crate::emit::EmitError;
-use crate::ir::{Callability, ConfigurateMethod, ModelFeature, ModelType, Provider};
+use crate::ir::{Callability, ConfigurateMethod, Model, ModelFeature, ModelType, Provider};
 
 /// Names the SDK adds to a provider module.
 pub const RESERVED_NAMES: &[&str] = &["Client", "models"];
@@ -97,91 +97,22 @@ fn models_module(
 ) -> Result<TokenStream, EmitError> {
     // The names the `models` module imports; a model named like one is renamed.
     let mut scope = Scope::with_reserved(&["FeatureSet", "Model", "No", "NoParams", "Yes", "kind"]);
-    // Each distinct feature set once, as a private alias the markers name: a marker is then a
-    // few tokens, where the nine flags were most of it.
-    let mut feature_sets: Vec<([bool; 9], proc_macro2::Ident)> = Vec::new();
-    for model in groups.iter().flat_map(|(g, _)| &g.models) {
-        let flags = feature_flags(&model.features);
-        if !feature_sets.iter().any(|(seen, _)| *seen == flags) {
-            let name = scope.claim(&format!("Features{}", feature_sets.len()));
-            feature_sets.push((flags, ident(&name)));
-        }
-    }
-    let feature_aliases = feature_sets.iter().map(|(flags, name)| {
-        let set = feature_set(flags);
-        quote!(type #name = #set;)
-    });
+    let feature_sets = FeatureSets::plan(groups, &mut scope);
     let mut markers = Vec::new();
     let mut no_params = false;
     for (group, plan) in groups {
-        let type_name = group.model_type.variant_name();
-        let kind_name = ident(type_name);
         for (model, params) in group.models.iter().zip(&plan.per_model) {
-            let name = if scope.is_free(&model.rust_ident) {
-                scope.claim(&model.rust_ident)
-            } else {
-                scope.claim(&format!("{type_name}{}", model.rust_ident))
-            };
-            let marker = checked_ident(&name, &model.source)?;
-            let doc = doc_attrs(&model_doc(model)?);
-            let id = &model.id;
-            let flags = feature_flags(&model.features);
-            // Every model's flags were collected above.
-            let features = feature_sets
-                .iter()
-                .find(|(seen, _)| *seen == flags)
-                .map(|(_, name)| name)
-                .ok_or_else(|| {
-                    EmitError::new("feature set not collected").in_file(&model.source)
-                })?;
-            let deprecated = deprecated_attr(model);
-            // Naming a deprecated marker in its own impl is not a use by the caller.
-            let allow = if model.deprecated {
-                quote!(#[allow(deprecated)])
-            } else {
-                TokenStream::new()
-            };
-            let params = match params {
-                Some(name) => {
-                    let name = ident(name);
-                    quote!(super::#name)
-                }
-                None => {
-                    no_params = true;
-                    quote!(NoParams)
-                }
-            };
-            markers.push(quote! {
-                #doc
-                #deprecated
-                pub struct #marker;
-                #allow
-                impl Model for #marker {
-                    type Provider = super::Provider;
-                    type Kind = kind::#kind_name;
-                    type Features = #features;
-                    type Params = #params;
-                    const ID: &'static str = #id;
-                }
-            });
+            no_params |= params.is_none();
+            markers.push(marker(
+                model,
+                group.model_type,
+                params.as_deref(),
+                &feature_sets,
+                &mut scope,
+            )?);
         }
     }
-    // Import only the flags some marker names (an unused import would warn); the markers
-    // name the others by these short paths, each of which rustc resolves once per marker.
-    let flags = || feature_sets.iter().flat_map(|(flags, _)| flags);
-    let (yes, no) = (flags().any(|&f| f), flags().any(|&f| !f));
-    let imports = match (yes, no) {
-        (false, false) => TokenStream::new(),
-        (true, false) => quote!(
-            use ::modelrt_sdk::runtime::capability::{kind, FeatureSet, Model, Yes};
-        ),
-        (false, true) => quote!(
-            use ::modelrt_sdk::runtime::capability::{kind, FeatureSet, Model, No};
-        ),
-        (true, true) => quote!(
-            use ::modelrt_sdk::runtime::capability::{kind, FeatureSet, Model, No, Yes};
-        ),
-    };
+    let imports = feature_sets.imports();
     let no_params_import = if no_params {
         quote!(
             use ::modelrt_sdk::sdk::NoParams;
@@ -189,6 +120,7 @@ fn models_module(
     } else {
         TokenStream::new()
     };
+    let aliases = feature_sets.aliases();
     let doc = doc_attrs(&format!(
         "One marker type per predefined model of {label}, implementing the capability traits of \
          `modelrt_sdk::runtime::capability` its YAML `features` declare; its `Params` are the \
@@ -199,8 +131,118 @@ fn models_module(
         pub mod models {
             #imports
             #no_params_import
-            #(#feature_aliases)*
+            #aliases
             #(#markers)*
+        }
+    })
+}
+
+/// The distinct feature sets of a `models` module, each a private alias the markers name: a
+/// marker is then a few tokens, where the nine flags were most of it.
+struct FeatureSets {
+    sets: Vec<([bool; 9], proc_macro2::Ident)>,
+}
+
+impl FeatureSets {
+    /// Names each distinct set of the models of `groups` in `scope`, in first-use order.
+    fn plan(groups: &[(&TypeGroup<'_>, &ParamsPlan)], scope: &mut Scope) -> Self {
+        let mut sets: Vec<([bool; 9], proc_macro2::Ident)> = Vec::new();
+        for model in groups.iter().flat_map(|(g, _)| &g.models) {
+            let flags = feature_flags(&model.features);
+            if !sets.iter().any(|(seen, _)| *seen == flags) {
+                let name = scope.claim(&format!("Features{}", sets.len()));
+                sets.push((flags, ident(&name)));
+            }
+        }
+        FeatureSets { sets }
+    }
+
+    /// The alias of `model`'s set.
+    fn of(&self, model: &Model) -> Result<&proc_macro2::Ident, EmitError> {
+        let flags = feature_flags(&model.features);
+        self.sets
+            .iter()
+            .find(|(seen, _)| *seen == flags)
+            .map(|(_, name)| name)
+            .ok_or_else(|| EmitError::new("feature set not planned").in_file(&model.source))
+    }
+
+    /// `type FeaturesN = FeatureSet<..>;` for each set.
+    fn aliases(&self) -> TokenStream {
+        let aliases = self.sets.iter().map(|(flags, name)| {
+            let set = feature_set(flags);
+            quote!(type #name = #set;)
+        });
+        quote!(#(#aliases)*)
+    }
+
+    /// The capability imports, with only the flags some set names (an unused import would
+    /// warn); the markers name the others by these short paths, each of which rustc resolves
+    /// once per marker.
+    fn imports(&self) -> TokenStream {
+        let flags = || self.sets.iter().flat_map(|(flags, _)| flags);
+        let (yes, no) = (flags().any(|&f| f), flags().any(|&f| !f));
+        match (yes, no) {
+            (false, false) => TokenStream::new(),
+            (true, false) => quote!(
+                use ::modelrt_sdk::runtime::capability::{kind, FeatureSet, Model, Yes};
+            ),
+            (false, true) => quote!(
+                use ::modelrt_sdk::runtime::capability::{kind, FeatureSet, Model, No};
+            ),
+            (true, true) => quote!(
+                use ::modelrt_sdk::runtime::capability::{kind, FeatureSet, Model, No, Yes};
+            ),
+        }
+    }
+}
+
+/// The marker type of `model` and its `Model` impl; `params` is its params struct, if it has
+/// parameters. The marker takes the model's identifier, or the type-prefixed one when that is
+/// taken in `scope`.
+fn marker(
+    model: &Model,
+    model_type: ModelType,
+    params: Option<&str>,
+    feature_sets: &FeatureSets,
+    scope: &mut Scope,
+) -> Result<TokenStream, EmitError> {
+    let type_name = model_type.variant_name();
+    let kind_name = ident(type_name);
+    let name = if scope.is_free(&model.rust_ident) {
+        scope.claim(&model.rust_ident)
+    } else {
+        scope.claim(&format!("{type_name}{}", model.rust_ident))
+    };
+    let marker = checked_ident(&name, &model.source)?;
+    let doc = doc_attrs(&model_doc(model)?);
+    let id = &model.id;
+    let features = feature_sets.of(model)?;
+    let deprecated = deprecated_attr(model);
+    // Naming a deprecated marker in its own impl is not a use by the caller.
+    let allow = if model.deprecated {
+        quote!(#[allow(deprecated)])
+    } else {
+        TokenStream::new()
+    };
+    let params = match params {
+        Some(name) => {
+            let name = ident(name);
+            quote!(super::#name)
+        }
+        None => quote!(NoParams),
+    };
+    Ok(quote! {
+        #doc
+        #deprecated
+        pub struct #marker;
+        #allow
+        impl Model for #marker {
+            type Provider = super::Provider;
+            type Kind = kind::#kind_name;
+            type Features = #features;
+            type Params = #params;
+            const ID: &'static str = #id;
         }
     })
 }

@@ -8,7 +8,7 @@ use crate::emit::shared::{Shared, SharedArray};
 use crate::emit::text::{Text, Written};
 use crate::ir::{
     Callability, ConfigurateMethod, CredentialForm, DefaultValue, FormOption, LlmMode, Model,
-    ModelProperties, ParameterRule, Pricing, Provider, ShowOn, Voice,
+    ModelProperties, ModelType, ParameterRule, Pricing, Provider, ShowOn, Voice,
 };
 
 /// Name of the static array of provider credential forms.
@@ -50,7 +50,45 @@ pub fn provider_tables(
     Ok(())
 }
 
+/// The fields of `PROVIDER`, in the order of `catalog::ProviderInfo`.
 fn provider_fields(t: &mut Text, provider: &Provider) -> Written {
+    presentation_fields(t, provider)?;
+    t.field("supported_model_types", |t| {
+        variants(
+            t,
+            "ModelType",
+            &provider.supported_model_types,
+            ModelType::variant_name,
+        )
+    })?;
+    t.field("configurate_methods", |t| {
+        let methods = &provider.configurate_methods;
+        variants(
+            t,
+            "ConfigurateMethod",
+            methods,
+            ConfigurateMethod::variant_name,
+        )
+    })?;
+    credential_fields(t, provider)?;
+    t.field("models", |t| {
+        t.push("&").push(MODELS);
+        Ok(())
+    })?;
+    t.field("extra", |t| extra(t, &provider.extra_modelrt))?;
+    t.field("callability", |t| {
+        match provider.callability() {
+            Callability::Protocol(p) => t.push("catalog::Callability::Protocol(").str(p).push(")"),
+            Callability::RustImpl => t.push("catalog::Callability::RustImpl"),
+            Callability::CatalogOnly => t.push("catalog::Callability::CatalogOnly"),
+        };
+        Ok(())
+    })?;
+    t.field("source", |t| string(t, &provider.source))
+}
+
+/// What a UI shows of the provider: id, label, description, icons, colour and help link.
+fn presentation_fields(t: &mut Text, provider: &Provider) -> Written {
     t.field("id", |t| string(t, &provider.id))?;
     t.field("label", |t| i18n(t, &provider.label))?;
     t.field("description", |t| {
@@ -72,23 +110,11 @@ fn provider_fields(t: &mut Text, provider: &Provider) -> Written {
                 t.field("url", |t| i18n(t, &help.url))
             })
         })
-    })?;
-    t.field("supported_model_types", |t| {
-        t.push("&");
-        t.array(&provider.supported_model_types, |t, model_type| {
-            t.push("catalog::ModelType::")
-                .push(model_type.variant_name());
-            Ok(())
-        })
-    })?;
-    t.field("configurate_methods", |t| {
-        t.push("&");
-        t.array(&provider.configurate_methods, |t, method| {
-            t.push("catalog::ConfigurateMethod::")
-                .push(method.variant_name());
-            Ok(())
-        })
-    })?;
+    })
+}
+
+/// The provider's credential forms and, for customizable models, the model's.
+fn credential_fields(t: &mut Text, provider: &Provider) -> Written {
     t.field("provider_credentials", |t| {
         t.push("&").push(PROVIDER_FORMS);
         Ok(())
@@ -106,21 +132,24 @@ fn provider_fields(t: &mut Text, provider: &Provider) -> Written {
                 })
             })
         })
-    })?;
-    t.field("models", |t| {
-        t.push("&").push(MODELS);
-        Ok(())
-    })?;
-    t.field("extra", |t| extra(t, &provider.extra_modelrt))?;
-    t.field("callability", |t| {
-        match provider.callability() {
-            Callability::Protocol(p) => t.push("catalog::Callability::Protocol(").str(p).push(")"),
-            Callability::RustImpl => t.push("catalog::Callability::RustImpl"),
-            Callability::CatalogOnly => t.push("catalog::Callability::CatalogOnly"),
-        };
-        Ok(())
-    })?;
-    t.field("source", |t| string(t, &provider.source))
+    })
+}
+
+/// `catalog::<ty>::<variant>`.
+fn variant(t: &mut Text, ty: &str, variant: &str) -> Written {
+    t.push("catalog::").push(ty).push("::").push(variant);
+    Ok(())
+}
+
+/// `&[catalog::<ty>::<variant>, ..]` of `values`, each named by `variant_name`.
+fn variants<T: Copy>(
+    t: &mut Text,
+    ty: &str,
+    values: &[T],
+    variant_name: fn(T) -> &'static str,
+) -> Written {
+    t.push("&");
+    t.array(values, |t, value| variant(t, ty, variant_name(*value)))
 }
 
 /// `static NAME: [CredentialForm; N] = [..];`
@@ -151,9 +180,7 @@ fn form_row(t: &mut Text, form: &CredentialForm) -> Written {
         t.field("variable", |t| string(t, &form.variable))?;
         t.field("label", |t| i18n(t, &form.label))?;
         t.field("form_type", |t| {
-            t.push("catalog::FormType::")
-                .push(form.form_type.variant_name());
-            Ok(())
+            variant(t, "FormType", form.form_type.variant_name())
         })?;
         t.field("required", |t| {
             t.display(form.required);
@@ -196,17 +223,13 @@ fn full_row(t: &mut Text, model: &Model, shared: &Shared<'_>) -> Written {
         t.field("id", |t| string(t, &model.id))?;
         t.field("label", |t| i18n(t, &model.label))?;
         t.field("model_type", |t| {
-            t.push("catalog::ModelType::")
-                .push(model.model_type.variant_name());
-            Ok(())
+            variant(t, "ModelType", model.model_type.variant_name())
         })?;
         t.field("features", |t| {
             shared.reference(t, SharedArray::Features, model)
         })?;
         t.field("fetch_from", |t| {
-            t.push("catalog::ConfigurateMethod::")
-                .push(model.fetch_from.variant_name());
-            Ok(())
+            variant(t, "ConfigurateMethod", model.fetch_from.variant_name())
         })?;
         t.field("properties", |t| properties(t, &model.properties))?;
         t.field("parameter_rules", |t| {
@@ -376,9 +399,7 @@ pub fn shared_element(kind: SharedArray) -> &'static str {
 pub fn shared_items(t: &mut Text, kind: SharedArray, model: &Model) -> Written {
     match kind {
         SharedArray::Features => t.array(&model.features, |t, feature| {
-            t.push("catalog::ModelFeature::")
-                .push(feature.variant_name());
-            Ok(())
+            variant(t, "ModelFeature", feature.variant_name())
         }),
         SharedArray::Rules => t.rows(&model.parameter_rules, rule_row),
     }
@@ -392,9 +413,7 @@ fn rule_row(t: &mut Text, rule: &ParameterRule) -> Written {
         })?;
         t.field("label", |t| i18n(t, &rule.label))?;
         t.field("param_type", |t| {
-            t.push("catalog::ParameterType::")
-                .push(rule.param_type.variant_name());
-            Ok(())
+            variant(t, "ParameterType", rule.param_type.variant_name())
         })?;
         t.field("help", |t| t.option(rule.help.as_ref(), i18n))?;
         t.field("required", |t| {
@@ -402,46 +421,54 @@ fn rule_row(t: &mut Text, rule: &ParameterRule) -> Written {
             Ok(())
         })?;
         t.field("default", |t| {
-            t.option(rule.default.as_ref(), |t, default| {
-                t.push("catalog::DefaultValue::");
-                match default {
-                    DefaultValue::Int(v) => {
-                        t.push("Int(").display(v).push("i64)");
-                    }
-                    DefaultValue::Float(v) => {
-                        t.push("Float(");
-                        float(t, *v)?;
-                        t.push(")");
-                    }
-                    DefaultValue::Str(v) => {
-                        t.push("Str(").str(v).push(")");
-                    }
-                    DefaultValue::Bool(v) => {
-                        t.push("Bool(").display(v).push(")");
-                    }
-                }
-                Ok(())
-            })
+            t.option(rule.default.as_ref(), default_value)
         })?;
-        t.field("min", |t| t.option(rule.min, float))?;
-        t.field("max", |t| t.option(rule.max, float))?;
-        t.field("precision", |t| {
-            t.option(rule.precision, |t, p| {
-                t.display(p).push("u32");
-                Ok(())
-            })
-        })?;
-        t.field("options", |t| {
-            t.push("&");
-            t.array(&rule.options, string)
+        limit_fields(t, rule)
+    })
+}
+
+/// `catalog::DefaultValue::<Type>(value)`.
+fn default_value(t: &mut Text, default: &DefaultValue) -> Written {
+    t.push("catalog::DefaultValue::");
+    match default {
+        DefaultValue::Int(v) => {
+            t.push("Int(").display(v).push("i64)");
+        }
+        DefaultValue::Float(v) => {
+            t.push("Float(");
+            float(t, *v)?;
+            t.push(")");
+        }
+        DefaultValue::Str(v) => {
+            t.push("Str(").str(v).push(")");
+        }
+        DefaultValue::Bool(v) => {
+            t.push("Bool(").display(v).push(")");
+        }
+    }
+    Ok(())
+}
+
+/// What a rule allows: `min`, `max`, `precision` and `options`.
+fn limit_fields(t: &mut Text, rule: &ParameterRule) -> Written {
+    t.field("min", |t| t.option(rule.min, float))?;
+    t.field("max", |t| t.option(rule.max, float))?;
+    t.field("precision", |t| {
+        t.option(rule.precision, |t, p| {
+            t.display(p).push("u32");
+            Ok(())
         })
+    })?;
+    t.field("options", |t| {
+        t.push("&");
+        t.array(&rule.options, string)
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::{I18n, ModelType};
+    use crate::ir::I18n;
 
     fn embedding(context_size: Option<u32>) -> Model {
         Model {

@@ -1,11 +1,13 @@
 //! What an LLM call returns, whole or streamed.
 
 use std::pin::Pin;
+use std::str::FromStr;
 
 use futures::Stream;
 
 use super::message::{ContentPart, Message, ReasoningBlock};
 use super::tool::{ToolCall, ToolCallDelta};
+use crate::catalog::UnknownName;
 use crate::error::Result;
 use crate::usage::Usage;
 
@@ -26,11 +28,20 @@ pub enum FinishReason {
     Other(String),
 }
 
-impl FinishReason {
-    /// Parses a wire value tolerantly; an empty string means "not finished" (`None`).
-    pub fn from_wire(value: &str) -> Option<Self> {
-        Some(match value {
-            "" => return None,
+/// Parses a wire value tolerantly: every spelling but the empty one (which some providers send
+/// for "not finished") is a reason, unknown ones kept as [`FinishReason::Other`].
+impl FromStr for FinishReason {
+    type Err = UnknownName;
+
+    fn from_str(value: &str) -> std::result::Result<Self, UnknownName> {
+        Ok(match value {
+            "" => {
+                return Err(UnknownName {
+                    what: "finish reason",
+                    name: String::new(),
+                    expected: Vec::new(),
+                })
+            }
             "stop" | "end_turn" | "stop_sequence" | "eos" => FinishReason::Stop,
             "length" | "max_tokens" => FinishReason::Length,
             "tool_calls" | "tool_use" => FinishReason::ToolCalls,
@@ -39,7 +50,9 @@ impl FinishReason {
             other => FinishReason::Other(other.to_owned()),
         })
     }
+}
 
+impl FinishReason {
     /// The OpenAI spelling (or the verbatim unknown value).
     pub fn as_str(&self) -> &str {
         match self {

@@ -1,6 +1,8 @@
 //! Moving validated credentials into a generated credentials struct, field by field.
 
-use modelrt_runtime::catalog::{CredentialForm, ModelType, ProviderInfo};
+use std::str::FromStr;
+
+use modelrt_runtime::catalog::{CredentialForm, ModelType, ProviderInfo, UnknownName};
 use modelrt_runtime::credentials::{
     validate_credentials_of, CredentialError, CredentialProblem, CredentialSource,
     ValidatedCredentials,
@@ -48,25 +50,22 @@ impl CredentialFields {
     }
 
     /// An optional select/radio field, as its generated enum.
-    pub fn optional_choice<E>(
+    pub fn optional_choice<E: FromStr<Err = UnknownName>>(
         &mut self,
         variable: &str,
-        from_wire: fn(&str) -> Option<E>,
-        allowed: &'static [&'static str],
     ) -> Result<Option<E>, CredentialError> {
         let Some(value) = self.values.take_text(variable) else {
             return Ok(None);
         };
-        match from_wire(&value) {
-            Some(choice) => Ok(Some(choice)),
-            None => Err(self.error(
+        value.parse().map(Some).map_err(|unknown: UnknownName| {
+            self.error(
                 variable,
                 CredentialProblem::NotAnOption {
-                    value,
-                    allowed: allowed.to_vec(),
+                    value: unknown.name,
+                    allowed: unknown.expected,
                 },
-            )),
-        }
+            )
+        })
     }
 
     /// A required text field.
@@ -88,13 +87,11 @@ impl CredentialFields {
     }
 
     /// A required select/radio field, as its generated enum.
-    pub fn choice<E>(
+    pub fn choice<E: FromStr<Err = UnknownName>>(
         &mut self,
         variable: &str,
-        from_wire: fn(&str) -> Option<E>,
-        allowed: &'static [&'static str],
     ) -> Result<E, CredentialError> {
-        let value = self.optional_choice(variable, from_wire, allowed)?;
+        let value = self.optional_choice(variable)?;
         self.required(variable, value)
     }
 

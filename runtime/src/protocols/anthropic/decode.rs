@@ -83,7 +83,7 @@ pub fn finish_reason(stop_reason: &str) -> Option<FinishReason> {
         "refusal" => Some(FinishReason::ContentFilter),
         "model_context_window_exceeded" => Some(FinishReason::Length),
         "pause_turn" => Some(FinishReason::Other(stop_reason.to_owned())),
-        other => FinishReason::from_wire(other),
+        other => other.parse().ok(),
     }
 }
 

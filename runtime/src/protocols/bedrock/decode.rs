@@ -91,7 +91,7 @@ pub fn finish_reason(stop_reason: &str) -> Option<FinishReason> {
     match stop_reason {
         "guardrail_intervened" | "content_filtered" => Some(FinishReason::ContentFilter),
         "model_context_window_exceeded" => Some(FinishReason::Length),
-        other => FinishReason::from_wire(other),
+        other => other.parse().ok(),
     }
 }
 

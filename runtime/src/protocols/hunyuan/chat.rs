@@ -94,7 +94,7 @@ impl Answer {
             finish_reason: choice.finish_reason.as_deref().and_then(|r| match r {
                 // The moderation stopped the answer.
                 "sensitive" => Some(FinishReason::ContentFilter),
-                other => FinishReason::from_wire(other),
+                other => other.parse().ok(),
             }),
             usage: self
                 .usage

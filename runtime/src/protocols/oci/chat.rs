@@ -217,7 +217,7 @@ fn finish_reason(value: &str) -> Option<FinishReason> {
         "COMPLETE" => Some(FinishReason::Stop),
         "MAX_TOKENS" => Some(FinishReason::Length),
         "ERROR_TOXIC" => Some(FinishReason::ContentFilter),
-        other => FinishReason::from_wire(&other.to_ascii_lowercase()),
+        other => other.to_ascii_lowercase().parse().ok(),
     }
 }
 

@@ -120,7 +120,7 @@ impl RecordDecoder {
             self.done = true;
             chunk.finish_reason = match record.done_reason.as_deref() {
                 _ if self.calls > 0 => Some(FinishReason::ToolCalls),
-                Some(reason) => FinishReason::from_wire(reason),
+                Some(reason) => reason.parse().ok(),
                 None => Some(FinishReason::Stop),
             };
             if record.prompt_eval_count.is_some() || record.eval_count.is_some() {

@@ -283,7 +283,7 @@ impl<'de> Visitor<'de> for ChoiceSeed<'_> {
                     choice.content.insert_str(0, &text.0);
                 }
                 ChoiceField::FinishReason => {
-                    choice.finish_reason = FinishReason::from_wire(&map.next_value::<Text>()?.0)
+                    choice.finish_reason = map.next_value::<Text>()?.0.parse().ok()
                 }
                 ChoiceField::Other => {
                     map.next_value::<IgnoredAny>()?;

@@ -136,7 +136,7 @@ impl WireResponse {
                     None => FinishReason::Other("incomplete".to_owned()),
                 })
             }
-            other => FinishReason::from_wire(other),
+            other => other.parse().ok(),
         }
     }
 
