@@ -86,7 +86,9 @@ impl Answer {
             finish_reason: self.finish_reason.as_deref().map(|r| match r {
                 "normal" => FinishReason::Stop,
                 "function_call" => FinishReason::ToolCalls,
-                other => other.parse().ok()
+                other => other
+                    .parse()
+                    .ok()
                     .unwrap_or_else(|| FinishReason::Other(other.to_owned())),
             }),
             usage: self
