@@ -230,11 +230,16 @@ fn from_map(
             (CredentialType::Secret, false) => quote!(#field: values.secret(#variable)?),
             (CredentialType::Switch, true) => quote!(#field: values.optional_switch(#variable)),
             (CredentialType::Switch, false) => quote!(#field: values.switch(#variable)?),
-            // The enum is the field's type, so `FromStr` is inferred.
-            (CredentialType::Choice(_), true) => {
-                quote!(#field: values.optional_choice(#variable)?)
+            // The enum is named, so rustc need not weigh every `FromStr` impl of the tree to
+            // infer it.
+            (CredentialType::Choice(e), true) => {
+                let e = ident(e);
+                quote!(#field: values.optional_choice::<#e>(#variable)?)
             }
-            (CredentialType::Choice(_), false) => quote!(#field: values.choice(#variable)?),
+            (CredentialType::Choice(e), false) => {
+                let e = ident(e);
+                quote!(#field: values.choice::<#e>(#variable)?)
+            }
         }
     });
     let binding = if fields.is_empty() {
