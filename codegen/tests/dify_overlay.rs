@@ -58,8 +58,8 @@ fn the_diagnostics_are_a_missing_overlay_variable_and_a_provider_left_catalog_on
                 Severity::Warning,
                 "in_house/in_house.yaml",
                 "",
-                "provider `in_house` is catalog-only (no `extra.modelrt.protocol`, no Rust beside \
-                 its YAML and no Dify overlay entry): listed and typed, but not callable"
+                "provider `in_house` is catalog-only (no `extra.modelrt.protocol` and no Rust \
+                 beside its YAML): listed and typed, but not callable"
             ),
             (
                 Severity::Warning,

@@ -64,8 +64,8 @@ pub fn check(provider: &mut Provider, protocol_place: Option<Place>, r: &mut Rep
             Place::FILE,
             "",
             format!(
-                "provider `{}` is catalog-only (no `extra.modelrt.protocol`, no Rust beside \
-                     its YAML and no Dify overlay entry): listed and typed, but not callable",
+                "provider `{}` is catalog-only (no `extra.modelrt.protocol` and no Rust beside \
+                 its YAML): listed and typed, but not callable",
                 provider.id
             ),
         ),

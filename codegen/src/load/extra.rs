@@ -447,7 +447,8 @@ mod tests {
             vec![
                 "2:13 extra.modelrt.protocol: unknown protocol `antropic`, expected one of: \
                  openai-compatible, anthropic, ollama, cohere, bedrock, azure-openai, \
-                 openai-responses, gemini, vertex-ai, nomic, triton, fishaudio, wenxin, hunyuan, sagemaker, oci, replicate; did you mean `anthropic`?"
+                 openai-responses, gemini, vertex-ai, nomic, triton, fishaudio, wenxin, hunyuan, \
+                 spark, sagemaker, oci, replicate, tencent-asr; did you mean `anthropic`?"
             ]
         );
         let (_, out) = run(

@@ -130,10 +130,6 @@ pub static PROTOCOLS: &[ProtocolSet] = &[
         implementations: &[Implementation::Llm(&spark::SPARK)],
     },
     ProtocolSet {
-        name: tencent_asr::PROTOCOL_NAME,
-        implementations: &[Implementation::Speech2Text(&tencent_asr::TENCENT_ASR)],
-    },
-    ProtocolSet {
         name: sagemaker::PROTOCOL_NAME,
         implementations: &[
             Implementation::Llm(&sagemaker::SAGEMAKER),
@@ -154,6 +150,10 @@ pub static PROTOCOLS: &[ProtocolSet] = &[
             Implementation::Llm(&replicate::REPLICATE),
             Implementation::TextEmbedding(&replicate::REPLICATE),
         ],
+    },
+    ProtocolSet {
+        name: tencent_asr::PROTOCOL_NAME,
+        implementations: &[Implementation::Speech2Text(&tencent_asr::TENCENT_ASR)],
     },
 ];
 
