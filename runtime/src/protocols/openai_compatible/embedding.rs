@@ -10,7 +10,6 @@ use crate::embedding::{embed_in_batches, EmbeddingInputType, EmbeddingRequest, E
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::HttpRequest;
 use crate::protocol::CallContext;
-use crate::tokens;
 use crate::usage::InputUsage;
 
 #[derive(Debug, Default, Deserialize)]
@@ -107,16 +106,7 @@ async fn embed_batch(
     let reported = answer
         .usage
         .and_then(|u| u.prompt_tokens.or(u.total_tokens));
-    let usage = match reported {
-        Some(tokens) => InputUsage::new(tokens, false),
-        None => InputUsage::new(
-            texts
-                .iter()
-                .map(|t| tokens::count_text(wire_model, t))
-                .sum(),
-            true,
-        ),
-    };
+    let usage = InputUsage::reported_or_counted(reported, wire_model, &texts);
     Ok(EmbeddingResponse {
         model: answer.model.unwrap_or_else(|| wire_model.to_owned()),
         embeddings,
