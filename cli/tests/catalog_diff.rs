@@ -51,7 +51,7 @@ fn litellm_per_token_prices_are_compared_per_million_and_only_in_usd() {
                 "131072",
                 "128000"
             ),
-            difference("x", "grok-4.20-0309-reasoning", "output price", "6", "15"),
+            difference("x", "grok-4.20-0309-reasoning", "output price", "2.5", "15"),
         ])
     );
 }
