@@ -1,6 +1,6 @@
 //! `modelrt catalog diff` on small files in LiteLLM's and models.dev's formats, against the
-//! bundled catalog (groq's llama-3.1-8b-instant, x's grok-4.20-0309-reasoning, deepseek's
-//! deepseek-v4-pro priced in RMB).
+//! bundled catalog (groq's llama-3.1-8b-instant, retired and unpriced, x's grok-4.20-0309-reasoning,
+//! deepseek's deepseek-v4-pro priced in RMB).
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
@@ -44,6 +44,8 @@ fn litellm_per_token_prices_are_compared_per_million_and_only_in_usd() {
     assert_eq!(
         report["differences"],
         json!([
+            difference("groq", "llama-3.1-8b-instant", "input price", "-", "0.05"),
+            difference("groq", "llama-3.1-8b-instant", "output price", "-", "0.08"),
             difference(
                 "groq",
                 "llama-3.1-8b-instant",
@@ -51,7 +53,7 @@ fn litellm_per_token_prices_are_compared_per_million_and_only_in_usd() {
                 "131072",
                 "128000"
             ),
-            difference("x", "grok-4.20-0309-reasoning", "output price", "6", "15"),
+            difference("x", "grok-4.20-0309-reasoning", "output price", "2.5", "15"),
         ])
     );
 }
@@ -74,13 +76,8 @@ fn models_dev_prices_context_and_features_for_one_provider() {
     assert_eq!(
         report["differences"],
         json!([
-            difference(
-                "groq",
-                "llama-3.1-8b-instant",
-                "output price",
-                "0.08",
-                "0.1"
-            ),
+            difference("groq", "llama-3.1-8b-instant", "input price", "-", "0.05"),
+            difference("groq", "llama-3.1-8b-instant", "output price", "-", "0.1"),
             difference("groq", "llama-3.1-8b-instant", "vision", "false", "true"),
         ])
     );
