@@ -1,4 +1,4 @@
-//! Streams an answer from GPT-4o mini that may call a tool, reassembling the streamed tool-call
+//! Streams an answer from GPT-5.4 mini that may call a tool, reassembling the streamed tool-call
 //! fragments. Offering tools while streaming compiles only because the model's YAML declares
 //! `tool-call` and `stream-tool-call`.
 //!
@@ -28,7 +28,7 @@ pub fn weather_tool() -> Tool {
 /// Streams the answer to `question`, printing text as it arrives, and returns the whole answer
 /// (tool calls reassembled).
 pub async fn ask(client: &openai::Client, question: &str) -> Result<LlmResponse> {
-    let model = client.llm(openai::models::Gpt4oMini)?;
+    let model = client.llm(openai::models::Gpt54Mini)?;
     let chat = model.chat().user(question).tool(weather_tool());
     let mut stream = model.stream(chat).await?;
     let mut answer = StreamAccumulator::new();

@@ -1,4 +1,4 @@
-//! A typed chat with OpenAI's GPT-4o mini: typed credentials, a model marker, typed parameters.
+//! A typed chat with OpenAI's GPT-5.4 mini: typed credentials, a model marker, typed parameters.
 //!
 //! ```sh
 //! OPENAI_API_KEY=sk-... cargo run --example typed_chat -- "Why is the sky blue?"
@@ -23,9 +23,9 @@ pub fn client(api_key: String, api_base: Option<String>) -> openai::Client {
 /// Asks `question` and returns the answer with its usage line.
 pub async fn ask(client: &openai::Client, question: &str) -> Result<String> {
     let model = client
-        .llm(openai::models::Gpt4oMini)?
-        .with_params(&ParamsOf::<openai::models::Gpt4oMini> {
-            max_tokens: Some(300),
+        .llm(openai::models::Gpt54Mini)?
+        .with_params(&ParamsOf::<openai::models::Gpt54Mini> {
+            max_completion_tokens: Some(300),
             ..Default::default()
         })?;
     // Parameters of one request join (and override) the model's.
@@ -33,7 +33,7 @@ pub async fn ask(client: &openai::Client, question: &str) -> Result<String> {
         .chat()
         .system("Answer in one short paragraph.")
         .user(question)
-        .params(&ParamsOf::<openai::models::Gpt4oMini> {
+        .params(&ParamsOf::<openai::models::Gpt54Mini> {
             temperature: Some(0.2),
             ..Default::default()
         });

@@ -12,13 +12,13 @@
 //! // OPENAI_API_KEY (or MODELRT_OPENAI_OPENAI_API_KEY) from the environment, see [`env`].
 //! let client = openai::Client::from_env()?;
 //! let model = client
-//!     .llm(openai::models::Gpt4oMini)?
-//!     .with_params(&ParamsOf::<openai::models::Gpt4oMini> { max_tokens: Some(300), ..Default::default() })?;
+//!     .llm(openai::models::Gpt54Mini)?
+//!     .with_params(&ParamsOf::<openai::models::Gpt54Mini> { max_completion_tokens: Some(300), ..Default::default() })?;
 //! let chat = model
 //!     .chat()
 //!     .system("Answer in one short paragraph.")
 //!     .user("Why is the sky blue?")
-//!     .params(&ParamsOf::<openai::models::Gpt4oMini> { temperature: Some(0.2), ..Default::default() });
+//!     .params(&ParamsOf::<openai::models::Gpt54Mini> { temperature: Some(0.2), ..Default::default() });
 //! let answer = model.invoke(chat).await?;
 //! println!("{}", answer.content);
 //! # Ok(())
@@ -36,7 +36,7 @@
 //! use modelrt::serde_json::json;
 //!
 //! # async fn run() -> modelrt::runtime::Result<()> {
-//! let model = registry::open("openai", ModelType::Llm, "gpt-4o-mini", &[("openai_api_key", "sk-...")])?
+//! let model = registry::open("openai", ModelType::Llm, "gpt-5.4-mini", &[("openai_api_key", "sk-...")])?
 //!     .with_params(&json!({ "max_tokens": 200 }))?;
 //! let answer = model.invoke(LlmRequest::new(vec![Message::user("Hello")])).await?;
 //! println!("{}", answer.content);

@@ -29,16 +29,16 @@ async fn typed_chat_sends_typed_params_and_prints_usage() {
         .and(path("/v1/chat/completions"))
         .and(header("authorization", "Bearer sk-test"))
         .and(body_partial_json(json!({
-            "model": "gpt-4o-mini",
+            "model": "gpt-5.4-mini",
             "temperature": 0.2,
-            "max_tokens": 300,
+            "max_completion_tokens": 300,
             "messages": [
                 {"role": "system", "content": "Answer in one short paragraph."},
                 {"role": "user", "content": "Why is the sky blue?"}
             ]
         })))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "id": "chatcmpl-1", "object": "chat.completion", "model": "gpt-4o-mini",
+            "id": "chatcmpl-1", "object": "chat.completion", "model": "gpt-5.4-mini",
             "choices": [{"index": 0, "finish_reason": "stop",
                          "message": {"role": "assistant", "content": "Rayleigh scattering."}}],
             "usage": {"prompt_tokens": 21, "completion_tokens": 4, "total_tokens": 25}
@@ -59,10 +59,10 @@ async fn typed_chat_sends_typed_params_and_prints_usage() {
 async fn stream_tools_reassembles_a_streamed_tool_call() {
     let server = MockServer::builder().start().await;
     let events = [
-        json!({"id": "c", "model": "gpt-4o-mini", "choices": [{"index": 0, "delta": {"role": "assistant", "tool_calls": [{"index": 0, "id": "call_1", "type": "function", "function": {"name": "get_weather", "arguments": ""}}]}}]}),
-        json!({"id": "c", "model": "gpt-4o-mini", "choices": [{"index": 0, "delta": {"tool_calls": [{"index": 0, "function": {"arguments": "{\"city\":"}}]}}]}),
-        json!({"id": "c", "model": "gpt-4o-mini", "choices": [{"index": 0, "delta": {"tool_calls": [{"index": 0, "function": {"arguments": "\"Paris\"}"}}]}}]}),
-        json!({"id": "c", "model": "gpt-4o-mini", "choices": [{"index": 0, "delta": {}, "finish_reason": "tool_calls"}]}),
+        json!({"id": "c", "model": "gpt-5.4-mini", "choices": [{"index": 0, "delta": {"role": "assistant", "tool_calls": [{"index": 0, "id": "call_1", "type": "function", "function": {"name": "get_weather", "arguments": ""}}]}}]}),
+        json!({"id": "c", "model": "gpt-5.4-mini", "choices": [{"index": 0, "delta": {"tool_calls": [{"index": 0, "function": {"arguments": "{\"city\":"}}]}}]}),
+        json!({"id": "c", "model": "gpt-5.4-mini", "choices": [{"index": 0, "delta": {"tool_calls": [{"index": 0, "function": {"arguments": "\"Paris\"}"}}]}}]}),
+        json!({"id": "c", "model": "gpt-5.4-mini", "choices": [{"index": 0, "delta": {}, "finish_reason": "tool_calls"}]}),
     ];
     let mut body: String = events.iter().map(|e| format!("data: {e}\n\n")).collect();
     body.push_str("data: [DONE]\n\n");

@@ -56,13 +56,13 @@ fn model_enums_index_their_own_rows() {
         .collect();
     let enumerated: Vec<&str> = openai::Llm::ALL.iter().map(|m| m.id()).collect();
     assert_eq!(listed, enumerated, "ALL is in position order");
-    let unknown = "gpt-4o-minii".parse::<openai::Llm>().unwrap_err();
-    assert_eq!(unknown.name, "gpt-4o-minii");
-    assert!(unknown.expected.contains(&"gpt-4o-mini"), "{unknown:?}");
+    let unknown = "gpt-5.4-minii".parse::<openai::Llm>().unwrap_err();
+    assert_eq!(unknown.name, "gpt-5.4-minii");
+    assert!(unknown.expected.contains(&"gpt-5.4-mini"), "{unknown:?}");
     assert!(
         unknown
             .to_string()
-            .starts_with("unknown `openai::Llm` model `gpt-4o-minii`"),
+            .starts_with("unknown `openai::Llm` model `gpt-5.4-minii`"),
         "{unknown}"
     );
     let first = openai::Llm::ALL[0];
@@ -168,31 +168,31 @@ fn typed_params_are_the_models_own_and_go_through_the_runtime_validation() {
     use modelrt::sdk::TypedParams;
     use modelrt::ParamsOf;
 
-    let params = ParamsOf::<openai::models::Gpt4oMini> {
+    let params = ParamsOf::<openai::models::Gpt54Mini> {
         seed: Some(42),
         ..Default::default()
     };
     assert_eq!(params.to_json(), *json!({"seed": 42}).as_object().unwrap());
     let client = openai::Client::new(openai::Credentials::new("sk-test"));
     let model = client
-        .llm(openai::models::Gpt4oMini)
+        .llm(openai::models::Gpt54Mini)
         .unwrap()
         .with_params(&params)
         .expect("a seed is valid");
     let seed = model.handle().params().get("seed").and_then(|v| v.as_i64());
     assert_eq!(seed, Some(42));
 
-    let max = openai::Llm::Gpt4oMini
+    let max = openai::Llm::Gpt54Mini
         .info()
         .parameter_rule("temperature")
         .and_then(|r| r.max)
         .expect("a bounded temperature");
-    let too_hot = ParamsOf::<openai::models::Gpt4oMini> {
+    let too_hot = ParamsOf::<openai::models::Gpt54Mini> {
         temperature: Some(max + 1.0),
         ..Default::default()
     };
     let err = client
-        .llm(openai::models::Gpt4oMini)
+        .llm(openai::models::Gpt54Mini)
         .unwrap()
         .with_params(&too_hot)
         .expect_err("above max");
@@ -203,15 +203,15 @@ fn typed_params_are_the_models_own_and_go_through_the_runtime_validation() {
 #[test]
 fn a_model_chosen_by_value_takes_json_and_an_undeclared_parameter_is_an_error() {
     let client = openai::Client::new(openai::Credentials::new("sk-test"));
-    let model = client.llm(openai::Llm::Gpt4oMini).unwrap();
+    let model = client.llm(openai::Llm::Gpt54Mini).unwrap();
     let err = model
         .with_params(json!({"top_k": 40}).as_object().unwrap())
-        .expect_err("gpt-4o-mini declares no top_k");
+        .expect_err("gpt-5.4-mini declares no top_k");
     assert_eq!(err.kind(), ErrorKind::InvalidParams);
     let message = err.to_string();
     for part in [
         "openai",
-        "gpt-4o-mini",
+        "gpt-5.4-mini",
         "`top_k`",
         "not a parameter of this model",
     ] {
@@ -221,7 +221,7 @@ fn a_model_chosen_by_value_takes_json_and_an_undeclared_parameter_is_an_error() 
     let err = registry::open(
         "openai",
         ModelType::Llm,
-        "gpt-4o-mini",
+        "gpt-5.4-mini",
         &[("openai_api_key", "sk-test")],
     )
     .unwrap()

@@ -111,19 +111,19 @@ fn predefined_model_params_follow_its_yaml_rules() {
     let handle = registry::open(
         "openai",
         ModelType::Llm,
-        "gpt-4o",
+        "gpt-5.4-mini",
         &creds(&[("openai_api_key", "k")]),
     )
     .unwrap();
-    let info = handle.info().expect("gpt-4o is predefined");
-    assert_eq!(info.id, "gpt-4o");
+    let info = handle.info().expect("gpt-5.4-mini is predefined");
+    assert_eq!(info.id, "gpt-5.4-mini");
     let error = handle
         .with_params(json!({"temperature": 9.5}).as_object().unwrap())
         .unwrap_err();
     assert!(
         error
             .to_string()
-            .starts_with("openai/gpt-4o: invalid parameters: `temperature`"),
+            .starts_with("openai/gpt-5.4-mini: invalid parameters: `temperature`"),
         "{error}"
     );
 }

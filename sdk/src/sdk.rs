@@ -7,11 +7,11 @@
 //! credential and parameter validation and the same protocol implementations as the dynamic
 //! [`registry`](crate::registry)) tagged with how the model was chosen:
 //!
-//! - a marker type from `modelrt::<provider>::models` (`models::Gpt4o`): the compiler knows the
-//!   model's `features`, so capability-specific methods ([`Chat::tool`], [`Chat::user_image`],
+//! - a marker type from `modelrt::<provider>::models` (`models::Gpt54Mini`): the compiler knows
+//!   the model's `features`, so capability-specific methods ([`Chat::tool`], [`Chat::user_image`],
 //!   [`Chat::json_schema`], ...) compile only for models that declare them, and its parameters are
 //!   [`ParamsOf<M>`], exactly the fields of its `parameter_rules`;
-//! - a model enum value (`Llm::Gpt4o`): the model is known at run time only, so no capability
+//! - a model enum value (`Llm::Gpt54Mini`): the model is known at run time only, so no capability
 //!   is granted ([`AnyModel`]) and parameters are a JSON object, checked against the model's
 //!   rules at run time (an undeclared one is an `InvalidParams` error); build an
 //!   [`LlmRequest`](modelrt_runtime::llm::LlmRequest) and call
@@ -47,9 +47,9 @@ pub trait TypedParams {
     fn to_json(&self) -> Map<String, Value>;
 }
 
-/// The typed parameters of model marker `M`: `ParamsOf<openai::models::Gpt4oMini> {
-/// max_tokens: Some(300), ..Default::default() }`. A struct with exactly the fields of the
-/// model's `parameter_rules` (models with identical rules share it), so a parameter the
+/// The typed parameters of model marker `M`: `ParamsOf<openai::models::Gpt54Mini> {
+/// max_completion_tokens: Some(300), ..Default::default() }`. A struct with exactly the fields
+/// of the model's `parameter_rules` (models with identical rules share it), so a parameter the
 /// model does not declare, an option value its rule does not list or a value of the wrong
 /// type does not compile.
 pub type ParamsOf<M> = <M as Model>::Params;

@@ -79,7 +79,7 @@ async fn providers_list_the_schema_modelrt_schema_prints() {
     assert!(openai["callable_models"]
         .as_array()
         .unwrap()
-        .contains(&json!("openai/gpt-4o-mini")));
+        .contains(&json!("openai/gpt-5.4-mini")));
     let anthropic = provider(&list, "anthropic");
     assert_eq!(anthropic["configured"], false);
     assert_eq!(anthropic["callable_models"], json!([]));
