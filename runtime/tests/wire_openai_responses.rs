@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use common::{Fixture, API_KEY};
 use modelrt_runtime::catalog::{
-    ConfigurateMethod, I18n, ModelInfo, ModelProperties, ModelType, ParameterType,
+    ConfigurateMethod, I18n, ModelInfo, ModelProperties, ModelType, ParameterRule, ParameterType,
 };
 use modelrt_runtime::error::ErrorKind;
 use modelrt_runtime::llm::{
@@ -807,5 +807,109 @@ async fn a_model_declared_responses_first_goes_through_the_responses_api() {
     assert_eq!(
         body(&sent)["include"],
         json!(["reasoning.encrypted_content"])
+    );
+}
+
+/// A GPT-6 model, whose tool calls OpenAI serves on the Responses API only; its YAML's
+/// `reasoning_effort` rule is what makes it a reasoning model.
+static GPT6: ModelInfo = ModelInfo {
+    id: "gpt-6.1-terra",
+    label: I18n {
+        en_us: "GPT-6.1 Terra",
+        others: &[],
+    },
+    model_type: ModelType::Llm,
+    features: &[],
+    fetch_from: ConfigurateMethod::PredefinedModel,
+    properties: ModelProperties {
+        mode: None,
+        context_size: Some(1_050_000),
+        max_chunks: None,
+        file_upload_limit: None,
+        supported_file_extensions: None,
+        default_voice: None,
+        voices: &[],
+        word_limit: None,
+        audio_type: None,
+        max_workers: None,
+        max_characters_per_chunk: None,
+    },
+    parameter_rules: &[ParameterRule {
+        name: "reasoning_effort",
+        use_template: None,
+        label: I18n {
+            en_us: "Reasoning Effort",
+            others: &[],
+        },
+        param_type: ParameterType::String,
+        help: None,
+        required: false,
+        default: None,
+        min: None,
+        max: None,
+        precision: None,
+        options: &["none", "low", "medium", "high", "xhigh", "max"],
+    }],
+    pricing: None,
+    deprecated: false,
+    extra: &[("api", "responses")],
+    source: "openai/llm/gpt-6.1-terra.yaml",
+};
+
+#[tokio::test]
+async fn verbosity_goes_under_text_beside_the_format_and_tools_reach_a_gpt6_model() {
+    let server = MockServer::builder().start().await;
+    let answer = response(
+        "gpt-6.1-terra",
+        "completed",
+        json!([function_call(
+            "call_1",
+            "get_weather",
+            "{\"location\":\"Paris, France\"}"
+        )]),
+        usage(80, 0, 24, 0),
+    );
+    answer_with(&server, ResponseTemplate::new(200).set_body_json(answer)).await;
+    let mut fx = openai(&server.uri(), "gpt-6.1-terra");
+    fx.info = Some(&GPT6);
+    fx.params = params(
+        &[
+            ("max_output_tokens", ParameterType::Int),
+            ("reasoning_effort", ParameterType::String),
+            ("verbosity", ParameterType::String),
+            ("response_format", ParameterType::String),
+        ],
+        json!({"max_output_tokens": 500, "reasoning_effort": "none", "verbosity": "low",
+               "response_format": "json_object"}),
+    );
+    let request = LlmRequest::new(vec![Message::user("Weather in Paris? Answer in JSON.")])
+        .with_tools(vec![weather_tool()]);
+    let got = OPENAI_COMPATIBLE.invoke(fx.ctx(), request).await.unwrap();
+
+    let sent = only_request(&server).await;
+    assert_eq!(sent.url.path(), "/v1/responses");
+    assert_eq!(
+        body(&sent),
+        json!({
+            "model": "gpt-6.1-terra",
+            "input": [{"role": "user", "content": "Weather in Paris? Answer in JSON."}],
+            "tools": [{
+                "type": "function",
+                "name": "get_weather",
+                "parameters": weather_tool().parameters,
+                "description": "Get current temperature for a given location."
+            }],
+            "text": {"format": {"type": "json_object"}, "verbosity": "low"},
+            "max_output_tokens": 500,
+            "reasoning": {"effort": "none", "summary": "auto"},
+            "include": ["reasoning.encrypted_content"],
+            "store": false
+        })
+    );
+    assert_eq!(got.finish_reason, Some(FinishReason::ToolCalls));
+    assert_eq!(got.tool_calls[0].name, "get_weather");
+    assert_eq!(
+        got.tool_calls[0].arguments,
+        "{\"location\":\"Paris, France\"}"
     );
 }

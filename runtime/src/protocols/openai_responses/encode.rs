@@ -24,6 +24,7 @@ const HANDLED_PARAMS: &[&str] = &[
     "max_output_tokens",
     "reasoning_effort",
     "reasoning_summary",
+    "verbosity",
 ];
 
 /// What a request body depends on besides the request and the parameters.
@@ -173,6 +174,19 @@ fn format_to_wire(format: &ResponseFormat) -> Option<Value> {
     }
 }
 
+/// `text`: the answer's format and the `verbosity` parameter, which chat completions takes at
+/// the top level but the Responses API only here; absent when neither is set.
+fn text_to_wire(format: Option<&ResponseFormat>, params: &ValidatedParams) -> Option<Value> {
+    let mut text = Map::new();
+    if let Some(format) = format.and_then(format_to_wire) {
+        text.insert("format".into(), format);
+    }
+    if let Some(verbosity) = params.get("verbosity") {
+        text.insert("verbosity".into(), verbosity.to_json());
+    }
+    (!text.is_empty()).then_some(Value::Object(text))
+}
+
 /// `reasoning`: the effort when given, and a summary of the reasoning (`auto` unless the
 /// `reasoning_summary` parameter says otherwise, e.g. `detailed`).
 fn reasoning_to_wire(params: &ValidatedParams) -> Value {
@@ -203,8 +217,8 @@ pub fn responses_body(
     }
     body.insert("input".into(), Value::Array(input));
     tools_to_wire(request, &mut body);
-    if let Some(format) = format.and_then(format_to_wire) {
-        body.insert("text".into(), json!({"format": format}));
+    if let Some(text) = text_to_wire(format, params) {
+        body.insert("text".into(), text);
     }
     for (name, value) in params.iter() {
         if !HANDLED_PARAMS.contains(&name) {
