@@ -4,7 +4,7 @@
 //! ```sh
 //! cargo run --example chat -- --provider openai_api_compatible --model my-model \
 //!     --cred endpoint_url=http://127.0.0.1:8080/v1 "Why is the sky blue?"
-//! OPENAI_API_KEY=sk-... cargo run --example chat -- --provider openai --model gpt-4o-mini "Hi"
+//! OPENAI_API_KEY=sk-... cargo run --example chat -- --provider openai --model gpt-5.4-mini "Hi"
 //! ```
 //!
 //! Credentials are filled in as a settings form would: `--cred NAME=VALUE` values, then each

@@ -16,7 +16,7 @@ use crate::target::{
 /// Examples shown by `modelrt chat --help`.
 pub const EXAMPLES: &str = "\
 Examples:
-  modelrt chat openai/gpt-4o \"Write a haiku about Rust\"
+  modelrt chat openai/gpt-5.4-mini \"Write a haiku about Rust\"
   echo \"Summarize this\" | modelrt chat anthropic/claude-sonnet-5-5 --system \"Be brief\"
   modelrt chat openai_api_compatible/llama3 \"hi\" --param temperature=0.2 --param max_tokens=64
 

@@ -22,7 +22,7 @@ Examples:
   MODELRT_OPENAI_OPENAI_API_KEY=sk-... modelrt serve --listen 127.0.0.1:8080
   MODELRT_GATEWAY_KEY=secret modelrt serve   # clients send `Authorization: Bearer secret`
   MODELRT_MASTER_KEY=admin-secret modelrt serve   # virtual keys, budgets, spend: `modelrt keys`
-Models are addressed as PROVIDER/MODEL, e.g. openai/gpt-4o-mini; GET /v1/models lists the
+Models are addressed as PROVIDER/MODEL, e.g. openai/gpt-5.4-mini; GET /v1/models lists the
 ones callable with the credentials present. Calls are not retried unless --retries is given, so
 a rate limit reaches the client at once with its retry-after.";
 

@@ -35,7 +35,7 @@ pub fn parse_target(text: &str) -> Result<Target, String> {
             model: model.to_owned(),
         }),
         _ => Err(format!(
-            "expected PROVIDER/MODEL (e.g. openai/gpt-4o), got `{text}`"
+            "expected PROVIDER/MODEL (e.g. openai/gpt-5.4-mini), got `{text}`"
         )),
     }
 }

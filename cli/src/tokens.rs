@@ -14,7 +14,7 @@ use crate::target::{parse_target, text_or_stdin, Target};
 /// Examples of `tokens`.
 pub const EXAMPLES: &str = "\
 Examples:
-  modelrt tokens openai/gpt-4o \"How many tokens is this?\"
+  modelrt tokens openai/gpt-5.4-mini \"How many tokens is this?\"
   modelrt tokens anthropic/claude-sonnet-5-5 --system \"Be brief\" < prompt.txt --json
 
 Counts use OpenAI's tokenizers (o200k_base or cl100k_base by model family), plus the chat

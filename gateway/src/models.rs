@@ -44,7 +44,7 @@ fn split(address: &str) -> Result<(&str, &str), ApiError> {
         }
         _ => Err(ApiError::model_not_found(format!(
             "`{address}` is not a model of this gateway: models are addressed as \
-             <provider>/<model>, e.g. openai/gpt-4o-mini"
+             <provider>/<model>, e.g. openai/gpt-5.4-mini"
         ))),
     }
 }

@@ -15,8 +15,8 @@
 //!         timeout_seconds: 20        # longest wait for response bytes
 //!         retries: 1                 # with backoff honouring `retry-after`
 //!       - provider: openai
-//!         model: gpt-4o-mini
-//!     context_window_fallback: openai/gpt-4.1   # when a prompt does not fit
+//!         model: gpt-5.4-mini
+//!     context_window_fallback: openai/gpt-6-luna   # when a prompt does not fit
 //! cooldown:
 //!   after_failures: 3             # consecutive retryable failures
 //!   seconds: 30
