@@ -49,12 +49,10 @@ pub mod kind {
 
 /// A model chosen at compile time: the marker type of one predefined model.
 pub trait Model: Send + Sync + 'static {
-    /// The provider it belongs to (`modelrt::<provider>::Provider`).
-    type Provider: 'static;
-    /// Its model type, as a [`kind`].
-    type Kind: kind::ModelKind;
-    /// Its declared features, as a [`FeatureSet`] of [`Yes`] and [`No`].
-    type Features;
+    /// Its provider, model type and features, shared by the provider's models that agree on
+    /// all three (one type for many markers keeps each marker's impl small: BENCHMARKS.md,
+    /// "Build pipeline").
+    type Spec: ModelSpec;
     /// Its typed call parameters: a generated struct with one field per rule of its YAML
     /// `parameter_rules`, shared by the provider's models whose rules are identical (or the
     /// SDK's `NoParams` when it declares none). A parameter the model does not declare is not
@@ -63,6 +61,20 @@ pub trait Model: Send + Sync + 'static {
     /// The id sent to the API.
     const ID: &'static str;
 }
+
+/// The compile-time facts a [`Model`] shares with others: the generated `Spec<N>` types of a
+/// provider's `models` module implement it.
+pub trait ModelSpec: 'static {
+    /// The provider (`modelrt::<provider>::Provider`).
+    type Provider: 'static;
+    /// The model type, as a [`kind`].
+    type Kind: kind::ModelKind;
+    /// The declared features, as a [`FeatureSet`] of [`Yes`] and [`No`].
+    type Features;
+}
+
+/// The [`ModelSpec`] of marker `M`.
+pub type SpecOf<M> = <M as Model>::Spec;
 
 /// A feature the model declares.
 #[derive(Debug)]
@@ -98,8 +110,8 @@ pub trait ModelChoice<P> {
 
 // Reported as the unmet bound itself (naming both providers), not as this impl's clause.
 #[diagnostic::do_not_recommend]
-impl<P, M: Model<Provider = P>> ModelChoice<P> for M {
-    type Kind = M::Kind;
+impl<P, M: Model<Spec: ModelSpec<Provider = P>>> ModelChoice<P> for M {
+    type Kind = <SpecOf<M> as ModelSpec>::Kind;
     type Tag = M;
     fn model_id(self) -> &'static str {
         M::ID
@@ -131,7 +143,7 @@ pub trait Tag: Send + Sync + 'static {
 }
 
 impl<M: Model> Tag for M {
-    type Provider = M::Provider;
+    type Provider = <SpecOf<M> as ModelSpec>::Provider;
     type Params = M::Params;
 }
 
@@ -166,7 +178,7 @@ macro_rules! capabilities {
 
         // Reported as the unmet bound itself (with its message), not as this impl's clause.
         #[diagnostic::do_not_recommend]
-        impl<M, $($free),*> $name for M where M: Model<Features = FeatureSet<$($yes),*>> {}
+        impl<M, $($free),*> $name for M where M: Model<Spec: ModelSpec<Features = FeatureSet<$($yes),*>>> {}
     )+};
 }
 

@@ -31,7 +31,7 @@ mod typed;
 
 pub use chat::{Chat, NoTools, StreamableWith, WithTools};
 pub use client::{Client, Customizable, ProviderSpec};
-pub use modelrt_runtime::capability::{AnyModel, Model, ModelChoice, ModelOf};
+pub use modelrt_runtime::capability::{AnyModel, Model, ModelChoice, ModelOf, ModelSpec};
 pub use typed::{
     LlmModel, ModerationModel, RerankModel, Speech2TextModel, TextEmbeddingModel, TtsModel,
     TypedModel,
