@@ -208,15 +208,26 @@ fn params_struct(
         quote!(#doc_attrs pub #field: Option<#ty>)
     });
     let json_fields = fields.iter().map(json_call);
-    let derives = if fields.iter().any(|f| f.kind == ValueType::Float) {
-        quote!(#[derive(Debug, Clone, Default, PartialEq)])
-    } else {
-        quote!(#[derive(Debug, Clone, Default, PartialEq, Eq)])
+    // A derived `Clone` of a `Copy` struct is one copy, not a call per field; `Eq` where no
+    // field is a float. `Debug` is written out below (a derive costs a call per field).
+    let copy = fields.iter().all(|f| f.kind != ValueType::Str);
+    let derives = match (copy, fields.iter().any(|f| f.kind == ValueType::Float)) {
+        (true, true) => quote!(#[derive(Clone, Copy, Default, PartialEq)]),
+        (true, false) => quote!(#[derive(Clone, Copy, Default, PartialEq, Eq)]),
+        (false, true) => quote!(#[derive(Clone, Default, PartialEq)]),
+        (false, false) => quote!(#[derive(Clone, Default, PartialEq, Eq)]),
     };
+    let name_str = &set.name;
     quote! {
         #doc
         #derives
         pub struct #name { #(#declarations),* }
+
+        impl ::core::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                ::modelrt_sdk::__private::debug_params(f, #name_str, &::modelrt_sdk::sdk::TypedParams::to_json(self))
+            }
+        }
 
         impl ::modelrt_sdk::sdk::TypedParams for #name {
             fn to_json(&self) -> ::modelrt_sdk::__private::serde_json::Map<String, ::modelrt_sdk::__private::serde_json::Value> {
