@@ -16,7 +16,7 @@ use modelrt_runtime::protocol::BoxFuture;
 use modelrt_runtime::Result;
 use serde_json::{Map, Value};
 
-use super::{LlmModel, ParamsFor, TypedParams};
+use super::{LlmModel, ParamsFor};
 
 impl<M: Tag> LlmModel<M> {
     /// A new conversation for this model.
