@@ -8,8 +8,8 @@
 //! `MODELRT_OPENAI_<VARIABLE>`, else from the vendor's own name, so `OPENAI_API_KEY` and
 //! `OPENAI_API_BASE` (e.g. `http://127.0.0.1:8080/v1`, any OpenAI-compatible server) work.
 
-use modelrt::runtime::Result;
 use modelrt::openai::{self, models::Gpt4oMini, param};
+use modelrt::runtime::Result;
 use modelrt::Params;
 
 /// A client with an API key and, optionally, another API base (e.g. `http://127.0.0.1:8080/v1`).

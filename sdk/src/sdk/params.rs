@@ -182,10 +182,8 @@ impl<M: Model> Params<M> {
     where
         M::Params: Accepts<V, M>,
     {
-        self.json.insert(
-            V::Parameter::NAME.to_owned(),
-            Value::from(V::VALUE),
-        );
+        self.json
+            .insert(V::Parameter::NAME.to_owned(), Value::from(V::VALUE));
         self
     }
 }

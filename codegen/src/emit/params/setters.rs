@@ -21,9 +21,9 @@ use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::{ParamsPlan, RuleSet};
 use crate::emit::docs::doc_attrs;
 use crate::emit::names::{ident, pascal_case, snake_case, Scope};
-use super::{ParamsPlan, RuleSet};
 use crate::ir::{ParameterRule, ParameterType};
 
 /// How many YAML files a shared rule set's message names before it only counts the rest.
@@ -62,7 +62,13 @@ impl Keys {
 
     /// The type name of parameter `wire` (every rule of the collected sets has one).
     fn param_name(&self, wire: &str) -> proc_macro2::Ident {
-        ident(&self.params.get(wire).cloned().unwrap_or_else(|| snake_case(wire)))
+        ident(
+            &self
+                .params
+                .get(wire)
+                .cloned()
+                .unwrap_or_else(|| snake_case(wire)),
+        )
     }
 
     fn param(&self, rule: &ParameterRule) -> TokenStream {
@@ -268,7 +274,10 @@ mod tests {
     fn a_rule_set_of_one_model_names_its_id_and_file_and_lists_what_it_declares() {
         let response_format = || rule("response_format", ParameterType::String, &["text"]);
         let models = [
-            model("A", vec![rule("topP", ParameterType::Float, &[]), response_format()]),
+            model(
+                "A",
+                vec![rule("topP", ParameterType::Float, &[]), response_format()],
+            ),
             model("B", vec![response_format()]),
         ];
         let (planned, _) = plan(&models);
@@ -279,10 +288,19 @@ mod tests {
             ),
             "{code}"
         );
-        assert!(code.contains("note = \"it declares `topP`, `response_format`;"), "{code}");
+        assert!(
+            code.contains("note = \"it declares `topP`, `response_format`;"),
+            "{code}"
+        );
         assert!(code.contains("pub struct top_p;"), "{code}");
-        assert!(code.contains("const NAME: &'static str = \"topP\";"), "{code}");
-        assert!(code.contains("impl<M> param::AParams<M> for param::top_p {\n    type Value = f64;"), "{code}");
+        assert!(
+            code.contains("const NAME: &'static str = \"topP\";"),
+            "{code}"
+        );
+        assert!(
+            code.contains("impl<M> param::AParams<M> for param::top_p {\n    type Value = f64;"),
+            "{code}"
+        );
         assert!(
             code.contains("impl<M> param::BParams<M> for param::response_format {\n    type Value = ::modelrt_sdk::sdk::ChosenByOption;"),
             "{code}"
@@ -291,7 +309,10 @@ mod tests {
             code.contains("impl<M> options::BParams<param::response_format, M> for options::response_format::Text {}"),
             "{code}"
         );
-        assert!(!code.contains("impl<M> param::BParams<M> for param::top_p"), "{code}");
+        assert!(
+            !code.contains("impl<M> param::BParams<M> for param::top_p"),
+            "{code}"
+        );
     }
 
     #[test]
@@ -319,7 +340,10 @@ mod tests {
         let models = [odd];
         let (planned, _) = plan(&models);
         let code = format(setters("P", &[&planned]));
-        assert!(code.contains("model `x{{1}}` (p/llm/x{{1}}.yaml)"), "{code}");
+        assert!(
+            code.contains("model `x{{1}}` (p/llm/x{{1}}.yaml)"),
+            "{code}"
+        );
     }
 
     #[test]
