@@ -209,8 +209,8 @@ fn params_set_one_at_a_time_send_the_rules_wire_names_and_go_through_the_same_va
         .unwrap()
         .with_params(&params)
         .expect("valid parameters");
-    let sent = model.handle().params().get("response_format").cloned();
-    assert_eq!(sent, Some(json!("json_schema")));
+    let sent = model.handle().params().to_json();
+    assert_eq!(sent.get("response_format"), Some(&json!("json_schema")));
 
     let err = client
         .llm(openai::models::Gpt4oMini)
