@@ -9,8 +9,10 @@
 //!
 //! - a marker type from `modelrt::<provider>::models` (`models::Gpt4o`): the compiler knows the
 //!   model's `features`, so capability-specific methods ([`Chat::tool`], [`Chat::user_image`],
-//!   [`Chat::json_schema`], ...) compile only for models that declare them, and its parameters are
-//!   [`ParamsOf<M>`], exactly the fields of its `parameter_rules`;
+//!   [`Chat::json_schema`], ...) compile only for models that declare them, and its parameters
+//!   are [`Params<M>`] (set one at a time; an undeclared parameter or option fails to compile
+//!   naming the model's YAML file) or the struct [`ParamsOf<M>`], exactly the fields of its
+//!   `parameter_rules`;
 //! - a model enum value (`Llm::Gpt4o`): the model is known at run time only, so no capability
 //!   is granted ([`AnyModel`]) and parameters are a JSON object, checked against the model's
 //!   rules at run time (an undeclared one is an `InvalidParams` error); build an
