@@ -56,7 +56,8 @@ pub trait Model: Send + Sync + 'static {
     /// Its typed call parameters: a generated struct with one field per rule of its YAML
     /// `parameter_rules`, shared by the provider's models whose rules are identical (or the
     /// SDK's `NoParams` when it declares none). A parameter the model does not declare is not
-    /// a field, so setting it does not compile.
+    /// a field, so setting it does not compile; the SDK's `Params<M>` sets the same values
+    /// through bounds whose error names the model's YAML file.
     type Params;
     /// The id sent to the API.
     const ID: &'static str;
@@ -137,14 +138,10 @@ impl<P, K: kind::ModelKind, M: ModelChoice<P, Kind = K>> ModelOf<P, K> for M {}
 pub trait Tag: Send + Sync + 'static {
     /// The provider (`modelrt::<provider>::Provider`).
     type Provider: 'static;
-    /// The parameters a handle with this tag takes: the marker's own [`Model::Params`], or
-    /// for [`AnyModel`] a JSON object, validated against the model's rules at run time.
-    type Params;
 }
 
 impl<M: Model> Tag for M {
     type Provider = <SpecOf<M> as ModelSpec>::Provider;
-    type Params = M::Params;
 }
 
 /// The tag of a handle opened from a model enum value: the model is known only at run time, so
@@ -155,7 +152,6 @@ pub struct AnyModel<P>(PhantomData<fn() -> P>);
 
 impl<P: 'static> Tag for AnyModel<P> {
     type Provider = P;
-    type Params = serde_json::Map<String, serde_json::Value>;
 }
 
 /// Defines one capability trait per feature, each implemented for every marker whose

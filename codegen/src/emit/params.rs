@@ -12,6 +12,11 @@
 //! type lists the same options, else after the struct and the parameter
 //! (`EchoMiniResponseFormat`), so a value one model accepts and another does not is a
 //! variant of the first one's enum only.
+//!
+//! The same rule sets also drive `modelrt_sdk::sdk::Params<Marker>`, whose errors name the
+//! model's YAML file ([`setters`]).
+
+pub mod setters;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -26,20 +31,24 @@ use crate::ir::{Model, ParameterRule, ParameterType};
 const NAMED_MODELS: usize = 8;
 
 /// The params types of one model type.
-#[derive(Debug)]
-pub struct ParamsPlan {
+pub struct ParamsPlan<'a> {
     /// The params type of each model of the group, in group order: a struct name, or `None`
     /// for a model that declares no parameter (`modelrt_sdk::sdk::NoParams`).
     pub per_model: Vec<Option<String>>,
     /// The structs with their `TypedParams` impls.
     pub items: TokenStream,
+    /// The distinct rule sets, one per struct (for the typed setters, `emit::setters`).
+    pub sets: Vec<RuleSet<'a>>,
 }
 
 /// One distinct rule set and the models that declare it.
-struct RuleSet<'a> {
-    rules: &'a [ParameterRule],
-    models: Vec<&'a Model>,
-    name: String,
+pub struct RuleSet<'a> {
+    /// The rules.
+    pub rules: &'a [ParameterRule],
+    /// The models declaring exactly these rules, in group order.
+    pub models: Vec<&'a Model>,
+    /// The name of its params struct.
+    pub name: String,
 }
 
 /// One field of a params struct.
@@ -61,12 +70,12 @@ enum ValueType {
 
 /// Plans and emits the params structs of `group`, claiming their names (and their option
 /// enums') in the provider module through `enums`.
-pub fn params_structs(
+pub fn params_structs<'a>(
     provider_label: &str,
-    group: &TypeGroup<'_>,
+    group: &TypeGroup<'a>,
     enums: &mut EnumSet<'_>,
-) -> ParamsPlan {
-    let mut sets: Vec<RuleSet<'_>> = Vec::new();
+) -> ParamsPlan<'a> {
+    let mut sets: Vec<RuleSet<'a>> = Vec::new();
     let mut per_model = Vec::with_capacity(group.models.len());
     for &model in &group.models {
         if model.parameter_rules.is_empty() {
@@ -98,7 +107,11 @@ pub fn params_structs(
             params_struct(provider_label, group, set, &fields)
         })
         .collect();
-    ParamsPlan { per_model, items }
+    ParamsPlan {
+        per_model,
+        items,
+        sets,
+    }
 }
 
 /// The fields of `set`; option enums are requested from `enums` (see the module doc).
@@ -272,11 +285,11 @@ fn json_call(field: &Field<'_>) -> TokenStream {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::ir::{ConfigurateMethod, I18n, ModelProperties, ModelType};
 
-    fn rule(name: &str, param_type: ParameterType, options: &[&str]) -> ParameterRule {
+    pub(super) fn rule(name: &str, param_type: ParameterType, options: &[&str]) -> ParameterRule {
         ParameterRule {
             name: name.into(),
             use_template: None,
@@ -295,7 +308,7 @@ mod tests {
         }
     }
 
-    fn model(id: &str, rules: Vec<ParameterRule>) -> Model {
+    pub(super) fn model(id: &str, rules: Vec<ParameterRule>) -> Model {
         Model {
             id: id.into(),
             rust_ident: id.into(),
@@ -315,7 +328,7 @@ mod tests {
         }
     }
 
-    fn plan(models: &[Model]) -> (ParamsPlan, Vec<String>) {
+    pub(super) fn plan(models: &[Model]) -> (ParamsPlan<'_>, Vec<String>) {
         let group = TypeGroup {
             model_type: ModelType::Llm,
             start: 0,
@@ -328,7 +341,7 @@ mod tests {
         (plan, names)
     }
 
-    fn format(plan: &ParamsPlan) -> String {
+    fn format(plan: &ParamsPlan<'_>) -> String {
         let file = syn::parse2::<syn::File>(plan.items.clone()).unwrap();
         prettyplease::unparse(&file)
     }

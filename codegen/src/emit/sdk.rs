@@ -14,12 +14,12 @@ use crate::emit::credentials::model_credentials_name;
 use crate::emit::docs::{deprecated_attr, doc_attrs, model_doc};
 use crate::emit::models::{checked_ident, TypeGroup};
 use crate::emit::names::{ident, Scope};
-use crate::emit::params::ParamsPlan;
+use crate::emit::params::{setters::setters, ParamsPlan};
 use crate::emit::EmitError;
 use crate::ir::{Callability, ConfigurateMethod, Model, ModelFeature, ModelType, Provider};
 
 /// Names the SDK adds to a provider module.
-pub const RESERVED_NAMES: &[&str] = &["Client", "models"];
+pub const RESERVED_NAMES: &[&str] = &["Client", "models", "options", "param"];
 
 /// Which of [`CAPABILITY_FEATURES`] a model declares.
 fn feature_flags(features: &[ModelFeature]) -> [bool; 9] {
@@ -45,20 +45,22 @@ fn feature_set(flags: &[bool; 9]) -> TokenStream {
 pub fn sdk(
     provider: &Provider,
     groups: &[TypeGroup<'_>],
-    params: &[ParamsPlan],
+    params: &[ParamsPlan<'_>],
 ) -> Result<TokenStream, EmitError> {
     let implementation = match provider.callability() {
         Callability::CatalogOnly => return Ok(TokenStream::new()),
         Callability::RustImpl => quote!(Some(&IMPLEMENTATION)),
         Callability::Protocol(_) => quote!(None),
     };
-    let groups: Vec<(&TypeGroup<'_>, &ParamsPlan)> = groups
+    let groups: Vec<(&TypeGroup<'_>, &ParamsPlan<'_>)> = groups
         .iter()
         .zip(params)
         .filter(|(g, _)| callable_type(g.model_type))
         .collect();
     let models = models_module(&provider.label.en_us, &groups)?;
     let glue = groups.iter().map(|(group, _)| glue(group));
+    let plans: Vec<&ParamsPlan<'_>> = groups.iter().map(|(_, plan)| *plan).collect();
+    let setters = setters(&provider.label.en_us, &plans);
     let customizable = customizable_impls(provider);
     let client_doc = doc_attrs(&format!(
         "A typed client of {}: validated credentials and the models it opens \
@@ -69,6 +71,8 @@ pub fn sdk(
         #models
 
         #(#glue)*
+
+        #setters
 
         impl ::modelrt_sdk::sdk::ProviderSpec for Provider {
             type Credentials = Credentials;
@@ -92,7 +96,7 @@ pub fn sdk(
 /// params type and one of the distinct specs (model type and feature set).
 fn models_module(
     label: &str,
-    groups: &[(&TypeGroup<'_>, &ParamsPlan)],
+    groups: &[(&TypeGroup<'_>, &ParamsPlan<'_>)],
 ) -> Result<TokenStream, EmitError> {
     // The names the `models` module imports; a model named like one is renamed.
     let mut scope = Scope::with_reserved(&[
@@ -129,8 +133,9 @@ fn models_module(
     let definitions = specs.definitions();
     let doc = doc_attrs(&format!(
         "One marker type per predefined model of {label}, implementing the capability traits of \
-         `modelrt_sdk::runtime::capability` its YAML `features` declare; its `Params` are the \
-         fields of its YAML `parameter_rules` (`modelrt_sdk::sdk::ParamsOf<Marker>`)."
+         `modelrt_sdk::runtime::capability` its YAML `features` declare; its parameters are \
+         those of its YAML `parameter_rules`, set with `modelrt_sdk::sdk::Params<Marker>` (or \
+         the struct `modelrt_sdk::sdk::ParamsOf<Marker>`)."
     ));
     Ok(quote! {
         #doc
