@@ -14,7 +14,8 @@ use crate::emit::credentials::model_credentials_name;
 use crate::emit::docs::{deprecated_attr, doc_attrs, model_doc};
 use crate::emit::models::{checked_ident, TypeGroup};
 use crate::emit::names::{ident, Scope};
-use crate::emit::params::{setters::setters, ParamsPlan};
+use crate::emit::params::setters::{setters, Keys};
+use crate::emit::params::ParamsPlan;
 use crate::emit::EmitError;
 use crate::ir::{Callability, ConfigurateMethod, Model, ModelFeature, ModelType, Provider};
 
@@ -27,7 +28,7 @@ fn feature_flags(features: &[ModelFeature]) -> [bool; 9] {
 }
 
 /// Whether the runtime can call models of `model_type` (a protocol block exists for it).
-fn callable_type(model_type: ModelType) -> bool {
+pub(crate) fn callable_type(model_type: ModelType) -> bool {
     Block::of_model_type(model_type).is_some()
 }
 
@@ -40,12 +41,13 @@ fn feature_set(flags: &[bool; 9]) -> TokenStream {
 }
 
 /// The SDK items of `provider`, or nothing for a catalog-only provider: the `models` markers
-/// (each naming its params type from `params`, one plan per group), the glue of model enums,
-/// `ProviderSpec` and `Client`.
+/// (each naming its params type from `params`, one plan per group), the parameter setters
+/// (naming the tree's `keys`), the glue of model enums, `ProviderSpec` and `Client`.
 pub fn sdk(
     provider: &Provider,
     groups: &[TypeGroup<'_>],
     params: &[ParamsPlan<'_>],
+    keys: &Keys,
 ) -> Result<TokenStream, EmitError> {
     let implementation = match provider.callability() {
         Callability::CatalogOnly => return Ok(TokenStream::new()),
@@ -60,7 +62,7 @@ pub fn sdk(
     let models = models_module(&provider.label.en_us, &groups)?;
     let glue = groups.iter().map(|(group, _)| glue(group));
     let plans: Vec<&ParamsPlan<'_>> = groups.iter().map(|(_, plan)| *plan).collect();
-    let setters = setters(&provider.label.en_us, &plans);
+    let setters = setters(&provider.label.en_us, &plans, keys);
     let customizable = customizable_impls(provider);
     let client_doc = doc_attrs(&format!(
         "A typed client of {}: validated credentials and the models it opens \

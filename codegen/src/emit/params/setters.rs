@@ -2,10 +2,12 @@
 //! compile error naming the model's YAML file for a parameter or option value it does not
 //! declare:
 //!
-//! - `param`: one unit type per distinct parameter name of the provider (`param::max_tokens`),
-//!   the key of `Params::set`;
+//! - `param`: one unit type per distinct parameter name of the tree (`param::max_tokens`),
+//!   the key of `Params::set`, defined once in `providers::param` and re-exported by each
+//!   provider's `param` for the parameters its models declare;
 //! - `options`: one module per parameter with `options`, one unit type per value
-//!   (`options::response_format::JsonObject`), the argument of `Params::choose`;
+//!   (`options::response_format::JsonObject`), the argument of `Params::choose`, likewise
+//!   defined once in `providers::options`;
 //! - per rule set (params struct, so per model only where no two models share rules): a
 //!   trait in `param` implemented by the parameters it declares, and one in `options`
 //!   implemented by the option values it lists. Each carries a
@@ -13,8 +15,9 @@
 //!   `Declares` / `Accepts` reach them through one blanket impl each, whose failing bound
 //!   (on the parameter or option type, not on the struct) rustc reports with that message.
 //!
-//! All of it is per provider or per rule set: a tree whose models share rules pays for each
-//! set once (BENCHMARKS.md, "Build pipeline").
+//! The keys are per tree and the traits per rule set: `temperature` is one type however many
+//! providers take it, and a tree whose models share rules pays for each set once
+//! (BENCHMARKS.md, "Build pipeline").
 
 use std::collections::BTreeMap;
 
@@ -24,25 +27,50 @@ use quote::quote;
 use super::{ParamsPlan, RuleSet};
 use crate::emit::docs::doc_attrs;
 use crate::emit::names::{ident, pascal_case, snake_case, Scope};
-use crate::ir::{ParameterRule, ParameterType};
+use crate::emit::sdk::callable_type;
+use crate::ir::{Callability, ParameterRule, ParameterType, Provider};
 
 /// How many YAML files a shared rule set's message names before it only counts the rest.
 const NAMED_FILES: usize = 4;
 
-/// The Rust names of a provider's parameters and option values.
-#[derive(Default)]
-struct Keys {
+/// The Rust names of the tree's parameters and option values, and of the two modules of
+/// `providers` that define them.
+pub struct Keys {
     /// Wire name -> type name in `param`.
     params: BTreeMap<String, String>,
     /// Wire name -> (wire value -> type name in `options::<param>`).
     options: BTreeMap<String, BTreeMap<String, String>>,
+    /// The shared modules' names: `param` and `options`, unless a provider module took one
+    /// (text: the keys are shared by threads, which tokens cannot cross).
+    param_module: String,
+    options_module: String,
 }
 
 impl Keys {
-    fn collect(sets: &[&RuleSet<'_>]) -> Keys {
-        let mut keys = Keys::default();
+    /// Names every parameter and option value of the models the typed SDK covers (those of
+    /// callable providers, of callable model types).
+    pub fn plan(providers: &[Provider]) -> Keys {
+        let modules: Vec<&str> = providers.iter().map(|p| p.rust_module.as_str()).collect();
+        let rules = providers
+            .iter()
+            .filter(|p| !matches!(p.callability(), Callability::CatalogOnly))
+            .flat_map(|p| &p.models)
+            .filter(|m| callable_type(m.model_type))
+            .flat_map(|m| &m.parameter_rules);
+        Keys::of_rules(&modules, rules)
+    }
+
+    /// Names the parameters and option values of `rules`, beside provider modules `modules`.
+    fn of_rules<'a>(modules: &[&str], rules: impl Iterator<Item = &'a ParameterRule>) -> Keys {
+        let mut module_scope = Scope::with_reserved(modules);
+        let mut keys = Keys {
+            params: BTreeMap::new(),
+            options: BTreeMap::new(),
+            param_module: module_scope.claim("param"),
+            options_module: module_scope.claim("options"),
+        };
         let mut param_scope = Scope::default();
-        for rule in sets.iter().flat_map(|s| s.rules) {
+        for rule in rules {
             if !keys.params.contains_key(&rule.name) {
                 let name = param_scope.claim(&snake_case(&rule.name));
                 keys.params.insert(rule.name.clone(), name);
@@ -58,6 +86,61 @@ impl Keys {
         }
         keys.options.retain(|_, values| !values.is_empty());
         keys
+    }
+
+    /// `providers::param` and `providers::options`, or nothing when no model declares a
+    /// parameter.
+    pub fn shared_modules(&self) -> TokenStream {
+        if self.params.is_empty() {
+            return TokenStream::new();
+        }
+        let (param_module, options_module) =
+            (ident(&self.param_module), ident(&self.options_module));
+        let param_types = self.params.iter().map(|(wire, name)| {
+            let name = ident(name);
+            let doc = doc_attrs(&format!("The parameter `{wire}`."));
+            quote! {
+                #doc
+                pub struct #name;
+                impl ::modelrt_sdk::sdk::Parameter for #name {
+                    const NAME: &'static str = #wire;
+                }
+            }
+        });
+        let option_modules = self.options.iter().map(|(param, values)| {
+            let module = self.param_name(param);
+            let types = values.iter().map(|(wire, name)| {
+                let name = ident(name);
+                let doc = doc_attrs(&format!("`{wire}`, a value of `{param}`."));
+                quote! {
+                    #doc
+                    pub struct #name;
+                    impl ::modelrt_sdk::sdk::OptionValue for #name {
+                        type Parameter = super::super::#param_module::#module;
+                        const VALUE: &'static str = #wire;
+                    }
+                }
+            });
+            let doc = doc_attrs(&format!("The values of `{param}`."));
+            quote!(#doc pub mod #module { #(#types)* })
+        });
+        let param_doc = doc_attrs(
+            "Every parameter of the tree's models, one type each: the keys of \
+             `modelrt_sdk::sdk::Params::set`. Each provider's `param` module re-exports those \
+             its models declare.",
+        );
+        let options_doc = doc_attrs(
+            "Every parameter's `options`, one module per parameter and one type per value: the \
+             arguments of `modelrt_sdk::sdk::Params::choose`. Each provider's `options` module \
+             re-exports those of its parameters.",
+        );
+        quote! {
+            #param_doc
+            #[allow(non_camel_case_types)]
+            pub mod #param_module { #(#param_types)* }
+            #options_doc
+            pub mod #options_module { #(#option_modules)* }
+        }
     }
 
     /// The type name of parameter `wire` (every rule of the collected sets has one).
@@ -89,45 +172,31 @@ impl Keys {
     }
 }
 
-/// The `param` and `options` modules of a provider and the setter glue of each rule set of
-/// `plans`, or nothing when no model declares a parameter.
-pub fn setters(provider_label: &str, plans: &[&ParamsPlan<'_>]) -> TokenStream {
+/// The `param` and `options` modules of a provider (re-exports of the shared keys its rules
+/// name, and a trait per rule set) and the setter glue of each rule set of `plans`, or nothing
+/// when no model declares a parameter.
+pub fn setters(provider_label: &str, plans: &[&ParamsPlan<'_>], keys: &Keys) -> TokenStream {
     let sets: Vec<&RuleSet<'_>> = plans.iter().flat_map(|p| &p.sets).collect();
     if sets.is_empty() {
         return TokenStream::new();
     }
-    let keys = Keys::collect(&sets);
+    let mut params: Vec<proc_macro2::Ident> = Vec::new();
+    let mut option_modules: Vec<proc_macro2::Ident> = Vec::new();
+    for rule in sets.iter().flat_map(|s| s.rules) {
+        let name = keys.param_name(&rule.name);
+        if !rule.options.is_empty() && !option_modules.contains(&name) {
+            option_modules.push(name.clone());
+        }
+        if !params.contains(&name) {
+            params.push(name);
+        }
+    }
+    let (param_module, options_module) = (ident(&keys.param_module), ident(&keys.options_module));
+    let option_reexports = (!option_modules.is_empty())
+        .then(|| quote!(pub use super::super::#options_module::{#(#option_modules),*};));
     let rule_traits = sets.iter().map(|set| rule_trait(set));
     let option_traits = sets.iter().map(|set| option_trait(set));
-    let param_types = keys.params.iter().map(|(wire, name)| {
-        let name = ident(name);
-        let doc = doc_attrs(&format!("The parameter `{wire}`."));
-        quote! {
-            #doc
-            pub struct #name;
-            impl ::modelrt_sdk::sdk::Parameter for #name {
-                const NAME: &'static str = #wire;
-            }
-        }
-    });
-    let option_modules = keys.options.iter().map(|(param, values)| {
-        let module = keys.param_name(param);
-        let types = values.iter().map(|(wire, name)| {
-            let name = ident(name);
-            let doc = doc_attrs(&format!("`{wire}`, a value of `{param}`."));
-            quote! {
-                #doc
-                pub struct #name;
-                impl ::modelrt_sdk::sdk::OptionValue for #name {
-                    type Parameter = super::super::param::#module;
-                    const VALUE: &'static str = #wire;
-                }
-            }
-        });
-        let doc = doc_attrs(&format!("The values of `{param}`."));
-        quote!(#doc pub mod #module { #(#types)* })
-    });
-    let glue = sets.iter().map(|set| set_glue(set, &keys));
+    let glue = sets.iter().map(|set| set_glue(set, keys));
     let param_doc = doc_attrs(&format!(
         "The parameters of {provider_label}'s models, one type each: the keys of \
          `modelrt_sdk::sdk::Params::set`. (Name them through the module, `param::max_tokens`: \
@@ -139,14 +208,13 @@ pub fn setters(provider_label: &str, plans: &[&ParamsPlan<'_>]) -> TokenStream {
     ));
     quote! {
         #param_doc
-        #[allow(non_camel_case_types)]
         pub mod param {
-            #(#param_types)*
+            pub use super::super::#param_module::{#(#params),*};
             #(#rule_traits)*
         }
         #options_doc
         pub mod options {
-            #(#option_modules)*
+            #option_reexports
             #(#option_traits)*
         }
         #(#glue)*
@@ -265,6 +333,11 @@ mod tests {
     use super::super::tests::{model, plan, rule};
     use super::*;
 
+    /// The keys of the rule sets of `planned` alone.
+    fn keys_of(planned: &ParamsPlan<'_>) -> Keys {
+        Keys::of_rules(&[], planned.sets.iter().flat_map(|s| s.rules))
+    }
+
     fn format(code: TokenStream) -> String {
         let file = syn::parse2::<syn::File>(code).unwrap();
         prettyplease::unparse(&file)
@@ -281,7 +354,26 @@ mod tests {
             model("B", vec![response_format()]),
         ];
         let (planned, _) = plan(&models);
-        let code = format(setters("P", &[&planned]));
+        let keys = keys_of(&planned);
+        let shared = format(keys.shared_modules());
+        assert!(shared.contains("pub struct top_p;"), "{shared}");
+        assert!(
+            shared.contains("const NAME: &'static str = \"topP\";"),
+            "{shared}"
+        );
+        assert!(
+            shared.contains("type Parameter = super::super::param::response_format;"),
+            "{shared}"
+        );
+        let code = format(setters("P", &[&planned], &keys));
+        assert!(
+            code.contains("pub use super::super::param::{top_p, response_format};"),
+            "{code}"
+        );
+        assert!(
+            code.contains("pub use super::super::options::response_format;"),
+            "{code}"
+        );
         assert!(
             code.contains(
                 "message = \"model `A` (p/llm/A.yaml) does not declare the parameter `{Self}`\""
@@ -290,11 +382,6 @@ mod tests {
         );
         assert!(
             code.contains("note = \"it declares `topP`, `response_format`;"),
-            "{code}"
-        );
-        assert!(code.contains("pub struct top_p;"), "{code}");
-        assert!(
-            code.contains("const NAME: &'static str = \"topP\";"),
             "{code}"
         );
         assert!(
@@ -323,7 +410,7 @@ mod tests {
             .map(|id| model(id, rules()))
             .collect();
         let (planned, _) = plan(&models);
-        let code = format(setters("P", &[&planned]));
+        let code = format(setters("P", &[&planned], &keys_of(&planned)));
         assert!(
             code.contains(
                 "model `{M}` (one of p/llm/A.yaml, p/llm/B.yaml, p/llm/C.yaml, p/llm/D.yaml and 2 more) does not declare the parameter `{Self}`"
@@ -339,7 +426,7 @@ mod tests {
         odd.source = "p/llm/x{1}.yaml".into();
         let models = [odd];
         let (planned, _) = plan(&models);
-        let code = format(setters("P", &[&planned]));
+        let code = format(setters("P", &[&planned], &keys_of(&planned)));
         assert!(
             code.contains("model `x{{1}}` (p/llm/x{{1}}.yaml)"),
             "{code}"
@@ -347,9 +434,24 @@ mod tests {
     }
 
     #[test]
+    fn the_shared_modules_step_aside_for_a_provider_module_of_their_name() {
+        let models = [model("A", vec![rule("seed", ParameterType::Int, &[])])];
+        let (planned, _) = plan(&models);
+        let keys = Keys::of_rules(&["param"], planned.sets.iter().flat_map(|s| s.rules));
+        let code = format(setters("P", &[&planned], &keys));
+        assert!(
+            code.contains("pub use super::super::param_2::seed;"),
+            "{code}"
+        );
+        assert!(format(keys.shared_modules()).contains("pub mod param_2 {"));
+    }
+
+    #[test]
     fn no_parameters_no_modules() {
         let models = [model("a", vec![])];
         let (planned, _) = plan(&models);
-        assert!(setters("P", &[&planned]).is_empty());
+        let keys = keys_of(&planned);
+        assert!(setters("P", &[&planned], &keys).is_empty());
+        assert!(keys.shared_modules().is_empty());
     }
 }
