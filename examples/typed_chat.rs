@@ -8,8 +8,9 @@
 //! `MODELRT_OPENAI_<VARIABLE>`, else from the vendor's own name, so `OPENAI_API_KEY` and
 //! `OPENAI_API_BASE` (e.g. `http://127.0.0.1:8080/v1`, any OpenAI-compatible server) work.
 
+use modelrt::openai::{self, models::Gpt54Mini, param};
 use modelrt::runtime::Result;
-use modelrt::{openai, ParamsOf};
+use modelrt::Params;
 
 /// A client with an API key and, optionally, another API base (e.g. `http://127.0.0.1:8080/v1`).
 pub fn client(api_key: String, api_base: Option<String>) -> openai::Client {
@@ -23,20 +24,14 @@ pub fn client(api_key: String, api_base: Option<String>) -> openai::Client {
 /// Asks `question` and returns the answer with its usage line.
 pub async fn ask(client: &openai::Client, question: &str) -> Result<String> {
     let model = client
-        .llm(openai::models::Gpt54Mini)?
-        .with_params(&ParamsOf::<openai::models::Gpt54Mini> {
-            max_completion_tokens: Some(300),
-            ..Default::default()
-        })?;
+        .llm(Gpt54Mini)?
+        .with_params(&Params::<Gpt54Mini>::new().set(param::max_completion_tokens, 300))?;
     // Parameters of one request join (and override) the model's.
     let chat = model
         .chat()
         .system("Answer in one short paragraph.")
         .user(question)
-        .params(&ParamsOf::<openai::models::Gpt54Mini> {
-            temperature: Some(0.2),
-            ..Default::default()
-        });
+        .params(&Params::<Gpt54Mini>::new().set(param::temperature, 0.2));
     let answer = model.invoke(chat).await?;
     let usage = &answer.usage;
     Ok(format!(

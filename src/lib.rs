@@ -2,23 +2,27 @@
 //!
 //! Every provider under `providers/` (or the tree named by `MODELRT_PROVIDERS_DIR` at build
 //! time) becomes a module [`providers`]`::<id>`, re-exported at the crate root: typed
-//! credentials, a typed `Client`, one marker type per model, model enums and parameter
-//! structs. What a model can do is checked by the compiler against its YAML `features`:
+//! credentials, a typed `Client`, one marker type per model, model enums, and each model's
+//! parameters ([`Params`], or the struct [`ParamsOf`]). What a model can do and which
+//! parameters it takes are checked by the compiler against its YAML `features` and
+//! `parameter_rules`; a parameter it does not declare fails to compile with a message naming
+//! the model and its YAML file:
 //!
 //! ```no_run
-//! use modelrt::{openai, ParamsOf};
+//! use modelrt::openai::{self, models::Gpt54Mini, param};
+//! use modelrt::Params;
 //!
 //! # async fn run() -> modelrt::runtime::Result<()> {
 //! // OPENAI_API_KEY (or MODELRT_OPENAI_OPENAI_API_KEY) from the environment, see [`env`].
 //! let client = openai::Client::from_env()?;
 //! let model = client
-//!     .llm(openai::models::Gpt54Mini)?
-//!     .with_params(&ParamsOf::<openai::models::Gpt54Mini> { max_completion_tokens: Some(300), ..Default::default() })?;
+//!     .llm(Gpt54Mini)?
+//!     .with_params(&Params::<Gpt54Mini>::new().set(param::max_completion_tokens, 300))?;
 //! let chat = model
 //!     .chat()
 //!     .system("Answer in one short paragraph.")
 //!     .user("Why is the sky blue?")
-//!     .params(&ParamsOf::<openai::models::Gpt54Mini> { temperature: Some(0.2), ..Default::default() });
+//!     .params(&Params::<Gpt54Mini>::new().set(param::temperature, 0.2)); // this request only
 //! let answer = model.invoke(chat).await?;
 //! println!("{}", answer.content);
 //! # Ok(())
@@ -37,7 +41,7 @@
 //!
 //! # async fn run() -> modelrt::runtime::Result<()> {
 //! let model = registry::open("openai", ModelType::Llm, "gpt-5.4-mini", &[("openai_api_key", "sk-...")])?
-//!     .with_params(&json!({ "max_tokens": 200 }))?;
+//!     .with_params(&json!({ "max_completion_tokens": 200 }))?;
 //! let answer = model.invoke(LlmRequest::new(vec![Message::user("Hello")])).await?;
 //! println!("{}", answer.content);
 //! # Ok(())
@@ -51,7 +55,7 @@
 
 #![warn(missing_docs)]
 
-pub use modelrt_sdk::sdk::ParamsOf;
+pub use modelrt_sdk::sdk::{Params, ParamsOf};
 pub use modelrt_sdk::{env, include_providers, provider, runtime, sdk, serde_json};
 
 /// Every provider compiled into this build, for apps that pick providers at run time: the

@@ -201,6 +201,39 @@ fn typed_params_are_the_models_own_and_go_through_the_runtime_validation() {
 }
 
 #[test]
+fn params_set_one_at_a_time_send_the_rules_wire_names_and_go_through_the_same_validation() {
+    use modelrt::sdk::TypedParams;
+    use modelrt::Params;
+
+    let params = Params::<openai::models::Gpt54Mini>::new()
+        .set(openai::param::seed, 42)
+        .set(openai::param::temperature, 1)
+        .choose(openai::options::response_format::JsonSchema);
+    assert_eq!(
+        params.to_json(),
+        *json!({"seed": 42, "temperature": 1.0, "response_format": "json_schema"})
+            .as_object()
+            .unwrap()
+    );
+    let client = openai::Client::new(openai::Credentials::new("sk-test"));
+    let model = client
+        .llm(openai::models::Gpt54Mini)
+        .unwrap()
+        .with_params(&params)
+        .expect("valid parameters");
+    let sent = model.handle().params().to_json();
+    assert_eq!(sent.get("response_format"), Some(&json!("json_schema")));
+
+    let err = client
+        .llm(openai::models::Gpt54Mini)
+        .unwrap()
+        .with_params(&Params::new().set(openai::param::temperature, 9.5))
+        .expect_err("above max");
+    assert_eq!(err.kind(), ErrorKind::InvalidParams);
+    assert!(err.to_string().contains("`temperature`"), "{err}");
+}
+
+#[test]
 fn a_model_chosen_by_value_takes_json_and_an_undeclared_parameter_is_an_error() {
     let client = openai::Client::new(openai::Credentials::new("sk-test"));
     let model = client.llm(openai::Llm::Gpt54Mini).unwrap();

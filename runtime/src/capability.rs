@@ -49,20 +49,33 @@ pub mod kind {
 
 /// A model chosen at compile time: the marker type of one predefined model.
 pub trait Model: Send + Sync + 'static {
-    /// The provider it belongs to (`modelrt::<provider>::Provider`).
-    type Provider: 'static;
-    /// Its model type, as a [`kind`].
-    type Kind: kind::ModelKind;
-    /// Its declared features, as a [`FeatureSet`] of [`Yes`] and [`No`].
-    type Features;
+    /// Its provider, model type and features, shared by the provider's models that agree on
+    /// all three (one type for many markers keeps each marker's impl small: BENCHMARKS.md,
+    /// "Build pipeline").
+    type Spec: ModelSpec;
     /// Its typed call parameters: a generated struct with one field per rule of its YAML
     /// `parameter_rules`, shared by the provider's models whose rules are identical (or the
     /// SDK's `NoParams` when it declares none). A parameter the model does not declare is not
-    /// a field, so setting it does not compile.
+    /// a field, so setting it does not compile; the SDK's `Params<M>` sets the same values
+    /// through bounds whose error names the model's YAML file.
     type Params;
     /// The id sent to the API.
     const ID: &'static str;
 }
+
+/// The compile-time facts a [`Model`] shares with others: the generated `Spec<N>` types of a
+/// provider's `models` module implement it.
+pub trait ModelSpec: 'static {
+    /// The provider (`modelrt::<provider>::Provider`).
+    type Provider: 'static;
+    /// The model type, as a [`kind`].
+    type Kind: kind::ModelKind;
+    /// The declared features, as a [`FeatureSet`] of [`Yes`] and [`No`].
+    type Features;
+}
+
+/// The [`ModelSpec`] of marker `M`.
+pub type SpecOf<M> = <M as Model>::Spec;
 
 /// A feature the model declares.
 #[derive(Debug)]
@@ -98,8 +111,8 @@ pub trait ModelChoice<P> {
 
 // Reported as the unmet bound itself (naming both providers), not as this impl's clause.
 #[diagnostic::do_not_recommend]
-impl<P, M: Model<Provider = P>> ModelChoice<P> for M {
-    type Kind = M::Kind;
+impl<P, M: Model<Spec: ModelSpec<Provider = P>>> ModelChoice<P> for M {
+    type Kind = <SpecOf<M> as ModelSpec>::Kind;
     type Tag = M;
     fn model_id(self) -> &'static str {
         M::ID
@@ -125,14 +138,10 @@ impl<P, K: kind::ModelKind, M: ModelChoice<P, Kind = K>> ModelOf<P, K> for M {}
 pub trait Tag: Send + Sync + 'static {
     /// The provider (`modelrt::<provider>::Provider`).
     type Provider: 'static;
-    /// The parameters a handle with this tag takes: the marker's own [`Model::Params`], or
-    /// for [`AnyModel`] a JSON object, validated against the model's rules at run time.
-    type Params;
 }
 
 impl<M: Model> Tag for M {
-    type Provider = M::Provider;
-    type Params = M::Params;
+    type Provider = <SpecOf<M> as ModelSpec>::Provider;
 }
 
 /// The tag of a handle opened from a model enum value: the model is known only at run time, so
@@ -143,7 +152,6 @@ pub struct AnyModel<P>(PhantomData<fn() -> P>);
 
 impl<P: 'static> Tag for AnyModel<P> {
     type Provider = P;
-    type Params = serde_json::Map<String, serde_json::Value>;
 }
 
 /// Defines one capability trait per feature, each implemented for every marker whose
@@ -166,7 +174,7 @@ macro_rules! capabilities {
 
         // Reported as the unmet bound itself (with its message), not as this impl's clause.
         #[diagnostic::do_not_recommend]
-        impl<M, $($free),*> $name for M where M: Model<Features = FeatureSet<$($yes),*>> {}
+        impl<M, $($free),*> $name for M where M: Model<Spec: ModelSpec<Features = FeatureSet<$($yes),*>>> {}
     )+};
 }
 

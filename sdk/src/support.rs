@@ -8,7 +8,7 @@ mod params;
 mod rows;
 
 pub use credentials::{credential_fields, CredentialFields};
-pub use params::ParamsJson;
+pub use params::{debug_params, ParamsJson};
 pub use rows::*;
 
 /// A text declared in English only (most labels): one short call instead of a struct literal.

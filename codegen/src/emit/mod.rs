@@ -126,8 +126,9 @@ fn emit_as<C: CodeForm>(
             .into_iter()
             .flat_map(|group| group.models)
     }));
+    let keys = params::setters::Keys::plan(&catalog.providers);
     let mut modules = C::provider_modules(&catalog.providers, &|provider| {
-        provider_module(provider, &shared).map_err(|e| e.in_file(&provider.source))
+        provider_module(provider, &shared, &keys).map_err(|e| e.in_file(&provider.source))
     })
     .into_iter()
     .collect::<Result<Vec<_>, _>>()?;
@@ -136,6 +137,7 @@ fn emit_as<C: CodeForm>(
     let mut providers = vec![Item::Text(table_imports(1))];
     providers.extend(modules.into_iter().map(|m| Item::Module(m.module)));
     providers.push(Item::Text(tail(catalog, &shared)?));
+    providers.push(Item::Code(C::from_tokens(keys.shared_modules(), 1)?));
     providers.push(Item::Code(C::from_tokens(
         wiring::implementations(&catalog.providers)?,
         1,
@@ -248,6 +250,7 @@ pub(crate) struct ProviderModule<C> {
 fn provider_module<C: CodeForm>(
     provider: &Provider,
     shared: &shared::Shared<'_>,
+    keys: &params::setters::Keys,
 ) -> Result<ProviderModule<C>, EmitError> {
     let groups = models::group_models(provider);
 
@@ -280,7 +283,7 @@ fn provider_module<C: CodeForm>(
         ));
     }
     let wiring = wiring::wiring(provider)?;
-    let sdk = sdk::sdk(provider, &groups, &params_plans)?;
+    let sdk = sdk::sdk(provider, &groups, &params_plans, keys)?;
     let params_structs = params_plans.into_iter().map(|plan| plan.items);
     let wire_enums = enum_set.into_enums();
     // Joined by moving the streams (`quote!` interpolation would copy every token).

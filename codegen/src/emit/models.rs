@@ -78,8 +78,22 @@ pub fn model_enum(provider: &Provider, group: &TypeGroup<'_>) -> Result<TokenStr
     };
     Ok(quote! {
         #enum_doc_attrs
-        #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+        #[derive(Clone, Copy)]
         pub enum #name { #(#variants),* }
+
+        // By discriminant, written out: the derived `PartialEq`, `Eq` and `Hash` cost about
+        // twice as much to check (BENCHMARKS.md, "Build pipeline").
+        impl ::core::cmp::PartialEq for #name {
+            fn eq(&self, other: &Self) -> bool {
+                *self as usize == *other as usize
+            }
+        }
+        impl ::core::cmp::Eq for #name {}
+        impl ::core::hash::Hash for #name {
+            fn hash<H: ::core::hash::Hasher>(&self, state: &mut H) {
+                state.write_usize(*self as usize)
+            }
+        }
 
         // By id, not by variant: a derived `Debug` would be one match arm per model.
         impl ::core::fmt::Debug for #name {

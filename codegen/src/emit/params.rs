@@ -12,6 +12,11 @@
 //! type lists the same options, else after the struct and the parameter
 //! (`EchoMiniResponseFormat`), so a value one model accepts and another does not is a
 //! variant of the first one's enum only.
+//!
+//! The same rule sets also drive `modelrt_sdk::sdk::Params<Marker>`, whose errors name the
+//! model's YAML file ([`setters`]).
+
+pub mod setters;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -26,20 +31,24 @@ use crate::ir::{Model, ParameterRule, ParameterType};
 const NAMED_MODELS: usize = 8;
 
 /// The params types of one model type.
-#[derive(Debug)]
-pub struct ParamsPlan {
+pub struct ParamsPlan<'a> {
     /// The params type of each model of the group, in group order: a struct name, or `None`
     /// for a model that declares no parameter (`modelrt_sdk::sdk::NoParams`).
     pub per_model: Vec<Option<String>>,
     /// The structs with their `TypedParams` impls.
     pub items: TokenStream,
+    /// The distinct rule sets, one per struct (for the typed setters, `emit::setters`).
+    pub sets: Vec<RuleSet<'a>>,
 }
 
 /// One distinct rule set and the models that declare it.
-struct RuleSet<'a> {
-    rules: &'a [ParameterRule],
-    models: Vec<&'a Model>,
-    name: String,
+pub struct RuleSet<'a> {
+    /// The rules.
+    pub rules: &'a [ParameterRule],
+    /// The models declaring exactly these rules, in group order.
+    pub models: Vec<&'a Model>,
+    /// The name of its params struct.
+    pub name: String,
 }
 
 /// One field of a params struct.
@@ -61,12 +70,12 @@ enum ValueType {
 
 /// Plans and emits the params structs of `group`, claiming their names (and their option
 /// enums') in the provider module through `enums`.
-pub fn params_structs(
+pub fn params_structs<'a>(
     provider_label: &str,
-    group: &TypeGroup<'_>,
+    group: &TypeGroup<'a>,
     enums: &mut EnumSet<'_>,
-) -> ParamsPlan {
-    let mut sets: Vec<RuleSet<'_>> = Vec::new();
+) -> ParamsPlan<'a> {
+    let mut sets: Vec<RuleSet<'a>> = Vec::new();
     let mut per_model = Vec::with_capacity(group.models.len());
     for &model in &group.models {
         if model.parameter_rules.is_empty() {
@@ -98,7 +107,11 @@ pub fn params_structs(
             params_struct(provider_label, group, set, &fields)
         })
         .collect();
-    ParamsPlan { per_model, items }
+    ParamsPlan {
+        per_model,
+        items,
+        sets,
+    }
 }
 
 /// The fields of `set`; option enums are requested from `enums` (see the module doc).
@@ -208,15 +221,26 @@ fn params_struct(
         quote!(#doc_attrs pub #field: Option<#ty>)
     });
     let json_fields = fields.iter().map(json_call);
-    let derives = if fields.iter().any(|f| f.kind == ValueType::Float) {
-        quote!(#[derive(Debug, Clone, Default, PartialEq)])
-    } else {
-        quote!(#[derive(Debug, Clone, Default, PartialEq, Eq)])
+    // A derived `Clone` of a `Copy` struct is one copy, not a call per field; `Eq` where no
+    // field is a float. `Debug` is written out below (a derive costs a call per field).
+    let copy = fields.iter().all(|f| f.kind != ValueType::Str);
+    let derives = match (copy, fields.iter().any(|f| f.kind == ValueType::Float)) {
+        (true, true) => quote!(#[derive(Clone, Copy, Default, PartialEq)]),
+        (true, false) => quote!(#[derive(Clone, Copy, Default, PartialEq, Eq)]),
+        (false, true) => quote!(#[derive(Clone, Default, PartialEq)]),
+        (false, false) => quote!(#[derive(Clone, Default, PartialEq, Eq)]),
     };
+    let name_str = &set.name;
     quote! {
         #doc
         #derives
         pub struct #name { #(#declarations),* }
+
+        impl ::core::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                ::modelrt_sdk::__private::debug_params(f, #name_str, &::modelrt_sdk::sdk::TypedParams::to_json(self))
+            }
+        }
 
         impl ::modelrt_sdk::sdk::TypedParams for #name {
             fn to_json(&self) -> ::modelrt_sdk::__private::serde_json::Map<String, ::modelrt_sdk::__private::serde_json::Value> {
@@ -261,11 +285,11 @@ fn json_call(field: &Field<'_>) -> TokenStream {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::ir::{ConfigurateMethod, I18n, ModelProperties, ModelType};
 
-    fn rule(name: &str, param_type: ParameterType, options: &[&str]) -> ParameterRule {
+    pub(super) fn rule(name: &str, param_type: ParameterType, options: &[&str]) -> ParameterRule {
         ParameterRule {
             name: name.into(),
             use_template: None,
@@ -284,7 +308,7 @@ mod tests {
         }
     }
 
-    fn model(id: &str, rules: Vec<ParameterRule>) -> Model {
+    pub(super) fn model(id: &str, rules: Vec<ParameterRule>) -> Model {
         Model {
             id: id.into(),
             rust_ident: id.into(),
@@ -304,7 +328,7 @@ mod tests {
         }
     }
 
-    fn plan(models: &[Model]) -> (ParamsPlan, Vec<String>) {
+    pub(super) fn plan(models: &[Model]) -> (ParamsPlan<'_>, Vec<String>) {
         let group = TypeGroup {
             model_type: ModelType::Llm,
             start: 0,
@@ -317,7 +341,7 @@ mod tests {
         (plan, names)
     }
 
-    fn format(plan: &ParamsPlan) -> String {
+    fn format(plan: &ParamsPlan<'_>) -> String {
         let file = syn::parse2::<syn::File>(plan.items.clone()).unwrap();
         prettyplease::unparse(&file)
     }

@@ -2,10 +2,9 @@
 //! per predefined model in `models` with its capability traits, and the glue that lets model
 //! enums and params structs feed the generic handles of `modelrt_sdk::sdk`.
 //!
-//! Compile cost stays flat per model: a marker is a unit struct and one `Model` impl made of
-//! types and a constant (its features are one `FeatureSet<Yes, No, ..>` type that blanket
-//! impls read); no functions and no derives: three derived impls per marker were most of the
-//! generated code's check time (BENCHMARKS.md, "Build pipeline").
+//! Compile cost stays flat per model: a marker is a unit struct and one `Model` impl of three
+//! items, its id, params type and `Spec`; the provider, model type and features sit on one
+//! `Spec<N>` type shared by every marker that agrees on them (BENCHMARKS.md, "Build pipeline").
 
 use modelrt_vocabulary::{Block, CAPABILITY_FEATURES};
 use proc_macro2::TokenStream;
@@ -15,12 +14,13 @@ use crate::emit::credentials::model_credentials_name;
 use crate::emit::docs::{deprecated_attr, doc_attrs, model_doc};
 use crate::emit::models::{checked_ident, TypeGroup};
 use crate::emit::names::{ident, Scope};
+use crate::emit::params::setters::{setters, Keys};
 use crate::emit::params::ParamsPlan;
 use crate::emit::EmitError;
 use crate::ir::{Callability, ConfigurateMethod, Model, ModelFeature, ModelType, Provider};
 
 /// Names the SDK adds to a provider module.
-pub const RESERVED_NAMES: &[&str] = &["Client", "models"];
+pub const RESERVED_NAMES: &[&str] = &["Client", "models", "options", "param"];
 
 /// Which of [`CAPABILITY_FEATURES`] a model declares.
 fn feature_flags(features: &[ModelFeature]) -> [bool; 9] {
@@ -28,7 +28,7 @@ fn feature_flags(features: &[ModelFeature]) -> [bool; 9] {
 }
 
 /// Whether the runtime can call models of `model_type` (a protocol block exists for it).
-fn callable_type(model_type: ModelType) -> bool {
+pub(crate) fn callable_type(model_type: ModelType) -> bool {
     Block::of_model_type(model_type).is_some()
 }
 
@@ -41,25 +41,28 @@ fn feature_set(flags: &[bool; 9]) -> TokenStream {
 }
 
 /// The SDK items of `provider`, or nothing for a catalog-only provider: the `models` markers
-/// (each naming its params type from `params`, one plan per group), the glue of model enums,
-/// `ProviderSpec` and `Client`.
+/// (each naming its params type from `params`, one plan per group), the parameter setters
+/// (naming the tree's `keys`), the glue of model enums, `ProviderSpec` and `Client`.
 pub fn sdk(
     provider: &Provider,
     groups: &[TypeGroup<'_>],
-    params: &[ParamsPlan],
+    params: &[ParamsPlan<'_>],
+    keys: &Keys,
 ) -> Result<TokenStream, EmitError> {
     let implementation = match provider.callability() {
         Callability::CatalogOnly => return Ok(TokenStream::new()),
         Callability::RustImpl => quote!(Some(&IMPLEMENTATION)),
         Callability::Protocol(_) => quote!(None),
     };
-    let groups: Vec<(&TypeGroup<'_>, &ParamsPlan)> = groups
+    let groups: Vec<(&TypeGroup<'_>, &ParamsPlan<'_>)> = groups
         .iter()
         .zip(params)
         .filter(|(g, _)| callable_type(g.model_type))
         .collect();
     let models = models_module(&provider.label.en_us, &groups)?;
     let glue = groups.iter().map(|(group, _)| glue(group));
+    let plans: Vec<&ParamsPlan<'_>> = groups.iter().map(|(_, plan)| *plan).collect();
+    let setters = setters(&provider.label.en_us, &plans, keys);
     let customizable = customizable_impls(provider);
     let client_doc = doc_attrs(&format!(
         "A typed client of {}: validated credentials and the models it opens \
@@ -70,6 +73,8 @@ pub fn sdk(
         #models
 
         #(#glue)*
+
+        #setters
 
         impl ::modelrt_sdk::sdk::ProviderSpec for Provider {
             type Credentials = Credentials;
@@ -89,126 +94,151 @@ pub fn sdk(
     })
 }
 
-/// `pub mod models`: one marker type per model of `groups`, each a `Model` impl naming one
-/// of the distinct feature sets and its params type.
+/// `pub mod models`: one marker type per model of `groups`, each a `Model` impl naming its
+/// params type and one of the distinct specs (model type and feature set).
 fn models_module(
     label: &str,
-    groups: &[(&TypeGroup<'_>, &ParamsPlan)],
+    groups: &[(&TypeGroup<'_>, &ParamsPlan<'_>)],
 ) -> Result<TokenStream, EmitError> {
     // The names the `models` module imports; a model named like one is renamed.
-    let mut scope = Scope::with_reserved(&["FeatureSet", "Model", "No", "NoParams", "Yes", "kind"]);
-    let feature_sets = FeatureSets::plan(groups, &mut scope);
+    let mut scope = Scope::with_reserved(&[
+        "FeatureSet",
+        "Model",
+        "ModelSpec",
+        "No",
+        "NoParams",
+        "Yes",
+        "kind",
+    ]);
+    let specs = Specs::plan(groups, &mut scope);
     let mut markers = Vec::new();
     let mut no_params = false;
     for (group, plan) in groups {
         for (model, params) in group.models.iter().zip(&plan.per_model) {
             no_params |= params.is_none();
+            let spec = specs.of(group.model_type, model)?;
             markers.push(marker(
                 model,
                 group.model_type,
+                spec,
                 params.as_deref(),
-                &feature_sets,
                 &mut scope,
             )?);
         }
     }
-    let imports = feature_sets.imports();
-    let no_params_import = if no_params {
+    let imports = specs.imports();
+    let no_params_import = no_params.then(|| {
         quote!(
             use ::modelrt_sdk::sdk::NoParams;
         )
-    } else {
-        TokenStream::new()
-    };
-    let aliases = feature_sets.aliases();
+    });
+    let definitions = specs.definitions();
     let doc = doc_attrs(&format!(
         "One marker type per predefined model of {label}, implementing the capability traits of \
-         `modelrt_sdk::runtime::capability` its YAML `features` declare; its `Params` are the \
-         fields of its YAML `parameter_rules` (`modelrt_sdk::sdk::ParamsOf<Marker>`)."
+         `modelrt_sdk::runtime::capability` its YAML `features` declare; its parameters are \
+         those of its YAML `parameter_rules`, set with `modelrt_sdk::sdk::Params<Marker>` (or \
+         the struct `modelrt_sdk::sdk::ParamsOf<Marker>`)."
     ));
     Ok(quote! {
         #doc
         pub mod models {
             #imports
             #no_params_import
-            #aliases
+            #definitions
             #(#markers)*
         }
     })
 }
 
-/// The distinct feature sets of a `models` module, each a private alias the markers name: a
-/// marker is then a few tokens, where the nine flags were most of it.
-struct FeatureSets {
-    sets: Vec<([bool; 9], proc_macro2::Ident)>,
+/// What a model's spec says: its model type and features.
+#[derive(PartialEq)]
+struct SpecKey {
+    model_type: ModelType,
+    flags: [bool; 9],
 }
 
-impl FeatureSets {
-    /// Names each distinct set of the models of `groups` in `scope`, in first-use order.
+/// The distinct specs of a `models` module, each a `Spec<N>` type the markers name: a marker
+/// is then two types and one constant, where five items were most of its check time.
+struct Specs {
+    specs: Vec<(SpecKey, proc_macro2::Ident)>,
+}
+
+impl Specs {
+    /// Names each distinct spec of the models of `groups` in `scope`, in first-use order.
     fn plan(groups: &[(&TypeGroup<'_>, &ParamsPlan)], scope: &mut Scope) -> Self {
-        let mut sets: Vec<([bool; 9], proc_macro2::Ident)> = Vec::new();
-        for model in groups.iter().flat_map(|(g, _)| &g.models) {
-            let flags = feature_flags(&model.features);
-            if !sets.iter().any(|(seen, _)| *seen == flags) {
-                let name = scope.claim(&format!("Features{}", sets.len()));
-                sets.push((flags, ident(&name)));
+        let mut specs: Vec<(SpecKey, proc_macro2::Ident)> = Vec::new();
+        for (group, _) in groups {
+            for model in &group.models {
+                let key = SpecKey {
+                    model_type: group.model_type,
+                    flags: feature_flags(&model.features),
+                };
+                if !specs.iter().any(|(seen, _)| *seen == key) {
+                    let name = scope.claim(&format!("Spec{}", specs.len()));
+                    specs.push((key, ident(&name)));
+                }
             }
         }
-        FeatureSets { sets }
+        Specs { specs }
     }
 
-    /// The alias of `model`'s set.
-    fn of(&self, model: &Model) -> Result<&proc_macro2::Ident, EmitError> {
-        let flags = feature_flags(&model.features);
-        self.sets
+    /// The name of `model`'s spec.
+    fn of(&self, model_type: ModelType, model: &Model) -> Result<&proc_macro2::Ident, EmitError> {
+        let key = SpecKey {
+            model_type,
+            flags: feature_flags(&model.features),
+        };
+        self.specs
             .iter()
-            .find(|(seen, _)| *seen == flags)
+            .find(|(seen, _)| *seen == key)
             .map(|(_, name)| name)
-            .ok_or_else(|| EmitError::new("feature set not planned").in_file(&model.source))
+            .ok_or_else(|| EmitError::new("model spec not planned").in_file(&model.source))
     }
 
-    /// `type FeaturesN = FeatureSet<..>;` for each set.
-    fn aliases(&self) -> TokenStream {
-        let aliases = self.sets.iter().map(|(flags, name)| {
-            let set = feature_set(flags);
-            quote!(type #name = #set;)
+    /// `enum SpecN {}` and its `ModelSpec` impl for each spec.
+    fn definitions(&self) -> TokenStream {
+        let definitions = self.specs.iter().map(|(key, name)| {
+            let kind = ident(key.model_type.variant_name());
+            let features = feature_set(&key.flags);
+            quote! {
+                #[doc(hidden)]
+                pub enum #name {}
+                impl ModelSpec for #name {
+                    type Provider = super::Provider;
+                    type Kind = kind::#kind;
+                    type Features = #features;
+                }
+            }
         });
-        quote!(#(#aliases)*)
+        quote!(#(#definitions)*)
     }
 
-    /// The capability imports, with only the flags some set names (an unused import would
-    /// warn); the markers name the others by these short paths, each of which rustc resolves
-    /// once per marker.
+    /// The capability imports, with only the flags some spec names (an unused import would
+    /// warn).
     fn imports(&self) -> TokenStream {
-        let flags = || self.sets.iter().flat_map(|(flags, _)| flags);
-        let (yes, no) = (flags().any(|&f| f), flags().any(|&f| !f));
-        match (yes, no) {
-            (false, false) => TokenStream::new(),
-            (true, false) => quote!(
-                use ::modelrt_sdk::runtime::capability::{kind, FeatureSet, Model, Yes};
-            ),
-            (false, true) => quote!(
-                use ::modelrt_sdk::runtime::capability::{kind, FeatureSet, Model, No};
-            ),
-            (true, true) => quote!(
-                use ::modelrt_sdk::runtime::capability::{kind, FeatureSet, Model, No, Yes};
-            ),
+        let flags = || self.specs.iter().flat_map(|(key, _)| key.flags);
+        let yes = flags().any(|f| f).then(|| quote!(Yes,));
+        let no = flags().any(|f| !f).then(|| quote!(No,));
+        if self.specs.is_empty() {
+            return TokenStream::new();
+        }
+        quote! {
+            use ::modelrt_sdk::runtime::capability::{kind, FeatureSet, Model, ModelSpec, #yes #no};
         }
     }
 }
 
-/// The marker type of `model` and its `Model` impl; `params` is its params struct, if it has
-/// parameters. The marker takes the model's identifier, or the type-prefixed one when that is
-/// taken in `scope`.
+/// The marker type of `model` and its `Model` impl naming `spec` and `params`, its params
+/// struct if it has parameters. The marker takes the model's identifier, or the
+/// type-prefixed one when that is taken in `scope`.
 fn marker(
     model: &Model,
     model_type: ModelType,
+    spec: &proc_macro2::Ident,
     params: Option<&str>,
-    feature_sets: &FeatureSets,
     scope: &mut Scope,
 ) -> Result<TokenStream, EmitError> {
     let type_name = model_type.variant_name();
-    let kind_name = ident(type_name);
     let name = if scope.is_free(&model.rust_ident) {
         scope.claim(&model.rust_ident)
     } else {
@@ -217,7 +247,6 @@ fn marker(
     let marker = checked_ident(&name, &model.source)?;
     let doc = doc_attrs(&model_doc(model)?);
     let id = &model.id;
-    let features = feature_sets.of(model)?;
     let deprecated = deprecated_attr(model);
     // Naming a deprecated marker in its own impl is not a use by the caller.
     let allow = if model.deprecated {
@@ -238,9 +267,7 @@ fn marker(
         pub struct #marker;
         #allow
         impl Model for #marker {
-            type Provider = super::Provider;
-            type Kind = kind::#kind_name;
-            type Features = #features;
+            type Spec = #spec;
             type Params = #params;
             const ID: &'static str = #id;
         }

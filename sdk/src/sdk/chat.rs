@@ -16,7 +16,7 @@ use modelrt_runtime::protocol::BoxFuture;
 use modelrt_runtime::Result;
 use serde_json::{Map, Value};
 
-use super::{LlmModel, TypedParams};
+use super::{LlmModel, ParamsFor};
 
 impl<M: Tag> LlmModel<M> {
     /// A new conversation for this model.
@@ -98,10 +98,7 @@ impl<M: Tag, T> Chat<M, T> {
     /// Sets parameters for this request only: the model's own (set with
     /// [`TypedModel::with_params`](super::TypedModel::with_params)) apply, overridden field by field, and the result is
     /// validated against the model's rules when the chat is sent.
-    pub fn params(mut self, params: &M::Params) -> Self
-    where
-        M::Params: TypedParams,
-    {
+    pub fn params(mut self, params: &impl ParamsFor<M>) -> Self {
         self.params = Some(params.to_json());
         self
     }

@@ -8,7 +8,7 @@ use std::marker::PhantomData;
 use modelrt_runtime::capability::{kind, Tag};
 use modelrt_runtime::Result;
 
-use super::TypedParams;
+use super::ParamsFor;
 use crate::registry::ModelHandle;
 
 /// A model of type `K` (a [`kind`]), tagged `M`: a marker type from `<provider>::models`,
@@ -51,12 +51,10 @@ impl<K: kind::ModelKind, M: Tag> TypedModel<K, M> {
         }
     }
 
-    /// Sets the model's typed parameters ([`ParamsOf<M>`](super::ParamsOf) for a marker
-    /// type; a JSON object for a model chosen by enum value), validated against its rules.
-    pub fn with_params(self, params: &M::Params) -> Result<Self>
-    where
-        M::Params: TypedParams,
-    {
+    /// Sets the model's typed parameters ([`Params<M>`](super::Params) or
+    /// [`ParamsOf<M>`](super::ParamsOf) for a marker type; a JSON object for a model chosen
+    /// by enum value), validated against its rules.
+    pub fn with_params(self, params: &impl ParamsFor<M>) -> Result<Self> {
         Ok(Self::from_handle(
             self.handle.with_params(&params.to_json())?,
         ))

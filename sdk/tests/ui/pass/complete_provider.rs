@@ -2,7 +2,7 @@
 // embedding.rs, hooks.rs) and a YAML-only one (echo), used through the typed SDK.
 use modelrt_sdk::runtime::llm::Tool;
 use modelrt_sdk::runtime::secret::Secret;
-use modelrt_sdk::sdk::ParamsOf;
+use modelrt_sdk::sdk::{Params, ParamsOf};
 
 modelrt_sdk::include_providers!("../fixtures/complete");
 
@@ -37,6 +37,13 @@ async fn run() -> modelrt_sdk::runtime::Result<()> {
         .json_schema("answer", serde_json::json!({"type": "object"}))
         .tool(Tool::new("lookup", "Looks a word up", serde_json::json!({})))
         .tool_choice(modelrt_sdk::runtime::llm::ToolChoice::Auto);
+    // Parameters one at a time: each compiles for a model whose YAML declares it.
+    let params = Params::<echo::models::EchoPro>::new()
+        .set(echo::param::temperature, 0.2)
+        .set(echo::param::max_tokens, 40)
+        .choose(echo::options::response_format::JsonSchema);
+    let pro = pro.with_params(&params)?;
+    let _chat = pro.chat().user("hi").params(&Params::new().set(echo::param::max_tokens, 8));
     // A model enum value opens the same model, without compile-time capabilities.
     let _dynamic = echo.llm(echo::Llm::EchoMini)?;
     Ok(())

@@ -1,12 +1,10 @@
 // echo-mini's `response_format` rule lists `text` and `json_object`; `json_schema` is an
-// option of echo-pro's rule only, so it is not a value of echo-mini's enum.
-use modelrt_sdk::sdk::ParamsOf;
+// option of echo-pro's rule only. The error names echo-mini's YAML file.
+use modelrt_sdk::sdk::Params;
 
 modelrt_sdk::include_providers!("../fixtures/complete");
 
 fn main() {
-    let _ = ParamsOf::<echo::models::EchoMini> {
-        response_format: Some(echo::EchoMiniResponseFormat::JsonSchema),
-        ..Default::default()
-    };
+    let _ = Params::<echo::models::EchoMini>::new()
+        .choose(echo::options::response_format::JsonSchema);
 }

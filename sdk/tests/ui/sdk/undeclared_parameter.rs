@@ -1,14 +1,12 @@
 // echo-mini declares `temperature` and `response_format`; `max_tokens` is a rule of echo-pro
-// only, so echo-mini's parameters have no such field (a union of the provider's parameters
-// would accept it).
-use modelrt_sdk::sdk::ParamsOf;
+// only (a union of the provider's parameters would accept it). The error names echo-mini's
+// YAML file.
+use modelrt_sdk::sdk::Params;
 
 modelrt_sdk::include_providers!("../fixtures/complete");
 
 fn main() {
-    let _ = ParamsOf::<echo::models::EchoMini> {
-        temperature: Some(0.2),
-        max_tokens: Some(40),
-        ..Default::default()
-    };
+    let _ = Params::<echo::models::EchoMini>::new()
+        .set(echo::param::temperature, 0.2)
+        .set(echo::param::max_tokens, 40);
 }
