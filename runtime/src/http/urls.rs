@@ -51,12 +51,14 @@ mod tests {
         assert!(kept(plain));
         assert_eq!(parsed(plain).unwrap().as_str(), plain);
 
-        let with_key = "https://host/v1/models?key=k-secret";
-        assert_eq!(parsed(with_key).unwrap().query(), Some("key=k-secret"));
-        assert!(!kept(with_key));
-        let with_user = "https://user:pw@host/v1";
-        assert_eq!(parsed(with_user).unwrap().password(), Some("pw"));
-        assert!(!kept(with_user));
+        // Left to reqwest to parse, every time.
+        for secret_bearing in [
+            "https://host/v1/models?key=k-secret",
+            "https://u:pw@host/v1",
+        ] {
+            assert!(parsed(secret_bearing).is_none());
+            assert!(!kept(secret_bearing));
+        }
 
         assert!(parsed("not a url").is_none());
         assert!(!kept("not a url"));
