@@ -15,6 +15,7 @@ mod credentials;
 mod embeddings;
 mod error;
 mod governance;
+mod handles;
 mod ids;
 mod models;
 mod moderations;

@@ -88,7 +88,9 @@ impl Shared {
                 .get(provider, Some((model_type, model)))
                 .map_err(ApiError::internal)?,
         };
-        let handle = registry::open_at(provider, model_type, model, &found.values)
+        let handle = self
+            .handles
+            .open(provider, model_type, model, &found)
             .and_then(|handle| handle.with_params(params))
             .map_err(|e| found.fail(e))?
             .with_http(http);

@@ -19,6 +19,7 @@ use tokio::net::TcpListener;
 use crate::credentials::{CachedCredentials, CredentialStore};
 use crate::error::ApiError;
 use crate::governance::{self, admin, Governance};
+use crate::handles::OpenedHandles;
 use crate::observability::{self, metrics::Metrics};
 use crate::routing::{Routes, RoutingConfig};
 use crate::{audio, chat, console, embeddings, models, moderations, rerank, responses};
@@ -68,6 +69,8 @@ pub struct Shared {
     pub metrics: Arc<Metrics>,
     /// Aliases of the routing file; replaced whole on reload.
     routes: RwLock<Arc<Routes>>,
+    /// Model handles opened with validated credentials, reused across requests.
+    pub(crate) handles: OpenedHandles,
 }
 
 impl Shared {
@@ -109,12 +112,13 @@ impl Gateway {
                 settings,
                 metrics: Arc::default(),
                 routes: RwLock::new(Arc::new(Routes::new(routing))),
+                handles: OpenedHandles::default(),
             }),
         }
     }
 
     /// Replaces the aliases (a reloaded routing file). Requests in flight finish with the
-    /// routes they started with.
+    /// routes they started with; handles opened with the old file's credentials are dropped.
     pub fn reload_routing(&self, routing: RoutingConfig) {
         let routes = Arc::new(Routes::new(routing));
         *self
@@ -122,6 +126,7 @@ impl Gateway {
             .routes
             .write()
             .unwrap_or_else(|e| e.into_inner()) = routes;
+        self.shared.handles.clear();
     }
 
     /// The gateway's metrics, e.g. to count requests refused by key governance.

@@ -152,6 +152,7 @@ pub async fn set_credentials(
         .await
         .map_err(|error| ApiError::credentials_refused(error, &checked.secrets()))?;
     shared.credentials.replace(provider, values);
+    shared.handles.clear();
     tracing::info!(
         provider = provider.id,
         "credentials set through the console"

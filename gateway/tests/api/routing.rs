@@ -178,6 +178,38 @@ async fn a_reload_replaces_the_routes() {
 }
 
 #[tokio::test]
+async fn a_reload_with_new_credentials_for_the_same_model_uses_them() {
+    let (first, second) = (MockServer::start().await, MockServer::start().await);
+    serve_model(&first, "gpt-4o-mini", 200).await;
+    serve_model(&second, "gpt-4o-mini", 200).await;
+    let yaml = "models:\n  - alias: chat\n    deployments:\n      - provider: openai\n        model: gpt-4o-mini\n        credentials:\n          openai_api_key: TEAM_KEY\n          openai_api_base: TEAM_BASE\n";
+    let base_of = |upstream: &MockServer| format!("{}/v1", upstream.uri());
+    let first_base = base_of(&first);
+    let env = [("TEAM_KEY", "sk-team"), ("TEAM_BASE", first_base.as_str())];
+    let (running, gateway) = support::start_routed(&first.uri(), yaml, &env).await;
+    for _ in 0..2 {
+        let (status, answer) = ask(&running).await;
+        assert_eq!(status, 200, "{answer}");
+    }
+    let second_base = base_of(&second);
+    let lookup = |name: &str| {
+        Some(
+            if name == "TEAM_BASE" {
+                &second_base
+            } else {
+                "sk-team"
+            }
+            .to_owned(),
+        )
+    };
+    gateway.reload_routing(parse_routing("gateway.yaml", yaml, lookup).unwrap());
+    assert_eq!(ask(&running).await.0, 200);
+    // The handle opened with the first file's credentials is not used after the reload.
+    assert_eq!(calls_for(&first, "gpt-4o-mini").await, 2);
+    assert_eq!(calls_for(&second, "gpt-4o-mini").await, 1);
+}
+
+#[tokio::test]
 async fn a_slow_deployment_times_out_and_the_next_one_answers() {
     let upstream = MockServer::start().await;
     Mock::given(method("POST"))

@@ -133,6 +133,54 @@ async fn accepted_credentials_become_the_gateways() {
 }
 
 #[tokio::test]
+async fn credentials_set_again_replace_the_ones_calls_used() {
+    let (first, second) = (
+        compatible_upstream(SUBMITTED_KEY).await,
+        compatible_upstream(SUBMITTED_KEY).await,
+    );
+    let gateway = support::start(&first.uri(), None, None).await;
+    for upstream in [&first, &second] {
+        let (status, answer) = gateway
+            .admin(
+                Method::PUT,
+                "/providers/openai_api_compatible/credentials",
+                Some(json!({"credentials": {
+                    "endpoint_url": format!("{}/v1", upstream.uri()),
+                    "api_key": SUBMITTED_KEY,
+                }})),
+            )
+            .await;
+        assert_eq!(status, 200, "{answer}");
+        let response = gateway
+            .client
+            .post(format!("{}/v1/chat/completions", gateway.base))
+            .bearer_auth(MASTER)
+            .json(&json!({
+                "model": "openai_api_compatible/served-model",
+                "messages": [{"role": "user", "content": "Say hi"}]
+            }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+    }
+    // The second call went to the endpoint set second, not through a handle kept from the first.
+    assert_eq!(chat_calls(&first).await, 1);
+    assert_eq!(chat_calls(&second).await, 1);
+}
+
+/// How many chat completions `upstream` was asked for.
+async fn chat_calls(upstream: &MockServer) -> usize {
+    upstream
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.url.path() == "/v1/chat/completions")
+        .count()
+}
+
+#[tokio::test]
 async fn refused_credentials_name_the_cause_and_are_not_kept() {
     let upstream = compatible_upstream("sk-the-right-key").await;
     let gateway = support::start(&upstream.uri(), None, None).await;

@@ -6,6 +6,7 @@ mod client;
 mod request;
 mod retry;
 mod settings;
+mod urls;
 
 pub use call::{
     classify, decode_json, decode_json_with, ByteStream, ErrorBodyParser, EventStream, HttpCall,

@@ -180,9 +180,11 @@ impl HttpRequest {
     }
 
     pub(crate) fn to_reqwest(&self, client: &reqwest::Client) -> reqwest::RequestBuilder {
-        let builder = client
-            .request(self.method.clone(), &self.url)
-            .headers(self.headers.clone());
+        let builder = match super::urls::parsed(&self.url) {
+            Some(url) => client.request(self.method.clone(), url),
+            None => client.request(self.method.clone(), &self.url),
+        }
+        .headers(self.headers.clone());
         match &self.body {
             Body::Empty => builder,
             Body::Bytes {

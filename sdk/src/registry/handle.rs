@@ -51,7 +51,7 @@ impl JsonParams for Value {
 }
 
 /// One model of one provider, with validated credentials and parameters, ready to call.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ModelHandle {
     provider: &'static ProviderInfo,
     protocols: &'static ProtocolSet,

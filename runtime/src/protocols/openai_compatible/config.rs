@@ -132,9 +132,12 @@ pub fn wire_model<'a>(ctx: &CallContext<'a>) -> &'a str {
 /// Whether `model` is an OpenAI reasoning model (which takes `max_completion_tokens`).
 pub fn is_reasoning_model(model: &str) -> bool {
     let model = model.rsplit('/').next().unwrap_or(model);
-    ["o1", "o3", "o4", "gpt-5"]
-        .iter()
-        .any(|prefix| model == *prefix || model.starts_with(&format!("{prefix}-")))
+    // Without formatting `<prefix>-` for each prefix on every call (1 % of a gateway request).
+    ["o1", "o3", "o4", "gpt-5"].iter().any(|prefix| {
+        model
+            .strip_prefix(prefix)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('-'))
+    })
 }
 
 /// Decodes the backslash escapes Dify's `stream_mode_delimiter` is written with (`\n`, `\r`,
