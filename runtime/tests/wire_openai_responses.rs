@@ -755,34 +755,8 @@ async fn the_credential_check_asks_for_sixteen_tokens_without_params() {
 }
 
 /// A model of the OpenAI provider whose YAML says `extra.modelrt.api: responses`.
-static RESPONSES_ONLY: ModelInfo = ModelInfo {
-    id: "o3-pro",
-    label: I18n {
-        en_us: "o3-pro",
-        others: &[],
-    },
-    model_type: ModelType::Llm,
-    features: &[],
-    fetch_from: ConfigurateMethod::PredefinedModel,
-    properties: ModelProperties {
-        mode: None,
-        context_size: Some(200_000),
-        max_chunks: None,
-        file_upload_limit: None,
-        supported_file_extensions: None,
-        default_voice: None,
-        voices: &[],
-        word_limit: None,
-        audio_type: None,
-        max_workers: None,
-        max_characters_per_chunk: None,
-    },
-    parameter_rules: &[],
-    pricing: None,
-    deprecated: false,
-    extra: &[("api", "responses")],
-    source: "openai/llm/o3-pro.yaml",
-};
+static RESPONSES_ONLY: ModelInfo =
+    responses_first("o3-pro", 200_000, &[], "openai/llm/o3-pro.yaml");
 
 #[tokio::test]
 async fn a_model_declared_responses_first_goes_through_the_responses_api() {
@@ -812,29 +786,10 @@ async fn a_model_declared_responses_first_goes_through_the_responses_api() {
 
 /// A GPT-6 model, whose tool calls OpenAI serves on the Responses API only; its YAML's
 /// `reasoning_effort` rule is what makes it a reasoning model.
-static GPT6: ModelInfo = ModelInfo {
-    id: "gpt-6.1-terra",
-    label: I18n {
-        en_us: "GPT-6.1 Terra",
-        others: &[],
-    },
-    model_type: ModelType::Llm,
-    features: &[],
-    fetch_from: ConfigurateMethod::PredefinedModel,
-    properties: ModelProperties {
-        mode: None,
-        context_size: Some(1_050_000),
-        max_chunks: None,
-        file_upload_limit: None,
-        supported_file_extensions: None,
-        default_voice: None,
-        voices: &[],
-        word_limit: None,
-        audio_type: None,
-        max_workers: None,
-        max_characters_per_chunk: None,
-    },
-    parameter_rules: &[ParameterRule {
+static GPT6: ModelInfo = responses_first(
+    "gpt-6.1-terra",
+    1_050_000,
+    &[ParameterRule {
         name: "reasoning_effort",
         use_template: None,
         label: I18n {
@@ -850,11 +805,45 @@ static GPT6: ModelInfo = ModelInfo {
         precision: None,
         options: &["none", "low", "medium", "high", "xhigh", "max"],
     }],
-    pricing: None,
-    deprecated: false,
-    extra: &[("api", "responses")],
-    source: "openai/llm/gpt-6.1-terra.yaml",
-};
+    "openai/llm/gpt-6.1-terra.yaml",
+);
+
+/// The row of an LLM whose YAML says `api: responses`, with only what these tests read.
+const fn responses_first(
+    id: &'static str,
+    context_size: u32,
+    parameter_rules: &'static [ParameterRule],
+    source: &'static str,
+) -> ModelInfo {
+    ModelInfo {
+        id,
+        label: I18n {
+            en_us: id,
+            others: &[],
+        },
+        model_type: ModelType::Llm,
+        features: &[],
+        fetch_from: ConfigurateMethod::PredefinedModel,
+        properties: ModelProperties {
+            mode: None,
+            context_size: Some(context_size),
+            max_chunks: None,
+            file_upload_limit: None,
+            supported_file_extensions: None,
+            default_voice: None,
+            voices: &[],
+            word_limit: None,
+            audio_type: None,
+            max_workers: None,
+            max_characters_per_chunk: None,
+        },
+        parameter_rules,
+        pricing: None,
+        deprecated: false,
+        extra: &[("api", "responses")],
+        source,
+    }
+}
 
 #[tokio::test]
 async fn verbosity_goes_under_text_beside_the_format_and_tools_reach_a_gpt6_model() {

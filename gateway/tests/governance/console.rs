@@ -91,16 +91,7 @@ async fn providers_list_the_schema_modelrt_schema_prints() {
 async fn accepted_credentials_become_the_gateways() {
     let upstream = compatible_upstream(SUBMITTED_KEY).await;
     let gateway = support::start(&upstream.uri(), None, None).await;
-    let (status, answer) = gateway
-        .admin(
-            Method::PUT,
-            "/providers/openai_api_compatible/credentials",
-            Some(json!({"credentials": {
-                "endpoint_url": format!("{}/v1", upstream.uri()),
-                "api_key": SUBMITTED_KEY,
-            }})),
-        )
-        .await;
+    let (status, answer) = submit_credentials(&gateway, &upstream).await;
     assert_eq!(status, 200, "{answer}");
     assert_eq!(
         answer,
@@ -115,17 +106,7 @@ async fn accepted_credentials_become_the_gateways() {
     );
     assert!(!list.to_string().contains(SUBMITTED_KEY));
     // A call through the gateway now uses them.
-    let response = gateway
-        .client
-        .post(format!("{}/v1/chat/completions", gateway.base))
-        .bearer_auth(MASTER)
-        .json(&json!({
-            "model": "openai_api_compatible/served-model",
-            "messages": [{"role": "user", "content": "Say hi"}]
-        }))
-        .send()
-        .await
-        .unwrap();
+    let response = say_hi(&gateway).await;
     let status = response.status();
     let body: Value = response.json().await.unwrap();
     assert_eq!(status, 200, "{body}");
@@ -140,33 +121,43 @@ async fn credentials_set_again_replace_the_ones_calls_used() {
     );
     let gateway = support::start(&first.uri(), None, None).await;
     for upstream in [&first, &second] {
-        let (status, answer) = gateway
-            .admin(
-                Method::PUT,
-                "/providers/openai_api_compatible/credentials",
-                Some(json!({"credentials": {
-                    "endpoint_url": format!("{}/v1", upstream.uri()),
-                    "api_key": SUBMITTED_KEY,
-                }})),
-            )
-            .await;
+        let (status, answer) = submit_credentials(&gateway, upstream).await;
         assert_eq!(status, 200, "{answer}");
-        let response = gateway
-            .client
-            .post(format!("{}/v1/chat/completions", gateway.base))
-            .bearer_auth(MASTER)
-            .json(&json!({
-                "model": "openai_api_compatible/served-model",
-                "messages": [{"role": "user", "content": "Say hi"}]
-            }))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 200);
+        assert_eq!(say_hi(&gateway).await.status(), 200);
     }
     // The second call went to the endpoint set second, not through a handle kept from the first.
     assert_eq!(chat_calls(&first).await, 1);
     assert_eq!(chat_calls(&second).await, 1);
+}
+
+/// Submits `upstream`'s endpoint and [`SUBMITTED_KEY`] as the compatible provider's
+/// credentials through the console's admin API.
+async fn submit_credentials(gateway: &support::Running, upstream: &MockServer) -> (u16, Value) {
+    gateway
+        .admin(
+            Method::PUT,
+            "/providers/openai_api_compatible/credentials",
+            Some(json!({"credentials": {
+                "endpoint_url": format!("{}/v1", upstream.uri()),
+                "api_key": SUBMITTED_KEY,
+            }})),
+        )
+        .await
+}
+
+/// One chat call through the gateway to the compatible provider's model.
+async fn say_hi(gateway: &support::Running) -> reqwest::Response {
+    gateway
+        .client
+        .post(format!("{}/v1/chat/completions", gateway.base))
+        .bearer_auth(MASTER)
+        .json(&json!({
+            "model": "openai_api_compatible/served-model",
+            "messages": [{"role": "user", "content": "Say hi"}]
+        }))
+        .send()
+        .await
+        .unwrap()
 }
 
 /// How many chat completions `upstream` was asked for.
