@@ -275,7 +275,7 @@ async fn per_request_params_join_the_models_and_are_validated() {
     assert_eq!(model.invoke(chat).await.unwrap().content, "first");
     let both = ParamsOf::<echo::models::EchoPro> {
         max_tokens: Some(7),
-        ..temperature.clone()
+        ..temperature
     };
     let chat = model.chat().user("hi").params(&both);
     assert_eq!(model.invoke(chat).await.unwrap().content, "second");
