@@ -69,6 +69,17 @@ async fn mount(server: &MockServer, verb: &str, route: &str, template: ResponseT
         .await;
 }
 
+/// Answers the create-prediction call with `prediction` (201 Created).
+async fn created(server: &MockServer, prediction: Value) {
+    mount(
+        server,
+        "POST",
+        "/v1/predictions",
+        ResponseTemplate::new(201).set_body_json(prediction),
+    )
+    .await;
+}
+
 async fn model_with(server: &MockServer, model: &str, latest: Value) {
     let (owner, name) = model.split_once('/').unwrap();
     mount(
@@ -123,16 +134,9 @@ fn the_protocol_is_registered_for_chat_and_embeddings() {
 async fn a_prediction_is_created_with_the_latest_version_and_polled_to_its_end() {
     let server = MockServer::start().await;
     model_with(&server, MODEL, chat_inputs()).await;
-    mount(
+    created(
         &server,
-        "POST",
-        "/v1/predictions",
-        ResponseTemplate::new(201).set_body_json(prediction(
-            &server,
-            "processing",
-            Value::Null,
-            json!({}),
-        )),
+        prediction(&server, "processing", Value::Null, json!({})),
     )
     .await;
     let done = prediction(
@@ -210,16 +214,9 @@ async fn a_pinned_version_and_an_official_model_take_their_own_routes() {
         ResponseTemplate::new(200).set_body_json(version(&[("prompt", 0)])),
     )
     .await;
-    mount(
+    created(
         &server,
-        "POST",
-        "/v1/predictions",
-        ResponseTemplate::new(201).set_body_json(prediction(
-            &server,
-            "succeeded",
-            json!("Hi!"),
-            json!({}),
-        )),
+        prediction(&server, "succeeded", json!("Hi!"), json!({})),
     )
     .await;
     let mut fx = replicate(&server, MODEL);
@@ -263,16 +260,14 @@ async fn a_pinned_version_and_an_official_model_take_their_own_routes() {
 async fn a_failed_prediction_is_an_error_naming_provider_and_model() {
     let server = MockServer::start().await;
     model_with(&server, MODEL, chat_inputs()).await;
-    mount(
+    created(
         &server,
-        "POST",
-        "/v1/predictions",
-        ResponseTemplate::new(201).set_body_json(prediction(
+        prediction(
             &server,
             "failed",
             Value::Null,
             json!({"error": "CUDA error: out of memory"}),
-        )),
+        ),
     )
     .await;
     let fx = replicate(&server, MODEL);
@@ -299,16 +294,9 @@ fn event(name: &str, data: &str) -> String {
 
 async fn streaming(server: &MockServer, stream: ResponseTemplate) {
     model_with(server, MODEL, chat_inputs()).await;
-    mount(
-        server,
-        "POST",
-        "/v1/predictions",
-        ResponseTemplate::new(201).set_body_json(prediction(
-            server,
-            "starting",
-            Value::Null,
-            json!({}),
-        )),
+    created(
+        &server,
+        prediction(server, "starting", Value::Null, json!({})),
     )
     .await;
     mount(server, "GET", &format!("/stream/{PREDICTION}"), stream).await;
@@ -467,13 +455,7 @@ async fn embedding_model(
     let server = MockServer::start().await;
     model_with(&server, model, version(inputs)).await;
     let succeeded = prediction(&server, "succeeded", output, json!({}));
-    mount(
-        &server,
-        "POST",
-        "/v1/predictions",
-        ResponseTemplate::new(201).set_body_json(succeeded),
-    )
-    .await;
+    created(&server, succeeded).await;
     let fx = replicate(&server, model);
     let got = REPLICATE
         .embed(
@@ -539,13 +521,7 @@ async fn the_token_never_follows_a_link_to_a_foreign_plain_http_url() {
     model_with(&server, MODEL, chat_inputs()).await;
     let mut running = prediction(&server, "processing", Value::Null, json!({}));
     running["urls"]["get"] = json!("http://203.0.113.7/v1/predictions/x");
-    mount(
-        &server,
-        "POST",
-        "/v1/predictions",
-        ResponseTemplate::new(201).set_body_json(running),
-    )
-    .await;
+    created(&server, running).await;
     let fx = replicate(&server, MODEL);
     let error = REPLICATE
         .invoke(fx.ctx(), LlmRequest::new(vec![Message::user("Hi")]))

@@ -71,14 +71,20 @@ fn documented() -> Value {
     })
 }
 
-#[tokio::test]
-async fn flash_recognition_is_signed_and_read() {
+/// A server whose flash recognition answers with [`documented`].
+async fn answering_as_documented() -> MockServer {
     let server = MockServer::builder().start().await;
     answer(
         &server,
         ResponseTemplate::new(200).set_body_json(documented()),
     )
     .await;
+    server
+}
+
+#[tokio::test]
+async fn flash_recognition_is_signed_and_read() {
+    let server = answering_as_documented().await;
     let fx = tencent(&server);
     let got = TENCENT_ASR
         .transcribe(fx.ctx(), audio("hello.mp3"))
@@ -130,12 +136,7 @@ async fn flash_recognition_is_signed_and_read() {
 
 #[tokio::test]
 async fn a_language_picks_the_engine_and_ogg_is_ogg_opus() {
-    let server = MockServer::builder().start().await;
-    answer(
-        &server,
-        ResponseTemplate::new(200).set_body_json(documented()),
-    )
-    .await;
+    let server = answering_as_documented().await;
     let fx = tencent(&server);
     let mut request = audio("note.ogg");
     request.language = Some("en".into());
