@@ -204,6 +204,24 @@ pub struct ModelProperties {
     pub max_characters_per_chunk: Option<u32>,
 }
 
+impl ModelProperties {
+    /// Nothing set, for a row to name only the keys it declares (`..ModelProperties::NONE`,
+    /// usable in a `const`, where `Default` is not).
+    pub const NONE: ModelProperties = ModelProperties {
+        mode: None,
+        context_size: None,
+        max_chunks: None,
+        file_upload_limit: None,
+        supported_file_extensions: None,
+        default_voice: None,
+        voices: &[],
+        word_limit: None,
+        audio_type: None,
+        max_workers: None,
+        max_characters_per_chunk: None,
+    };
+}
+
 /// One model's row in the catalog.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ModelInfo {

@@ -830,15 +830,7 @@ static PRICED: ModelInfo = ModelInfo {
     properties: ModelProperties {
         mode: Some(LlmMode::Chat),
         context_size: Some(128_000),
-        max_chunks: None,
-        file_upload_limit: None,
-        supported_file_extensions: None,
-        default_voice: None,
-        voices: &[],
-        word_limit: None,
-        audio_type: None,
-        max_workers: None,
-        max_characters_per_chunk: None,
+        ..ModelProperties::NONE
     },
     parameter_rules: &[],
     pricing: Some(Pricing {

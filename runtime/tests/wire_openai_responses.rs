@@ -827,15 +827,7 @@ const fn responses_first(
         properties: ModelProperties {
             mode: None,
             context_size: Some(context_size),
-            max_chunks: None,
-            file_upload_limit: None,
-            supported_file_extensions: None,
-            default_voice: None,
-            voices: &[],
-            word_limit: None,
-            audio_type: None,
-            max_workers: None,
-            max_characters_per_chunk: None,
+            ..ModelProperties::NONE
         },
         parameter_rules,
         pricing: None,

@@ -295,7 +295,7 @@ fn event(name: &str, data: &str) -> String {
 async fn streaming(server: &MockServer, stream: ResponseTemplate) {
     model_with(server, MODEL, chat_inputs()).await;
     created(
-        &server,
+        server,
         prediction(server, "starting", Value::Null, json!({})),
     )
     .await;

@@ -23,19 +23,7 @@ pub fn debug_model(f: &mut std::fmt::Formatter<'_>, enum_name: &str, id: &str) -
 }
 
 /// Model properties with nothing set; rows name only the keys they declare.
-pub const NO_PROPERTIES: ModelProperties = ModelProperties {
-    mode: None,
-    context_size: None,
-    max_chunks: None,
-    file_upload_limit: None,
-    supported_file_extensions: None,
-    default_voice: None,
-    voices: &[],
-    word_limit: None,
-    audio_type: None,
-    max_workers: None,
-    max_characters_per_chunk: None,
-};
+pub const NO_PROPERTIES: ModelProperties = ModelProperties::NONE;
 
 /// How generated model and option enums implement `FromStr`: one scan of their table.
 pub use modelrt_vocabulary::parse_name;
